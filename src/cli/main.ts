@@ -1,0 +1,66 @@
+/**
+ * The CLI's single error boundary: dispatches the command, prints any
+ * AgentloadError as one line (plus its hint) and returns its exit code. An
+ * unexpected exception is an InternalError with a bug-report hint.
+ */
+import { readFileSync } from 'node:fs';
+import { HELP } from './help.ts';
+import { runCommand, type CliIo } from './run-command.ts';
+import { validateCommand } from './validate-command.ts';
+import { AgentloadError, InternalError, UsageError, isAgentloadError } from '../engine/errors.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function printError(e: AgentloadError, err: (t: string) => void): void {
+  const list = 'diagnostics' in e && Array.isArray(e.diagnostics) && e.diagnostics.length > 0 ? (e.diagnostics as AgentloadError[]) : [e];
+  for (const d of list) err(d.format());
+  if (e.hint) err(`hint: ${e.hint}`);
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.out(HELP);
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case '-v':
+      io.out(version());
+      return 0;
+    case 'run':
+      return runCommand(rest, io);
+    case 'validate':
+      return validateCommand(rest, io.out);
+    case 'sim': {
+      const { simCommand } = await import('./sim-command.ts');
+      return simCommand(rest, io.out);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"; expected run, validate, sim, --help or --version`);
+  }
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[], io: CliIo = {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+  progress: process.stderr,
+}): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (isAgentloadError(e)) {
+      printError(e, io.err);
+      return e.exitCode;
+    }
+    const bug = new InternalError(String((e as Error)?.stack ?? e).replaceAll(process.cwd(), '<cwd>'), { cause: e });
+    printError(bug, io.err);
+    return bug.exitCode;
+  }
+}

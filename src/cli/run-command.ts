@@ -1,0 +1,77 @@
+/**
+ * `agentload run PLAN.yml`: load, compile, start the sim when the target is
+ * `sim`, run with the console (and JSON) reporters, map the result to an
+ * exit code. SIGINT/SIGTERM abort the run gracefully — results are still
+ * written — and a second signal exits at once.
+ */
+import { loadPlan } from '../engine/plan/load-plan.ts';
+import { compilePlan } from '../engine/compile/compile-plan.ts';
+import { HdrSink } from '../engine/metrics/hdr-sink.ts';
+import { runPlan } from '../engine/run/run-plan.ts';
+import { PlanError } from '../engine/errors.ts';
+import { builtinEngines } from '../engines/index.ts';
+import { ConsoleReporter } from '../plugins/console-reporter.ts';
+import { JsonReporter } from '../plugins/json-reporter.ts';
+import { parseRunArgs } from './run-args.ts';
+import { startSimChild, type SimChild } from './sim-child.ts';
+import type { PlanInput, Reporter } from '../engine/contracts.ts';
+
+/** Streams the command writes to. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly progress: NodeJS.WriteStream | null;
+}
+
+function checkTarget(plan: PlanInput, target: string): void {
+  if (target === 'sim') return;
+  let ok = false;
+  try {
+    ok = /^https?:$/.test(new URL(target).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new PlanError('AGENTLOAD_E_PLAN_TARGET', `expected an http(s) URL or "sim", got ${JSON.stringify(target)}`, {
+      location: plan.locate('config.target'), yamlPath: 'config.target',
+    });
+  }
+}
+
+/** Returns the exit code: 0 held, 1 an expectation failed, 3 aborted. */
+export async function runCommand(args: string[], io: CliIo): Promise<number> {
+  const a = parseRunArgs(args, 'run');
+  const plan = loadPlan(a.planFile, a.overrides);
+  checkTarget(plan, plan.config.target);
+  const sink = new HdrSink();
+  const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;
+  let compiled = compilePlan(plan, { engines: builtinEngines(), sink, environment });
+
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (): void => {
+    if (++signals > 1) process.exit(3);
+    io.err('agentload: interrupted — stopping and writing results (press Ctrl-C again to quit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let sim: SimChild | null = null;
+  try {
+    if (compiled.target === 'sim') {
+      sim = await startSimChild(plan.config.sim);
+      compiled = { ...compiled, target: sim.url };
+      if (!a.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
+    }
+    const reporters: Reporter[] = [new ConsoleReporter({ out: io.out, progress: io.progress, isQuiet: a.isQuiet })];
+    if (a.outputFile) reporters.push(new JsonReporter(a.outputFile));
+    const result = await runPlan(compiled, { sink, reporters, signal: abort.signal, log: io.err });
+    if (result.isAborted) return 3;
+    return result.expectations.every((e) => e.isPass) ? 0 : 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await sim?.stop();
+  }
+}

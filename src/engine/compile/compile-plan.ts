@@ -1,0 +1,171 @@
+/**
+ * compilePlan: PlanInput → CompiledPlan. Pure (no I/O, no clock): parses
+ * durations, compiles templates, lets each engine pre-build its steps
+ * (static bodies serialised once), resolves metric handles, compiles
+ * expectations. Every problem is a PlanError located in the plan file,
+ * raised before the first request.
+ */
+import { parseDurationMs } from '../duration.ts';
+import { PlanError } from '../errors.ts';
+import { compileTemplate, compileValue } from '../templates.ts';
+import { compileExpectations } from '../expect/compile-expectations.ts';
+import { compileChecks } from '../checks/response-checks.ts';
+import { compileOutcomeRules } from '../checks/outcome-rules.ts';
+import type { HdrSink } from '../metrics/hdr-sink.ts';
+import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
+import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
+
+const DEFAULT_INTERVAL_MS = 10_000;
+const DEFAULT_GRACE_MS = 10_000;
+const COMMON_STEP_KEYS = new Set(['think', 'loop', 'log']);
+const LOOP_MODIFIERS = new Set(['count', 'over']);
+
+class Compiler {
+  constructor(private readonly plan: PlanInput, private readonly sink: HdrSink) {}
+
+  fail(message: string, yamlPath: string, code: 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE' | 'AGENTLOAD_E_PLAN_UNKNOWN_STEP' | 'AGENTLOAD_E_PLAN_DURATION' = 'AGENTLOAD_E_SCHEMA'): never {
+    throw new PlanError(code, message, { location: this.plan.locate(yamlPath), yamlPath });
+  }
+
+  durationMs(v: unknown, yamlPath: string): number {
+    const ms = parseDurationMs(v as string | number);
+    if (ms === null) this.fail(`expected a duration like "30s" or seconds, got ${JSON.stringify(v)}`, yamlPath, 'AGENTLOAD_E_PLAN_DURATION');
+    return ms!;
+  }
+
+  template(source: string, yamlPath: string): Template {
+    return compileTemplate(source, this.plan.locate(yamlPath), yamlPath);
+  }
+
+  phases(): CompiledPhase[] {
+    let startMs = 0;
+    return this.plan.config.phases.map((p, index) => {
+      const phase = this.phase(p, index, startMs);
+      startMs += phase.durationMs;
+      return phase;
+    });
+  }
+
+  private phase(p: PhaseInput, index: number, startMs: number): CompiledPhase {
+    const path = `config.phases[${index}]`;
+    const name = p.name ?? `phase ${index + 1}`;
+    const base = { index, name, startMs, arrivalCount: null, isPoisson: p.arrivalDistribution === 'poisson', maxVusers: p.maxVusers ?? Infinity, users: 0, spawnRatePerSec: 0, fromRatePerSec: 0, toRatePerSec: 0 };
+    if (p.pause !== undefined) return { ...base, kind: 'pause', durationMs: this.durationMs(p.pause, `${path}.pause`) };
+    if (p.duration === undefined) this.fail('a phase needs a duration (or pause)', path);
+    const durationMs = this.durationMs(p.duration, `${path}.duration`);
+    if (p.users !== undefined) {
+      const spawn = p.spawnRate ?? p.users;
+      if (!(spawn > 0)) this.fail(`expected spawnRate > 0, got ${spawn}`, `${path}.spawnRate`);
+      return { ...base, kind: 'users', durationMs, users: p.users, spawnRatePerSec: spawn };
+    }
+    if (p.arrivalCount !== undefined) return { ...base, kind: 'arrivals', durationMs, arrivalCount: p.arrivalCount };
+    if (p.arrivalRate === undefined) this.fail('a phase needs arrivalRate, arrivalCount, users or pause', path);
+    const from = p.arrivalRate!;
+    const to = p.rampTo ?? from;
+    if (from < 0 || to < 0) this.fail(`expected a rate >= 0, got ${from < 0 ? from : to}`, `${path}.${from < 0 ? 'arrivalRate' : 'rampTo'}`);
+    return { ...base, kind: 'arrivals', durationMs, fromRatePerSec: from, toRatePerSec: to };
+  }
+
+  scenarios(engines: ReadonlyMap<string, Engine>): CompiledScenario[] {
+    return this.plan.scenarios.map((s, i) => {
+      const path = `scenarios[${i}]`;
+      const engineId = s.engine ?? 'http';
+      const engine = engines.get(engineId);
+      if (!engine) this.fail(`unknown engine "${engineId}"; available: ${[...engines.keys()].join(', ')}`, `${path}.engine`, 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE');
+      const weight = s.weight ?? 1;
+      if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
+      return {
+        name: s.name,
+        weight,
+        engine: engine!,
+        before: this.steps(s.beforeScenario ?? [], engine!, s.name, `${path}.beforeScenario`),
+        flow: this.steps(s.flow, engine!, s.name, `${path}.flow`),
+      };
+    });
+  }
+
+  private steps(list: readonly StepInput[], engine: Engine, scenarioName: string, path: string): CompiledStep[] {
+    return list.map((step, i) => this.step(step, engine, scenarioName, `${path}[${i}]`));
+  }
+
+  private step(step: StepInput, engine: Engine, scenarioName: string, path: string): CompiledStep {
+    if ('think' in step) return this.think(step.think, `${path}.think`);
+    if ('log' in step) return { kind: 'log', template: this.template(String(step.log), `${path}.log`) };
+    if ('loop' in step) {
+      if (!Array.isArray(step.loop)) this.fail('expected loop to be a list of steps', `${path}.loop`);
+      const count = step.count === undefined ? (step.over === undefined ? 1 : Infinity) : Number(step.count);
+      if (!(count >= 1)) this.fail(`expected count >= 1, got ${JSON.stringify(step.count)}`, `${path}.count`);
+      const over = step.over === undefined ? null : compileValue(step.over, (src, p) => this.template(src, p), `${path}.over`);
+      return { kind: 'loop', steps: this.steps(step.loop as StepInput[], engine, scenarioName, `${path}.loop`), count, over };
+    }
+    const key = Object.keys(step).find((k) => engine.stepKeys.includes(k));
+    if (key === undefined) {
+      const given = Object.keys(step).filter((k) => !LOOP_MODIFIERS.has(k) && !COMMON_STEP_KEYS.has(k));
+      this.fail(`unknown step ${JSON.stringify(given[0] ?? '')} for engine "${engine.id}"; expected one of ${[...COMMON_STEP_KEYS, ...engine.stepKeys].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
+    }
+    return { kind: 'engine', engine, data: engine.compileStep(key!, step, this.context(scenarioName, `${path}.${key}`)) };
+  }
+
+  private think(v: unknown, path: string): CompiledStep {
+    if (v !== null && typeof v === 'object') {
+      const r = v as { min?: unknown; max?: unknown };
+      const minMs = this.durationMs(r.min, `${path}.min`);
+      const maxMs = this.durationMs(r.max, `${path}.max`);
+      if (maxMs < minMs) this.fail(`expected max >= min, got min ${minMs}ms, max ${maxMs}ms`, path);
+      return { kind: 'think', minMs, maxMs };
+    }
+    const ms = this.durationMs(v, path);
+    return { kind: 'think', minMs: ms, maxMs: ms };
+  }
+
+  private context(scenarioName: string, yamlPath: string): StepCompileContext {
+    return {
+      yamlPath,
+      scenarioName,
+      sink: this.sink,
+      config: this.plan.config,
+      template: (source, p) => this.template(source, p),
+      valueTemplate: (value, p) => compileValue(value, (src, sp) => this.template(src, sp), p),
+      durationMs: (v, p) => this.durationMs(v, p),
+      checks: (expect, capture, p) => compileChecks(expect, capture, p, (m, fp) => this.fail(m, fp)),
+      outcomes: (stepRules, defaults, p) => compileOutcomeRules(defaults, this.plan.config.outcomes, stepRules, p, (m, fp) => this.fail(m, fp)),
+      fail: (message, p) => this.fail(message, p),
+    };
+  }
+}
+
+/** Options resolved by the CLI before compiling. */
+export interface CompileOptions {
+  readonly engines: readonly Engine[];
+  readonly sink: HdrSink;
+  readonly environment?: string | null;
+}
+
+/** See the module comment. */
+export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan {
+  const c = new Compiler(plan, opts.sink);
+  const cfg = plan.config;
+  const byId = new Map(opts.engines.map((e) => [e.id, e] as const));
+  const phases = c.phases();
+  const scenarios = c.scenarios(byId);
+  let acc = 0;
+  const cumulativeWeights = scenarios.map((s) => (acc += s.weight));
+  const used = [...new Set(scenarios.map((s) => s.engine))];
+  const at = (v: unknown, path: string, dflt: number): number => (v === undefined ? dflt : c.durationMs(v, path));
+  return Object.freeze({
+    file: plan.file,
+    target: cfg.target,
+    config: cfg,
+    environment: opts.environment ?? null,
+    phases,
+    scenarios,
+    cumulativeWeights,
+    engines: used,
+    variables: Object.freeze({ ...(cfg.variables ?? {}) }),
+    intervalMs: at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS),
+    graceMs: at(cfg.grace, 'config.grace', DEFAULT_GRACE_MS),
+    warmupMs: at(cfg.warmup, 'config.warmup', 0),
+    plannedDurationMs: phases.reduce((n, p) => n + p.durationMs, 0),
+    expectations: compileExpectations(cfg.expect, plan.locate),
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The compiled form of a plan: everything parsed, templates compiled,
+ * static bodies serialised, metric handles resolved. Produced once by
+ * compilePlan (pure); read by the scheduler and the VU runner.
+ */
+import type { ConfigInput, Engine, Template, ValueTemplate } from '../contracts.ts';
+import type { RampSpec } from '../scheduler/arrival-schedule.ts';
+import type { CompiledExpectation } from '../expect/expectation-types.ts';
+
+/** A phase on the run's timeline. */
+export interface CompiledPhase extends RampSpec {
+  readonly index: number;
+  readonly name: string;
+  readonly startMs: number;
+  /** 'arrivals': open model; 'users': closed model; 'pause': nothing starts. */
+  readonly kind: 'arrivals' | 'users' | 'pause';
+  readonly arrivalCount: number | null;
+  readonly isPoisson: boolean;
+  readonly maxVusers: number;
+  readonly users: number;
+  readonly spawnRatePerSec: number;
+}
+
+/** One step of a flow, after compilation. */
+export type CompiledStep =
+  | { readonly kind: 'engine'; readonly engine: Engine; readonly data: unknown }
+  | { readonly kind: 'think'; readonly minMs: number; readonly maxMs: number }
+  | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null }
+  | { readonly kind: 'log'; readonly template: Template };
+
+/** One weighted scenario. */
+export interface CompiledScenario {
+  readonly name: string;
+  readonly weight: number;
+  readonly engine: Engine;
+  readonly before: readonly CompiledStep[];
+  readonly flow: readonly CompiledStep[];
+}
+
+/** The whole compiled plan. Immutable. */
+export interface CompiledPlan {
+  readonly file: string;
+  readonly target: string;
+  readonly config: ConfigInput;
+  readonly environment: string | null;
+  readonly phases: readonly CompiledPhase[];
+  readonly scenarios: readonly CompiledScenario[];
+  /** Cumulative weights, for the weighted pick. */
+  readonly cumulativeWeights: readonly number[];
+  readonly engines: readonly Engine[];
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly intervalMs: number;
+  readonly graceMs: number;
+  readonly warmupMs: number;
+  readonly plannedDurationMs: number;
+  readonly expectations: readonly CompiledExpectation[];
+}
+
+/** Picks a scenario by weight; `r` is uniform in [0, 1). */
+export function pickScenario(plan: CompiledPlan, r: number): CompiledScenario {
+  const w = plan.cumulativeWeights;
+  const x = r * w[w.length - 1]!;
+  for (let i = 0; i < w.length; i++) if (x < w[i]!) return plan.scenarios[i]!;
+  return plan.scenarios[plan.scenarios.length - 1]!;
+}

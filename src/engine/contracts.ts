@@ -1,0 +1,244 @@
+/**
+ * The contracts between agentload's parts: plan input, compiled plan, engines,
+ * the metrics sink, reporters. Types only (plus no runtime code), so engines
+ * and plugins can import it without pulling the runner in.
+ */
+import type { HdrSink } from './metrics/hdr-sink.ts';
+import type { RunSummary, IntervalSnapshot } from './metrics/summary-types.ts';
+
+export type { RunSummary, IntervalSnapshot, NameSummary, OutcomeCounts } from './metrics/summary-types.ts';
+
+/** A duration as written in a plan: `500ms`, `10s`, `5m`, `1h`, or a number of seconds. */
+export type DurationInput = string | number;
+
+/** A fixed think time or a uniform range. */
+export type ThinkInput = DurationInput | { min: DurationInput; max: DurationInput };
+
+/** One phase as written: open model (arrivals) or closed model (users). */
+export interface PhaseInput {
+  name?: string;
+  duration?: DurationInput;
+  arrivalRate?: number;
+  rampTo?: number;
+  arrivalCount?: number;
+  pause?: DurationInput;
+  maxVusers?: number;
+  users?: number;
+  spawnRate?: number;
+  arrivalDistribution?: 'uniform' | 'poisson';
+}
+
+/** `config.http` */
+export interface HttpConfigInput {
+  timeout?: DurationInput;
+  connections?: number;
+  pipelining?: number;
+}
+
+/** `config.expect` thresholds; see expectations.ts for the grammar. */
+export interface ExpectInput {
+  [metric: string]: unknown;
+  byName?: Record<string, Record<string, unknown>>;
+}
+
+/** `config` as written (after environment overrides). */
+export interface ConfigInput {
+  target: string;
+  phases: PhaseInput[];
+  environments?: Record<string, Partial<ConfigInput>>;
+  defaultEnvironment?: string;
+  variables?: Record<string, unknown>;
+  http?: HttpConfigInput;
+  expect?: ExpectInput;
+  plugins?: Record<string, unknown>;
+  interval?: DurationInput;
+  grace?: DurationInput;
+  sim?: Record<string, unknown>;
+  [engineSpecific: string]: unknown;
+}
+
+/** A flow step as written: exactly one action key plus modifiers. */
+export type StepInput = Record<string, unknown>;
+
+/** One scenario as written. */
+export interface ScenarioInput {
+  name: string;
+  weight?: number;
+  engine?: string;
+  beforeScenario?: StepInput[];
+  flow: StepInput[];
+}
+
+/** A validated plan, frozen. Nothing downstream reads raw YAML. */
+export interface PlanInput {
+  readonly file: string;
+  readonly config: ConfigInput;
+  readonly scenarios: ScenarioInput[];
+  /** Maps a YAML path like `scenarios[0].flow[2]` to its source position (for compile-time errors). */
+  readonly locate: (yamlPath: string) => { file: string; line: number; col: number } | undefined;
+}
+
+/** A template compiled once; `isStatic` means render() always returns the same string. */
+export interface Template {
+  readonly isStatic: boolean;
+  readonly source: string;
+  render(vars: VuVars): string;
+}
+
+/** A value tree (JSON body, params) with templates inside; `isStatic` when none. */
+export interface ValueTemplate {
+  readonly isStatic: boolean;
+  render(vars: VuVars): unknown;
+}
+
+/** Variables visible to templates: plan variables, captures, loop item. */
+export type VuVars = Record<string, unknown>;
+
+/** What compileStep receives: where the step is, plus shared compile services. */
+export interface StepCompileContext {
+  readonly yamlPath: string;
+  readonly scenarioName: string;
+  readonly sink: HdrSink;
+  readonly config: ConfigInput;
+  template(source: string, yamlPath: string): Template;
+  valueTemplate(value: unknown, yamlPath: string): ValueTemplate;
+  /** Parses a duration (`500ms`, `10s`, or seconds) to ms; throws a located PlanError. */
+  durationMs(value: unknown, yamlPath: string): number;
+  /** Compiles a step's `expect` and `capture`; null when it has neither. */
+  checks(expect: unknown, capture: unknown, yamlPath: string): ResponseChecks | null;
+  /** Expected outcomes for this step: config.outcomes merged with the step's `outcomes` over engine defaults. */
+  outcomes(stepOutcomes: unknown, defaults: OutcomeRules, yamlPath: string): OutcomeRules;
+  /** Throws a PlanError located at yamlPath. */
+  fail(message: string, yamlPath: string): never;
+}
+
+/** A response as checks see it; engines implement it lazily (parse only when asked). */
+export interface ResponseView {
+  header(name: string): string | undefined;
+  text(): string;
+  /** Parsed JSON body; undefined when it is not JSON. */
+  json(): unknown;
+}
+
+/** Compiled `expect` + `capture` of one step. */
+export interface ResponseChecks {
+  readonly needsBody: boolean;
+  readonly needsHeaders: boolean;
+  /** true/false when the step lists statuses, null when it does not (engine default applies). */
+  acceptsStatus(status: number): boolean | null;
+  /** Runs expectations and captures (writing vars); returns a failure reason or null. */
+  verify(res: ResponseView, vars: VuVars): string | null;
+}
+
+/**
+ * Expected outcomes: responses that are counted under a name and excluded
+ * from the error rate (`rate_limited` for HTTP 429 or JSON-RPC -32001, …).
+ */
+export interface OutcomeRules {
+  readonly byStatus: ReadonlyMap<number, string>;
+  readonly byRpcCode: ReadonlyMap<number, string>;
+}
+
+/** What engines receive once per run. */
+export interface RunContext {
+  readonly target: string;
+  readonly config: ConfigInput;
+  readonly sink: HdrSink;
+  /** Monotonic microseconds since the run's epoch. */
+  nowUs(): number;
+}
+
+/**
+ * The per-virtual-user state an engine sees. The VU runner owns it; engines
+ * read `vars`, `session` and `scheduledUs`, write `vars` through capture,
+ * and call `resume()` exactly once per runStep.
+ */
+export interface VirtualUser {
+  readonly id: number;
+  readonly vars: VuVars;
+  /** The engine's per-VU session (from openSession). */
+  session: unknown;
+  /**
+   * When the current request was due, in run microseconds. For the first
+   * step of an open-model arrival this is the arrival's scheduled time, so
+   * generator queueing counts as latency (no coordinated omission).
+   */
+  scheduledUs: number;
+  /** Continue the flow. Call once per runStep, after recording. */
+  resume(): void;
+  /** Write a log line (flow `log` steps and engine diagnostics). */
+  log(line: string): void;
+}
+
+/**
+ * A protocol plugin. Called by the VU runner; knows nothing of phases or reporters.
+ * - compileStep: at compile time, once per step occurrence; pure; throws PlanError on bad input.
+ * - init: once per run before any VU; may open pools.
+ * - openSession / closeSession: once per VU (closeSession also on abort).
+ * - runStep: per request, hot path; must record into the sink and call vu.resume();
+ *   a failed request is an outcome, never a throw.
+ * - close: once per run after all VUs; drains.
+ */
+export interface Engine<S = unknown> {
+  readonly id: string;
+  /** Flow keys this engine executes, e.g. ['get', 'post']. */
+  readonly stepKeys: readonly string[];
+  compileStep(key: string, step: StepInput, ctx: StepCompileContext): S;
+  init(run: RunContext): Promise<void>;
+  openSession(vu: VirtualUser): unknown;
+  runStep(step: S, vu: VirtualUser): void;
+  closeSession(vu: VirtualUser): void;
+  close(): Promise<void>;
+}
+
+/** Static info given to reporters at start. */
+export interface RunInfo {
+  readonly planFile: string;
+  readonly planDigest: string;
+  readonly target: string;
+  readonly environment: string | null;
+  readonly plannedDurationMs: number;
+  readonly startedAt: string;
+  readonly phases: ReadonlyArray<{ name: string; startMs: number; durationMs: number }>;
+}
+
+/** One PASS/FAIL line. */
+export interface ExpectationResult {
+  readonly name: string;
+  readonly isPass: boolean;
+  readonly measured: string;
+  readonly limit: string;
+  readonly reason?: string;
+}
+
+/** Everything a run produced; what onEnd and the JSON output receive. */
+export interface RunResult {
+  readonly info: RunInfo;
+  readonly summary: RunSummary;
+  readonly intervals: IntervalSnapshot[];
+  readonly expectations: ExpectationResult[];
+  readonly isAborted: boolean;
+  readonly saturation: SaturationReport;
+  /** Base64 HDR histograms per name (and '' for overall), for exact merges. */
+  readonly histograms: Record<string, string>;
+}
+
+/** Whether the generator kept up with its schedule. */
+export interface SaturationReport {
+  readonly isSaturated: boolean;
+  readonly lateArrivals: number;
+  readonly schedulingDelayP99Us: number;
+  readonly maxEventLoopLagMs: number;
+  readonly message: string | null;
+}
+
+/**
+ * An output plugin. Never called concurrently; must not block. A throw at
+ * construction aborts the run (exit 3); a throw mid-run disables the reporter.
+ */
+export interface Reporter {
+  readonly id: string;
+  onStart?(info: RunInfo): void;
+  onInterval?(snapshot: IntervalSnapshot): void;
+  onEnd?(result: RunResult): void | Promise<void>;
+}

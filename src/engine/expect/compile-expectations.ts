@@ -1,0 +1,113 @@
+/**
+ * Compiles `config.expect` into CompiledExpectation[]. Pure; an unknown key
+ * or an unreadable limit throws a PlanError located at its YAML path, so a
+ * typo never becomes a silent PASS.
+ *
+ * Grammar (every value may start with a comparator: `<`, `<=`, `>`, `>=`, `==`):
+ *   p50 | p75 | p90 | p95 | p99 | p999 | max | mean: 50ms     latency ≤ limit
+ *   maxErrorRate: 0.1%   (or 0.001)                          errors/requests ≤ limit
+ *   minRps: 1000 · maxRps: 5000                               requests per second
+ *   minCount: 10 · maxErrors: 0 · max5xx: 0 · max4xx: 0       counts
+ *   outcomes: { rate_limited: "> 0", quota_exceeded: 0 }      expected-outcome counts (bare number = at most)
+ *   counters: { arrivals_dropped: 0 } · peaks: { vusers_active: ">= 20" }
+ *   byName: { <request name>: { …any of the above but byName } }
+ */
+import { parseDurationMs } from '../duration.ts';
+import { PlanError } from '../errors.ts';
+import type { Comparator, CompiledExpectation, ValueUnit } from './expectation-types.ts';
+
+type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
+
+const LATENCY_KEYS = new Set(['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'min']);
+const SIMPLE: Record<string, { metric: string; comparator: Comparator; unit: ValueUnit }> = {
+  maxErrorRate: { metric: 'errorRate', comparator: '<=', unit: 'ratio' },
+  minRps: { metric: 'rps', comparator: '>=', unit: 'rps' },
+  maxRps: { metric: 'rps', comparator: '<=', unit: 'rps' },
+  minCount: { metric: 'count', comparator: '>=', unit: 'count' },
+  maxErrors: { metric: 'errors', comparator: '<=', unit: 'count' },
+  max5xx: { metric: 'status5xx', comparator: '<=', unit: 'count' },
+  max4xx: { metric: 'status4xx', comparator: '<=', unit: 'count' },
+};
+const MAPS: Record<string, { prefix: string; unit: ValueUnit }> = {
+  outcomes: { prefix: 'outcome:', unit: 'count' },
+  counters: { prefix: 'counter:', unit: 'count' },
+  peaks: { prefix: 'peak:', unit: 'count' },
+};
+
+const COMPARATOR = /^\s*(<=|>=|==|<|>)?\s*(.+?)\s*$/;
+
+/** Splits `">= 10%"` into comparator and the rest. */
+function splitComparator(v: unknown): { comparator: Comparator | null; rest: unknown } {
+  if (typeof v !== 'string') return { comparator: null, rest: v };
+  const m = COMPARATOR.exec(v);
+  return m ? { comparator: (m[1] as Comparator | undefined) ?? null, rest: m[2] } : { comparator: null, rest: v };
+}
+
+/** `0.1%` → 0.001; `0.001` → 0.001. */
+export function parseRatio(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  const n = Number(s.endsWith('%') ? s.slice(0, -1) : s);
+  if (!Number.isFinite(n) || s === '') return null;
+  return s.endsWith('%') ? n / 100 : n;
+}
+
+function parseLimit(unit: ValueUnit, v: unknown): number | null {
+  if (unit === 'ms') return parseDurationMs(typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? `${v}ms` : (typeof v === 'number' ? `${v}ms` : (v as string)));
+  if (unit === 'ratio') return parseRatio(v);
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Compiles the whole `config.expect` block (may be undefined). */
+export function compileExpectations(expect: unknown, locate: Locate): CompiledExpectation[] {
+  if (expect === undefined || expect === null) return [];
+  const out: CompiledExpectation[] = [];
+  compileBlock(expect as Record<string, unknown>, null, 'config.expect', locate, out);
+  return out;
+}
+
+function compileBlock(block: Record<string, unknown>, scope: string | null, path: string, locate: Locate, out: CompiledExpectation[]): void {
+  const fail = (p: string, msg: string): never => {
+    throw new PlanError('AGENTLOAD_E_PLAN_EXPECT', msg, { location: locate(p), yamlPath: p });
+  };
+  const prefix = scope === null ? '' : `${scope}: `;
+  for (const [key, raw] of Object.entries(block)) {
+    const p = `${path}.${key}`;
+    if (key === 'byName' && scope === null) {
+      for (const [name, sub] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+        if (sub === null || typeof sub !== 'object') fail(`${p}.${name}`, `expected thresholds for "${name}", got ${JSON.stringify(sub)}`);
+        compileBlock(sub as Record<string, unknown>, name, `${p}.${name}`, locate, out);
+      }
+      continue;
+    }
+    const mapSpec = MAPS[key];
+    if (mapSpec) {
+      for (const [name, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+        out.push(one(`${prefix}${key.replace(/s$/, '')} ${name}`, scope, mapSpec.prefix + name, '<=', mapSpec.unit, v, `${p}.${name}`, fail));
+      }
+      continue;
+    }
+    if (LATENCY_KEYS.has(key)) {
+      out.push(one(`${prefix}${key}`, scope, key, '<=', 'ms', raw, p, fail));
+      continue;
+    }
+    const simple = SIMPLE[key];
+    if (!simple) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName'].join(', ')}`);
+    out.push(one(`${prefix}${key}`, scope, simple!.metric, simple!.comparator, simple!.unit, raw, p, fail));
+  }
+}
+
+function one(
+  label: string, scope: string | null, metric: string, defaultCmp: Comparator, unit: ValueUnit,
+  raw: unknown, yamlPath: string, fail: (p: string, msg: string) => never,
+): CompiledExpectation {
+  const { comparator, rest } = splitComparator(raw);
+  const limit = parseLimit(unit, rest);
+  if (limit === null || Number.isNaN(limit)) {
+    const want = unit === 'ms' ? 'a duration like "50ms"' : unit === 'ratio' ? 'a ratio like "0.1%" or 0.001' : 'a number';
+    fail(yamlPath, `expected ${want}, got ${JSON.stringify(raw)}`);
+  }
+  return { label, scope, metric, comparator: comparator ?? defaultCmp, limit: limit!, unit, yamlPath };
+}

@@ -1,0 +1,76 @@
+/**
+ * Applies compiled thresholds to a run summary. Pure: same input, same
+ * PASS/FAIL lines. A threshold on a request name that never ran FAILs
+ * ("no samples"), it never passes silently.
+ */
+import type { ExpectationResult, NameSummary, RunSummary } from '../contracts.ts';
+import type { CompiledExpectation, ValueUnit } from './expectation-types.ts';
+
+function sumStatuses(s: NameSummary, cls: number): number {
+  let n = 0;
+  for (const [code, count] of Object.entries(s.statuses)) if (Math.floor(Number(code) / 100) === cls) n += count;
+  return n;
+}
+
+/** Merges the per-name summaries that share a name (differing only by tags). */
+function scopeSummaries(summary: RunSummary, scope: string | null): NameSummary[] {
+  return scope === null ? [summary.overall] : summary.byName.filter((n) => n.name === scope);
+}
+
+function read(e: CompiledExpectation, summary: RunSummary): number | null {
+  if (e.metric.startsWith('counter:')) return summary.counters[e.metric.slice(8)] ?? 0;
+  if (e.metric.startsWith('peak:')) return summary.gaugePeaks[e.metric.slice(5)] ?? 0;
+  const scoped = scopeSummaries(summary, e.scope);
+  if (scoped.length === 0) return null;
+  const s = scoped[0]!;
+  if (e.metric.startsWith('outcome:')) {
+    const name = e.metric.slice(8);
+    return scoped.reduce((n, x) => n + (x.outcomes.expected[name] ?? x.outcomes.failed[name] ?? 0), 0);
+  }
+  switch (e.metric) {
+    case 'errorRate': {
+      const count = scoped.reduce((n, x) => n + x.count, 0);
+      return count === 0 ? 0 : scoped.reduce((n, x) => n + x.errors, 0) / count;
+    }
+    case 'rps': return scoped.reduce((n, x) => n + x.rps, 0);
+    case 'count': return scoped.reduce((n, x) => n + x.count, 0);
+    case 'errors': return scoped.reduce((n, x) => n + x.errors, 0);
+    case 'status5xx': return scoped.reduce((n, x) => n + sumStatuses(x, 5), 0);
+    case 'status4xx': return scoped.reduce((n, x) => n + sumStatuses(x, 4), 0);
+    default: {
+      // Latency of a tagged name: the worst of its tag sets is the honest figure.
+      if (s.count === 0) return null;
+      return Math.max(...scoped.map((x) => (x.latencyMs as unknown as Record<string, number>)[e.metric] ?? 0));
+    }
+  }
+}
+
+/** Formats a value in its unit for PASS/FAIL lines. */
+export function formatValue(v: number, unit: ValueUnit): string {
+  switch (unit) {
+    case 'ms': return `${Math.round(v * 1000) / 1000}ms`;
+    case 'ratio': return `${Math.round(v * 1e6) / 1e4}%`;
+    case 'rps': return `${Math.round(v * 10) / 10}/s`;
+    default: return String(v);
+  }
+}
+
+function holds(v: number, e: CompiledExpectation): boolean {
+  switch (e.comparator) {
+    case '<': return v < e.limit;
+    case '<=': return v <= e.limit;
+    case '>': return v > e.limit;
+    case '>=': return v >= e.limit;
+    default: return v === e.limit;
+  }
+}
+
+/** PASS/FAIL per threshold, in plan order. */
+export function evaluateExpectations(expectations: readonly CompiledExpectation[], summary: RunSummary): ExpectationResult[] {
+  return expectations.map((e) => {
+    const v = read(e, summary);
+    const limit = `${e.comparator} ${formatValue(e.limit, e.unit)}`;
+    if (v === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: 'no samples' };
+    return { name: e.label, isPass: holds(v, e), measured: formatValue(v, e.unit), limit };
+  });
+}

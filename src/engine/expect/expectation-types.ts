@@ -1,0 +1,24 @@
+/**
+ * Compiled thresholds. A plan's `config.expect` compiles to a list of
+ * these; evaluateExpectations applies them to the run summary.
+ */
+
+/** How a measured value is compared with its limit. */
+export type Comparator = '<=' | '<' | '>=' | '>' | '==';
+
+/** What the value is, for printing ("12.3ms", "0.05%", "1200/s", "3"). */
+export type ValueUnit = 'ms' | 'ratio' | 'rps' | 'count';
+
+/** One threshold, ready to evaluate. */
+export interface CompiledExpectation {
+  /** Printed label, e.g. `p95`, `health: p99`, `outcome rate_limited`. */
+  readonly label: string;
+  /** Request name the threshold applies to; null for all requests together. */
+  readonly scope: string | null;
+  /** What to read: a latency percentile, errorRate, rps, count, status class, outcome, counter or gauge peak. */
+  readonly metric: string;
+  readonly comparator: Comparator;
+  readonly limit: number;
+  readonly unit: ValueUnit;
+  readonly yamlPath: string;
+}

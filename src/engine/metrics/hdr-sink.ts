@@ -1,0 +1,248 @@
+/**
+ * The metrics sink: interned handles, HDR latency histograms and outcome
+ * counters per request name, interval snapshots, exact encode/merge.
+ *
+ * Hot path: engines call recordLatency/ok/failed/expected/status with a
+ * numeric handle resolved at compile time — no string building per request.
+ * Samples go into the *interval* histogram only; snapshot() folds the
+ * interval into the run totals, so each sample is recorded once.
+ *
+ * Single-threaded: each worker has its own sink; the main thread merges
+ * encoded intervals with absorb().
+ */
+import { newHistogram, recordUs, encodeHistogram, decodeHistogram, type Histogram } from './histogram.ts';
+import { buildNameSummary, type CountsView } from './summarize.ts';
+import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
+
+/** Counters of one window (interval or total) for one name. */
+class Counts implements CountsView {
+  ok = 0;
+  failed = new Map<string, number>();
+  expected = new Map<string, number>();
+  statuses = new Map<number, number>();
+
+  addAll(other: CountsView): void {
+    this.ok += other.ok;
+    for (const [k, v] of other.failed) this.failed.set(k, (this.failed.get(k) ?? 0) + v);
+    for (const [k, v] of other.expected) this.expected.set(k, (this.expected.get(k) ?? 0) + v);
+    for (const [k, v] of other.statuses) this.statuses.set(k, (this.statuses.get(k) ?? 0) + v);
+  }
+}
+
+class NameStats {
+  interval: Histogram = newHistogram();
+  readonly total: Histogram = newHistogram();
+  iCounts = new Counts();
+  readonly tCounts = new Counts();
+  constructor(readonly name: string, readonly tags: Record<string, string>) {}
+}
+
+/** One name's window in portable form (worker → main, shard → merge). */
+export interface EncodedName {
+  name: string;
+  tags: Record<string, string>;
+  histogram: string;
+  ok: number;
+  failed: Record<string, number>;
+  expected: Record<string, number>;
+  statuses: Record<string, number>;
+}
+
+/** A sink window in portable form. */
+export interface EncodedWindow {
+  names: EncodedName[];
+  counters: Record<string, number>;
+  gauges: Record<string, number>;
+}
+
+function keyOf(name: string, tags: Record<string, string>): string {
+  const keys = Object.keys(tags).sort();
+  return keys.length === 0 ? name : `${name}|${keys.map((k) => `${k}=${tags[k]}`).join(',')}`;
+}
+
+/** See the module comment. */
+export class HdrSink {
+  private readonly stats: NameStats[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly iCounters = new Map<string, number>();
+  private readonly tCounters = new Map<string, number>();
+  private readonly gaugeNow = new Map<string, number>();
+  private readonly gaugeIntervalPeak = new Map<string, number>();
+  private readonly gaugeRunPeak = new Map<string, number>();
+
+  /** Interns (name, tags) and returns its handle. Compile time only. */
+  handle(name: string, tags: Record<string, string> = {}): number {
+    const key = keyOf(name, tags);
+    let h = this.byKey.get(key);
+    if (h === undefined) {
+      h = this.stats.length;
+      this.stats.push(new NameStats(name, Object.freeze({ ...tags })));
+      this.byKey.set(key, h);
+    }
+    return h;
+  }
+
+  /** Names interned so far (for validation of expectations). */
+  names(): string[] {
+    return [...new Set(this.stats.map((s) => s.name))];
+  }
+
+  recordLatency(handle: number, latencyUs: number): void {
+    recordUs(this.stats[handle]!.interval, latencyUs);
+  }
+
+  ok(handle: number): void {
+    this.stats[handle]!.iCounts.ok++;
+  }
+
+  /** A failed request; `reason` is from the closed vocabulary (timeout, http_503, …). */
+  failed(handle: number, reason: string): void {
+    const m = this.stats[handle]!.iCounts.failed;
+    m.set(reason, (m.get(reason) ?? 0) + 1);
+  }
+
+  /** An outcome the plan names as expected (rate_limited, …): counted, not an error. */
+  expected(handle: number, outcome: string): void {
+    const m = this.stats[handle]!.iCounts.expected;
+    m.set(outcome, (m.get(outcome) ?? 0) + 1);
+  }
+
+  status(handle: number, code: number): void {
+    const m = this.stats[handle]!.iCounts.statuses;
+    m.set(code, (m.get(code) ?? 0) + 1);
+  }
+
+  /** Adds to a run-wide counter (arrivals_dropped, ws_messages_sent, …). */
+  add(counter: string, n = 1): void {
+    this.iCounters.set(counter, (this.iCounters.get(counter) ?? 0) + n);
+  }
+
+  /** Moves a gauge (vusers_active, ws_connections) by delta, tracking peaks. */
+  gaugeAdd(gauge: string, delta: number): void {
+    this.gaugeSet(gauge, (this.gaugeNow.get(gauge) ?? 0) + delta);
+  }
+
+  gaugeSet(gauge: string, value: number): void {
+    this.gaugeNow.set(gauge, value);
+    if (value > (this.gaugeIntervalPeak.get(gauge) ?? -Infinity)) this.gaugeIntervalPeak.set(gauge, value);
+    if (value > (this.gaugeRunPeak.get(gauge) ?? -Infinity)) this.gaugeRunPeak.set(gauge, value);
+  }
+
+  gauge(gauge: string): number {
+    return this.gaugeNow.get(gauge) ?? 0;
+  }
+
+  /** Encodes the current interval (then resets it, folding it into totals). Worker side of absorb(). */
+  takeInterval(): EncodedWindow {
+    const names: EncodedName[] = [];
+    for (const s of this.stats) {
+      names.push(encodeName(s.name, s.tags, s.interval, s.iCounts));
+      this.fold(s);
+    }
+    const w: EncodedWindow = { names, counters: Object.fromEntries(this.iCounters), gauges: this.gaugesForWindow() };
+    this.foldCounters();
+    return w;
+  }
+
+  /** Adds an encoded window from a worker into the current interval. */
+  absorb(w: EncodedWindow): void {
+    for (const n of w.names) {
+      const s = this.stats[this.handle(n.name, n.tags)]!;
+      s.interval.add(decodeHistogram(n.histogram));
+      s.iCounts.addAll(countsFromRecords(n));
+    }
+    for (const [k, v] of Object.entries(w.counters)) this.add(k, v);
+    for (const [k, v] of Object.entries(w.gauges)) if (!k.endsWith('_max')) this.gaugeSet(k, v);
+  }
+
+  /** Summarises and closes the current interval. */
+  snapshot(startMs: number, endMs: number, phase: string | null): IntervalSnapshot {
+    const seconds = Math.max(endMs - startMs, 1) / 1000;
+    const overallHist = newHistogram();
+    const overallCounts = new Counts();
+    const byName: NameSummary[] = [];
+    for (const s of this.stats) {
+      byName.push(buildNameSummary(s.name, s.tags, s.interval, s.iCounts, seconds));
+      overallHist.add(s.interval);
+      overallCounts.addAll(s.iCounts);
+      this.fold(s);
+    }
+    const snap: IntervalSnapshot = {
+      startMs, endMs, phase,
+      overall: buildNameSummary('', {}, overallHist, overallCounts, seconds),
+      byName,
+      counters: Object.fromEntries(this.iCounters),
+      gauges: this.gaugesForWindow(),
+    };
+    this.foldCounters();
+    return snap;
+  }
+
+  /** The whole run so far (call after the last snapshot). */
+  summary(durationMs: number): RunSummary {
+    const seconds = Math.max(durationMs, 1) / 1000;
+    const overallHist = newHistogram();
+    const overallCounts = new Counts();
+    const byName = this.stats.map((s) => {
+      overallHist.add(s.total);
+      overallCounts.addAll(s.tCounts);
+      return buildNameSummary(s.name, s.tags, s.total, s.tCounts, seconds);
+    });
+    return {
+      durationMs,
+      overall: buildNameSummary('', {}, overallHist, overallCounts, seconds),
+      byName,
+      counters: Object.fromEntries(this.tCounters),
+      gaugePeaks: Object.fromEntries(this.gaugeRunPeak),
+    };
+  }
+
+  /** Run totals per name as base64 HDR histograms ('' = overall), for exact merges. */
+  encodeTotals(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const overall = newHistogram();
+    for (const s of this.stats) {
+      out[keyOf(s.name, s.tags)] = encodeHistogram(s.total);
+      overall.add(s.total);
+    }
+    out[''] = encodeHistogram(overall);
+    return out;
+  }
+
+  private fold(s: NameStats): void {
+    s.total.add(s.interval);
+    s.tCounts.addAll(s.iCounts);
+    s.interval.reset();
+    s.iCounts = new Counts();
+  }
+
+  private foldCounters(): void {
+    for (const [k, v] of this.iCounters) this.tCounters.set(k, (this.tCounters.get(k) ?? 0) + v);
+    this.iCounters.clear();
+  }
+
+  private gaugesForWindow(): Record<string, number> {
+    const g: Record<string, number> = Object.fromEntries(this.gaugeNow);
+    for (const [k, v] of this.gaugeIntervalPeak) g[`${k}_max`] = v;
+    this.gaugeIntervalPeak.clear();
+    for (const [k, v] of this.gaugeNow) this.gaugeIntervalPeak.set(k, v);
+    return g;
+  }
+}
+
+function encodeName(name: string, tags: Record<string, string>, h: Histogram, c: CountsView): EncodedName {
+  return {
+    name, tags, histogram: encodeHistogram(h), ok: c.ok,
+    failed: Object.fromEntries(c.failed), expected: Object.fromEntries(c.expected),
+    statuses: Object.fromEntries(c.statuses),
+  };
+}
+
+function countsFromRecords(n: EncodedName): Counts {
+  const c = new Counts();
+  c.ok = n.ok;
+  for (const [k, v] of Object.entries(n.failed)) c.failed.set(k, v);
+  for (const [k, v] of Object.entries(n.expected)) c.expected.set(k, v);
+  for (const [k, v] of Object.entries(n.statuses)) c.statuses.set(Number(k), v);
+  return c;
+}

@@ -1,0 +1,177 @@
+/**
+ * One virtual user: walks its scenario's compiled flow as a small state
+ * machine. No async function per step and no closure per request — the
+ * engine calls resume() when a step is done, and a trampoline (inAdvance /
+ * pendingResume) keeps synchronous resumes from growing the stack.
+ */
+import type { VirtualUser, VuVars } from '../contracts.ts';
+import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts';
+
+/** Shared by every VU a phase started; the scheduler flips isStopping at the phase end. */
+export interface PhaseState {
+  readonly index: number;
+  /** Closed model: users loop their flow until the phase stops. */
+  readonly isLooping: boolean;
+  isStopping: boolean;
+}
+
+/** What a VU needs from its runner. */
+export interface VuHost {
+  nowUs(): number;
+  onFinish(vu: Vu): void;
+  log(line: string): void;
+}
+
+interface Frame {
+  steps: readonly CompiledStep[];
+  index: number;
+  iteration: number;
+  count: number;
+  items: unknown[] | null;
+}
+
+function frame(steps: readonly CompiledStep[], count = 1, items: unknown[] | null = null): Frame {
+  return { steps, index: 0, iteration: 0, count, items };
+}
+
+function loopItems(value: unknown, vars: VuVars): unknown[] | null {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string') return null;
+  if (Array.isArray(vars[value])) return vars[value] as unknown[];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return value.split(',').map((s) => s.trim());
+  }
+}
+
+/** See the module comment. Fields are all set in the constructor (monomorphic). */
+export class Vu implements VirtualUser {
+  session: unknown = null;
+  scheduledUs: number;
+  readonly vars: VuVars;
+  private frames: Frame[] = [];
+  private isInBefore: boolean;
+  private isInAdvance = false;
+  private hasPendingResume = false;
+  private nextScheduledUs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly onThinkDone = (): void => {
+    this.timer = null;
+    this.resume();
+  };
+
+  constructor(
+    readonly id: number,
+    readonly scenario: CompiledScenario,
+    readonly phase: PhaseState,
+    variables: Readonly<Record<string, unknown>>,
+    scheduledUs: number,
+    private readonly host: VuHost,
+  ) {
+    this.vars = { ...variables, vu: id };
+    this.scheduledUs = scheduledUs;
+    this.nextScheduledUs = scheduledUs;
+    this.isInBefore = scenario.before.length > 0;
+    this.frames.push(frame(this.isInBefore ? scenario.before : scenario.flow));
+  }
+
+  /** Starts the flow; opens the engine session first. */
+  start(): void {
+    this.session = this.scenario.engine.openSession(this);
+    this.advance();
+  }
+
+  resume(): void {
+    if (this.isInAdvance) {
+      this.hasPendingResume = true;
+      return;
+    }
+    this.advance();
+  }
+
+  log(line: string): void {
+    this.host.log(`[vu ${this.id}] ${line}`);
+  }
+
+  /** Ends the VU at the next step boundary; a thinking VU ends now. Returns true when it ended now. */
+  interruptThink(): boolean {
+    if (this.timer === null) return false;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.finish();
+    return true;
+  }
+
+  private advance(): void {
+    this.isInAdvance = true;
+    for (;;) {
+      const f = this.frames[this.frames.length - 1];
+      if (f === undefined) {
+        if (!this.nextIteration()) return this.finish();
+        continue;
+      }
+      if (f.index >= f.steps.length) {
+        if (++f.iteration < f.count && (f.items === null || f.iteration < f.items.length)) {
+          f.index = 0;
+          this.setLoopVars(f);
+        } else this.frames.pop();
+        continue;
+      }
+      const step = f.steps[f.index++]!;
+      if (step.kind === 'engine') {
+        if (this.phase.isStopping && this.phase.isLooping) return this.finish();
+        this.scheduledUs = this.nextScheduledUs > 0 ? this.nextScheduledUs : this.host.nowUs();
+        this.nextScheduledUs = 0;
+        this.hasPendingResume = false;
+        step.engine.runStep(step.data, this);
+        if (!this.hasPendingResume) {
+          this.isInAdvance = false;
+          return;
+        }
+      } else if (step.kind === 'think') {
+        const ms = step.minMs + Math.random() * (step.maxMs - step.minMs);
+        if (this.phase.isStopping && this.phase.isLooping) return this.finish();
+        this.nextScheduledUs = this.host.nowUs() + ms * 1000;
+        this.timer = setTimeout(this.onThinkDone, ms);
+        this.isInAdvance = false;
+        return;
+      } else if (step.kind === 'log') {
+        this.log(step.template.render(this.vars));
+      } else {
+        const items = step.over === null ? null : loopItems(step.over.render(this.vars), this.vars);
+        if (items !== null && items.length === 0) continue;
+        const loop = frame(step.steps, step.count, items);
+        this.setLoopVars(loop);
+        this.frames.push(loop);
+      }
+    }
+  }
+
+  /** After the before-steps or a finished iteration: what runs next, if anything. */
+  private nextIteration(): boolean {
+    if (this.isInBefore) {
+      this.isInBefore = false;
+      this.frames.push(frame(this.scenario.flow));
+      return true;
+    }
+    if (this.phase.isLooping && !this.phase.isStopping) {
+      this.frames.push(frame(this.scenario.flow));
+      return true;
+    }
+    return false;
+  }
+
+  private setLoopVars(f: Frame): void {
+    this.vars.$loopIndex = f.iteration;
+    this.vars.$loopElement = f.items === null ? f.iteration : f.items[f.iteration];
+  }
+
+  private finish(): void {
+    this.isInAdvance = false;
+    this.frames.length = 0;
+    this.scenario.engine.closeSession(this);
+    this.host.onFinish(this);
+  }
+}

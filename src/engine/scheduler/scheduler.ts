@@ -1,0 +1,121 @@
+/**
+ * The scheduler owns time and nothing else. It walks the compiled phases,
+ * asks ArrivalCursor when each arrival (or closed-model user) is due, and
+ * starts it through the VuStarter with its *scheduled* time, so latency is
+ * measured from the schedule even when the generator runs late.
+ *
+ * One timer drives everything: each tick starts every arrival that is due
+ * (up to a batch cap, then yields with setImmediate so I/O is not starved)
+ * and re-arms for the next due time. There is never one timer per arrival.
+ */
+import { ArrivalCursor } from './arrival-schedule.ts';
+import type { Clock } from './clock.ts';
+import type { CompiledPhase } from '../compile/compiled-plan.ts';
+import type { PhaseState } from '../run/vu.ts';
+
+/** What the scheduler drives; implemented by the VU runner. */
+export interface VuStarter {
+  /** Starts one VU due at `scheduledMs`; returns false when it was dropped (maxVusers). */
+  startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean;
+  /** The phase ended: closed-model users stop at their next step boundary. */
+  stopPhase(state: PhaseState): void;
+  /** Called once per arrival with how late it started, in ms. */
+  onLateness(lateMs: number): void;
+  /** Called when a phase begins. */
+  onPhaseStart(phase: CompiledPhase): void;
+}
+
+const MAX_BATCH = 2000;
+const MAX_SLEEP_MS = 50;
+
+/** See the module comment. */
+export class Scheduler {
+  private phaseIndex = 0;
+  private cursor: ArrivalCursor | null = null;
+  private state: PhaseState | null = null;
+  private startedInPhase = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private isDone = false;
+  private resolveDone: () => void = () => {};
+  private readonly tickBound = (): void => this.tick();
+
+  constructor(
+    private readonly phases: readonly CompiledPhase[],
+    private readonly clock: Clock,
+    private readonly starter: VuStarter,
+  ) {}
+
+  /** Runs the schedule; resolves when the last phase has ended (VUs may still be running). */
+  run(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolveDone = resolve;
+      this.tick();
+    });
+  }
+
+  /** Stops scheduling now (interrupt); the current phase's users are told to stop. */
+  abort(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.state) this.starter.stopPhase(this.state);
+    this.finish();
+  }
+
+  /** The phase running now, or null between/after phases. */
+  currentPhase(): CompiledPhase | null {
+    return this.isDone ? null : this.phases[this.phaseIndex] ?? null;
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (this.isDone) return;
+    const now = this.clock.nowMs();
+    let batch = 0;
+    while (this.phaseIndex < this.phases.length) {
+      const p = this.phases[this.phaseIndex]!;
+      if (this.state === null) this.enter(p);
+      const cursor = this.cursor;
+      if (cursor !== null) {
+        for (let due = p.startMs + cursor.peekMs(); due <= now; due = p.startMs + cursor.peekMs()) {
+          if (p.kind === 'users' && this.startedInPhase >= p.users) break;
+          cursor.advance();
+          this.startedInPhase++;
+          this.starter.onLateness(now - due);
+          this.starter.startVu(p, this.state!, due);
+          if (++batch >= MAX_BATCH) {
+            this.timer = setImmediate(this.tickBound) as unknown as NodeJS.Timeout;
+            return;
+          }
+        }
+      }
+      const endMs = p.startMs + p.durationMs;
+      if (now < endMs) {
+        const nextDue = cursor === null || (p.kind === 'users' && this.startedInPhase >= p.users) ? Infinity : p.startMs + cursor.peekMs();
+        const sleep = Math.min(nextDue, endMs) - now;
+        this.timer = setTimeout(this.tickBound, Math.max(0, Math.min(MAX_SLEEP_MS, sleep)));
+        return;
+      }
+      this.starter.stopPhase(this.state!);
+      this.state = null;
+      this.cursor = null;
+      this.phaseIndex++;
+    }
+    this.finish();
+  }
+
+  private enter(p: CompiledPhase): void {
+    this.state = { index: p.index, isLooping: p.kind === 'users', isStopping: false };
+    this.startedInPhase = 0;
+    this.starter.onPhaseStart(p);
+    if (p.kind === 'arrivals') this.cursor = new ArrivalCursor(p, p.isPoisson, p.arrivalCount);
+    else if (p.kind === 'users') {
+      const spawn = { fromRatePerSec: p.spawnRatePerSec, toRatePerSec: p.spawnRatePerSec, durationMs: p.durationMs };
+      this.cursor = new ArrivalCursor(spawn, false, null);
+    } else this.cursor = null;
+  }
+
+  private finish(): void {
+    if (this.isDone) return;
+    this.isDone = true;
+    this.resolveDone();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Handlebars templates in plan strings, compiled once at plan-compile time.
+ *
+ * A string without `{{` is static: render() returns it without calling
+ * Handlebars, and value trees (JSON bodies, params) with no template at all
+ * are reported static so engines can serialise them once, not per request.
+ *
+ * Helpers: randomInt a b, randomFloat a b [digits], randomChoice x y … (or an
+ * array), randomString n, uuid, isoTime, now (epoch ms), env NAME [default].
+ * Variables: plan `config.variables`, captured values, the loop item `$loopElement`
+ * and `$loopIndex`, and `vu` (the virtual user's id).
+ */
+import Handlebars from 'handlebars';
+import { randomUUID } from 'node:crypto';
+import { PlanError } from './errors.ts';
+import type { Template, ValueTemplate, VuVars } from './contracts.ts';
+
+const hb = Handlebars.create();
+
+const ALPHANUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+function num(v: unknown, fallback: number): number {
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/** Handlebars passes an options object last; strip it from variadic helpers. */
+function args(list: unknown[]): unknown[] {
+  return list.slice(0, -1);
+}
+
+hb.registerHelper('randomInt', (min: unknown, max: unknown) => {
+  const lo = Math.ceil(num(min, 0));
+  const hi = Math.floor(num(max, lo));
+  return lo + Math.floor(Math.random() * (hi - lo + 1));
+});
+hb.registerHelper('randomFloat', (...a: unknown[]) => {
+  const [min, max, digits] = args(a);
+  const lo = num(min, 0);
+  const v = lo + Math.random() * (num(max, 1) - lo);
+  return v.toFixed(Math.max(0, Math.min(10, num(digits, 2))));
+});
+hb.registerHelper('randomChoice', (...a: unknown[]) => {
+  const list = args(a);
+  const pool = list.length === 1 && Array.isArray(list[0]) ? (list[0] as unknown[]) : list;
+  return pool.length === 0 ? '' : pool[Math.floor(Math.random() * pool.length)];
+});
+hb.registerHelper('randomString', (...a: unknown[]) => {
+  const n = Math.max(0, Math.min(1 << 20, num(args(a)[0], 8)));
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALPHANUM[Math.floor(Math.random() * ALPHANUM.length)];
+  return s;
+});
+hb.registerHelper('uuid', () => randomUUID());
+hb.registerHelper('isoTime', () => new Date().toISOString());
+hb.registerHelper('now', () => Date.now());
+hb.registerHelper('env', (...a: unknown[]) => {
+  const [name, fallback] = args(a);
+  return process.env[String(name)] ?? (fallback === undefined ? '' : String(fallback));
+});
+hb.registerHelper('json', (v: unknown) => JSON.stringify(v));
+
+/** Names usable inside `{{ }}` as helpers (for docs and did-you-mean). */
+export const HELPER_NAMES = Object.freeze(['randomInt', 'randomFloat', 'randomChoice', 'randomString', 'uuid', 'isoTime', 'now', 'env', 'json']);
+
+class StaticTemplate implements Template {
+  readonly isStatic = true;
+  constructor(readonly source: string) {}
+  render(): string {
+    return this.source;
+  }
+}
+
+class DynamicTemplate implements Template {
+  readonly isStatic = false;
+  constructor(readonly source: string, private readonly fn: HandlebarsTemplateDelegate) {}
+  render(vars: VuVars): string {
+    return this.fn(vars);
+  }
+}
+
+/**
+ * Compiles `source`; throws PlanError AGENTLOAD_E_TEMPLATE (located by the
+ * caller-supplied `where`) on a syntax error, before any request is sent.
+ */
+export function compileTemplate(source: string, where: { file: string; line: number; col: number } | undefined, yamlPath: string): Template {
+  if (!source.includes('{{')) return new StaticTemplate(source);
+  try {
+    const fn = hb.compile(source, { noEscape: true, strict: false });
+    fn({}); // Handlebars compiles lazily; force it so syntax errors surface at load time
+    return new DynamicTemplate(source, fn);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? 'invalid template';
+    throw new PlanError('AGENTLOAD_E_TEMPLATE', `invalid template ${JSON.stringify(source)}: ${msg}`, { location: where, yamlPath, cause: e });
+  }
+}
+
+const SINGLE_EXPR = /^\{\{[^{}]+\}\}$/;
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * Walks a value tree, compiling every string. A string that is exactly one
+ * `{{ }}` expression rendering a number becomes a number, so
+ * `a: "{{randomInt 1 9}}"` sends `"a": 7`, not `"a": "7"`.
+ */
+export function compileValue(value: unknown, compileAt: (source: string, path: string) => Template, path: string): ValueTemplate {
+  if (typeof value === 'string') {
+    const t = compileAt(value, path);
+    if (t.isStatic) return constant(value);
+    const isSingle = SINGLE_EXPR.test(value.trim());
+    return {
+      isStatic: false,
+      render: (vars) => {
+        const s = t.render(vars);
+        return isSingle && NUMERIC.test(s) ? Number(s) : s;
+      },
+    };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => compileValue(v, compileAt, `${path}[${i}]`));
+    if (items.every((i) => i.isStatic)) return constant(value);
+    return { isStatic: false, render: (vars) => items.map((i) => i.render(vars)) };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v, compileAt, `${path}.${k}`)] as const);
+    if (entries.every(([, t]) => t.isStatic)) return constant(value);
+    return {
+      isStatic: false,
+      render: (vars) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, t] of entries) out[k] = t.render(vars);
+        return out;
+      },
+    };
+  }
+  return constant(value);
+}
+
+function constant(value: unknown): ValueTemplate {
+  return { isStatic: true, render: () => value };
+}

@@ -1,0 +1,111 @@
+/**
+ * The `http` engine: get/post/put/patch/delete/head steps on undici Pools,
+ * one per origin, driven through `dispatch` with a reusable per-VU handler.
+ * Static steps send a pre-built options object; templated steps render only
+ * their dynamic parts per request.
+ */
+import { Pool } from 'undici';
+import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
+import { HttpExchange } from './http-exchange.ts';
+import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
+
+/** See the module comment. */
+export class HttpEngine implements Engine<HttpStep> {
+  readonly id = 'http';
+  readonly stepKeys = METHODS;
+  private readonly steps: HttpStep[] = [];
+  private readonly pools = new Map<string, Pool>();
+  private target: ResolvedTarget | null = null;
+  private sink: HdrSink | null = null;
+  private nowUs: () => number = () => 0;
+  private connections: number | null = null;
+  private pipelining = 1;
+
+  compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
+    const compiled = compileHttpStep(key, step, ctx, NO_HTTP_OUTCOMES);
+    this.steps.push(compiled);
+    return compiled;
+  }
+
+  async init(run: RunContext): Promise<void> {
+    this.target = resolveTarget(run.target);
+    this.sink = run.sink;
+    this.nowUs = run.nowUs;
+    const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
+    this.connections = http.connections ?? null;
+    this.pipelining = http.pipelining ?? 1;
+    for (const s of this.steps) if (s.isStatic) this.prebuild(s);
+  }
+
+  openSession(vu: VirtualUser): HttpExchange {
+    return new HttpExchange(vu, this.sink!, this.nowUs);
+  }
+
+  runStep(step: HttpStep, vu: VirtualUser): void {
+    const ex = vu.session as HttpExchange;
+    ex.begin(step);
+    let origin: string;
+    let opts: DispatchOpts;
+    if (step.staticOpts !== null) {
+      origin = step.staticOrigin!;
+      opts = step.staticOpts;
+    } else {
+      const built = this.build(step, vu);
+      origin = built.origin;
+      opts = built.opts;
+    }
+    try {
+      this.pool(origin).dispatch(opts as never, ex);
+    } catch (e) {
+      ex.onError(e as Error);
+    }
+  }
+
+  closeSession(): void {}
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
+  }
+
+  private pool(origin: string): Pool {
+    let p = this.pools.get(origin);
+    if (p === undefined) {
+      p = new Pool(origin, { connections: this.connections, pipelining: this.pipelining, keepAliveTimeout: 30_000 });
+      this.pools.set(origin, p);
+    }
+    return p;
+  }
+
+  private prebuild(step: HttpStep): void {
+    const { origin, opts } = this.build(step, { vars: {} } as VirtualUser);
+    step.staticOrigin = origin;
+    step.staticOpts = opts;
+  }
+
+  /** Renders the dynamic parts of a step into dispatch options. */
+  private build(step: HttpStep, vu: VirtualUser): { origin: string; opts: DispatchOpts } {
+    const vars = vu.vars;
+    const { origin, path } = this.target!.locate(step.url.render(vars));
+    let fullPath = path;
+    if (step.qs !== null) {
+      const q = new URLSearchParams(step.qs.render(vars) as Record<string, string>).toString();
+      if (q) fullPath += (path.includes('?') ? '&' : '?') + q;
+    }
+    const headers: string[] = [];
+    for (const [k, t] of step.headers) headers.push(k, t.render(vars));
+    let body: Buffer | string | null = null;
+    if (step.json !== null) body = JSON.stringify(step.json.render(vars));
+    else if (step.body !== null) body = step.body.render(vars);
+    if (step.isStatic && typeof body === 'string') body = Buffer.from(body);
+    return {
+      origin,
+      opts: { path: fullPath, method: step.method, headers, body, headersTimeout: step.timeoutMs, bodyTimeout: step.timeoutMs },
+    };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Plain-text formatting shared by the console reporter and `report`:
+ * the per-name summary table and the PASS/FAIL lines.
+ */
+import type { ExpectationResult, NameSummary, RunResult } from '../engine/contracts.ts';
+
+function ms(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+function outcomesText(s: NameSummary): string {
+  const parts = [
+    ...Object.entries(s.outcomes.expected).map(([k, v]) => `${k} ${v}`),
+    ...Object.entries(s.outcomes.failed).map(([k, v]) => `${k} ${v}`),
+  ];
+  return parts.join(', ');
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+}
+
+/** The summary table: per name count, rps, p50/p90/p95/p99/max (ms), errors, outcomes. */
+export function summaryTable(byName: readonly NameSummary[], overall: NameSummary): string[] {
+  const header = ['name', 'count', 'rps', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'outcomes'];
+  const row = (label: string, s: NameSummary): string[] => [
+    label, String(s.count), s.rps.toFixed(1), ms(s.latencyMs.p50), ms(s.latencyMs.p90), ms(s.latencyMs.p95),
+    ms(s.latencyMs.p99), ms(s.latencyMs.max), s.errors === 0 ? '0' : `${s.errors} (${(s.errorRate * 100).toFixed(2)}%)`,
+    outcomesText(s),
+  ];
+  const label = (s: NameSummary): string => {
+    const tags = Object.entries(s.tags).map(([k, v]) => `${k}=${v}`).join(',');
+    return tags ? `${s.name} [${tags}]` : s.name;
+  };
+  const rows = [header, ...byName.filter((s) => s.count > 0).map((s) => row(label(s), s)), row('all requests', overall)];
+  return table(rows);
+}
+
+/** One line per expectation: `PASS p95 12.3ms <= 50ms`. */
+export function expectationLines(results: readonly ExpectationResult[]): string[] {
+  return results.map((r) => `${r.isPass ? 'PASS' : 'FAIL'}  ${r.name}  ${r.measured} (limit ${r.limit})${r.reason ? ` — ${r.reason}` : ''}`);
+}
+
+/** The full end-of-run text: table, latency unit note, saturation, expectations. */
+export function resultText(result: RunResult): string[] {
+  const s = result.summary;
+  const lines = [
+    `agentload: ${result.isAborted ? 'ABORTED after' : 'finished in'} ${(s.durationMs / 1000).toFixed(1)}s — ${s.overall.count} requests, ${s.overall.rps.toFixed(1)}/s, ${s.overall.errors} errors${s.overall.expected ? `, ${s.overall.expected} expected outcomes` : ''} (latencies in ms, from each request's scheduled start)`,
+    ...summaryTable(s.byName, s.overall),
+  ];
+  const c = s.counters;
+  const extra = ['arrivals_dropped', 'arrivals_late', 'requests_abandoned'].filter((k) => (c[k] ?? 0) > 0).map((k) => `${k} ${c[k]}`);
+  if (extra.length) lines.push(extra.join(' · '));
+  if (result.saturation.message) lines.push(`WARNING ${result.saturation.message}`);
+  if (result.expectations.length) lines.push('', ...expectationLines(result.expectations));
+  return lines;
+}
