@@ -14,6 +14,7 @@ run / validate options:
   --users N             closed model: N looping users (replaces the phases)
   --spawn-rate R        users started per second (with --users)
   --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
+  --scenario NAME       run only the named scenario(s) (repeatable)
   --output FILE         write the whole result as JSON (atomic)
   --quiet               print only PASS/FAIL lines and warnings
 

@@ -13,6 +13,8 @@ export interface RunArgs {
   readonly overrides: PlanOverrides;
   readonly outputFile: string | null;
   readonly isQuiet: boolean;
+  /** `--scenario NAME` (repeatable): run only these scenarios. */
+  readonly scenarios: readonly string[];
 }
 
 function positiveNumber(flag: string, v: string | undefined): number | undefined {
@@ -33,6 +35,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         target: { type: 'string' }, env: { type: 'string' }, var: { type: 'string', multiple: true },
         users: { type: 'string' }, 'spawn-rate': { type: 'string' }, duration: { type: 'string' },
         output: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' },
+        scenario: { type: 'string', multiple: true },
       },
     });
   } catch (e) {
@@ -58,5 +61,6 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     },
     outputFile: values.output ?? null,
     isQuiet: values.quiet ?? false,
+    scenarios: values.scenario ?? [],
   };
 }

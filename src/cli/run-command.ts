@@ -13,6 +13,7 @@ import { builtinEngines } from '../engines/index.ts';
 import { ConsoleReporter } from '../plugins/console-reporter.ts';
 import { JsonReporter } from '../plugins/json-reporter.ts';
 import { parseRunArgs } from './run-args.ts';
+import { selectScenarios } from './select-scenarios.ts';
 import { startSimChild, type SimChild } from './sim-child.ts';
 import type { PlanInput, Reporter } from '../engine/contracts.ts';
 
@@ -41,7 +42,7 @@ function checkTarget(plan: PlanInput, target: string): void {
 /** Returns the exit code: 0 held, 1 an expectation failed, 3 aborted. */
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const a = parseRunArgs(args, 'run');
-  const plan = loadPlan(a.planFile, a.overrides);
+  const plan = selectScenarios(loadPlan(a.planFile, a.overrides), a.scenarios);
   checkTarget(plan, plan.config.target);
   const sink = new HdrSink();
   const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;

@@ -4,11 +4,12 @@ import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { HdrSink } from '../engine/metrics/hdr-sink.ts';
 import { builtinEngines } from '../engines/index.ts';
 import { parseRunArgs } from './run-args.ts';
+import { selectScenarios } from './select-scenarios.ts';
 
 /** Returns the exit code (0); invalid plans throw PlanError (exit 2). */
 export async function validateCommand(args: string[], out: (line: string) => void): Promise<number> {
   const a = parseRunArgs(args, 'validate');
-  const plan = loadPlan(a.planFile, a.overrides);
+  const plan = selectScenarios(loadPlan(a.planFile, a.overrides), a.scenarios);
   const compiled = compilePlan(plan, { engines: builtinEngines(), sink: new HdrSink() });
   out(`${a.planFile}: valid — ${compiled.phases.length} phase(s), ${compiled.scenarios.length} scenario(s), ${compiled.expectations.length} expectation(s), ${(compiled.plannedDurationMs / 1000).toFixed(0)}s planned`);
   return 0;
