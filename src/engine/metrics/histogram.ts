@@ -56,6 +56,7 @@ export function latencySummary(h: Histogram): LatencySummary {
     p95: ms(h.getValueAtPercentile(95)),
     p99: ms(h.getValueAtPercentile(99)),
     p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    // p100, not maxValue: the bucket's highest equivalent value survives encode/merge, the raw max does not
+    max: ms(h.getValueAtPercentile(100)),
   };
 }

@@ -15,7 +15,7 @@
  *                       t = (−r0 + √(r0² + 2·a·x)) / a    otherwise
  *
  * Worked example: 10 → 100/s over 10 s gives N(10) = 550 arrivals; arrival
- * 275 (halfway in count) is due at t = (−10 + √(100 + 2·9·275))/9 ≈ 6.7 s,
+ * 275 (halfway in count) is due at t = (−10 + √(100 + 2·9·275))/9 ≈ 6.78 s,
  * later than halfway in time because the rate grows.
  *
  *   rate

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
+import { decodeHistogram } from '../../src/engine/metrics/histogram.ts';
+
+test('intervals fold into totals exactly; percentiles are microsecond-resolution HDR', () => {
+  const sink = new HdrSink();
+  const h = sink.handle('x');
+  for (let i = 1; i <= 1000; i++) { sink.recordLatency(h, i); sink.ok(h); }
+  const i1 = sink.snapshot(0, 1000, 'p');
+  for (let i = 1; i <= 1000; i++) { sink.recordLatency(h, 1000 + i); sink.ok(h); }
+  const i2 = sink.snapshot(1000, 2000, 'p');
+  const s = sink.summary(2000);
+  assert.equal(i1.overall.count + i2.overall.count, s.overall.count);
+  assert.equal(s.overall.count, 2000);
+  assert.equal(i1.overall.latencyMs.max, 1);
+  assert.ok(Math.abs(s.overall.latencyMs.p50 - 1) < 0.002);
+  assert.equal(i1.overall.rps, 1000);
+});
+
+test('encoded windows from workers merge exactly into one sink', () => {
+  const workers = [new HdrSink(), new HdrSink()];
+  const whole = new HdrSink();
+  workers.forEach((w, k) => {
+    const h = w.handle('n', { class: 'light' });
+    const wh = whole.handle('n', { class: 'light' });
+    for (let i = 0; i < 500; i++) {
+      const us = 100 + i * 37 + k;
+      w.recordLatency(h, us); w.ok(h); w.status(h, 200);
+      whole.recordLatency(wh, us); whole.ok(wh); whole.status(wh, 200);
+    }
+    w.failed(h, 'timeout'); whole.failed(wh, 'timeout');
+  });
+  const main = new HdrSink();
+  for (const w of workers) main.absorb(w.takeInterval());
+  main.snapshot(0, 1000, null);
+  whole.snapshot(0, 1000, null);
+  assert.deepEqual(main.summary(1000), whole.summary(1000));
+  assert.equal(decodeHistogram(main.encodeTotals()['']!).totalCount, 1000);
+});
+
+test('gauges track current and peak', () => {
+  const sink = new HdrSink();
+  sink.gaugeAdd('conns', 5);
+  sink.gaugeAdd('conns', -3);
+  const snap = sink.snapshot(0, 1, null);
+  assert.equal(snap.gauges.conns, 2);
+  assert.equal(snap.gauges.conns_max, 5);
+  assert.equal(sink.summary(1).gaugePeaks.conns, 5);
+});

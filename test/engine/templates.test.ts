@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileTemplate, compileValue } from '../../src/engine/templates.ts';
+
+const at = (src: string, p: string) => compileTemplate(src, undefined, p);
+
+test('a string without {{ is static and renders itself', () => {
+  const t = at('/api/v1/health', 'x');
+  assert.equal(t.isStatic, true);
+  assert.equal(t.render({}), '/api/v1/health');
+});
+
+test('variables, captures and helpers render', () => {
+  const t = at('{{name}}-{{randomInt 5 5}}-{{env "AGENTLOAD_TEST_ENV" "dflt"}}', 'x');
+  assert.equal(t.isStatic, false);
+  assert.equal(t.render({ name: 'a' }), 'a-5-dflt');
+  process.env.AGENTLOAD_TEST_ENV = 'set';
+  assert.equal(t.render({ name: 'b' }), 'b-5-set');
+  assert.match(at('{{uuid}}', 'x').render({}), /^[0-9a-f-]{36}$/);
+  assert.match(at('{{isoTime}}', 'x').render({}), /^\d{4}-\d\d-\d\dT/);
+  assert.match(at('{{randomString 12}}', 'x').render({}), /^[A-Za-z0-9]{12}$/);
+  assert.ok(['x', 'y'].includes(at('{{randomChoice "x" "y"}}', 'x').render({})));
+  const f = Number(at('{{randomFloat 1 2 3}}', 'x').render({}));
+  assert.ok(f >= 1 && f <= 2);
+});
+
+test('a template syntax error is a located PlanError', () => {
+  assert.throws(() => compileTemplate('{{#if}}', { file: 'p.yml', line: 3, col: 9 }, 'scenarios[0].flow[0].get.url'), (e: any) => {
+    assert.equal(e.code, 'AGENTLOAD_E_TEMPLATE');
+    assert.deepEqual(e.location, { file: 'p.yml', line: 3, col: 9 });
+    assert.equal(e.yamlPath, 'scenarios[0].flow[0].get.url');
+    return true;
+  });
+});
+
+test('value trees: static stays static, a single numeric expression becomes a number', () => {
+  const s = compileValue({ a: [1, 'x'], b: { c: true } }, at, 'json');
+  assert.equal(s.isStatic, true);
+  const d = compileValue({ a: '{{randomInt 3 3}}', b: 'id-{{randomInt 3 3}}', c: ['{{v}}'] }, at, 'json');
+  assert.equal(d.isStatic, false);
+  assert.deepEqual(d.render({ v: 'q' }), { a: 3, b: 'id-3', c: ['q'] });
+});

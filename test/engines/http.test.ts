@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHttpServer, okJson, closedPort } from '../helpers/servers.ts';
+import { runInline } from '../helpers/run-inline.ts';
+
+const byName = (r: Awaited<ReturnType<typeof runInline>>, name: string) => r.summary.byName.find((n) => n.name === name)!;
+
+test('open model: 200 arrivals/s for 5 s sends 1000 ± 1 % requests, latency from schedule', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, phases: [{ arrivalRate: 200, duration: 5 }] }, [{ name: 's', flow: [{ get: { url: '/x', name: 'x' } }] }]);
+  assert.ok(Math.abs(srv.requests.length - 1000) <= 10, String(srv.requests.length));
+  assert.equal(r.summary.overall.count, srv.requests.length);
+  assert.equal(r.summary.overall.errors, 0);
+  assert.ok(r.summary.overall.latencyMs.p50 > 0);
+  assert.equal(r.intervals.reduce((n, i) => n + i.overall.count, 0), r.summary.overall.count, 'intervals add up to the total');
+});
+
+test('closed model: 20 users keep 20 requests in flight', async (t) => {
+  const srv = await startHttpServer((_req, res) => { setTimeout(() => okJson(_req, res, ''), 50); });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, phases: [{ users: 20, spawnRate: 100, duration: 2 }] }, [{ name: 's', flow: [{ get: { url: '/slow' } }] }]);
+  assert.equal(srv.inFlight.max, 20);
+  assert.equal(r.summary.gaugePeaks.vusers_active, 20);
+  // 20 users × ~2 s / ~50 ms each ≈ 800 requests; generous band for a shared machine
+  assert.ok(r.summary.overall.count > 400 && r.summary.overall.count <= 820, String(r.summary.overall.count));
+});
+
+test('latency counts time queued for a connection (no coordinated omission)', async (t) => {
+  const srv = await startHttpServer((_req, res) => { setTimeout(() => okJson(_req, res, ''), 100); });
+  t.after(() => srv.close());
+  // 20 arrivals at once, one connection, 100 ms each: the last waits ~2 s in the queue
+  const r = await runInline({ target: srv.url, http: { connections: 1 }, phases: [{ arrivalCount: 20, duration: 0.05 }] },
+    [{ name: 's', flow: [{ get: { url: '/q', name: 'q' } }] }]);
+  const q = byName(r, 'q');
+  assert.equal(q.count, 20);
+  assert.ok(q.latencyMs.max > 1800, `max ${q.latencyMs.max}`);
+  assert.ok(q.latencyMs.p50 > 900, `p50 ${q.latencyMs.p50}`);
+});
+
+test('capture, templates, expect: json equals, status list, content type; failures get reasons', async (t) => {
+  const srv = await startHttpServer((req, res, body) => {
+    if (req.url === '/login') { res.writeHead(200, { 'content-type': 'application/json', 'x-token': 'hdr-tok' }); res.end('{"token":"abc","n":3}'); return; }
+    if (req.url!.startsWith('/use')) { res.writeHead(201, { 'content-type': 'application/json' }); res.end(JSON.stringify({ got: req.headers.authorization, body: JSON.parse(body || '{}') })); return; }
+    res.writeHead(503); res.end('down');
+  });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, variables: { who: 'me' }, phases: [{ arrivalCount: 3, duration: 0.1 }] }, [{
+    name: 's', flow: [
+      { get: { url: '/login', name: 'login', capture: [{ json: 'token', as: 'tok' }, { header: 'x-token', as: 'htok' }, { regex: '"n":(\\d+)', as: 'n' }] } },
+      { post: { url: '/use?h={{htok}}', name: 'use', headers: { authorization: 'Bearer {{tok}}' }, json: { who: '{{who}}', n: '{{n}}' },
+        expect: { status: [200, 201], contentType: 'json', json: [{ path: 'got', equals: 'Bearer abc' }, { path: 'body.n', equals: 3 }, { path: 'body.who', matches: '^me$' }] } } },
+      { get: { url: '/use', name: 'wrong', expect: { json: [{ path: 'got', equals: 'nope' }] } } },
+      { get: { url: '/down', name: 'down' } },
+    ],
+  }]);
+  assert.equal(byName(r, 'login').ok, 3);
+  assert.equal(byName(r, 'use').ok, 3, JSON.stringify(byName(r, 'use').outcomes));
+  assert.ok(srv.requests.some((q) => q.url === '/use?h=hdr-tok'));
+  assert.deepEqual(byName(r, 'wrong').outcomes.failed, { expect_json: 3 });
+  assert.deepEqual(byName(r, 'down').outcomes.failed, { http_503: 3 });
+  assert.equal(byName(r, 'down').statuses['503'], 3);
+});
+
+test('expected outcomes are counted by name and excluded from the error rate', async (t) => {
+  const srv = await startHttpServer((_req, res) => { res.writeHead(429, { 'retry-after': '1' }); res.end(); });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, outcomes: { rate_limited: { status: [429] } }, phases: [{ arrivalCount: 5, duration: 0.1 }] },
+    [{ name: 's', flow: [{ get: { url: '/', name: 'r' } }] }]);
+  const s = byName(r, 'r');
+  assert.equal(s.expected, 5);
+  assert.equal(s.errors, 0);
+  assert.equal(s.errorRate, 0);
+  assert.deepEqual(s.outcomes.expected, { rate_limited: 5 });
+});
+
+test('a refused connection and a timeout are counted, not thrown', async (t) => {
+  const port = await closedPort();
+  const r1 = await runInline({ target: `http://127.0.0.1:${port}`, phases: [{ arrivalCount: 4, duration: 0.1 }] }, [{ name: 's', flow: [{ get: { url: '/', name: 'x' } }] }]);
+  assert.deepEqual(byName(r1, 'x').outcomes.failed, { econnrefused: 4 });
+  const srv = await startHttpServer(() => { /* never answers */ });
+  t.after(() => srv.close());
+  const r2 = await runInline({ target: srv.url, http: { timeout: '300ms' }, phases: [{ arrivalCount: 2, duration: 0.1 }] }, [{ name: 's', flow: [{ get: { url: '/', name: 'x' } }] }]);
+  assert.deepEqual(byName(r2, 'x').outcomes.failed, { timeout: 2 });
+  assert.ok(byName(r2, 'x').latencyMs.p50 >= 290);
+});
+
+test('loop (count and over), think and log; beforeScenario runs once per user', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, phases: [{ arrivalCount: 2, duration: 0.1 }] }, [{
+    name: 's',
+    beforeScenario: [{ get: { url: '/setup', name: 'setup' } }],
+    flow: [
+      { loop: [{ get: { url: '/item/{{$loopElement}}', name: 'item' } }], over: ['a', 'b', 'c'] },
+      { think: { min: '10ms', max: '20ms' } },
+      { loop: [{ get: { url: '/n', name: 'n' } }], count: 4 },
+      { log: 'done {{vu}}' },
+    ],
+  }]);
+  assert.equal(byName(r, 'setup').count, 2);
+  assert.equal(byName(r, 'item').count, 6);
+  assert.deepEqual(srv.requests.filter((q) => q.url.startsWith('/item/')).map((q) => q.url).sort(), ['/item/a', '/item/a', '/item/b', '/item/b', '/item/c', '/item/c']);
+  assert.equal(byName(r, 'n').count, 8);
+  assert.equal(r.logs.filter((l) => /done \d+/.test(l)).length, 2);
+});
+
+test('weighted scenarios split arrivals by weight', async (t) => {
+  const srv = await startHttpServer(okJson, { record: false });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, phases: [{ arrivalCount: 2000, duration: 1 }] }, [
+    { name: 'a', weight: 3, flow: [{ get: { url: '/a', name: 'a' } }] },
+    { name: 'b', weight: 1, flow: [{ get: { url: '/b', name: 'b' } }] },
+  ]);
+  const share = byName(r, 'a').count / r.summary.overall.count;
+  assert.ok(share > 0.7 && share < 0.8, String(share));
+});
+
+test('maxVusers drops arrivals instead of queueing them', async (t) => {
+  const srv = await startHttpServer((_req, res) => { setTimeout(() => okJson(_req, res, ''), 300); });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, phases: [{ arrivalCount: 20, duration: 0.1, maxVusers: 5 }] }, [{ name: 's', flow: [{ get: { url: '/' } }] }]);
+  assert.equal(r.summary.overall.count, 5);
+  assert.equal(r.summary.counters.arrivals_dropped, 15);
+});
+
+test('an abort stops the run early and still returns what was measured', async (t) => {
+  const srv = await startHttpServer(okJson, { record: false });
+  t.after(() => srv.close());
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 700);
+  const started = performance.now();
+  const r = await runInline({ target: srv.url, phases: [{ users: 5, duration: 30 }] }, [{ name: 's', flow: [{ get: { url: '/' } }, { think: '10ms' }] }], [], ac.signal);
+  assert.equal(r.isAborted, true);
+  assert.ok(performance.now() - started < 5000);
+  assert.ok(r.summary.overall.count > 0);
+});
