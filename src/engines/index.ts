@@ -1,11 +1,21 @@
 /**
  * The built-in engines. src/engine never imports a concrete engine; the CLI
- * asks this module for fresh instances (engines keep per-run state).
+ * asks this module for fresh instances (engines keep per-run state) and
+ * registers them in the run's PluginRegistry, the same registry external
+ * engines (`agentload-engine-<id>`, plan-relative modules) go through.
  */
 import type { Engine } from '../engine/contracts.ts';
+import type { PluginRegistry } from '../engine/plugin-registry.ts';
 import { HttpEngine } from './http/http-engine.ts';
 
-/** Fresh instances of every built-in engine, for one run. */
+/** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
-  return [new HttpEngine() as Engine];
+  return [
+    new HttpEngine() as Engine,
+  ];
+}
+
+/** Registers fresh built-in engines into a run's registry (source "built-in"). */
+export function registerBuiltinEngines(registry: PluginRegistry): void {
+  for (const engine of builtinEngines()) registry.addEngine(engine, 'built-in');
 }
