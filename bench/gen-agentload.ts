@@ -1,0 +1,39 @@
+/**
+ * Benchmark child: runs one agentload plan in this process and prints one
+ * JSON line with achieved requests/s, CPU-seconds and scheduling delay.
+ * Usage: gen-agentload.ts URL closed CONNECTIONS SECONDS | URL open RATE SECONDS | URL rpc CONNECTIONS SECONDS
+ */
+import { compilePlan } from '../src/engine/compile/compile-plan.ts';
+import { HdrSink } from '../src/engine/metrics/hdr-sink.ts';
+import { runPlan } from '../src/engine/run/run-plan.ts';
+import { builtinEngines } from '../src/engines/index.ts';
+import type { PlanInput } from '../src/engine/contracts.ts';
+
+const [url, mode, nStr, secStr] = process.argv.slice(2);
+const n = Number(nStr);
+const seconds = Number(secStr);
+const u = new URL(url!);
+const target = u.origin;
+
+const phases = mode === 'open' ? [{ arrivalRate: n, duration: seconds }] : [{ users: n, spawnRate: n * 10, duration: seconds }];
+const flow = mode === 'rpc'
+  ? [{ post: { url: u.pathname, name: 'rpc', json: { jsonrpc: '2.0', id: '{{randomInt 1 1000000}}', method: 'agent.ping', params: { agent_id: 'bench-{{vu}}' } },
+      expect: { json: [{ path: 'result', exists: true }] } } }]
+  : [{ get: { url: u.pathname, name: 'get' } }];
+const plan: PlanInput = {
+  file: 'bench.yml', locate: () => undefined,
+  config: { target, phases, interval: '1h', grace: '2s', http: mode === 'open' ? {} : { connections: n } } as never,
+  scenarios: [{ name: 'bench', flow }] as never,
+};
+const sink = new HdrSink();
+const compiled = compilePlan(plan, { engines: builtinEngines(), sink });
+const cpu0 = process.cpuUsage();
+const result = await runPlan(compiled, { sink, reporters: [], log: () => {} });
+const cpu = process.cpuUsage(cpu0);
+const o = result.summary.overall;
+const cpuSec = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(`${JSON.stringify({
+  rps: o.count / seconds, count: o.count, errors: o.errors, cpuSec,
+  cpuSecPer100k: o.count ? (cpuSec / o.count) * 1e5 : null,
+  schedP99Ms: result.saturation.schedulingDelayP99Us / 1000, p99Ms: o.latencyMs.p99, saturated: result.saturation.isSaturated,
+})}\n`);

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`: side-by-side generator benchmarks on loopback. Every
+ * case runs the competitors interleaved (A, B, A, B, …) against the same
+ * target, generator pinned to core 0 and target to core 1 when possible,
+ * and reports medians and ratios — machines here are shared and noisy, so
+ * ratios measured in one run are what we quote, never absolute timings in tests.
+ *
+ * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
+ * (comma list of: http,open,rpc,sim,ws; default http,open,rpc,sim).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startNginx, startNodeTarget, pinned, hasCommand, canPin, type BenchTarget } from './targets.ts';
+
+const run = promisify(execFile);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CASES = (process.env.BENCH_CASES ?? 'http,open,rpc,sim').split(',');
+const CONNECTIONS = 50;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function exec(cmd: string, args: string[]): Promise<string> {
+  const [c, a] = pinned(0, cmd, args);
+  const { stdout } = await run(c, a, { cwd: root, maxBuffer: 64 << 20 });
+  return stdout;
+}
+
+/** One agentload child run; returns its JSON line. */
+export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc', n: number, seconds = SECONDS): Promise<Record<string, number | boolean>> {
+  const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-agentload.ts', url, mode, String(n), String(seconds)]);
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function autocannon(url: string, body: string | null): Promise<number> {
+  const args = ['node_modules/autocannon/autocannon.js', '-c', String(CONNECTIONS), '-d', String(SECONDS), '-p', '1', '-j'];
+  if (body) args.push('-m', 'POST', '-H', 'content-type=application/json', '-b', body);
+  const out = await exec(process.execPath, [...args, url]);
+  const j = JSON.parse(out) as { requests: { total: number } };
+  return j.requests.total / SECONDS;
+}
+
+async function wrk(url: string): Promise<number | null> {
+  if (!hasCommand('wrk')) return null;
+  const out = await exec('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url]);
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  return m ? Number(m[1]) : null;
+}
+
+async function closedLoop(target: BenchTarget): Promise<void> {
+  const a: number[] = [], ac: number[] = [], w: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await agentload(target.url, 'closed', CONNECTIONS);
+    a.push(r.rps as number);
+    cpu.push(r.cpuSecPer100k as number);
+    ac.push(await autocannon(target.url, null));
+    const x = await wrk(target.url);
+    if (x !== null) w.push(x);
+  }
+  console.log(`\n## closed loop, 1 GET step, ${CONNECTIONS} connections, ${SECONDS}s × ${RUNS}, target ${target.name}`);
+  console.log(`agentload   ${fmt(median(a))} req/s   (${median(cpu).toFixed(2)} CPU-s per 100k requests)`);
+  console.log(`autocannon  ${fmt(median(ac))} req/s`);
+  if (w.length) console.log(`wrk         ${fmt(median(w))} req/s`);
+  console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}${w.length ? `, agentload / wrk = ${(median(a) / median(w)).toFixed(2)}` : ''}`);
+}
+
+/** Steps the arrival rate up until achieved < 99 % of asked or scheduling p99 > 5 ms. */
+async function openModel(target: BenchTarget): Promise<void> {
+  console.log(`\n## open model, 1 GET per arrival, 5 s per step, target ${target.name}`);
+  let best = 0;
+  for (const rate of [5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]) {
+    const r = await agentload(target.url, 'open', rate, 5);
+    const achieved = (r.count as number) / 5;
+    const ok = achieved >= rate * 0.99 && (r.schedP99Ms as number) < 5 && (r.errors as number) === 0;
+    console.log(`asked ${fmt(rate)}/s → achieved ${fmt(achieved)}/s, scheduling delay p99 ${(r.schedP99Ms as number).toFixed(2)} ms, latency p99 ${r.p99Ms} ms ${ok ? 'OK' : 'behind'}`);
+    if (!ok) break;
+    best = rate;
+  }
+  console.log(`highest sustained arrival rate: ${fmt(best)}/s`);
+}
+
+async function rpcPost(): Promise<void> {
+  const { startSim } = await import('../src/sim/start-sim.ts');
+  const sim = await startSim({ port: 0, rateLimit: null } as never);
+  const url = `${sim.url}/api/v1/jsonrpc`;
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'agent.ping', params: { agent_id: 'bench' } });
+  const a: number[] = [], ac: number[] = [], cpu: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const r = await agentload(url, 'rpc', CONNECTIONS);
+      a.push(r.rps as number);
+      cpu.push(r.cpuSecPer100k as number);
+      ac.push(await autocannon(url, body));
+    }
+  } finally {
+    await sim.close();
+  }
+  console.log(`\n## JSON-RPC POST agent.ping against the sim (in this process, unpinned), templated id + result check vs fixed body`);
+  console.log(`agentload   ${fmt(median(a))} req/s   (${median(cpu).toFixed(2)} CPU-s per 100k requests)`);
+  console.log(`autocannon  ${fmt(median(ac))} req/s`);
+  console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}`);
+}
+
+async function main(): Promise<void> {
+  console.log(`# agentload bench — ${new Date().toISOString()}, node ${process.version}, pinned: ${canPin}`);
+  const target = (await startNginx()) ?? (await startNodeTarget());
+  try {
+    if (CASES.includes('http')) await closedLoop(target);
+    if (CASES.includes('open')) await openModel(target);
+  } finally {
+    await target.stop();
+  }
+  if (CASES.includes('rpc')) await rpcPost();
+  if (CASES.includes('sim')) {
+    const { benchSim } = await import('./sim-bench.ts');
+    const r = await benchSim(SECONDS);
+    console.log(`\n## the sim's own ceiling: agent.ping with autocannon, ${SECONDS}s\nsim  ${fmt(r.rps)} req/s`);
+  }
+  if (CASES.includes('ws')) {
+    const { benchWs } = await import('./ws-bench.ts');
+    const r = await benchWs({ connections: 10_000, holdSeconds: 60 });
+    console.log(`\n## WebSocket: ramp to 10 000, hold 60 s\n${JSON.stringify(r)}`);
+  }
+}
+
+await main();
