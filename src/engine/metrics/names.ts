@@ -23,3 +23,19 @@ export const ARRIVALS_LATE = 'arrivals_late';
 export const REQUESTS_ABANDONED = 'requests_abandoned';
 /** Generator event-loop lag, milliseconds (gauge, max per interval). */
 export const EVENT_LOOP_LAG_MS = 'event_loop_lag_ms';
+/** Retries the tool-rpc engine performed (each re-send counts one; first attempts do not). */
+export const RPC_RETRIES = 'rpc_retries';
+/** Calls whose last permitted attempt still matched `retry.on` (the final outcome is recorded as usual). */
+export const RPC_RETRIES_EXHAUSTED = 'rpc_retries_exhausted';
+/** Batch responses carrying an id that no call of the batch (or the socket's pending call) sent. */
+export const RPC_FOREIGN_IDS = 'rpc_foreign_ids';
+/** Accounted calls (with an identifier) that succeeded; per identifier as `quota_ok:<identifier>`. */
+export const QUOTA_OK = 'quota_ok';
+/** Accounted calls answered `quota_exceeded`; per identifier as `quota_exceeded:<identifier>`. */
+export const QUOTA_EXCEEDED = 'quota_exceeded';
+/**
+ * Successes sent after a quota_exceeded answer for the same identifier, within
+ * the accounting window: the target let through what it had refused (a false
+ * negative). Per identifier as `quota_inconsistencies:<identifier>`.
+ */
+export const QUOTA_INCONSISTENCIES = 'quota_inconsistencies';

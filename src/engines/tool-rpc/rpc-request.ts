@@ -1,0 +1,81 @@
+/**
+ * Per-request preparation (once per step run, not per retry) and the body
+ * splice (once per attempt). With static params the only per-attempt work
+ * is one Buffer allocation and copying the pre-built parts around the ids.
+ */
+import type { VuVars } from '../../engine/contracts.ts';
+import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { QuotaAccounting } from './quota-accounting.ts';
+import { joinParts, renderHeaders, type RpcStep } from './rpc-step.ts';
+
+/** What a session needs from its engine; one per run. */
+export interface RpcRuntime {
+  readonly sink: HdrSink;
+  readonly accounting: QuotaAccounting;
+  nowUs(): number;
+  /** POSTs `body` to the rpc path; undici calls the session's handler methods. */
+  sendHttp(session: RpcSessionState, body: Buffer): void;
+  /** Sends `body` on the session's WebSocket (connecting first when needed). */
+  sendWs(session: RpcSessionState, body: Buffer): void;
+}
+
+/** The session fields prepareRequest fills. */
+export interface RpcSessionState {
+  step: RpcStep | null;
+  parts: readonly Buffer[];
+  readonly fixedIds: Array<number | string | null>;
+  readonly identifiers: Array<string | null>;
+  headers: string[];
+}
+
+function asId(v: unknown): number | string {
+  return typeof v === 'number' && Number.isFinite(v) ? v : String(v);
+}
+
+/** Renders what the step templates (params, ids, identifiers, headers) into `s`. */
+export function prepareRequest(s: RpcSessionState, step: RpcStep, vars: VuVars): void {
+  const calls = step.calls;
+  const n = calls.length;
+  s.fixedIds.length = n;
+  s.identifiers.length = n;
+  let heads: string[] | null = step.staticParts === null ? [] : null;
+  for (let i = 0; i < n; i++) {
+    const c = calls[i]!;
+    let rendered: unknown;
+    if (heads !== null) {
+      if (c.staticHead !== null) heads.push(c.staticHead);
+      else {
+        rendered = c.params!.render(vars);
+        heads.push(`{"jsonrpc":"2.0","method":${c.methodJson},"params":${JSON.stringify(rendered)},"id":`);
+      }
+    }
+    s.fixedIds[i] = c.fixedId !== null ? c.fixedId : c.idTemplate !== null ? asId(c.idTemplate.render(vars)) : null;
+    let identifier: unknown = null;
+    if (c.accountBy !== null) identifier = c.accountBy.render(vars);
+    else if (c.staticIdentifier !== null) identifier = c.staticIdentifier;
+    else if (c.isIdentifierFromParams) identifier = (rendered as { identifier?: unknown } | undefined)?.identifier;
+    s.identifiers[i] = typeof identifier === 'string' && identifier !== '' ? identifier : null;
+  }
+  s.parts = heads === null ? step.staticParts! : joinParts(heads, step.isBatch);
+  if (!step.isWs) s.headers = step.staticHeaderList !== null ? (step.staticHeaderList as string[]) : renderHeaders(step.headers, vars);
+}
+
+/** parts[0] id[0] parts[1] id[1] … parts[n]: one allocation, copies only. */
+export function buildBody(parts: readonly Buffer[], ids: ReadonlyArray<number | string>): Buffer {
+  let size = 0;
+  for (let i = 0; i < parts.length; i++) size += parts[i]!.length;
+  const idText: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const t = typeof id === 'number' ? String(id) : JSON.stringify(id);
+    idText.push(t);
+    size += Buffer.byteLength(t);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    at += parts[i]!.copy(out, at);
+    if (i < idText.length) at += out.write(idText[i]!, at, 'utf8');
+  }
+  return out;
+}

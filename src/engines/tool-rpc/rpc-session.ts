@@ -1,0 +1,246 @@
+/**
+ * One virtual user's JSON-RPC exchange: builds each request (ids spliced
+ * into pre-built body parts), sends it over HTTP (it is its own undici
+ * dispatch handler, reused for every request, like the http engine's) or
+ * the VU's WebSocket, classifies every call's answer, retries per the
+ * step's policy, records into the sink and resumes the VU once.
+ *
+ *   runStep → begin → send ─┬─ onComplete / onWsAnswer → settle ─┬─ record all → vu.resume()
+ *                           └─ onError / ws close, timeout ──────┘   └─ retry: timer → send
+ *
+ * Latency runs from the first attempt's scheduled start (vu.scheduledUs)
+ * to the final answer: queueing and retry waits are what the caller saw.
+ * A VU has at most one request in flight, so all state lives in fields.
+ */
+import type { VirtualUser } from '../../engine/contracts.ts';
+import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engine/metrics/names.ts';
+import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
+import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
+import { QUOTA_OUTCOME } from './quota-accounting.ts';
+import { transportReason } from './transport-reason.ts';
+import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
+import type { RpcStep } from './rpc-step.ts';
+import type { RpcWsConnection } from './ws-connection.ts';
+
+/** See the module comment. Fields are all set in the constructor (monomorphic). */
+export class RpcSession implements CallView {
+  step: RpcStep | null = null;
+  /** Body parts around the ids of the current request. */
+  parts: readonly Buffer[] = [];
+  /** Ids of the current attempt, per call; fixed ones are set by prepareRequest. */
+  readonly ids: Array<number | string> = [];
+  readonly fixedIds: Array<number | string | null> = [];
+  readonly identifiers: Array<string | null> = [];
+  headers: string[] = [];
+  message: unknown = undefined;
+  ws: RpcWsConnection | null = null;
+  private attempt = 0;
+  private startUs = 0;
+  private sentUs = 0;
+  private nextId = 1;
+  private status = 0;
+  private rawHeaders: Buffer[] | null = null;
+  private chunks: Buffer[] = [];
+  private bodyText: string | null = null;
+  private isInFlight = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly verdict = new Verdict();
+  private readonly match: number[] = [];
+  private readonly onRetryTimer = (): void => {
+    this.retryTimer = null;
+    this.send();
+  };
+
+  constructor(readonly vu: VirtualUser, private readonly rt: RpcRuntime) {}
+
+  /** Starts one step for this VU (called by the engine's runStep). */
+  begin(step: RpcStep): void {
+    this.step = step;
+    this.attempt = 0;
+    this.startUs = this.vu.scheduledUs;
+    prepareRequest(this, step, this.vu.vars);
+    this.send();
+  }
+
+  /** Sends the current request once more, with fresh auto ids. */
+  private send(): void {
+    const step = this.step!;
+    this.attempt++;
+    const calls = step.calls;
+    for (let i = 0; i < calls.length; i++) {
+      const fixed = this.fixedIds[i];
+      if (fixed !== null && fixed !== undefined) this.ids[i] = fixed;
+      else {
+        let id = this.nextId++;
+        while (this.fixedIds.includes(id)) id = this.nextId++;
+        this.ids[i] = id;
+      }
+    }
+    const body = buildBody(this.parts, this.ids);
+    this.status = 0;
+    this.rawHeaders = null;
+    if (this.chunks.length > 0) this.chunks = [];
+    this.bodyText = null;
+    this.isInFlight = true;
+    this.sentUs = this.rt.nowUs();
+    if (step.isWs) this.rt.sendWs(this, body);
+    else this.rt.sendHttp(this, body);
+  }
+
+  // undici's raw dispatch-handler protocol
+  onConnect(): void {}
+  onUpgrade(): void {}
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    this.status = status;
+    if (this.step!.needsHeaders) this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (!this.isInFlight) return;
+    this.isInFlight = false;
+    this.settle(this.status, this.parse());
+  }
+
+  onError(err: Error): void {
+    this.onTransportFailure(transportReason(err));
+  }
+
+  /** A WebSocket message; returns false when it answers nothing in flight (a notification or a stale id). */
+  onWsAnswer(doc: unknown, text: string): boolean {
+    if (!this.isInFlight) return false;
+    const isBatch = this.step!.isBatch;
+    // Not JSON: nothing else shares the socket's request slot, so it is this call's answer.
+    if (doc !== undefined) {
+      if (Array.isArray(doc) !== isBatch) return false;
+      if (!isBatch && (doc as { id?: unknown } | null)?.id !== this.ids[0]) return false;
+    }
+    this.isInFlight = false;
+    this.bodyText = text;
+    this.settle(0, doc);
+    return true;
+  }
+
+  /** Network failure, timeout or a closed socket while a request is in flight. */
+  onTransportFailure(reason: string): void {
+    if (!this.isInFlight) return;
+    this.isInFlight = false;
+    const step = this.step!;
+    const r = step.retry;
+    if (r !== null && (r.onNetwork || (r.onTimeout && reason === 'timeout'))) {
+      if (this.attempt < r.attempts) return this.scheduleRetry(0);
+      this.rt.sink.add(RPC_RETRIES_EXHAUSTED);
+    }
+    const v = this.verdict;
+    v.fail(reason);
+    for (let i = 0; i < step.calls.length; i++) this.record(i, v, reason === 'timeout', 0);
+    this.vu.resume();
+  }
+
+  /** Ends the VU's session: no retry may fire after it. */
+  close(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.isInFlight = false;
+  }
+
+  header(name: string): string | undefined {
+    const raw = this.rawHeaders;
+    if (raw === null) return undefined;
+    const want = name.toLowerCase();
+    for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === want) return raw[i + 1]!.toString('utf8');
+    return undefined;
+  }
+
+  text(): string {
+    if (this.bodyText === null) this.bodyText = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+    return this.bodyText;
+  }
+
+  json(): unknown {
+    return this.message;
+  }
+
+  private parse(): unknown {
+    if (this.chunks.length === 0) return undefined;
+    try {
+      return JSON.parse(this.text());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Classifies every call of the answer, retries or records, then resumes the VU. */
+  private settle(status: number, doc: unknown): void {
+    const step = this.step!;
+    const v = this.verdict;
+    const calls = step.calls;
+    const vars = this.vu.vars;
+    const nominal = status === 0 ? 200 : status;
+    if (!step.isBatch) {
+      if (!classifyTransport(calls[0]!, nominal, doc, v)) classifyMessage(calls[0]!, doc, nominal, this.ids[0], this, vars, v);
+      if (v.kind !== OK && this.shouldRetry(nominal, v.rpcCode, doc)) return;
+      this.record(0, v, true, status);
+      return this.vu.resume();
+    }
+    // A batch is retried as a whole, on its HTTP status only (per-call codes differ call by call).
+    if (status !== 0 && this.shouldRetry(status, 0, undefined)) return;
+    const isWhole = !Array.isArray(doc);
+    let foreign = 0;
+    if (!isWhole) foreign = matchBatch(doc as unknown[], this.ids, this.match);
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
+      if (classifyTransport(call, nominal, doc, v)) {
+        // decided by status or an unreadable body
+      } else if (isWhole) classifyMessage(call, doc, nominal, undefined, this, vars, v);
+      else if (this.match[i]! < 0) v.fail('rpc_missing_id');
+      else classifyMessage(call, (doc as unknown[])[this.match[i]!], nominal, undefined, this, vars, v);
+      this.record(i, v, true, status);
+    }
+    if (foreign > 0) this.rt.sink.add(RPC_FOREIGN_IDS, foreign);
+    this.vu.resume();
+  }
+
+  /** Schedules a retry when the policy covers this answer and attempts remain; true when it did. */
+  private shouldRetry(status: number, rpcCode: number, doc: unknown): boolean {
+    const r = this.step!.retry;
+    if (r === null || !(r.statuses.has(status) || (rpcCode !== 0 && r.codes.has(rpcCode)))) return false;
+    if (this.attempt >= r.attempts) {
+      this.rt.sink.add(RPC_RETRIES_EXHAUSTED);
+      return false;
+    }
+    let after = retryAfterMs(this.header('retry-after'));
+    if (after === 0 && rpcCode !== 0) after = retryAfterMs((doc as { error?: { data?: { retry_after?: unknown } } } | null)?.error?.data?.retry_after);
+    this.scheduleRetry(after);
+    return true;
+  }
+
+  private scheduleRetry(afterMs: number): void {
+    this.rt.sink.add(RPC_RETRIES);
+    this.retryTimer = setTimeout(this.onRetryTimer, retryDelayMs(this.step!.retry!, this.attempt, afterMs));
+    // The run's own timers keep the process alive; a retry must not outlive an aborted run.
+    this.retryTimer.unref();
+  }
+
+  private record(i: number, v: Verdict, hasLatency: boolean, status: number): void {
+    const call = this.step!.calls[i]!;
+    const sink = this.rt.sink;
+    const h = call.handle;
+    const nowUs = this.rt.nowUs();
+    if (hasLatency) sink.recordLatency(h, nowUs - this.startUs);
+    if (status > 0) sink.status(h, status);
+    if (v.kind === OK) sink.ok(h);
+    else if (v.kind === EXPECTED) sink.expected(h, v.name);
+    else sink.failed(h, v.name);
+    const identifier = this.identifiers[i];
+    if (identifier === null || identifier === undefined) return;
+    if (v.kind === OK) this.rt.accounting.ok(identifier, this.sentUs);
+    else if (v.kind === EXPECTED && v.name === QUOTA_OUTCOME) this.rt.accounting.exceeded(identifier, nowUs);
+  }
+}

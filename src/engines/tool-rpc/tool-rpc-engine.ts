@@ -1,0 +1,125 @@
+/**
+ * The `tool-rpc` engine: JSON-RPC 2.0 `call` and `batch` steps, POSTed to
+ * `config.rpcPath` on an undici Pool (or sent over one WebSocket per VU with
+ * `transport: ws`), each call classified ok / expected outcome / failed,
+ * with retries and per-identifier quota accounting. See docs/engines/tool-rpc.md.
+ */
+import { Pool } from 'undici';
+import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import { QuotaAccounting } from './quota-accounting.ts';
+import { compileRpcStep, DEFAULT_RPC_PATH, type RpcStep } from './rpc-step.ts';
+import { RpcSession } from './rpc-session.ts';
+import { RpcWsConnection } from './ws-connection.ts';
+import type { RpcRuntime } from './rpc-request.ts';
+
+const STEP_KEYS = ['call', 'batch'] as const;
+
+interface Endpoint {
+  readonly origin: string;
+  readonly path: string;
+  readonly wsUrl: string;
+  readonly wsHeaders: Record<string, string>;
+}
+
+function endpoint(target: string, config: RunContext['config']): Endpoint {
+  const u = new URL(target);
+  const base = u.pathname.replace(/\/$/, '');
+  const join = (p: unknown): string => {
+    const s = String(p);
+    return base + (s.startsWith('/') ? s : `/${s}`);
+  };
+  const path = join(config.rpcPath ?? DEFAULT_RPC_PATH);
+  const ws = new URL(u.origin);
+  ws.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  ws.pathname = config.rpcWsPath === undefined ? path : join(config.rpcWsPath);
+  const wsHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries((config.headers ?? {}) as Record<string, unknown>)) wsHeaders[k.toLowerCase()] = String(v);
+  return { origin: u.origin, path, wsUrl: ws.toString(), wsHeaders };
+}
+
+/** See the module comment. One instance per run (builtinEngines makes fresh ones). */
+export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
+  readonly id = 'tool-rpc';
+  readonly stepKeys = STEP_KEYS;
+  private sinkRef: HdrSink | null = null;
+  private accountingRef: QuotaAccounting | null = null;
+  private pool: Pool | null = null;
+  private ep: Endpoint | null = null;
+  private readonly sockets = new Set<RpcWsConnection>();
+  private windowUs = Infinity;
+  private clock: () => number = () => 0;
+
+  compileStep(key: string, step: StepInput, ctx: StepCompileContext): RpcStep {
+    const w = ctx.config.quotaWindow;
+    if (w !== undefined) this.windowUs = ctx.durationMs(w, 'config.quotaWindow') * 1000;
+    return compileRpcStep(key, step, ctx);
+  }
+
+  async init(run: RunContext): Promise<void> {
+    this.sinkRef = run.sink;
+    this.clock = run.nowUs;
+    this.accountingRef = new QuotaAccounting(run.sink, this.windowUs);
+    this.ep = endpoint(run.target, run.config);
+    const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
+    this.pool = new Pool(this.ep.origin, { connections: http.connections ?? null, pipelining: http.pipelining ?? 1, keepAliveTimeout: 30_000 });
+  }
+
+  get sink(): HdrSink {
+    return this.sinkRef!;
+  }
+
+  get accounting(): QuotaAccounting {
+    return this.accountingRef!;
+  }
+
+  nowUs(): number {
+    return this.clock();
+  }
+
+  openSession(vu: VirtualUser): RpcSession {
+    return new RpcSession(vu, this);
+  }
+
+  runStep(step: RpcStep, vu: VirtualUser): void {
+    (vu.session as RpcSession).begin(step);
+  }
+
+  sendHttp(session: RpcSession, body: Buffer): void {
+    const t = session.step!.timeoutMs;
+    try {
+      this.pool!.dispatch({ path: this.ep!.path, method: 'POST', headers: session.headers, body, headersTimeout: t, bodyTimeout: t } as never, session as never);
+    } catch (e) {
+      session.onError(e as Error);
+    }
+  }
+
+  sendWs(session: RpcSession, body: Buffer): void {
+    let ws = session.ws;
+    if (ws === null) {
+      ws = new RpcWsConnection(this.ep!.wsUrl, this.ep!.wsHeaders, session, this.sinkRef!);
+      session.ws = ws;
+      this.sockets.add(ws);
+    }
+    ws.send(body, session.step!.timeoutMs);
+  }
+
+  closeSession(vu: VirtualUser): void {
+    const s = vu.session as RpcSession | null;
+    if (s === null) return;
+    s.close();
+    if (s.ws !== null) {
+      s.ws.close();
+      this.sockets.delete(s.ws);
+      s.ws = null;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.close();
+    this.sockets.clear();
+    const p = this.pool;
+    this.pool = null;
+    await p?.destroy().catch(() => {});
+  }
+}

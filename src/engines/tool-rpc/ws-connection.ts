@@ -1,0 +1,107 @@
+/**
+ * `transport: ws`: one persistent WebSocket per virtual user, opened on the
+ * VU's first ws call and reused for the rest of its flow (as an agent keeps
+ * its gateway socket). JSON-RPC requests go out as text frames; answers are
+ * matched by id. A message that answers nothing in flight — a server
+ * notification (no id) or a late answer to a timed-out call — is ignored,
+ * and counted as rpc_foreign_ids when it carries an id.
+ *
+ * A close or error while a call is in flight fails that call (econnreset or
+ * the socket error's reason); the next call reconnects. The per-call timeout
+ * is one timer per request, armed only on this transport (undici has its own).
+ */
+import { WebSocket } from 'ws';
+import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
+import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import { transportReason } from './transport-reason.ts';
+
+/** What the connection calls back on its session. */
+export interface WsSessionHooks {
+  onWsAnswer(doc: unknown, text: string): boolean;
+  onTransportFailure(reason: string): void;
+}
+
+/** See the module comment. One per session; single request in flight. */
+export class RpcWsConnection {
+  private socket: WebSocket | null = null;
+  private isOpen = false;
+  private pending: Buffer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timeoutMs = 0;
+  private readonly onTimeout = (): void => {
+    this.timer = null;
+    this.session.onTransportFailure('timeout');
+  };
+
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string>,
+    private readonly session: WsSessionHooks,
+    private readonly sink: HdrSink,
+  ) {}
+
+  /** Sends one request frame, connecting first when the socket is not open. */
+  send(body: Buffer, timeoutMs: number): void {
+    this.timeoutMs = timeoutMs;
+    this.timer = setTimeout(this.onTimeout, timeoutMs);
+    if (this.isOpen) {
+      this.socket!.send(body, { binary: false });
+      return;
+    }
+    this.pending = body;
+    if (this.socket === null) this.connect();
+  }
+
+  /** Closes the socket (VU finished). */
+  close(): void {
+    this.clearTimer();
+    const s = this.socket;
+    this.socket = null;
+    this.isOpen = false;
+    this.pending = null;
+    if (s !== null) s.terminate();
+  }
+
+  private connect(): void {
+    const socket = new WebSocket(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false });
+    this.socket = socket;
+    socket.on('open', () => {
+      if (this.socket !== socket) return;
+      this.isOpen = true;
+      const body = this.pending;
+      this.pending = null;
+      if (body !== null) socket.send(body, { binary: false });
+    });
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.socket !== socket) return;
+      const text = isBinary ? '' : data.toString('utf8');
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        doc = undefined;
+      }
+      if (this.session.onWsAnswer(doc, text)) {
+        this.clearTimer();
+        return;
+      }
+      if (doc !== null && typeof doc === 'object' && (Array.isArray(doc) || 'id' in doc)) this.sink.add(RPC_FOREIGN_IDS);
+    });
+    socket.on('error', (err) => this.drop(socket, transportReason(err)));
+    socket.on('close', () => this.drop(socket, 'econnreset'));
+  }
+
+  private drop(socket: WebSocket, reason: string): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    this.isOpen = false;
+    this.pending = null;
+    this.clearTimer();
+    this.session.onTransportFailure(reason);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
