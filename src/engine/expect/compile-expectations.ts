@@ -11,6 +11,7 @@
  *   outcomes: { rate_limited: "> 0", quota_exceeded: 0 }      expected-outcome counts (bare number = at most)
  *   counters: { arrivals_dropped: 0 } · peaks: { vusers_active: ">= 20" }
  *   byName: { <request name>: { …any of the above but byName } }
+ *   byTag:  { "class=light": { p95: 100ms } }                 names tagged class=light: counts summed, latency the worst
  */
 import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
@@ -68,17 +69,32 @@ export function compileExpectations(expect: unknown, locate: Locate): CompiledEx
   return out;
 }
 
-function compileBlock(block: Record<string, unknown>, scope: string | null, path: string, locate: Locate, out: CompiledExpectation[]): void {
+const TAG_SCOPE = /^\s*([^=\s]+)\s*=\s*(.+?)\s*$/;
+
+function compileBlock(
+  block: Record<string, unknown>, scope: string | null, path: string, locate: Locate, out: CompiledExpectation[],
+  tagScope?: readonly [string, string],
+): void {
   const fail = (p: string, msg: string): never => {
     throw new PlanError('AGENTLOAD_E_PLAN_EXPECT', msg, { location: locate(p), yamlPath: p });
   };
-  const prefix = scope === null ? '' : `${scope}: `;
+  const first = out.length;
+  const prefix = tagScope !== undefined ? `${tagScope[0]}=${tagScope[1]}: ` : scope === null ? '' : `${scope}: `;
   for (const [key, raw] of Object.entries(block)) {
     const p = `${path}.${key}`;
     if (key === 'byName' && scope === null) {
       for (const [name, sub] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
         if (sub === null || typeof sub !== 'object') fail(`${p}.${name}`, `expected thresholds for "${name}", got ${JSON.stringify(sub)}`);
         compileBlock(sub as Record<string, unknown>, name, `${p}.${name}`, locate, out);
+      }
+      continue;
+    }
+    if (key === 'byTag' && scope === null && tagScope === undefined) {
+      for (const [sel, sub] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+        const m = TAG_SCOPE.exec(sel);
+        if (m === null) fail(`${p}.${sel}`, `expected a tag selector like "class=light", got ${JSON.stringify(sel)}`);
+        if (sub === null || typeof sub !== 'object') fail(`${p}.${sel}`, `expected thresholds for "${sel}", got ${JSON.stringify(sub)}`);
+        compileBlock(sub as Record<string, unknown>, null, `${p}.${sel}`, locate, out, [m![1]!, m![2]!]);
       }
       continue;
     }
@@ -94,9 +110,10 @@ function compileBlock(block: Record<string, unknown>, scope: string | null, path
       continue;
     }
     const simple = SIMPLE[key];
-    if (!simple) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName'].join(', ')}`);
+    if (!simple) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag'].join(', ')}`);
     out.push(one(`${prefix}${key}`, scope, simple!.metric, simple!.comparator, simple!.unit, raw, p, fail));
   }
+  if (tagScope !== undefined) for (let i = first; i < out.length; i++) out[i] = { ...out[i]!, tagScope };
 }
 
 function one(

@@ -12,15 +12,17 @@ function sumStatuses(s: NameSummary, cls: number): number {
   return n;
 }
 
-/** Merges the per-name summaries that share a name (differing only by tags). */
-function scopeSummaries(summary: RunSummary, scope: string | null): NameSummary[] {
-  return scope === null ? [summary.overall] : summary.byName.filter((n) => n.name === scope);
+/** The summaries a threshold reads: one name (all its tag sets), the names carrying a tag, or overall. */
+function scopeSummaries(summary: RunSummary, e: CompiledExpectation): NameSummary[] {
+  const tag = e.tagScope;
+  if (tag !== undefined) return summary.byName.filter((n) => n.tags[tag[0]] === tag[1] && n.count > 0);
+  return e.scope === null ? [summary.overall] : summary.byName.filter((n) => n.name === e.scope);
 }
 
 function read(e: CompiledExpectation, summary: RunSummary): number | null {
   if (e.metric.startsWith('counter:')) return summary.counters[e.metric.slice(8)] ?? 0;
   if (e.metric.startsWith('peak:')) return summary.gaugePeaks[e.metric.slice(5)] ?? 0;
-  const scoped = scopeSummaries(summary, e.scope);
+  const scoped = scopeSummaries(summary, e);
   if (scoped.length === 0) return null;
   const s = scoped[0]!;
   if (e.metric.startsWith('outcome:')) {

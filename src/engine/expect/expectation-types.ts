@@ -15,6 +15,8 @@ export interface CompiledExpectation {
   readonly label: string;
   /** Request name the threshold applies to; null for all requests together. */
   readonly scope: string | null;
+  /** `byTag` thresholds: the [tag, value] every selected name carries (e.g. ['class', 'light']); absent otherwise. */
+  readonly tagScope?: readonly [string, string];
   /** What to read: a latency percentile, errorRate, rps, count, status class, outcome, counter or gauge peak. */
   readonly metric: string;
   readonly comparator: Comparator;
