@@ -1,0 +1,124 @@
+/**
+ * Plan loading: file → YAML with positions → schema and rule checks → the
+ * selected environment → CLI overrides → a frozen PlanInput. Nothing
+ * downstream reads raw YAML; anything that needs a source position later
+ * (the compiler) asks `plan.locate(yamlPath)`.
+ *
+ *   read ──► parse ──► validate (Ajv, allErrors) ─┐
+ *                      check (plan-checks.ts)  ───┴─► one PlanError with all
+ *                                                      diagnostics, or
+ *            ──► environment ──► CLI ──► defaults ──► deepFreeze
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { ConfigInput, PlanInput, ScenarioInput } from '../contracts.ts';
+import { PlanError, planErrors, type SourceLocation } from '../errors.ts';
+import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } from './apply-overrides.ts';
+import { checkPlan, isRecord } from './plan-checks.ts';
+import { planValidator } from './plan-schema.ts';
+import { explainSchemaErrors } from './schema-diagnostics.ts';
+import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
+
+export type { PlanOverrides } from './apply-overrides.ts';
+
+/** A loaded plan: PlanInput plus the environment that was applied (for RunInfo.environment). */
+export interface LoadedPlan extends PlanInput {
+  /** The applied environment's name, or null when none was selected. */
+  readonly environment: string | null;
+}
+
+/** Objects that the environment merges one level deep; other keys it replaces whole. */
+function isMergedKey(config: Record<string, unknown>, env: Record<string, unknown>, key: string): boolean {
+  return isRecord(config[key]) && isRecord(env[key]);
+}
+
+/**
+ * Loads, validates and resolves a plan. Synchronous (startup only; the
+ * validator is compiled once per process). Returns a deeply frozen plan whose
+ * scenarios have `weight` and `engine` filled in (1 and 'http').
+ *
+ * Throws a PlanError (exit 2) whose `diagnostics` hold every problem found,
+ * sorted by position: AGENTLOAD_E_PLAN_READ, AGENTLOAD_E_YAML (all syntax
+ * errors), or together AGENTLOAD_E_SCHEMA / _PLAN_DURATION /
+ * _PLAN_UNKNOWN_ENGINE / _PLAN_ENV_NOT_FOUND; then possibly
+ * AGENTLOAD_E_PLAN_ENV_NOT_FOUND for `--env` and AGENTLOAD_E_PLAN_TARGET.
+ * Bad override values throw UsageError. Called by `agentload run` and
+ * `agentload validate` (through validatePlanFile).
+ */
+export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPlan {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readPlanText(file), { lineCounter, merge: true, prettyErrors: false });
+  const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
+  if (doc.errors.length > 0) {
+    throw planErrors(doc.errors.map((e) => new PlanError('AGENTLOAD_E_YAML', e.message, { location: at(e.pos[0]) })));
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (e) {
+    throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
+  }
+
+  const positions = new YamlPositions(doc, lineCounter, file);
+  const { bundle, validate } = planValidator();
+  const diagnostics = validate(data) ? [] : explainSchemaErrors(validate.errors ?? [], { root: bundle.schema, data, positions });
+  diagnostics.push(
+    ...checkPlan(data, {
+      positions,
+      engineIds: bundle.engineIds,
+      stepKeys: new Set(bundle.stepOwners.keys()),
+      isExternalEngine,
+    }),
+  );
+  if (diagnostics.length > 0) throw planErrors(diagnostics);
+
+  const plan = data as { config: Record<string, unknown>; scenarios: ScenarioInput[] };
+  const located = (segs: PathSegment[]) => () => positions.of(segs) ?? positions.nearest(segs);
+  const { config: withEnv, environment } = applyEnvironment(plan.config, overrides, located(['config', 'defaultEnvironment']));
+  const targetPattern = new RegExp(bundle.schema.properties.config.properties.target.pattern as string);
+  const { config, cliPaths } = applyCliOverrides(withEnv, overrides, targetPattern, located(['config']));
+  const scenarios = plan.scenarios.map((s) => ({ ...s, weight: s.weight ?? 1, engine: s.engine ?? 'http' }));
+
+  const envConfig = environment === null ? undefined : (plan.config.environments as Record<string, Record<string, unknown>>)[environment];
+  const locate = (yamlPath: string): SourceLocation | undefined => {
+    const segs = parseYamlPath(yamlPath);
+    if (segs === undefined) return undefined;
+    if (cliPaths.some((p) => p.length <= segs.length && p.every((s, i) => s === segs[i]))) return undefined;
+    const key = segs[1];
+    if (envConfig !== undefined && segs[0] === 'config' && typeof key === 'string' && Object.hasOwn(envConfig, key)) {
+      const envSegs: PathSegment[] = ['config', 'environments', environment!, ...segs.slice(1)];
+      if (positions.has(envSegs)) return positions.of(envSegs);
+      if (!isMergedKey(plan.config, envConfig, key)) return positions.nearest(envSegs);
+    }
+    return positions.of(segs) ?? positions.nearest(segs);
+  };
+
+  return deepFreeze<LoadedPlan>({ file, config: config as ConfigInput, scenarios, environment, locate });
+}
+
+/**
+ * `agentload validate`: everything loadPlan checks, nothing returned.
+ * Throws exactly what loadPlan throws.
+ */
+export function validatePlanFile(file: string, overrides: PlanOverrides = {}): void {
+  loadPlan(file, overrides);
+}
+
+function readPlanText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw planErrors([new PlanError('AGENTLOAD_E_PLAN_READ', `cannot read plan ${file}: ${reason}`, { cause: e })]);
+  }
+}
+
+/** An engine outside this repository: an installed `agentload-engine-<id>` package. */
+function isExternalEngine(id: string): boolean {
+  try {
+    import.meta.resolve(`agentload-engine-${id}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
