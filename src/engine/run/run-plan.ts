@@ -5,16 +5,14 @@
  * same finishing path, so an interrupted run still reports what it measured.
  */
 import { createHash } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Scheduler } from '../scheduler/scheduler.ts';
 import { MonotonicClock } from '../scheduler/clock.ts';
-import { VuRunner } from './vu-runner.ts';
+import { LoadDriver } from './load-driver.ts';
 import { evaluateExpectations } from '../expect/evaluate.ts';
 import { assessSaturation } from './saturation.ts';
-import { EVENT_LOOP_LAG_MS, REQUESTS_ABANDONED } from '../metrics/names.ts';
+import { RunError, isAgentloadError } from '../errors.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
-import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../contracts.ts';
+import type { IntervalSnapshot, Reporter, RunInfo, RunResult, SaturationReport } from '../contracts.ts';
 
 /** How to run; all optional but the sink. */
 export interface RunOptions {
@@ -27,7 +25,7 @@ export interface RunOptions {
 }
 
 /** Calls a reporter hook; a throwing reporter is disabled, the run goes on. */
-class ReporterSet {
+export class ReporterSet {
   private readonly live: Reporter[];
   constructor(reporters: readonly Reporter[], private readonly log: (line: string) => void) {
     this.live = [...reporters];
@@ -44,67 +42,41 @@ class ReporterSet {
   }
 }
 
-/** See the module comment. Never throws for target faults; those are outcomes. */
-export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<RunResult> {
-  const { sink } = opts;
-  const clock = new MonotonicClock();
-  const runner = new VuRunner(plan, sink, clock, opts.log);
-  const scheduler = new Scheduler(plan.phases, clock, runner);
-  const reporters = new ReporterSet(opts.reporters, opts.log);
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  let maxLagMs = 0;
+/** Runs a reporter's optional init; a failure aborts the run before the first request. */
+async function initReporter(r: Reporter): Promise<void> {
+  try {
+    await r.init?.();
+  } catch (e) {
+    if (isAgentloadError(e)) throw e;
+    throw new RunError('AGENTLOAD_E_PLUGIN_START', `reporter ${r.id} could not start: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+}
 
-  const runCtx = { target: plan.target, config: plan.config, sink, nowUs: () => clock.nowMs() * 1000 };
-  for (const e of plan.engines) await e.init(runCtx);
-
-  const info: RunInfo = {
+/** Static run info for reporters. */
+export function runInfo(plan: CompiledPlan, planText: string | undefined): RunInfo {
+  return {
     planFile: plan.file,
-    planDigest: createHash('sha256').update(opts.planText ?? JSON.stringify(plan.config)).digest('hex').slice(0, 16),
+    planDigest: createHash('sha256').update(planText ?? JSON.stringify(plan.config)).digest('hex').slice(0, 16),
     target: plan.target,
     environment: plan.environment,
     plannedDurationMs: plan.plannedDurationMs,
     startedAt: new Date().toISOString(),
     phases: plan.phases.map((p) => ({ name: p.name, startMs: p.startMs, durationMs: p.durationMs })),
   };
-  await reporters.call('onStart', info);
+}
 
-  const intervals: IntervalSnapshot[] = [];
-  let lastMs = 0;
-  const takeSnapshot = (): void => {
-    const now = clock.nowMs();
-    const lagMs = lag.max / 1e6;
-    maxLagMs = Math.max(maxLagMs, lagMs);
-    sink.gaugeSet(EVENT_LOOP_LAG_MS, Math.round(lagMs * 10) / 10);
-    lag.reset();
-    const snap = sink.snapshot(lastMs, now, runner.currentPhaseName);
-    lastMs = now;
-    intervals.push(snap);
-    void reporters.call('onInterval', snap);
-  };
-  const intervalTimer = setInterval(takeSnapshot, plan.intervalMs);
+/** The phase that the timeline says is running at `atMs` (null after the last). */
+export function phaseAt(plan: CompiledPlan, atMs: number): string | null {
+  for (const p of plan.phases) if (atMs < p.startMs + p.durationMs) return p.name;
+  return null;
+}
 
-  let isAborted = opts.signal?.aborted ?? false;
-  const onAbort = (): void => {
-    isAborted = true;
-    scheduler.abort();
-    runner.stopAll();
-  };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-  if (!isAborted) await scheduler.run();
-  runner.stopAll();
-  const isDrained = await runner.whenIdle(isAborted ? Math.min(plan.graceMs, 2000) : plan.graceMs);
-  if (!isDrained) sink.add(REQUESTS_ABANDONED, runner.activeCount());
-  opts.signal?.removeEventListener('abort', onAbort);
-  clearInterval(intervalTimer);
-  takeSnapshot();
-  lag.disable();
-
-  const durationMs = clock.nowMs();
-  for (const e of plan.engines) await e.close();
+/** Builds the RunResult from a sink whose last interval is closed, and tells the reporters. */
+export async function finishRun(
+  plan: CompiledPlan, sink: HdrSink, info: RunInfo, intervals: IntervalSnapshot[], durationMs: number,
+  isAborted: boolean, saturation: SaturationReport, reporters: ReporterSet,
+): Promise<RunResult> {
   const summary = sink.summary(durationMs);
-  const saturation = assessSaturation(runner, maxLagMs);
   const result: RunResult = {
     info,
     summary,
@@ -116,4 +88,44 @@ export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<Run
   };
   await reporters.call('onEnd', result);
   return result;
+}
+
+/** Inits reporters (a failure aborts before the first request), then sends onStart. */
+export async function startReporters(reporters: readonly Reporter[], info: RunInfo, log: (line: string) => void): Promise<ReporterSet> {
+  for (const r of reporters) await initReporter(r);
+  const set = new ReporterSet(reporters, log);
+  await set.call('onStart', info);
+  return set;
+}
+
+/** See the module comment. Never throws for target faults; those are outcomes. */
+export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<RunResult> {
+  const { sink } = opts;
+  const clock = new MonotonicClock();
+  const driver = new LoadDriver(plan, sink, clock, opts.log);
+  const info = runInfo(plan, opts.planText);
+  const reporters = await startReporters(opts.reporters, info, opts.log);
+  await driver.init();
+
+  const intervals: IntervalSnapshot[] = [];
+  let lastMs = 0;
+  const takeSnapshot = (): void => {
+    const now = clock.nowMs();
+    driver.sampleLag();
+    const snap = sink.snapshot(lastMs, now, driver.runner.currentPhaseName);
+    lastMs = now;
+    intervals.push(snap);
+    void reporters.call('onInterval', snap);
+  };
+  const intervalTimer = setInterval(takeSnapshot, plan.intervalMs);
+
+  const onAbort = (): void => driver.abort();
+  if (opts.signal?.aborted) driver.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const { isAborted } = await driver.run();
+  opts.signal?.removeEventListener('abort', onAbort);
+  clearInterval(intervalTimer);
+  takeSnapshot();
+  const saturation = assessSaturation(driver.runner, driver.maxLagMs);
+  return finishRun(plan, sink, info, intervals, clock.nowMs(), isAborted, saturation, reporters);
 }

@@ -5,7 +5,14 @@
  * and JSON carry.
  */
 import type { SaturationReport } from '../contracts.ts';
-import type { VuRunner } from './vu-runner.ts';
+import type { Histogram } from '../metrics/histogram.ts';
+
+/** The scheduler's lateness record: one generator's, or several merged. */
+export interface LatenessStats {
+  readonly schedulingDelay: Histogram;
+  readonly lateArrivals: number;
+  readonly arrivals: number;
+}
 
 /** More than this share of arrivals late → saturated. */
 const LATE_SHARE_LIMIT = 0.01;
@@ -13,7 +20,7 @@ const LATE_SHARE_LIMIT = 0.01;
 const LAG_LIMIT_MS = 200;
 
 /** Builds the verdict from the runner's lateness counts and the max event-loop lag. */
-export function assessSaturation(runner: VuRunner, maxEventLoopLagMs: number): SaturationReport {
+export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: number): SaturationReport {
   const h = runner.schedulingDelay;
   const p99Us = h.totalCount === 0 ? 0 : h.getValueAtPercentile(99);
   const lateShare = runner.arrivals === 0 ? 0 : runner.lateArrivals / runner.arrivals;

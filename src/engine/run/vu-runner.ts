@@ -10,6 +10,7 @@ import type { HdrSink } from '../metrics/hdr-sink.ts';
 import type { VuStarter } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
+import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
 
 /** Arrivals starting later than this are counted as late (generator behind its schedule). */
 export const LATE_THRESHOLD_MS = 10;
@@ -30,6 +31,7 @@ export class VuRunner implements VuStarter, VuHost {
     private readonly sink: HdrSink,
     private readonly clock: Clock,
     private readonly logLine: (line: string) => void,
+    private readonly segment: Segment = WHOLE,
   ) {}
 
   nowUs(): number {
@@ -58,7 +60,7 @@ export class VuRunner implements VuStarter, VuHost {
   }
 
   startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean {
-    if (this.active.size >= phase.maxVusers) {
+    if (this.active.size >= this.maxVusers(phase)) {
       this.sink.add(ARRIVALS_DROPPED);
       return false;
     }
@@ -69,6 +71,11 @@ export class VuRunner implements VuStarter, VuHost {
     this.sink.gaugeSet(VUSERS_ACTIVE, this.active.size);
     vu.start();
     return true;
+  }
+
+  /** This segment's share of the phase's maxVusers. */
+  private maxVusers(phase: CompiledPhase): number {
+    return shareOf(this.segment, phase.maxVusers);
   }
 
   stopPhase(state: PhaseState): void {

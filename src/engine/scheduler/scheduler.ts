@@ -7,9 +7,14 @@
  * One timer drives everything: each tick starts every arrival that is due
  * (up to a batch cap, then yields with setImmediate so I/O is not starved)
  * and re-arms for the next due time. There is never one timer per arrival.
+ *
+ * With a Segment (worker or shard), every generator walks the same arrival
+ * sequence and starts only its stripe of it (see segment.ts).
  */
 import { ArrivalCursor } from './arrival-schedule.ts';
 import type { Clock } from './clock.ts';
+import { owns, WHOLE, type Segment } from './segment.ts';
+import { seededRandom } from './seeded-random.ts';
 import type { CompiledPhase } from '../compile/compiled-plan.ts';
 import type { PhaseState } from '../run/vu.ts';
 
@@ -43,6 +48,7 @@ export class Scheduler {
     private readonly phases: readonly CompiledPhase[],
     private readonly clock: Clock,
     private readonly starter: VuStarter,
+    private readonly segment: Segment = WHOLE,
   ) {}
 
   /** Runs the schedule; resolves when the last phase has ended (VUs may still be running). */
@@ -78,7 +84,7 @@ export class Scheduler {
         for (let due = p.startMs + cursor.peekMs(); due <= now; due = p.startMs + cursor.peekMs()) {
           if (p.kind === 'users' && this.startedInPhase >= p.users) break;
           cursor.advance();
-          this.startedInPhase++;
+          if (!owns(this.segment, this.startedInPhase++)) continue;
           this.starter.onLateness(now - due);
           this.starter.startVu(p, this.state!, due);
           if (++batch >= MAX_BATCH) {
@@ -106,7 +112,8 @@ export class Scheduler {
     this.state = { index: p.index, isLooping: p.kind === 'users', isStopping: false };
     this.startedInPhase = 0;
     this.starter.onPhaseStart(p);
-    if (p.kind === 'arrivals') this.cursor = new ArrivalCursor(p, p.isPoisson, p.arrivalCount);
+    // Seeded per phase so every segment draws the same Poisson sequence.
+    if (p.kind === 'arrivals') this.cursor = new ArrivalCursor(p, p.isPoisson, p.arrivalCount, seededRandom(0x5eed + p.index));
     else if (p.kind === 'users') {
       const spawn = { fromRatePerSec: p.spawnRatePerSec, toRatePerSec: p.spawnRatePerSec, durationMs: p.durationMs };
       this.cursor = new ArrivalCursor(spawn, false, null);

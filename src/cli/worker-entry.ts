@@ -1,0 +1,29 @@
+/**
+ * Entry of a `--workers` thread: loads and compiles the same plan as the
+ * main thread (compilation is pure and cheap), points it at the resolved
+ * target, and serves its segment of the load (src/engine/run/load-worker.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadPlan, type PlanOverrides } from '../engine/plan/load-plan.ts';
+import { compilePlan } from '../engine/compile/compile-plan.ts';
+import { serveWorker, workerSink } from '../engine/run/load-worker.ts';
+import { isAgentloadError } from '../engine/errors.ts';
+import { builtinEngines } from '../engines/index.ts';
+import { selectScenarios } from './select-scenarios.ts';
+import type { FromWorker, WorkerSetup } from '../engine/run/worker-protocol.ts';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+
+try {
+  const plan = selectScenarios(loadPlan(setup.planFile, setup.overrides as PlanOverrides), setup.scenarios);
+  const sink = workerSink();
+  const compiled = { ...compilePlan(plan, { engines: builtinEngines(), sink }), target: setup.target };
+  await serveWorker(compiled, sink, setup.segment, port);
+} catch (e) {
+  const err = e as { code?: string; message?: string; exitCode?: number; format?: () => string };
+  const msg: FromWorker = isAgentloadError(e)
+    ? { type: 'error', code: e.code, message: e.message, formatted: e.format(), exitCode: e.exitCode }
+    : { type: 'error', code: 'AGENTLOAD_E_INTERNAL', message: String(err?.message ?? e), formatted: String((e as Error)?.stack ?? e), exitCode: 3 };
+  port.postMessage(msg);
+}

@@ -1,0 +1,73 @@
+/**
+ * Drives one generator's share of the load: engines up, scheduler run,
+ * closed-model users stopped at the end, a grace period for in-flight work,
+ * engines closed. Used by runPlan (one process) and by each worker thread;
+ * it knows nothing of reporters or snapshots.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import type { Clock } from '../scheduler/clock.ts';
+import { WHOLE, type Segment } from '../scheduler/segment.ts';
+import { VuRunner } from './vu-runner.ts';
+import { EVENT_LOOP_LAG_MS, REQUESTS_ABANDONED } from '../metrics/names.ts';
+import type { HdrSink } from '../metrics/hdr-sink.ts';
+import type { CompiledPlan } from '../compile/compiled-plan.ts';
+
+/** After an interrupt, in-flight work gets at most this long. */
+const ABORT_GRACE_MS = 2000;
+
+/** See the module comment. */
+export class LoadDriver {
+  readonly runner: VuRunner;
+  private readonly scheduler: Scheduler;
+  private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private isAborted = false;
+  /** Worst event-loop delay seen by sampleLag(), ms. */
+  maxLagMs = 0;
+
+  constructor(
+    private readonly plan: CompiledPlan,
+    private readonly sink: HdrSink,
+    private readonly clock: Clock,
+    log: (line: string) => void,
+    segment: Segment = WHOLE,
+  ) {
+    this.runner = new VuRunner(plan, sink, clock, log, segment);
+    this.scheduler = new Scheduler(plan.phases, clock, this.runner, segment);
+  }
+
+  /** Opens the engines' pools; call before run(). */
+  async init(): Promise<void> {
+    const runCtx = { target: this.plan.target, config: this.plan.config, sink: this.sink, nowUs: () => this.clock.nowMs() * 1000 };
+    for (const e of this.plan.engines) await e.init(runCtx);
+    this.lag.enable();
+  }
+
+  /** Records the event-loop delay since the last call into the sink's gauge; call once per interval. */
+  sampleLag(): void {
+    const lagMs = this.lag.max / 1e6;
+    this.maxLagMs = Math.max(this.maxLagMs, lagMs);
+    this.sink.gaugeSet(EVENT_LOOP_LAG_MS, Math.round(lagMs * 10) / 10);
+    this.lag.reset();
+  }
+
+  /** Stops scheduling and tells every VU to stop; run() then finishes after a short grace. */
+  abort(): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.scheduler.abort();
+    this.runner.stopAll();
+  }
+
+  /** Runs the schedule to its end (or abort), drains, closes engines. Resolves whether it was aborted. */
+  async run(): Promise<{ isAborted: boolean }> {
+    if (!this.isAborted) await this.scheduler.run();
+    this.runner.stopAll();
+    const isDrained = await this.runner.whenIdle(this.isAborted ? Math.min(this.plan.graceMs, ABORT_GRACE_MS) : this.plan.graceMs);
+    if (!isDrained) this.sink.add(REQUESTS_ABANDONED, this.runner.activeCount());
+    this.sampleLag();
+    this.lag.disable();
+    for (const e of this.plan.engines) await e.close();
+    return { isAborted: this.isAborted };
+  }
+}

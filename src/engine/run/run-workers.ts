@@ -1,0 +1,134 @@
+/**
+ * `--workers N`: the main thread's side. Starts N worker threads, each
+ * running segment j/N of the plan (see segment.ts), keeps the reporters and
+ * the interval clock here, and at every interval asks all workers to flush
+ * so each snapshot holds the same window from every worker. Windows arrive
+ * as encoded HDR histograms and merge exactly.
+ */
+import { Worker } from 'node:worker_threads';
+import { MonotonicClock } from '../scheduler/clock.ts';
+import { decodeHistogram, newHistogram } from '../metrics/histogram.ts';
+import { EVENT_LOOP_LAG_MS } from '../metrics/names.ts';
+import { RunError } from '../errors.ts';
+import { assessSaturation } from './saturation.ts';
+import { finishRun, phaseAt, runInfo, startReporters, type RunOptions } from './run-plan.ts';
+import type { EncodedWindow } from '../metrics/hdr-sink.ts';
+import type { CompiledPlan } from '../compile/compiled-plan.ts';
+import type { IntervalSnapshot, RunResult } from '../contracts.ts';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
+
+/** How long a flush may take before the interval is closed without that worker's window. */
+const FLUSH_TIMEOUT_MS = 2000;
+
+/** Sums worker windows into one; gauges add up across workers, except lag, which is the worst. */
+export function mergeWindows(windows: readonly EncodedWindow[]): EncodedWindow {
+  const gauges: Record<string, number> = {};
+  const counters: Record<string, number> = {};
+  for (const w of windows) {
+    for (const [k, v] of Object.entries(w.counters)) counters[k] = (counters[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(w.gauges)) {
+      gauges[k] = k.startsWith(EVENT_LOOP_LAG_MS) ? Math.max(gauges[k] ?? 0, v) : (gauges[k] ?? 0) + v;
+    }
+  }
+  return { names: windows.flatMap((w) => w.names), counters, gauges };
+}
+
+class WorkerHandle {
+  readonly worker: Worker;
+  private readonly waiters = new Map<number, (w: EncodedWindow) => void>();
+  readonly ready: Promise<void>;
+  readonly done: Promise<Extract<FromWorker, { type: 'done' }>>;
+
+  constructor(url: URL, setup: WorkerSetup, log: (line: string) => void) {
+    this.worker = new Worker(url, { workerData: setup });
+    let onReady: () => void = () => {};
+    let onDone: (m: Extract<FromWorker, { type: 'done' }>) => void = () => {};
+    let onFail: (e: Error) => void = () => {};
+    this.ready = new Promise((resolve, reject) => { onReady = resolve; onFail = reject; });
+    this.done = new Promise((resolve, reject) => {
+      onDone = resolve;
+      const prev = onFail;
+      onFail = (e) => { prev(e); reject(e); };
+    });
+    this.done.catch(() => {});
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') onReady();
+      else if (m.type === 'window') this.waiters.get(m.seq)?.(m.window);
+      else if (m.type === 'log') log(m.line);
+      else if (m.type === 'done') onDone(m);
+      else onFail(new RunError('AGENTLOAD_E_ABORTED', `worker ${setup.segment.index + 1}/${setup.segment.count} failed: ${m.formatted}`));
+    });
+    this.worker.on('error', (e) => onFail(new RunError('AGENTLOAD_E_ABORTED', `worker ${setup.segment.index + 1} crashed: ${e.message}`, { cause: e })));
+    this.worker.on('exit', (code) => { if (code !== 0) onFail(new RunError('AGENTLOAD_E_ABORTED', `worker ${setup.segment.index + 1} exited with code ${code}`)); });
+  }
+
+  send(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  /** Asks for the current window; resolves null on timeout. */
+  flush(seq: number): Promise<EncodedWindow | null> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.waiters.delete(seq); resolve(null); }, FLUSH_TIMEOUT_MS);
+      this.waiters.set(seq, (w) => { clearTimeout(t); this.waiters.delete(seq); resolve(w); });
+      this.send({ type: 'flush', seq });
+    });
+  }
+}
+
+/** Runs `plan` on `count` worker threads started from `workerUrl` (the CLI's entry). */
+export async function runWithWorkers(
+  plan: CompiledPlan, opts: RunOptions, workerUrl: URL, setup: Omit<WorkerSetup, 'segment'>, count: number,
+): Promise<RunResult> {
+  const { sink } = opts;
+  const workers = Array.from({ length: count }, (_, j) => new WorkerHandle(workerUrl, { ...setup, segment: { index: j, count } }, opts.log));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+    throw e;
+  }
+  const info = runInfo(plan, opts.planText);
+  const reporters = await startReporters(opts.reporters, info, opts.log);
+  const clock = new MonotonicClock();
+  for (const w of workers) w.send({ type: 'start' });
+
+  const intervals: IntervalSnapshot[] = [];
+  let lastMs = 0;
+  let seq = 0;
+  let isFinishing = false;
+  const close = (extra: EncodedWindow[]): void => {
+    const now = clock.nowMs();
+    sink.absorb(mergeWindows(extra));
+    const snap = sink.snapshot(lastMs, now, phaseAt(plan, lastMs));
+    lastMs = now;
+    intervals.push(snap);
+    void reporters.call('onInterval', snap);
+  };
+  const timer = setInterval(() => {
+    const n = ++seq;
+    void Promise.all(workers.map((w) => w.flush(n))).then((ws) => { if (!isFinishing) close(ws.filter((w) => w !== null)); });
+  }, plan.intervalMs);
+  const onAbort = (): void => { for (const w of workers) w.send({ type: 'abort' }); };
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let done: Array<Extract<FromWorker, { type: 'done' }>>;
+  try {
+    done = await Promise.all(workers.map((w) => w.done));
+  } finally {
+    isFinishing = true;
+    clearInterval(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+  close(done.map((d) => d.window));
+  const delay = newHistogram();
+  for (const d of done) delay.add(decodeHistogram(d.lateness.schedulingDelay));
+  const saturation = assessSaturation({
+    schedulingDelay: delay,
+    lateArrivals: done.reduce((n, d) => n + d.lateness.lateArrivals, 0),
+    arrivals: done.reduce((n, d) => n + d.lateness.arrivals, 0),
+  }, Math.max(...done.map((d) => d.lateness.maxLagMs)));
+  return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters);
+}
