@@ -12,10 +12,13 @@
  *   counters: { arrivals_dropped: 0 } · peaks: { vusers_active: ">= 20" }
  *   byName: { <request name>: { …any of the above but byName } }
  *   byTag:  { "class=light": { p95: 100ms } }                 names tagged class=light: counts summed, latency the worst
+ *   ws: { peakConnections: ">= 10000", stability: ">= 99%", connect: { p95: 200ms } }   (or `ws.stability: …`; ws-thresholds.ts)
  */
 import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
 import type { Comparator, CompiledExpectation, ValueUnit } from './expectation-types.ts';
+import { SCOPED_KEYS, SERIES_KEYS, compilePhaseScopes, compileRateLimited, compileStatusIn, rejectNotYet } from './compile-scoped.ts';
+import { compileWsThresholds, isWsThresholdKey } from './ws-thresholds.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
 
@@ -61,11 +64,11 @@ function parseLimit(unit: ValueUnit, v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Compiles the whole `config.expect` block (may be undefined). */
-export function compileExpectations(expect: unknown, locate: Locate): CompiledExpectation[] {
+/** Compiles the whole `config.expect` block (may be undefined); `basePath` locates a nested block (compile-scoped.ts). */
+export function compileExpectations(expect: unknown, locate: Locate, basePath = 'config.expect'): CompiledExpectation[] {
   if (expect === undefined || expect === null) return [];
   const out: CompiledExpectation[] = [];
-  compileBlock(expect as Record<string, unknown>, null, 'config.expect', locate, out);
+  compileBlock(expect as Record<string, unknown>, null, basePath, locate, out);
   return out;
 }
 
@@ -82,6 +85,30 @@ function compileBlock(
   const prefix = tagScope !== undefined ? `${tagScope[0]}=${tagScope[1]}: ` : scope === null ? '' : `${scope}: `;
   for (const [key, raw] of Object.entries(block)) {
     const p = `${path}.${key}`;
+    const isTop = scope === null && tagScope === undefined;
+    if (isTop && SERIES_KEYS.has(key)) continue;
+    if (key === 'rateLimit') rejectNotYet(key, p, locate);
+    if (isTop && key === 'phases') {
+      out.push(...compilePhaseScopes(raw, p, (sub, sp) => compileExpectations(sub, locate, sp), fail));
+      continue;
+    }
+    if (isTop && isWsThresholdKey(key)) {
+      const scoped = (sub: Record<string, unknown>, name: string, sp: string): CompiledExpectation[] => {
+        const o: CompiledExpectation[] = [];
+        compileBlock(sub, name, sp, locate, o);
+        return o;
+      };
+      out.push(...compileWsThresholds(key, raw, p, (l, m, c, u, r, rp) => one(l, null, m, c, u, r, rp, fail), scoped, fail));
+      continue;
+    }
+    if (key === 'rateLimited') {
+      out.push(...compileRateLimited(`${prefix}rateLimited`, scope, raw, p, fail));
+      continue;
+    }
+    if (key === 'statusIn') {
+      out.push(compileStatusIn(`${prefix}statusIn`, scope, raw, p, fail));
+      continue;
+    }
     if (key === 'byName' && scope === null) {
       for (const [name, sub] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
         if (sub === null || typeof sub !== 'object') fail(`${p}.${name}`, `expected thresholds for "${name}", got ${JSON.stringify(sub)}`);
@@ -110,7 +137,7 @@ function compileBlock(
       continue;
     }
     const simple = SIMPLE[key];
-    if (!simple) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag'].join(', ')}`);
+    if (!simple) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws'].join(', ')}`);
     out.push(one(`${prefix}${key}`, scope, simple!.metric, simple!.comparator, simple!.unit, raw, p, fail));
   }
   if (tagScope !== undefined) for (let i = first; i < out.length; i++) out[i] = { ...out[i]!, tagScope };

@@ -5,6 +5,10 @@
  */
 import type { ExpectationResult, NameSummary, RunSummary } from '../contracts.ts';
 import type { CompiledExpectation, ValueUnit } from './expectation-types.ts';
+import { phaseSummary } from './phase-scope.ts';
+import type { SeriesContext } from './series-types.ts';
+import { wsStability } from './ws-thresholds.ts';
+import { WS_STABILITY } from '../metrics/names.ts';
 
 function sumStatuses(s: NameSummary, cls: number): number {
   let n = 0;
@@ -22,9 +26,12 @@ function scopeSummaries(summary: RunSummary, e: CompiledExpectation): NameSummar
 function read(e: CompiledExpectation, summary: RunSummary): number | null {
   if (e.metric.startsWith('counter:')) return summary.counters[e.metric.slice(8)] ?? 0;
   if (e.metric.startsWith('peak:')) return summary.gaugePeaks[e.metric.slice(5)] ?? 0;
+  if (e.metric === WS_STABILITY) return wsStability(summary.counters);
   const scoped = scopeSummaries(summary, e);
   if (scoped.length === 0) return null;
   const s = scoped[0]!;
+  if (e.metric === 'rateLimited') return scoped.reduce((n, x) => n + rateLimitedCount(x), 0);
+  if (e.metric.startsWith('statusNotIn:')) return scoped.reduce((n, x) => n + statusNotIn(x, e.metric.slice(12)), 0);
   if (e.metric.startsWith('outcome:')) {
     const name = e.metric.slice(8);
     return scoped.reduce((n, x) => n + (x.outcomes.expected[name] ?? x.outcomes.failed[name] ?? 0), 0);
@@ -47,6 +54,19 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
   }
 }
 
+/** Limited requests: the `rate_limited` outcome or HTTP 429, whichever saw more (a 429 is usually both). */
+function rateLimitedCount(s: NameSummary): number {
+  return Math.max(s.outcomes.expected['rate_limited'] ?? s.outcomes.failed['rate_limited'] ?? 0, s.statuses['429'] ?? 0);
+}
+
+/** Responses whose status is not in the comma-separated `list`; requests with no status (network errors) count too. */
+function statusNotIn(s: NameSummary, list: string): number {
+  const allowed = new Set(list.split(','));
+  let inside = 0;
+  for (const [code, n] of Object.entries(s.statuses)) if (allowed.has(code)) inside += n;
+  return s.count - inside;
+}
+
 /** Formats a value in its unit for PASS/FAIL lines. */
 export function formatValue(v: number, unit: ValueUnit): string {
   switch (unit) {
@@ -67,11 +87,17 @@ function holds(v: number, e: CompiledExpectation): boolean {
   }
 }
 
-/** PASS/FAIL per threshold, in plan order. */
-export function evaluateExpectations(expectations: readonly CompiledExpectation[], summary: RunSummary): ExpectationResult[] {
+/**
+ * PASS/FAIL per threshold, in plan order. Phase-scoped thresholds read the
+ * summary of their phases' intervals from `series` (phase-scope.ts); without
+ * a series they FAIL ("no interval series"), never pass unchecked.
+ */
+export function evaluateExpectations(expectations: readonly CompiledExpectation[], summary: RunSummary, series?: SeriesContext): ExpectationResult[] {
   return expectations.map((e) => {
-    const v = read(e, summary);
     const limit = `${e.comparator} ${formatValue(e.limit, e.unit)}`;
+    const scoped = e.phases === undefined ? summary : series === undefined ? null : phaseSummary(series, e.phases);
+    if (scoped === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: series === undefined ? 'no interval series' : `no intervals in phase ${e.phases!.join(', ')}` };
+    const v = read(e, scoped);
     if (v === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: 'no samples' };
     return { name: e.label, isPass: holds(v, e), measured: formatValue(v, e.unit), limit };
   });

@@ -17,6 +17,8 @@ export interface CompiledExpectation {
   readonly scope: string | null;
   /** `byTag` thresholds: the [tag, value] every selected name carries (e.g. ['class', 'light']); absent otherwise. */
   readonly tagScope?: readonly [string, string];
+  /** `phases:` / `rateLimited.inPhases` thresholds: only intervals of these phases count (phase-scope.ts); absent = whole run. */
+  readonly phases?: readonly string[];
   /** What to read: a latency percentile, errorRate, rps, count, status class, outcome, counter or gauge peak. */
   readonly metric: string;
   readonly comparator: Comparator;
