@@ -4,6 +4,8 @@ export const HELP = `agentload — declarative load runner for AI-agent gateways
 Usage:
   agentload run PLAN.yml [options]     run a plan; exit code says whether expectations held
   agentload validate PLAN.yml [...]    check a plan (schema, durations, templates) without running
+  agentload report RUN.json [...]      render reports from a saved result (--html, --csv, --junit)
+  agentload compare BASE.json CUR.json compare two results; exit 1 on a regression
   agentload sim [--port 8001] [...]    serve the bundled AgentCore-compatible target
   agentload --help | --version
 
@@ -16,8 +18,21 @@ run / validate options:
   --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
   --scenario NAME       run only the named scenario(s) (repeatable)
   --output FILE         write the whole result as JSON (atomic)
+  --csv PREFIX          Locust-compatible PREFIX_stats.csv, _stats_history.csv, _failures.csv
+  --html FILE           self-contained HTML report with charts
+  --junit FILE          expectations as JUnit XML
+  --prometheus [HOST:]PORT  live /metrics during the run (host 127.0.0.1 unless given)
+  --reporter NAME[:OPTS]    add a reporter: built-in id, plugin package or ./path; OPTS k=v,k=v or JSON (repeatable)
+  --no-console          no progress line and no summary on stdout
   --quiet               print only PASS/FAIL lines and warnings
+
+report options:
+  --html FILE · --csv PREFIX [--csv-full-history] · --junit FILE   (none: print the summary)
+
+compare options:
+  --max-regression L    allowed worsening: 10% (default), or per metric p95=5%,rps=20%
+  --metrics LIST        p50 p75 p90 p95 p99 p999 max mean rps errorRate (default p95,p99,rps,errorRate)
 
 Exit codes: 0 all expectations held · 1 an expectation failed ·
             2 the plan or command line is invalid · 3 the run could not start or was aborted
-Docs: README.md, docs/plan-reference.md, docs/errors.md`;
+Docs: README.md, docs/plan-reference.md, docs/errors.md, docs/plugins.md, docs/reporters/`;

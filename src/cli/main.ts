@@ -36,13 +36,21 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'run':
       return runCommand(rest, io);
     case 'validate':
-      return validateCommand(rest, io.out);
+      return validateCommand(rest, io.out, io.err);
+    case 'report': {
+      const { reportCommand } = await import('./report-command.ts');
+      return reportCommand(rest, io.out);
+    }
+    case 'compare': {
+      const { compareCommand } = await import('./compare-command.ts');
+      return compareCommand(rest, io.out);
+    }
     case 'sim': {
       const { simCommand } = await import('./sim-command.ts');
       return simCommand(rest, io.out);
     }
     default:
-      throw new UsageError(`unknown command "${command}"; expected run, validate, sim, --help or --version`);
+      throw new UsageError(`unknown command "${command}"; expected run, validate, report, compare, sim, --help or --version`);
   }
 }
 

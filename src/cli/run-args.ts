@@ -5,14 +5,32 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../engine/errors.ts';
 import { parseDurationMs } from '../engine/duration.ts';
+import { parseListenAddress } from '../plugins/prometheus-reporter.ts';
 import type { PlanOverrides } from '../engine/plan/load-plan.ts';
 
+/** The reporter flags of `run` (and `validate`, which loads the same plugins). */
+export interface ReportingArgs {
+  /** `--output FILE`: the JSON result. */
+  readonly outputFile: string | null;
+  /** `--csv PREFIX`: Locust-compatible CSV files. */
+  readonly csvPrefix: string | null;
+  /** `--html FILE`: the self-contained HTML report. */
+  readonly htmlFile: string | null;
+  /** `--junit FILE`: expectations as JUnit XML. */
+  readonly junitFile: string | null;
+  /** `--prometheus [host:]port`: live /metrics (host defaults to 127.0.0.1). */
+  readonly prometheus: { readonly host: string; readonly port: number } | null;
+  /** `--reporter NAME[:options]` (repeatable), unparsed. */
+  readonly reporterSpecs: readonly string[];
+  /** `--no-console`: no progress and no summary on stdout. */
+  readonly isConsoleOff: boolean;
+  readonly isQuiet: boolean;
+}
+
 /** Parsed `run` command line. */
-export interface RunArgs {
+export interface RunArgs extends ReportingArgs {
   readonly planFile: string;
   readonly overrides: PlanOverrides;
-  readonly outputFile: string | null;
-  readonly isQuiet: boolean;
   /** `--scenario NAME` (repeatable): run only these scenarios. */
   readonly scenarios: readonly string[];
 }
@@ -22,6 +40,12 @@ function positiveNumber(flag: string, v: string | undefined): number | undefined
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} expects a positive number, got "${v}"`);
   return n;
+}
+
+function listenAddress(spec: string): { host: string; port: number } {
+  const parsed = parseListenAddress(spec);
+  if (parsed === null) throw new UsageError(`--prometheus expects [host:]port like 9464 or 0.0.0.0:9464, got "${spec}"`);
+  return parsed;
 }
 
 /** See the module comment. */
@@ -36,6 +60,8 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         users: { type: 'string' }, 'spawn-rate': { type: 'string' }, duration: { type: 'string' },
         output: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' },
         scenario: { type: 'string', multiple: true },
+        csv: { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, prometheus: { type: 'string' },
+        reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -60,6 +86,12 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
     },
     outputFile: values.output ?? null,
+    csvPrefix: values.csv ?? null,
+    htmlFile: values.html ?? null,
+    junitFile: values.junit ?? null,
+    prometheus: values.prometheus === undefined ? null : listenAddress(values.prometheus),
+    reporterSpecs: values.reporter ?? [],
+    isConsoleOff: values['no-console'] ?? false,
     isQuiet: values.quiet ?? false,
     scenarios: values.scenario ?? [],
   };

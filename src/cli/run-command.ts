@@ -1,7 +1,7 @@
 /**
- * `agentload run PLAN.yml`: load, compile, start the sim when the target is
- * `sim`, run with the console (and JSON) reporters, map the result to an
- * exit code. SIGINT/SIGTERM abort the run gracefully — results are still
+ * `agentload run PLAN.yml`: load, load plugins (engines and reporters, see
+ * plugin-loader.ts), compile, start the sim when the target is `sim`, run,
+ * map the result to an exit code. SIGINT/SIGTERM abort the run gracefully — results are still
  * written — and a second signal exits at once.
  */
 import { loadPlan } from '../engine/plan/load-plan.ts';
@@ -9,13 +9,11 @@ import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { HdrSink } from '../engine/metrics/hdr-sink.ts';
 import { runPlan } from '../engine/run/run-plan.ts';
 import { PlanError } from '../engine/errors.ts';
-import { builtinEngines } from '../engines/index.ts';
-import { ConsoleReporter } from '../plugins/console-reporter.ts';
-import { JsonReporter } from '../plugins/json-reporter.ts';
+import { loadRunPlugins } from './plugin-loader.ts';
 import { parseRunArgs } from './run-args.ts';
 import { selectScenarios } from './select-scenarios.ts';
 import { startSimChild, type SimChild } from './sim-child.ts';
-import type { PlanInput, Reporter } from '../engine/contracts.ts';
+import type { PlanInput } from '../engine/contracts.ts';
 
 /** Streams the command writes to. */
 export interface CliIo {
@@ -46,7 +44,8 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   checkTarget(plan, plan.config.target);
   const sink = new HdrSink();
   const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;
-  let compiled = compilePlan(plan, { engines: builtinEngines(), sink, environment });
+  const plugins = await loadRunPlugins(plan, a, io);
+  let compiled = compilePlan(plan, { engines: plugins.engines, sink, environment });
 
   const abort = new AbortController();
   let signals = 0;
@@ -65,9 +64,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       compiled = { ...compiled, target: sim.url };
       if (!a.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
-    const reporters: Reporter[] = [new ConsoleReporter({ out: io.out, progress: io.progress, isQuiet: a.isQuiet })];
-    if (a.outputFile) reporters.push(new JsonReporter(a.outputFile));
-    const result = await runPlan(compiled, { sink, reporters, signal: abort.signal, log: io.err });
+    const result = await runPlan(compiled, { sink, reporters: plugins.reporters, signal: abort.signal, log: io.err });
     if (result.isAborted) return 3;
     return result.expectations.every((e) => e.isPass) ? 0 : 1;
   } finally {

@@ -234,10 +234,19 @@ export interface SaturationReport {
 
 /**
  * An output plugin. Never called concurrently; must not block. A throw at
- * construction aborts the run (exit 3); a throw mid-run disables the reporter.
+ * construction or in `init` aborts the run before the first request; a throw
+ * mid-run (onStart, onInterval, onEnd) is logged, the reporter is disabled,
+ * and the run and the other reporters go on.
  */
 export interface Reporter {
   readonly id: string;
+  /**
+   * Optional: acquire resources (bind a port, open a file) once, before the
+   * run starts. Called by runPlan before any engine starts; a rejection
+   * aborts the run (exit 3, AGENTLOAD_E_PLUGIN_START). Factories stay free
+   * of side effects so `agentload validate` can call them.
+   */
+  init?(): Promise<void>;
   onStart?(info: RunInfo): void;
   onInterval?(snapshot: IntervalSnapshot): void;
   onEnd?(result: RunResult): void | Promise<void>;

@@ -34,6 +34,7 @@ export const ERROR_TABLE = {
   AGENTLOAD_E_USAGE: { family: 'usage', hint: 'run agentload --help' },
   AGENTLOAD_E_ENGINE_LOAD: { family: 'plan', hint: 'install the engine package or fix its export (see docs/plugins.md)' },
   AGENTLOAD_E_PLUGIN_LOAD: { family: 'plan', hint: 'install the plugin package or fix its export (see docs/plugins.md)' },
+  AGENTLOAD_E_PLUGIN_START: { family: 'run', hint: 'the reporter could not acquire its resource (a port in use?); fix its options' },
   AGENTLOAD_E_TARGET_UNREACHABLE: { family: 'run', hint: 'start the target or pass --target URL' },
   AGENTLOAD_E_SIM_START: { family: 'run', hint: 'free the port or pick another with --port' },
   AGENTLOAD_E_SIM_CONFIG: { family: 'usage', hint: 'see docs/sim.md for the sim settings' },

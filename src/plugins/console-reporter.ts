@@ -1,11 +1,14 @@
 /**
- * The console reporter: a live progress bar (cli-progress) on a terminal,
- * one plain line per interval elsewhere (CI logs), then the summary table
- * and the PASS/FAIL lines.
+ * The console reporter: a live progress bar (cli-progress) on a terminal —
+ * elapsed/planned, phase, current rps, last-interval p95, errors, expected
+ * outcomes, active users and connections — one plain line per interval
+ * elsewhere (CI logs), then the summary table and the PASS/FAIL lines.
  */
 import cliProgress from 'cli-progress';
+import type { PluginContext, PluginOptions } from '../engine/plugin-registry.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import { resultText } from './format.ts';
+import { optionalBoolean } from './reporter-options.ts';
 
 /** Where the console reporter writes; the CLI passes process streams. */
 export interface ConsoleStreams {
@@ -14,12 +17,18 @@ export interface ConsoleStreams {
   readonly isQuiet: boolean;
 }
 
-function intervalLine(s: IntervalSnapshot, plannedMs: number): string {
+/** Connections the engines report (WebSocket today); absent for HTTP-only plans. */
+function connections(s: IntervalSnapshot): number | undefined {
+  return s.gauges.ws_connections ?? s.gauges.connections_active;
+}
+
+/** The plain per-interval line used where stdout is not a terminal. */
+export function intervalLine(s: IntervalSnapshot, plannedMs: number): string {
   const o = s.overall;
   const active = s.gauges.vusers_active ?? 0;
-  const conns = s.gauges.ws_connections;
+  const conns = connections(s);
   return `[${(s.endMs / 1000).toFixed(0)}s/${(plannedMs / 1000).toFixed(0)}s] ${s.phase ?? '-'}: ${o.rps.toFixed(1)} req/s, p95 ${o.latencyMs.p95}ms, ` +
-    `errors ${o.errors}, expected ${o.expected}, users ${active}${conns === undefined ? '' : `, ws ${conns}`}`;
+    `errors ${o.errors}, expected ${o.expected}, users ${active}${conns === undefined ? '' : `, conns ${conns}`}`;
 }
 
 /** See the module comment. */
@@ -29,7 +38,7 @@ export class ConsoleReporter implements Reporter {
   private ticker: NodeJS.Timeout | null = null;
   private info: RunInfo | null = null;
   private startedAtMs = 0;
-  private last = { phase: '-', rps: '0', p95: '0', errors: 0, expected: 0, users: 0 };
+  private last = { phase: '-', rps: '0', p95: '0', errors: 0, expected: 0, users: 0, conns: '' };
 
   constructor(private readonly streams: ConsoleStreams) {}
 
@@ -40,7 +49,7 @@ export class ConsoleReporter implements Reporter {
     if (this.streams.isQuiet || tty === null || !tty.isTTY) return;
     this.bar = new cliProgress.SingleBar({
       stream: tty,
-      format: '{bar} {elapsed}s/{planned}s {phase} | {rps} req/s | p95 {p95}ms | err {errors} | exp {expected} | users {users}',
+      format: '{bar} {elapsed}s/{planned}s {phase} | {rps} req/s | p95 {p95}ms | err {errors} | exp {expected} | users {users}{conns}',
       hideCursor: true,
       clearOnComplete: true,
     }, cliProgress.Presets.shades_classic);
@@ -52,9 +61,11 @@ export class ConsoleReporter implements Reporter {
 
   onInterval(s: IntervalSnapshot): void {
     const o = s.overall;
+    const conns = connections(s);
     this.last = {
       phase: s.phase ?? '-', rps: o.rps.toFixed(1), p95: String(o.latencyMs.p95),
       errors: this.last.errors + o.errors, expected: this.last.expected + o.expected, users: s.gauges.vusers_active ?? 0,
+      conns: conns === undefined ? '' : ` | conns ${conns}`,
     };
     if (this.bar === null && !this.streams.isQuiet) this.streams.out(intervalLine(s, this.info?.plannedDurationMs ?? 0));
   }
@@ -71,4 +82,9 @@ export class ConsoleReporter implements Reporter {
     const elapsed = Math.round((Date.now() - this.startedAtMs) / 1000);
     this.bar?.update(Math.min(elapsed, this.bar.getTotal()), { elapsed, ...this.last });
   }
+}
+
+/** Built-in factory: options `{ quiet? }` (default: the CLI's --quiet). */
+export function createConsoleReporter(options: PluginOptions, ctx: PluginContext): Reporter {
+  return new ConsoleReporter({ out: ctx.out, progress: ctx.progress, isQuiet: optionalBoolean(options, 'quiet', ctx.isQuiet) });
 }

@@ -22,6 +22,16 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => (c === 0 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
 }
 
+/**
+ * How every report spells a request name: `name`, or `name [k=v,…]` when it
+ * has tags. The same string keys tables, CSV rows, Prometheus labels and
+ * `compare`, so a name can be followed across all of them.
+ */
+export function nameLabel(s: Pick<NameSummary, 'name' | 'tags'>): string {
+  const tags = Object.entries(s.tags).map(([k, v]) => `${k}=${v}`).join(',');
+  return tags ? `${s.name} [${tags}]` : s.name;
+}
+
 /** The summary table: per name count, rps, p50/p90/p95/p99/max (ms), errors, outcomes. */
 export function summaryTable(byName: readonly NameSummary[], overall: NameSummary): string[] {
   const header = ['name', 'count', 'rps', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'outcomes'];
@@ -30,11 +40,7 @@ export function summaryTable(byName: readonly NameSummary[], overall: NameSummar
     ms(s.latencyMs.p99), ms(s.latencyMs.max), s.errors === 0 ? '0' : `${s.errors} (${(s.errorRate * 100).toFixed(2)}%)`,
     outcomesText(s),
   ];
-  const label = (s: NameSummary): string => {
-    const tags = Object.entries(s.tags).map(([k, v]) => `${k}=${v}`).join(',');
-    return tags ? `${s.name} [${tags}]` : s.name;
-  };
-  const rows = [header, ...byName.filter((s) => s.count > 0).map((s) => row(label(s), s)), row('all requests', overall)];
+  const rows = [header, ...byName.filter((s) => s.count > 0).map((s) => row(nameLabel(s), s)), row('all requests', overall)];
   return table(rows);
 }
 

@@ -2,9 +2,14 @@
  * `--output run.json`: the whole result (plan digest, environment,
  * summaries, interval series, expectations, encoded histograms), written
  * atomically (temp file + rename) so a reader never sees half a file.
+ * `agentload report` and `agentload compare` read this document back.
  */
-import { writeFileSync, renameSync } from 'node:fs';
+import type { PluginOptions } from '../engine/plugin-registry.ts';
 import type { Reporter, RunResult } from '../engine/contracts.ts';
+import { writeAtomic } from './write-atomic.ts';
+import { requiredString } from './reporter-options.ts';
+
+export { writeAtomic } from './write-atomic.ts';
 
 /** Format version of the JSON result; bumped on incompatible changes. */
 export const RESULT_FORMAT = 'agentload-result/1';
@@ -14,13 +19,6 @@ export function resultDocument(result: RunResult): Record<string, unknown> {
   return { format: RESULT_FORMAT, generator: { node: process.version, platform: `${process.platform}-${process.arch}` }, ...result };
 }
 
-/** Writes `data` to `file` via a temp file and rename. */
-export function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
-
 /** See the module comment. */
 export class JsonReporter implements Reporter {
   readonly id = 'json';
@@ -28,4 +26,9 @@ export class JsonReporter implements Reporter {
   onEnd(result: RunResult): void {
     writeAtomic(this.file, `${JSON.stringify(resultDocument(result), null, 2)}\n`);
   }
+}
+
+/** Built-in factory: options `{ file }` (required). */
+export function createJsonReporter(options: PluginOptions): Reporter {
+  return new JsonReporter(requiredString(options, 'file', 'json'));
 }

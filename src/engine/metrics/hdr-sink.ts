@@ -55,7 +55,8 @@ export interface EncodedWindow {
   gauges: Record<string, number>;
 }
 
-function keyOf(name: string, tags: Record<string, string>): string {
+/** The key of a (name, tags) pair in encodeTotals(): `name` or `name|k=v,…` (tags sorted). */
+export function keyOf(name: string, tags: Record<string, string>): string {
   const keys = Object.keys(tags).sort();
   return keys.length === 0 ? name : `${name}|${keys.map((k) => `${k}=${tags[k]}`).join(',')}`;
 }

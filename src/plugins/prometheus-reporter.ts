@@ -1,0 +1,172 @@
+/**
+ * `--prometheus [host:]port`: a live `/metrics` endpoint (prom-client, its
+ * own Registry — never the global one) for Prometheus and the Grafana
+ * dashboard in configs/grafana/. Bound to 127.0.0.1 unless a host is given.
+ *
+ * Published, all prefixed `agentload_` (docs/reporters/prometheus.md):
+ *   requests_total{name,outcome,reason}      counter: ok / failed (+reason) / expected outcome
+ *   request_duration_seconds{name}            histogram, estimated from interval summaries
+ *   request_latency_seconds{name,quantile}    gauge: the last interval's exact percentiles
+ *   requests_per_second{name}                 gauge: the last interval's rate
+ *   vusers_active, ws_connections, …          gauges from the snapshots (any the engines set)
+ *   arrivals_dropped_total, …                 counters from the snapshots
+ *   run_info{plan,target,environment,digest}, run_elapsed_seconds, run_planned_seconds, run_phase{phase}
+ *   process_cpu_*, nodejs_eventloop_lag_*, …  prom-client default metrics of the generator
+ *
+ * The server opens in init() (a port in use aborts the run before the first
+ * request, AGENTLOAD_E_PLUGIN_START), is unref'd so it never holds the
+ * process open, and closes at onEnd after the final values are set.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { IntervalSnapshot, NameSummary, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
+import { EstimatedHistogram } from './prometheus/estimated-histogram.ts';
+import { nameLabel } from './format.ts';
+import { optionalInteger, optionalString } from './reporter-options.ts';
+
+/** Metric name prefix (style guide: "Prometheus adds the agentload_ prefix"). */
+export const PROM_PREFIX = 'agentload_';
+const QUANTILES: ReadonlyArray<[string, keyof NameSummary['latencyMs']]> = [['0.5', 'p50'], ['0.9', 'p90'], ['0.95', 'p95'], ['0.99', 'p99'], ['0.999', 'p999'], ['1', 'max']];
+const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Options of the prometheus reporter. */
+export interface PrometheusOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests); read it back from `url`. */
+  readonly port: number;
+}
+
+/** See the module comment. */
+export class PrometheusReporter implements Reporter {
+  readonly id = 'prometheus';
+  readonly registry = new Registry();
+  private server: Server | null = null;
+  private readonly requests = new Counter({ name: `${PROM_PREFIX}requests_total`, help: 'Completed requests by name and outcome (ok, failed, or an expected outcome such as rate_limited)', labelNames: ['name', 'outcome', 'reason'], registers: [this.registry] });
+  private readonly latency = new EstimatedHistogram(`${PROM_PREFIX}request_duration_seconds`, 'Request latency from the scheduled start; buckets estimated from interval percentiles');
+  private readonly quantiles = new Gauge({ name: `${PROM_PREFIX}request_latency_seconds`, help: 'Exact latency percentiles of the last interval', labelNames: ['name', 'quantile'], registers: [this.registry] });
+  private readonly rps = new Gauge({ name: `${PROM_PREFIX}requests_per_second`, help: 'Requests per second over the last interval', labelNames: ['name'], registers: [this.registry] });
+  private readonly info = new Gauge({ name: `${PROM_PREFIX}run_info`, help: 'The running plan (value 1)', labelNames: ['plan', 'target', 'environment', 'digest'], registers: [this.registry] });
+  private readonly elapsed = new Gauge({ name: `${PROM_PREFIX}run_elapsed_seconds`, help: 'Run time so far (end of the last interval)', registers: [this.registry] });
+  private readonly planned = new Gauge({ name: `${PROM_PREFIX}run_planned_seconds`, help: 'Planned run time (sum of the phases)', registers: [this.registry] });
+  private readonly phase = new Gauge({ name: `${PROM_PREFIX}run_phase`, help: 'The current phase (value 1)', labelNames: ['phase'], registers: [this.registry] });
+  private readonly gauges = new Map<string, Gauge>();
+  private readonly counters = new Map<string, Counter>();
+
+  constructor(private readonly options: PrometheusOptions) {
+    this.registry.registerMetric(this.latency as unknown as Metric);
+  }
+
+  /** `http://host:port/metrics` once listening, else null. */
+  get url(): string | null {
+    const a = this.server?.address() as AddressInfo | null | undefined;
+    return a ? `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics` : null;
+  }
+
+  async init(): Promise<void> {
+    // Here, not in the constructor: it starts an event-loop monitor, and factories stay side-effect free.
+    collectDefaultMetrics({ register: this.registry, prefix: PROM_PREFIX, eventLoopMonitoringPrecision: 10 });
+    const server = createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('agentload: only GET /metrics here\n');
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
+        (e: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${e.message}\n`),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.unref();
+    this.server = server;
+  }
+
+  onStart(info: RunInfo): void {
+    this.info.set({ plan: info.planFile, target: info.target, environment: info.environment ?? '', digest: info.planDigest }, 1);
+    this.planned.set(info.plannedDurationMs / 1000);
+  }
+
+  onInterval(snap: IntervalSnapshot): void {
+    this.elapsed.set(snap.endMs / 1000);
+    this.phase.reset();
+    if (snap.phase !== null) this.phase.set({ phase: snap.phase }, 1);
+    for (const s of snap.byName) this.addName(s);
+    this.rps.set({ name: '' }, snap.overall.rps);
+    for (const [k, v] of Object.entries(snap.gauges)) if (!k.endsWith('_max')) this.gauge(k)?.set(v);
+    for (const [k, v] of Object.entries(snap.counters)) if (v > 0) this.counter(k)?.inc(v);
+  }
+
+  async onEnd(result: RunResult): Promise<void> {
+    this.elapsed.set(result.summary.durationMs / 1000);
+    await this.close();
+  }
+
+  /** Stops serving; idempotent. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server === null) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private addName(s: NameSummary): void {
+    const name = nameLabel(s);
+    this.rps.set({ name }, s.rps);
+    if (s.count === 0) return;
+    if (s.ok > 0) this.requests.inc({ name, outcome: 'ok', reason: '' }, s.ok);
+    for (const [reason, n] of Object.entries(s.outcomes.failed)) if (n > 0) this.requests.inc({ name, outcome: 'failed', reason }, n);
+    for (const [outcome, n] of Object.entries(s.outcomes.expected)) if (n > 0) this.requests.inc({ name, outcome, reason: '' }, n);
+    this.latency.add({ name }, s.count, s.latencyMs);
+    for (const [q, key] of QUANTILES) this.quantiles.set({ name, quantile: q }, s.latencyMs[key] / 1000);
+  }
+
+  private gauge(key: string): Gauge | undefined {
+    if (!METRIC_NAME.test(key)) return undefined;
+    let g = this.gauges.get(key);
+    if (g === undefined) {
+      g = new Gauge({ name: `${PROM_PREFIX}${key}`, help: `Gauge ${key} at the end of the last interval`, registers: [this.registry] });
+      this.gauges.set(key, g);
+    }
+    return g;
+  }
+
+  private counter(key: string): Counter | undefined {
+    if (!METRIC_NAME.test(key)) return undefined;
+    let c = this.counters.get(key);
+    if (c === undefined) {
+      c = new Counter({ name: `${PROM_PREFIX}${key}_total`, help: `Counter ${key} since the run began`, registers: [this.registry] });
+      this.counters.set(key, c);
+    }
+    return c;
+  }
+}
+
+/** Parses `[host:]port` (host defaults to 127.0.0.1; `[::1]:9464` for IPv6). */
+export function parseListenAddress(spec: string): PrometheusOptions | null {
+  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(spec.trim());
+  if (m === null) return null;
+  const port = Number(m[2]);
+  if (port > 65535) return null;
+  return { host: m[1] === undefined ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, ''), port };
+}
+
+/** Built-in factory: options `{ port, host? }` or `{ listen: "[host:]port" }`. */
+export function createPrometheusReporter(options: PluginOptions): Reporter {
+  if (options.listen !== undefined) {
+    const parsed = parseListenAddress(String(options.listen));
+    if (parsed === null) throw new Error(`option "listen" expects [host:]port like 9464 or 0.0.0.0:9464, got ${JSON.stringify(options.listen)}`);
+    return new PrometheusReporter(parsed);
+  }
+  return new PrometheusReporter({
+    host: optionalString(options, 'host', '127.0.0.1'),
+    port: optionalInteger(options, 'port', 9464, 0, 65535),
+  });
+}
