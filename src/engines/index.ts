@@ -8,12 +8,14 @@ import type { Engine } from '../engine/contracts.ts';
 import type { PluginRegistry } from '../engine/plugin-registry.ts';
 import { HttpEngine } from './http/http-engine.ts';
 import { ToolRpcEngine } from './tool-rpc/tool-rpc-engine.ts';
+import { WsEngine } from './ws/ws-engine.ts';
 
 /** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
   return [
     new HttpEngine() as Engine,
     new ToolRpcEngine() as Engine,
+    new WsEngine() as Engine,
   ];
 }
 

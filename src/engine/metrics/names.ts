@@ -39,3 +39,41 @@ export const QUOTA_EXCEEDED = 'quota_exceeded';
  * negative). Per identifier as `quota_inconsistencies:<identifier>`.
  */
 export const QUOTA_INCONSISTENCIES = 'quota_inconsistencies';
+/** Round trip of one `ping` step or hold keep-alive (ws engine): probe sent → pong or matched reply. */
+export const WS_PING = 'ws_ping';
+/** Latency of one ws `waitFor`: from the preceding `send` (or the step's start) to the matched message. */
+export const WS_MESSAGE = 'ws_message';
+/** Outcomes of ws `send` steps (no latency: a send has no reply of its own). */
+export const WS_SEND = 'ws_send';
+/** Outcomes of ws `hold` steps: ok when the connection lasted the whole hold (no latency recorded). */
+export const WS_HOLD = 'ws_hold';
+/** WebSocket connections open now and not being closed by the plan (gauge; peak per interval and run). */
+export const WS_CONNECTIONS = 'ws_connections';
+/** WebSocket connections whose upgrade succeeded. */
+export const WS_CONNECTIONS_OPENED = 'ws_connections_opened';
+/** WebSocket connections the plan closed itself (close step or end of flow): they lasted as long as asked. */
+export const WS_CONNECTIONS_COMPLETED = 'ws_connections_completed';
+/** WebSocket connections still open when the run ended; cut by agentload, excluded from stability. */
+export const WS_CONNECTIONS_ABANDONED = 'ws_connections_abandoned';
+/** WebSocket connections closed by the server or the network before the plan closed them. */
+export const WS_UNEXPECTED_CLOSES = 'ws_unexpected_closes';
+/** WebSocket messages sent (text frames; protocol pings not included). */
+export const WS_MESSAGES_SENT = 'ws_messages_sent';
+/** WebSocket messages received. */
+export const WS_MESSAGES_RECEIVED = 'ws_messages_received';
+/** Payload bytes of the WebSocket messages sent. */
+export const WS_BYTES_SENT = 'ws_bytes_sent';
+/** Payload bytes of the WebSocket messages received. */
+export const WS_BYTES_RECEIVED = 'ws_bytes_received';
+/**
+ * Every ws failure, by cause, as `ws_errors:<cause>` (e.g. `ws_errors:http_401`,
+ * `ws_errors:unexpected_close`, `ws_errors:timeout`, `ws_errors:emfile`,
+ * `ws_errors:malformed_json`).
+ */
+export const WS_ERRORS = 'ws_errors';
+/**
+ * Not a recorded metric: the derived ratio `ws_connections_completed /
+ * (ws_connections_opened − ws_connections_abandoned)` that `ws.stability`
+ * expectations read.
+ */
+export const WS_STABILITY = 'ws_stability';

@@ -1,0 +1,49 @@
+/**
+ * A received WebSocket message as the shared checks see it (ResponseView).
+ * One view per session, reset for each message that something wants to
+ * inspect: text and JSON are decoded lazily and at most once, so a message
+ * nobody matches is never decoded at all.
+ */
+import type { ResponseView } from '../../engine/contracts.ts';
+
+/** See the module comment. */
+export class MessageView implements ResponseView {
+  private data: Buffer | null = null;
+  private textValue: string | null = null;
+  private parsed: unknown = undefined;
+  private isParsed = false;
+  /** True after json() found the message is not JSON: a `malformed_json` fault, not a mere non-match. */
+  isMalformed = false;
+
+  /** Points the view at a new message; drops what was decoded from the previous one. */
+  reset(data: Buffer): void {
+    this.data = data;
+    this.textValue = null;
+    this.parsed = undefined;
+    this.isParsed = false;
+    this.isMalformed = false;
+  }
+
+  /** Messages have no headers; header checks never match. */
+  header(): string | undefined {
+    return undefined;
+  }
+
+  text(): string {
+    if (this.textValue === null) this.textValue = this.data === null ? '' : this.data.toString('utf8');
+    return this.textValue;
+  }
+
+  json(): unknown {
+    if (!this.isParsed) {
+      this.isParsed = true;
+      try {
+        this.parsed = JSON.parse(this.text());
+      } catch {
+        this.parsed = undefined;
+        this.isMalformed = true;
+      }
+    }
+    return this.parsed;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Maps a socket or handshake error to the closed cause vocabulary
+ * (econnrefused, emfile, protocol_error, …). Matches on `.code`, never on
+ * message text; ws's own protocol errors carry `WS_ERR_*` codes, and the
+ * few handshake failures without a code (bad Sec-WebSocket-Accept, …) are
+ * `handshake_failed`.
+ */
+
+const BY_CODE: Record<string, string> = {
+  ECONNREFUSED: 'econnrefused',
+  ECONNRESET: 'econnreset',
+  EPIPE: 'econnreset',
+  ETIMEDOUT: 'timeout',
+  ENOTFOUND: 'enotfound',
+  EAI_AGAIN: 'enotfound',
+  EMFILE: 'emfile',
+  ENFILE: 'emfile',
+  EADDRNOTAVAIL: 'eaddrnotavail',
+  EHOSTUNREACH: 'ehostunreach',
+  ENETUNREACH: 'ehostunreach',
+};
+
+/** The cause of a failed connection, from its error. */
+export function wsErrorCause(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || code === '') return 'handshake_failed';
+  if (code.startsWith('WS_ERR_')) return 'protocol_error';
+  return BY_CODE[code] ?? `error_${code.toLowerCase()}`;
+}
