@@ -60,12 +60,12 @@ export function prepareRequest(s: RpcSessionState, step: RpcStep, vars: VuVars):
   if (!step.isWs) s.headers = step.staticHeaderList !== null ? (step.staticHeaderList as string[]) : renderHeaders(step.headers, vars);
 }
 
-/** parts[0] id[0] parts[1] id[1] … parts[n]: one allocation, copies only. */
+/** parts[0] id[0] parts[1] id[1] … parts[n]: one allocation, copies only. Reads parts.length − 1 ids. */
 export function buildBody(parts: readonly Buffer[], ids: ReadonlyArray<number | string>): Buffer {
   let size = 0;
   for (let i = 0; i < parts.length; i++) size += parts[i]!.length;
   const idText: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
+  for (let i = 0; i < parts.length - 1; i++) {
     const id = ids[i]!;
     const t = typeof id === 'number' ? String(id) : JSON.stringify(id);
     idText.push(t);

@@ -67,6 +67,7 @@ export class RpcSession implements CallView {
     const step = this.step!;
     this.attempt++;
     const calls = step.calls;
+    this.ids.length = calls.length;
     for (let i = 0; i < calls.length; i++) {
       const fixed = this.fixedIds[i];
       if (fixed !== null && fixed !== undefined) this.ids[i] = fixed;
@@ -112,19 +113,21 @@ export class RpcSession implements CallView {
     this.onTransportFailure(transportReason(err));
   }
 
-  /** A WebSocket message; returns false when it answers nothing in flight (a notification or a stale id). */
-  onWsAnswer(doc: unknown, text: string): boolean {
+  /** True when a WebSocket message answers the request in flight (not a notification or a stale id). */
+  isWsAnswer(doc: unknown): boolean {
     if (!this.isInFlight) return false;
-    const isBatch = this.step!.isBatch;
     // Not JSON: nothing else shares the socket's request slot, so it is this call's answer.
-    if (doc !== undefined) {
-      if (Array.isArray(doc) !== isBatch) return false;
-      if (!isBatch && (doc as { id?: unknown } | null)?.id !== this.ids[0]) return false;
-    }
+    if (doc === undefined) return true;
+    const isBatch = this.step!.isBatch;
+    if (Array.isArray(doc) !== isBatch) return false;
+    return isBatch || (doc as { id?: unknown } | null)?.id === this.ids[0];
+  }
+
+  /** Settles the request in flight with a WebSocket answer (after isWsAnswer said yes). */
+  onWsAnswer(doc: unknown, text: string): void {
     this.isInFlight = false;
     this.bodyText = text;
     this.settle(0, doc);
-    return true;
   }
 
   /** Network failure, timeout or a closed socket while a request is in flight. */
@@ -198,7 +201,11 @@ export class RpcSession implements CallView {
       const call = calls[i]!;
       if (classifyTransport(call, nominal, doc, v)) {
         // decided by status or an unreadable body
-      } else if (isWhole) classifyMessage(call, doc, nominal, undefined, this, vars, v);
+      } else if (isWhole) {
+        // One object for a whole batch can only be an error about the batch itself (parse error, invalid request).
+        if (doc !== null && typeof doc === 'object' && 'error' in doc) classifyMessage(call, doc, nominal, undefined, this, vars, v);
+        else v.fail('rpc_invalid_envelope');
+      }
       else if (this.match[i]! < 0) v.fail('rpc_missing_id');
       else classifyMessage(call, (doc as unknown[])[this.match[i]!], nominal, undefined, this, vars, v);
       this.record(i, v, true, status);

@@ -17,7 +17,8 @@ import { transportReason } from './transport-reason.ts';
 
 /** What the connection calls back on its session. */
 export interface WsSessionHooks {
-  onWsAnswer(doc: unknown, text: string): boolean;
+  isWsAnswer(doc: unknown): boolean;
+  onWsAnswer(doc: unknown, text: string): void;
   onTransportFailure(reason: string): void;
 }
 
@@ -81,8 +82,10 @@ export class RpcWsConnection {
       } catch {
         doc = undefined;
       }
-      if (this.session.onWsAnswer(doc, text)) {
+      if (this.session.isWsAnswer(doc)) {
+        // Before settling: settling resumes the VU, whose next call may arm a new timer at once.
         this.clearTimer();
+        this.session.onWsAnswer(doc, text);
         return;
       }
       if (doc !== null && typeof doc === 'object' && (Array.isArray(doc) || 'id' in doc)) this.sink.add(RPC_FOREIGN_IDS);
