@@ -73,7 +73,10 @@ test('network errors back off exponentially (base, 2 × base) and a later succes
     const m = JSON.parse(body);
     const n = (attempts.get(m.params.who) ?? 0) + 1;
     attempts.set(m.params.who, n);
-    if (n <= 2) return req.socket.destroy();
+    if (n <= 2) {
+      req.socket.destroy();
+      return;
+    }
     answer(res, 200, { jsonrpc: '2.0', id: m.id, result: 1 });
   });
   t.after(() => srv.close());
