@@ -61,9 +61,7 @@ export function readResult(file: string): RunResult {
   }
   const problem = resultProblem(doc);
   if (problem !== null) throw inputError(file, problem);
-  const d = doc as Record<string, unknown>;
-  return {
-    info: d.info, summary: d.summary, intervals: d.intervals, expectations: d.expectations,
-    isAborted: d.isAborted === true, saturation: d.saturation, histograms: d.histograms,
-  } as RunResult;
+  // Fields added by later versions of the same format (optional ones) pass through untouched.
+  const { format: _format, generator: _generator, ...rest } = doc as Record<string, unknown>;
+  return { ...rest, isAborted: rest.isAborted === true } as unknown as RunResult;
 }

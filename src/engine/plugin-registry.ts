@@ -78,6 +78,20 @@ export function reporterContractProblem(value: unknown): string | null {
   return null;
 }
 
+/**
+ * Whether `config.plugins` may provide the engine `id`, for plan checks that
+ * run before plugins are imported: an entry named `id` or
+ * `agentload-engine-<id>`, or any module entry (a `module` option or a path
+ * as the name — its engine id is only known once imported; compilePlan
+ * then reports an id nobody provides, located at the scenario). Pure.
+ */
+export function pluginsMayProvideEngine(plugins: unknown, id: string): boolean {
+  if (plugins === null || typeof plugins !== 'object') return false;
+  return Object.entries(plugins as Record<string, unknown>).some(([name, options]) =>
+    options !== false && (name === id || name === `agentload-engine-${id}` || /^(\.{1,2}\/|\/)/.test(name) ||
+      (options !== null && typeof options === 'object' && typeof (options as Record<string, unknown>).module === 'string')));
+}
+
 /** Where a registration came from, for error messages: 'built-in', a package name or a path. */
 export type PluginSource = string;
 

@@ -8,14 +8,18 @@
  *   request_duration_seconds{name}            histogram, estimated from interval summaries
  *   request_latency_seconds{name,quantile}    gauge: the last interval's exact percentiles
  *   requests_per_second{name}                 gauge: the last interval's rate
+ *   run_latency_seconds{quantile}, run_requests_per_second   the same, all requests together
  *   vusers_active, ws_connections, …          gauges from the snapshots (any the engines set)
  *   arrivals_dropped_total, …                 counters from the snapshots
  *   run_info{plan,target,environment,digest}, run_elapsed_seconds, run_planned_seconds, run_phase{phase}
  *   process_cpu_*, nodejs_eventloop_lag_*, …  prom-client default metrics of the generator
  *
  * The server opens in init() (a port in use aborts the run before the first
- * request, AGENTLOAD_E_PLUGIN_START), is unref'd so it never holds the
- * process open, and closes at onEnd after the final values are set.
+ * request, AGENTLOAD_E_PLUGIN_START) and is unref'd so a failed run never
+ * hangs on it. At onEnd the final values are set and the server closes —
+ * after `lingerMs` when set, so a Prometheus scraping every 15 s still sees
+ * the last interval; onEnd returns at once either way, so the other
+ * reporters' files are never delayed.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +40,8 @@ export interface PrometheusOptions {
   readonly host: string;
   /** 0 picks a free port (tests); read it back from `url`. */
   readonly port: number;
+  /** Keep serving this long after the run ends (default 0). */
+  readonly lingerMs?: number;
 }
 
 /** See the module comment. */
@@ -47,6 +53,8 @@ export class PrometheusReporter implements Reporter {
   private readonly latency = new EstimatedHistogram(`${PROM_PREFIX}request_duration_seconds`, 'Request latency from the scheduled start; buckets estimated from interval percentiles');
   private readonly quantiles = new Gauge({ name: `${PROM_PREFIX}request_latency_seconds`, help: 'Exact latency percentiles of the last interval', labelNames: ['name', 'quantile'], registers: [this.registry] });
   private readonly rps = new Gauge({ name: `${PROM_PREFIX}requests_per_second`, help: 'Requests per second over the last interval', labelNames: ['name'], registers: [this.registry] });
+  private readonly runQuantiles = new Gauge({ name: `${PROM_PREFIX}run_latency_seconds`, help: 'Exact latency percentiles of the last interval, all requests', labelNames: ['quantile'], registers: [this.registry] });
+  private readonly runRps = new Gauge({ name: `${PROM_PREFIX}run_requests_per_second`, help: 'Requests per second over the last interval, all requests', registers: [this.registry] });
   private readonly info = new Gauge({ name: `${PROM_PREFIX}run_info`, help: 'The running plan (value 1)', labelNames: ['plan', 'target', 'environment', 'digest'], registers: [this.registry] });
   private readonly elapsed = new Gauge({ name: `${PROM_PREFIX}run_elapsed_seconds`, help: 'Run time so far (end of the last interval)', registers: [this.registry] });
   private readonly planned = new Gauge({ name: `${PROM_PREFIX}run_planned_seconds`, help: 'Planned run time (sum of the phases)', registers: [this.registry] });
@@ -98,14 +106,19 @@ export class PrometheusReporter implements Reporter {
     this.phase.reset();
     if (snap.phase !== null) this.phase.set({ phase: snap.phase }, 1);
     for (const s of snap.byName) this.addName(s);
-    this.rps.set({ name: '' }, snap.overall.rps);
+    this.runRps.set(snap.overall.rps);
+    if (snap.overall.count > 0) for (const [q, key] of QUANTILES) this.runQuantiles.set({ quantile: q }, snap.overall.latencyMs[key] / 1000);
     for (const [k, v] of Object.entries(snap.gauges)) if (!k.endsWith('_max')) this.gauge(k)?.set(v);
     for (const [k, v] of Object.entries(snap.counters)) if (v > 0) this.counter(k)?.inc(v);
   }
 
   async onEnd(result: RunResult): Promise<void> {
     this.elapsed.set(result.summary.durationMs / 1000);
-    await this.close();
+    const lingerMs = this.options.lingerMs ?? 0;
+    if (lingerMs <= 0 || this.server === null) return this.close();
+    // Ref'd on purpose: the process stays up for the final scrape, then exits.
+    this.server.ref();
+    setTimeout(() => void this.close(), lingerMs);
   }
 
   /** Stops serving; idempotent. */
@@ -158,15 +171,17 @@ export function parseListenAddress(spec: string): PrometheusOptions | null {
   return { host: m[1] === undefined ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, ''), port };
 }
 
-/** Built-in factory: options `{ port, host? }` or `{ listen: "[host:]port" }`. */
+/** Built-in factory: options `{ port?, host?, lingerMs? }` or `{ listen: "[host:]port", lingerMs? }`. */
 export function createPrometheusReporter(options: PluginOptions): Reporter {
+  const lingerMs = optionalInteger(options, 'lingerMs', 0, 0, 3_600_000);
   if (options.listen !== undefined) {
     const parsed = parseListenAddress(String(options.listen));
     if (parsed === null) throw new Error(`option "listen" expects [host:]port like 9464 or 0.0.0.0:9464, got ${JSON.stringify(options.listen)}`);
-    return new PrometheusReporter(parsed);
+    return new PrometheusReporter({ ...parsed, lingerMs });
   }
   return new PrometheusReporter({
     host: optionalString(options, 'host', '127.0.0.1'),
     port: optionalInteger(options, 'port', 9464, 0, 65535),
+    lingerMs,
   });
 }

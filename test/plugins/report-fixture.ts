@@ -71,7 +71,7 @@ export const NO_FLAGS: ReportingArgs = {
   reporterSpecs: [], isConsoleOff: true, isQuiet: true,
 };
 
-/** Writes the plan into `dir`, loads it and its plugins as `run` does, runs it; extra reporters go last. */
+/** Writes the plan into `dir`, loads it and its plugins as `run` does, runs it; `extra` reporters are called first. */
 export async function runFixture(
   dir: string, target: string, opts: { pluginsYaml?: string[]; flags?: Partial<ReportingArgs>; extra?: Reporter[] } = {},
 ): Promise<{ result: RunResult; logs: string[]; out: string[]; planFile: string }> {
@@ -83,6 +83,6 @@ export async function runFixture(
   const plugins = await loadRunPlugins(plan, { ...NO_FLAGS, ...opts.flags }, { out: (t) => out.push(t), err: (t) => logs.push(t), progress: null });
   const sink = new HdrSink();
   const compiled = compilePlan(plan, { engines: plugins.engines, sink });
-  const result = await runPlan(compiled, { sink, reporters: [...plugins.reporters, ...(opts.extra ?? [])], log: (l) => logs.push(l) });
+  const result = await runPlan(compiled, { sink, reporters: [...(opts.extra ?? []), ...plugins.reporters], log: (l) => logs.push(l) });
   return { result, logs, out, planFile };
 }
