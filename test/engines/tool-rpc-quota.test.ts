@@ -14,8 +14,13 @@ test('the sim enforces quotas consistently: per-identifier ok and quota_exceeded
   t.after(() => sim.close());
   const r = await runInline({ target: sim.url, phases: [{ arrivalCount: 4, duration: 0.1 }] }, [{
     name: 's', engine: 'tool-rpc',
-    flow: [{ loop: [{ call: { method: 'tools.execute', params: { tool_id: 'echo', identifier: 'agent-{{vu}}' } } }], count: 5 }],
+    flow: [
+      { loop: [{ call: { method: 'tools.execute', params: { tool_id: 'echo', identifier: 'agent-{{vu}}' } } }], count: 5 },
+      // Status queries succeed whatever the quota: `accountBy: false` keeps them out of the accounting.
+      { call: { method: 'tools.get_rate_limit_status', params: { identifier: 'agent-{{vu}}' }, accountBy: false, expect: { json: [{ path: 'result.quota.daily.remaining', equals: 0 }] } } },
+    ],
   }]);
+  assert.equal(r.summary.byName.find((n) => n.name === 'tools.get_rate_limit_status')!.ok, 4);
   const c = r.summary.counters;
   assert.deepEqual(r.summary.byName.find((n) => n.name === 'tools.execute (echo)')!.outcomes.expected, { quota_exceeded: 8 });
   assert.equal(c.quota_ok, 12);

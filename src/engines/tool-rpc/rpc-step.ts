@@ -39,7 +39,7 @@ export interface RpcCall {
   readonly idTemplate: ValueTemplate | null;
   /** Identifier known at compile time (static params.identifier). */
   readonly staticIdentifier: string | null;
-  /** `accountBy` template; wins over params.identifier. */
+  /** `accountBy` template; wins over params.identifier (`accountBy: false` turns accounting off). */
   readonly accountBy: Template | null;
   /** True when the identifier must be read from params rendered per request. */
   readonly isIdentifierFromParams: boolean;
@@ -99,8 +99,9 @@ function compileCall(raw: Record<string, unknown>, ctx: StepCompileContext, p: s
     for (const [k, v] of Object.entries(raw.tags as Record<string, unknown>)) tags[k] = String(v);
   }
   const name = typeof raw.name === 'string' && raw.name !== '' ? raw.name : defaultName(method, raw.params);
-  const identifier = obj(raw.params)?.identifier;
-  const accountBy = raw.accountBy === undefined ? null : ctx.template(String(raw.accountBy), `${p}.accountBy`);
+  // `accountBy: false` opts a call out (e.g. a status query that succeeds whatever the quota).
+  const identifier = raw.accountBy === false ? undefined : obj(raw.params)?.identifier;
+  const accountBy = raw.accountBy === undefined || raw.accountBy === false ? null : ctx.template(String(raw.accountBy), `${p}.accountBy`);
   return {
     handle: ctx.sink.handle(name, tags),
     name, staticHead, methodJson, params, fixedId, idTemplate,
