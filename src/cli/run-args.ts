@@ -33,6 +33,8 @@ export interface RunArgs extends ReportingArgs {
   readonly overrides: PlanOverrides;
   /** `--scenario NAME` (repeatable): run only these scenarios. */
   readonly scenarios: readonly string[];
+  /** `--target-pid N`: read the target's memory from /proc/N/status for expect.targetMemory (source: pid). */
+  readonly targetPid: number | null;
 }
 
 function positiveNumber(flag: string, v: string | undefined): number | undefined {
@@ -62,12 +64,14 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         scenario: { type: 'string', multiple: true },
         csv: { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, prometheus: { type: 'string' },
         reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
+        repeat: { type: 'string' }, 'cool-down': { type: 'string' }, 'target-pid': { type: 'string' },
       },
     });
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option'));
   }
   const { values, positionals } = parsed;
+  rejectNotYet(positionals.length, values.repeat, values['cool-down']);
   if (positionals.length !== 1) throw new UsageError(`agentload ${command} expects one plan file, got ${positionals.length}`);
   const vars: Record<string, string> = {};
   for (const kv of values.var ?? []) {
@@ -94,5 +98,23 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     isConsoleOff: values['no-console'] ?? false,
     isQuiet: values.quiet ?? false,
     scenarios: values.scenario ?? [],
+    targetPid: targetPid(values['target-pid']),
   };
+}
+
+/** Suites, --repeat and --cool-down are issue 7's unfinished part: refuse them plainly rather than run something else. */
+function rejectNotYet(plans: number, repeat: string | undefined, coolDown: string | undefined): void {
+  const notYet = (what: string): never => {
+    throw new UsageError(`${what} is not yet (issue 7); run one plan at a time`, {}, 'AGENTLOAD_E_NOT_YET');
+  };
+  if (plans > 1) notYet(`running ${plans} plans as a suite`);
+  if (repeat !== undefined && repeat !== '1') notYet('--repeat');
+  if (coolDown !== undefined) notYet('--cool-down');
+}
+
+function targetPid(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--target-pid expects a process id, got "${v}"`);
+  return n;
 }

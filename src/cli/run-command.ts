@@ -64,7 +64,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       compiled = { ...compiled, target: sim.url };
       if (!a.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
-    const result = await runPlan(compiled, { sink, reporters: plugins.reporters, signal: abort.signal, log: io.err });
+    const result = await runPlan(compiled, { sink, reporters: plugins.reporters, signal: abort.signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null });
     if (result.isAborted) return 3;
     return result.expectations.every((e) => e.isPass) ? 0 : 1;
   } finally {

@@ -5,6 +5,8 @@
  */
 import type { HdrSink } from './metrics/hdr-sink.ts';
 import type { RunSummary, IntervalSnapshot } from './metrics/summary-types.ts';
+import type { MemorySeries } from './expect/series-types.ts';
+import type { GeneratorUsage } from './run/target-memory-sampler.ts';
 
 export type { RunSummary, IntervalSnapshot, NameSummary, OutcomeCounts } from './metrics/summary-types.ts';
 
@@ -26,6 +28,8 @@ export interface PhaseInput {
   users?: number;
   spawnRate?: number;
   arrivalDistribution?: 'uniform' | 'poisson';
+  /** Marks a traffic spike: `expect.recovery` measures the time to recover after it. */
+  burst?: boolean;
 }
 
 /** `config.http` */
@@ -219,6 +223,11 @@ export interface RunResult {
   readonly expectations: ExpectationResult[];
   readonly isAborted: boolean;
   readonly saturation: SaturationReport;
+  /** Target memory samples and the generator's own CPU / peak RSS (issue 7); absent from older results. */
+  readonly resources?: {
+    readonly targetMemory: MemorySeries | null;
+    readonly generator: GeneratorUsage | null;
+  };
   /** Base64 HDR histograms per name (and '' for overall), for exact merges. */
   readonly histograms: Record<string, string>;
 }

@@ -9,6 +9,7 @@ import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
 import { compileTemplate, compileValue } from '../templates.ts';
 import { compileExpectations } from '../expect/compile-expectations.ts';
+import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts';
 import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
@@ -49,7 +50,7 @@ class Compiler {
   private phase(p: PhaseInput, index: number, startMs: number): CompiledPhase {
     const path = `config.phases[${index}]`;
     const name = p.name ?? `phase ${index + 1}`;
-    const base = { index, name, startMs, arrivalCount: null, isPoisson: p.arrivalDistribution === 'poisson', maxVusers: p.maxVusers ?? Infinity, users: 0, spawnRatePerSec: 0, fromRatePerSec: 0, toRatePerSec: 0 };
+    const base = { index, name, startMs, arrivalCount: null, isPoisson: p.arrivalDistribution === 'poisson', maxVusers: p.maxVusers ?? Infinity, users: 0, spawnRatePerSec: 0, fromRatePerSec: 0, toRatePerSec: 0, isBurst: p.burst === true };
     if (p.pause !== undefined) return { ...base, kind: 'pause', durationMs: this.durationMs(p.pause, `${path}.pause`) };
     if (p.duration === undefined) this.fail('a phase needs a duration (or pause)', path);
     const durationMs = this.durationMs(p.duration, `${path}.duration`);
@@ -141,6 +142,14 @@ export interface CompileOptions {
   readonly environment?: string | null;
 }
 
+/** Thresholds plus time-series checks, each reference checked against the plan (issue 7). */
+function compileAllExpectations(plan: PlanInput, phases: readonly CompiledPhase[], sink: HdrSink, intervalMs: number): Pick<CompiledPlan, 'expectations' | 'series'> {
+  const facts = { requestNames: sink.names(), phaseNames: phases.map((p) => p.name), hasBurstPhase: phases.some((p) => p.isBurst), intervalMs };
+  const expectations = compileExpectations(plan.config.expect, plan.locate);
+  checkExpectationRefs(expectations, plan.locate, facts);
+  return { expectations, series: compileSeries(plan.config.expect, plan.locate, facts) };
+}
+
 /** See the module comment. */
 export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan {
   const c = new Compiler(plan, opts.sink);
@@ -166,6 +175,6 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
     graceMs: at(cfg.grace, 'config.grace', DEFAULT_GRACE_MS),
     warmupMs: at(cfg.warmup, 'config.warmup', 0),
     plannedDurationMs: phases.reduce((n, p) => n + p.durationMs, 0),
-    expectations: compileExpectations(cfg.expect, plan.locate),
+    ...compileAllExpectations(plan, phases, opts.sink, at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS)),
   });
 }

@@ -6,6 +6,7 @@
 import type { ConfigInput, Engine, Template, ValueTemplate } from '../contracts.ts';
 import type { RampSpec } from '../scheduler/arrival-schedule.ts';
 import type { CompiledExpectation } from '../expect/expectation-types.ts';
+import type { SeriesExpectations } from '../expect/series-types.ts';
 
 /** A phase on the run's timeline. */
 export interface CompiledPhase extends RampSpec {
@@ -19,6 +20,8 @@ export interface CompiledPhase extends RampSpec {
   readonly maxVusers: number;
   readonly users: number;
   readonly spawnRatePerSec: number;
+  /** `burst: true` in the plan (recovery is measured after it). */
+  readonly isBurst: boolean;
 }
 
 /** One step of a flow, after compilation. */
@@ -54,6 +57,8 @@ export interface CompiledPlan {
   readonly warmupMs: number;
   readonly plannedDurationMs: number;
   readonly expectations: readonly CompiledExpectation[];
+  /** Time-series expectations (degradation, recovery, target memory); see src/engine/expect/compile-series.ts. */
+  readonly series: SeriesExpectations;
 }
 
 /** Picks a scenario by weight; `r` is uniform in [0, 1). */

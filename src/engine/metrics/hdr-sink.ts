@@ -70,6 +70,12 @@ export class HdrSink {
   private readonly gaugeNow = new Map<string, number>();
   private readonly gaugeIntervalPeak = new Map<string, number>();
   private readonly gaugeRunPeak = new Map<string, number>();
+  /**
+   * When true, snapshot() also encodes each interval's histograms (overall and
+   * per name) so time-series expectations can merge windows exactly. Set by
+   * runPlan before the first snapshot; off by default to keep intervals small.
+   */
+  isKeepingIntervalHistograms = false;
 
   /** Interns (name, tags) and returns its handle. Compile time only. */
   handle(name: string, tags: Record<string, string> = {}): number {
@@ -162,21 +168,44 @@ export class HdrSink {
     const overallHist = newHistogram();
     const overallCounts = new Counts();
     const byName: NameSummary[] = [];
+    const perName = this.isKeepingIntervalHistograms ? new Map<string, Histogram>() : null;
     for (const s of this.stats) {
       byName.push(buildNameSummary(s.name, s.tags, s.interval, s.iCounts, seconds));
       overallHist.add(s.interval);
       overallCounts.addAll(s.iCounts);
+      if (perName !== null) addInto(perName, s.name, s.interval);
       this.fold(s);
     }
+    const histograms = perName === null ? undefined : encodeAll(perName, overallHist);
     const snap: IntervalSnapshot = {
       startMs, endMs, phase,
       overall: buildNameSummary('', {}, overallHist, overallCounts, seconds),
       byName,
       counters: Object.fromEntries(this.iCounters),
       gauges: this.gaugesForWindow(),
+      ...(histograms === undefined ? {} : { histograms }),
     };
     this.foldCounters();
     return snap;
+  }
+
+  /**
+   * Forgets the run totals folded so far (histograms, counts, counters, gauge
+   * peaks): `config.warmup` calls it right after the snapshot that closes the
+   * warm-up, so the summary and its thresholds cover only the measured part.
+   * Intervals already taken keep their numbers.
+   */
+  resetTotals(): void {
+    for (const s of this.stats) {
+      s.total.reset();
+      s.tCounts.ok = 0;
+      s.tCounts.failed.clear();
+      s.tCounts.expected.clear();
+      s.tCounts.statuses.clear();
+    }
+    this.tCounters.clear();
+    this.gaugeRunPeak.clear();
+    for (const [k, v] of this.gaugeNow) this.gaugeRunPeak.set(k, v);
   }
 
   /** The whole run so far (call after the last snapshot). */
@@ -229,6 +258,23 @@ export class HdrSink {
     for (const [k, v] of this.gaugeNow) this.gaugeIntervalPeak.set(k, v);
     return g;
   }
+}
+
+/** Adds `h` into the per-name histogram `name` (tag sets of one name merge). */
+function addInto(perName: Map<string, Histogram>, name: string, h: Histogram): void {
+  let into = perName.get(name);
+  if (into === undefined) {
+    into = newHistogram();
+    perName.set(name, into);
+  }
+  into.add(h);
+}
+
+/** Encodes the per-name histograms of an interval plus the overall one under ''. */
+function encodeAll(perName: Map<string, Histogram>, overall: Histogram): Record<string, string> {
+  const out: Record<string, string> = { '': encodeHistogram(overall) };
+  for (const [name, h] of perName) if (h.totalCount > 0) out[name] = encodeHistogram(h);
+  return out;
 }
 
 function encodeName(name: string, tags: Record<string, string>, h: Histogram, c: CountsView): EncodedName {

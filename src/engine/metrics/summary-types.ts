@@ -53,6 +53,13 @@ export interface IntervalSnapshot {
   counters: Record<string, number>;
   /** Gauges sampled at the interval's end (vusers_active, …), plus `<name>_max` peaks. */
   gauges: Record<string, number>;
+  /**
+   * Encoded HDR latency histograms of the interval, by request name ('' =
+   * overall), present only when the plan has time-series expectations
+   * (HdrSink.isKeepingIntervalHistograms): they let windows and phases
+   * spanning several intervals report exact percentiles.
+   */
+  histograms?: Record<string, string>;
 }
 
 /** The whole run's numbers. */

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { MonotonicClock } from '../scheduler/clock.ts';
 import { LoadDriver } from './load-driver.ts';
-import { evaluateExpectations } from '../expect/evaluate.ts';
+import { evaluateAll, seriesContext } from '../expect/evaluate-series.ts';
+import { startSeries, type SeriesOutcome } from './series-run.ts';
 import { assessSaturation } from './saturation.ts';
 import { RunError, isAgentloadError } from '../errors.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
@@ -22,6 +23,8 @@ export interface RunOptions {
   /** Where reporter faults and flow `log` lines go. */
   readonly log: (line: string) => void;
   readonly planText?: string;
+  /** `--target-pid`: where `expect.targetMemory` with `source: pid` reads VmRSS. */
+  readonly targetPid?: number | null;
 }
 
 /** Calls a reporter hook; a throwing reporter is disabled, the run goes on. */
@@ -74,14 +77,17 @@ export function phaseAt(plan: CompiledPlan, atMs: number): string | null {
 /** Builds the RunResult from a sink whose last interval is closed, and tells the reporters. */
 export async function finishRun(
   plan: CompiledPlan, sink: HdrSink, info: RunInfo, intervals: IntervalSnapshot[], durationMs: number,
-  isAborted: boolean, saturation: SaturationReport, reporters: ReporterSet,
+  isAborted: boolean, saturation: SaturationReport, reporters: ReporterSet, series?: SeriesOutcome,
 ): Promise<RunResult> {
-  const summary = sink.summary(durationMs);
+  const warmupMs = series?.warmupMs ?? 0;
+  const summary = sink.summary(durationMs - warmupMs);
+  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs);
   const result: RunResult = {
     info,
     summary,
     intervals,
-    expectations: evaluateExpectations(plan.expectations, summary),
+    expectations: evaluateAll(plan, summary, ctx),
+    ...(series === undefined ? {} : { resources: { targetMemory: series.targetMemory, generator: series.generator } }),
     isAborted,
     saturation,
     histograms: sink.encodeTotals(),
@@ -118,6 +124,7 @@ export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<Run
     void reporters.call('onInterval', snap);
   };
   const intervalTimer = setInterval(takeSnapshot, plan.intervalMs);
+  const series = startSeries(plan, sink, clock, opts.targetPid ?? null, takeSnapshot);
 
   const onAbort = (): void => driver.abort();
   if (opts.signal?.aborted) driver.abort();
@@ -126,6 +133,7 @@ export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<Run
   opts.signal?.removeEventListener('abort', onAbort);
   clearInterval(intervalTimer);
   takeSnapshot();
+  const seriesOutcome = await series.stop();
   const saturation = assessSaturation(driver.runner, driver.maxLagMs);
-  return finishRun(plan, sink, info, intervals, clock.nowMs(), isAborted, saturation, reporters);
+  return finishRun(plan, sink, info, intervals, clock.nowMs(), isAborted, saturation, reporters, seriesOutcome);
 }

@@ -66,6 +66,19 @@ function describe(source: MemorySource): string {
   return source.kind === 'prometheus' ? `prometheus ${source.url}` : source.kind === 'pid' ? `pid ${source.pid}` : 'none';
 }
 
+/**
+ * This process's RSS, or 0 when it cannot be read: reading it opens
+ * /proc/self/statm, which fails with EMFILE exactly when a ws run has used
+ * every descriptor — a sample lost then must not crash the run.
+ */
+function generatorRss(): number {
+  try {
+    return process.memoryUsage.rss();
+  } catch {
+    return 0;
+  }
+}
+
 /** See the module comment. start() once, stop() once. */
 export class TargetMemorySampler {
   private readonly samples: MemorySample[] = [];
@@ -89,7 +102,7 @@ export class TargetMemorySampler {
   }
 
   private tick(): void {
-    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
+    this.peakRss = Math.max(this.peakRss, generatorRss());
     if (this.isBusy || this.unavailable !== null) return;
     this.isBusy = true;
     const atMs = this.clock.nowMs();
@@ -112,6 +125,6 @@ export class TargetMemorySampler {
   generatorUsage(): GeneratorUsage {
     const cpu = process.cpuUsage(this.cpuStart);
     const wallMs = Math.max(this.clock.nowMs() - this.wallStartMs, 1);
-    return { cpuRatio: (cpu.user + cpu.system) / 1000 / wallMs, peakRssBytes: Math.max(this.peakRss, process.memoryUsage.rss()) };
+    return { cpuRatio: (cpu.user + cpu.system) / 1000 / wallMs, peakRssBytes: Math.max(this.peakRss, generatorRss()) };
   }
 }
