@@ -5,6 +5,10 @@ import { inlinePlan, runInline } from '../helpers/run-inline.ts';
 import { compilePlan } from '../../src/engine/compile/compile-plan.ts';
 import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
 import { builtinEngines } from '../../src/engines/index.ts';
+import { loadPlan } from '../../src/engine/plan/load-plan.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Result = Awaited<ReturnType<typeof runInline>>;
 const byName = (r: Result, name: string) => {
@@ -137,4 +141,31 @@ test('plan errors: bad outcome names, codes and retry values are located before 
   code(() => compile({}, { retry: { base: '1 sec' } }), 'AGENTLOAD_E_PLAN_DURATION', 'scenarios[0].flow[0].call.retry.base');
   code(() => compile({}, { method: undefined }), 'AGENTLOAD_E_SCHEMA', 'scenarios[0].flow[0].call');
   code(() => compile({}, { transport: 'carrier-pigeon' }), 'AGENTLOAD_E_SCHEMA', 'scenarios[0].flow[0].call.transport');
+});
+
+test('validation: a bad outcome rule or retry entry in YAML is rejected with its line:col', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-rpc-plan-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'plan.yml');
+  writeFileSync(file, [
+    'config:',
+    '  target: http://127.0.0.1:1',
+    '  phases: [{ arrivalCount: 1, duration: 1 }]',
+    '  outcomes:',
+    '    Rate-Limited: { codes: [-32001] }',
+    '    quota_exceeded: { codes: [minus-five] }',
+    '    maintenance: { statuses: [503] }',
+    'scenarios:',
+    '  - name: s',
+    '    engine: tool-rpc',
+    '    flow:',
+    '      - call: { method: m, retry: { on: [sometimes] } }',
+    '',
+  ].join('\n'));
+  assert.throws(() => loadPlan(file), (e: any) => {
+    const at = e.diagnostics.map((d: any) => `${d.code} ${d.location?.line}`);
+    assert.ok(e.diagnostics.every((d: any) => d.location.file === file && d.location.col > 0), JSON.stringify(at));
+    for (const line of [5, 6, 7, 12]) assert.ok(at.includes(`AGENTLOAD_E_SCHEMA ${line}`), `line ${line}: ${at.join('; ')}`);
+    return e.code === 'AGENTLOAD_E_SCHEMA';
+  });
 });
