@@ -20,7 +20,7 @@ import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } f
 import { WS_CONNECTIONS } from '../../engine/metrics/names.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
-import { emfileLine } from './fd-limit.ts';
+import { emfileLine, openFileLimits } from './fd-limit.ts';
 import type { SessionSocket } from './session-socket.ts';
 import { WsMeters } from './ws-meters.ts';
 import { WsSession, type WsRuntime } from './ws-session.ts';
@@ -39,6 +39,7 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
   private target: WsTarget | null = null;
   private baseOptions: ClientOptions = {};
   private hasReportedEmfile = false;
+  private fdLimits: { soft: string; hard: string } | null = null;
   private isClosed = false;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): WsStep {
@@ -52,6 +53,7 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
     this.nowUs = run.nowUs;
     this.heap = new DeadlineHeap(() => run.nowUs() / 1000);
     this.target = wsTarget(run.target);
+    this.fdLimits = openFileLimits();
     const cfg = (run.config.ws ?? {}) as { perMessageDeflate?: boolean };
     // skipUTF8Validation: a load generator only reads what its checks ask for; validating every frame costs CPU at 10k connections.
     this.baseOptions = Object.freeze({ perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false });
@@ -108,7 +110,7 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
   onEmfile(vu: VirtualUser): void {
     if (this.hasReportedEmfile) return;
     this.hasReportedEmfile = true;
-    vu.log(emfileLine(this.meters.sink.gauge(WS_CONNECTIONS)));
+    vu.log(emfileLine(this.meters.sink.gauge(WS_CONNECTIONS), this.fdLimits));
   }
 
   private url(step: ConnectStep, vars: Record<string, unknown>): string {
