@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { get, post, rpc, startTestSim } from './sim-helpers.ts';
 
@@ -108,6 +109,17 @@ test('bodies over the limit get 413; a 10 KB body passes', async (t) => {
   const small = await startTestSim(t, { bodyLimitBytes: 1024 });
   assert.equal(await postChunked(small.url, [Buffer.alloc(800, 0x20), Buffer.alloc(800, 0x20)]), 413);
   assert.equal((await rpc(small, 'agent.ping', {})).status, 200, 'the sim keeps serving after a 413');
+});
+
+test('a client that disconnects mid-body does not disturb the sim', async (t) => {
+  const sim = await startTestSim(t);
+  const socket = connect(sim.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write('POST /api/v1/jsonrpc HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"jsonrpc":');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal((await rpc(sim, 'agent.ping', {})).status, 200);
 });
 
 test('bad input never gets a 5xx', async (t) => {
