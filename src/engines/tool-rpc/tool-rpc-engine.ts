@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import { QuotaAccounting } from './quota-accounting.ts';
-import { compileRpcStep, DEFAULT_RPC_PATH, type RpcStep } from './rpc-step.ts';
+import { compileRpcStep, DEFAULT_RPC_PATH, renderHeaders, type RpcStep } from './rpc-step.ts';
 import { RpcSession } from './rpc-session.ts';
 import { RpcWsConnection } from './ws-connection.ts';
 import type { RpcRuntime } from './rpc-request.ts';
@@ -19,7 +19,6 @@ interface Endpoint {
   readonly origin: string;
   readonly path: string;
   readonly wsUrl: string;
-  readonly wsHeaders: Record<string, string>;
 }
 
 function endpoint(target: string, config: RunContext['config']): Endpoint {
@@ -33,9 +32,7 @@ function endpoint(target: string, config: RunContext['config']): Endpoint {
   const ws = new URL(u.origin);
   ws.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
   ws.pathname = config.rpcWsPath === undefined ? path : join(config.rpcWsPath);
-  const wsHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries((config.headers ?? {}) as Record<string, unknown>)) wsHeaders[k.toLowerCase()] = String(v);
-  return { origin: u.origin, path, wsUrl: ws.toString(), wsHeaders };
+  return { origin: u.origin, path, wsUrl: ws.toString() };
 }
 
 /** See the module comment. One instance per run (builtinEngines makes fresh ones). */
@@ -97,7 +94,11 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   sendWs(session: RpcSession, body: Buffer): void {
     let ws = session.ws;
     if (ws === null) {
-      ws = new RpcWsConnection(this.ep!.wsUrl, this.ep!.wsHeaders, session, this.sinkRef!);
+      // Headers go out once, at the upgrade: those of the step that opens the socket, rendered for this user.
+      const list = renderHeaders(session.step!.headers, session.vu.vars);
+      const headers: Record<string, string> = {};
+      for (let i = 2; i + 1 < list.length; i += 2) headers[list[i]!] = list[i + 1]!;
+      ws = new RpcWsConnection(this.ep!.wsUrl, headers, session, this.sinkRef!);
       session.ws = ws;
       this.sockets.add(ws);
     }
