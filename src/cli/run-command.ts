@@ -1,8 +1,8 @@
 /**
  * `agentload run PLAN.yml`: load, load plugins (engines and reporters, see
  * plugin-loader.ts), compile, start the sim when the target is `sim`, run,
- * map the result to an exit code. SIGINT/SIGTERM abort the run gracefully — results are still
- * written — and a second signal exits at once.
+ * map the result to an exit code. SIGINT/SIGTERM abort the run gracefully —
+ * results are still written — and a second signal exits at once.
  */
 import { loadPlan } from '../engine/plan/load-plan.ts';
 import { compilePlan } from '../engine/compile/compile-plan.ts';

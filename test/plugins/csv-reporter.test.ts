@@ -2,12 +2,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeHistogram } from '../../src/engine/metrics/histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs } from '../../src/engine/metrics/histogram.ts';
+import { HISTORY_COLUMNS, historyRows } from '../../src/plugins/csv/locust-rows.ts';
 import { keyOf } from '../../src/engine/metrics/hdr-sink.ts';
 import { runFixture, startTarget, tempDir } from './report-fixture.ts';
 import { csvRecords, parseCsv } from './parse-helpers.ts';
 import type { TestServer } from '../helpers/servers.ts';
-import type { NameSummary, RunResult } from '../../src/engine/contracts.ts';
+import type { IntervalSnapshot, NameSummary, RunResult } from '../../src/engine/contracts.ts';
 
 // Locust's StatsCSV columns, copied from locust/stats.py (requests_csv_columns, stats_history_csv_columns, failures_columns).
 const LOCUST_PERCENTILES = ['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'];
@@ -103,4 +104,32 @@ test('failures.csv: one row per name and failure reason', () => {
   const rows = csvRecords(read('failures'));
   assert.deepEqual(rows, [{ Method: '', Name: 'fail', Error: 'http_503', Occurrences: String(byName('fail').outcomes.failed.http_503) }]);
   assert.equal(byName('fail').outcomes.failed.http_503, byName('fail').count);
+});
+
+test('history rows use interval histograms when the run kept them: every percentile and the cumulative median', () => {
+  const hist = (valuesMs: number[]): string => {
+    const h = newHistogram();
+    for (const v of valuesMs) recordUs(h, v * 1000);
+    return encodeHistogram(h);
+  };
+  const snap = (startMs: number, valuesMs: number[], withHistograms: boolean): IntervalSnapshot => {
+    const base = result.intervals[0]!;
+    return {
+      ...base, startMs, endMs: startMs + 1000, byName: [],
+      overall: { ...base.overall, count: valuesMs.length, errors: 0 },
+      ...(withHistograms ? { histograms: { '': hist(valuesMs) } } : {}),
+    } as IntervalSnapshot;
+  };
+  const values1 = Array.from({ length: 100 }, (_, i) => i + 1); // 1..100 ms
+  const values2 = Array.from({ length: 100 }, (_, i) => 101 + i); // 101..200 ms
+  const rows = historyRows([snap(0, values1, true), snap(1000, values2, true)], 0, false).slice(1);
+  const header = HISTORY_COLUMNS;
+  const at = (row: Array<string | number>, col: string) => row[header.indexOf(col)];
+  assert.equal(at(rows[0]!, '66%'), 66);
+  assert.equal(at(rows[0]!, '99.99%'), 100);
+  assert.equal(at(rows[1]!, '50%'), 150);
+  assert.equal(at(rows[0]!, 'Total Median Response Time'), 50);
+  assert.equal(at(rows[1]!, 'Total Median Response Time'), 100, 'median of 1..200');
+  const mixed = historyRows([snap(0, values1, true), snap(1000, values2, false)], 0, false).slice(1);
+  assert.equal(at(mixed[1]!, 'Total Median Response Time'), 'N/A', 'not exact once an interval lacks its histogram');
 });

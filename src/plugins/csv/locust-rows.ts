@@ -15,11 +15,13 @@
  *   Average Content Size   "N/A": agentload does not measure body sizes
  * History rows are per interval: Requests/s, Failures/s and the percentiles are
  * the interval's (Locust's "current" values); the interval summary carries
- * p50/p75/p90/p95/p99/p99.9/max, so 66%, 80%, 98% and 99.99% are "N/A".
- * "Total …" columns are cumulative; the cumulative median is not derivable
- * from interval summaries ("N/A") and the average is weighted by count.
+ * p50/p75/p90/p95/p99/p99.9/max, so 66%, 80%, 98% and 99.99% are "N/A" —
+ * unless the run kept interval histograms (plans with time-series
+ * expectations), then the Aggregated row has every percentile exactly.
+ * "Total …" columns are cumulative; the cumulative median needs those
+ * histograms too (else "N/A"), and the average is weighted by count.
  */
-import { decodeHistogram } from '../../engine/metrics/histogram.ts';
+import { decodeHistogram, newHistogram, type Histogram } from '../../engine/metrics/histogram.ts';
 import { keyOf } from '../../engine/metrics/hdr-sink.ts';
 import { nameLabel } from '../format.ts';
 import type { IntervalSnapshot, NameSummary, RunResult } from '../../engine/contracts.ts';
@@ -65,9 +67,14 @@ function runPercentiles(s: NameSummary, encoded: string | undefined): Cell[] {
   if (s.count === 0) return PERCENTILE_COLUMNS.map(() => NA);
   if (encoded !== undefined) {
     const h = decodeHistogram(encoded);
-    if (h.totalCount > 0) return LOCUST_PERCENTILES.map((p) => Math.trunc(h.getValueAtPercentile(p * 100) / 1000));
+    if (h.totalCount > 0) return histogramPercentiles(h);
   }
   return intervalPercentiles(s);
+}
+
+/** All Locust percentiles (ms, truncated) from a histogram. */
+function histogramPercentiles(h: Histogram): Cell[] {
+  return LOCUST_PERCENTILES.map((p) => Math.trunc(h.getValueAtPercentile(p * 100) / 1000));
 }
 
 /** Percentiles available in a NameSummary; the others are N/A. */
@@ -95,6 +102,8 @@ export function statsRows(result: RunResult): Cell[][] {
 
 /** Running totals for the history's "Total …" columns. */
 class Totals {
+  /** Cumulative histogram while every interval so far carried one; null once one did not; undefined before any. */
+  histogram: Histogram | null | undefined = undefined;
   count = 0;
   errors = 0;
   weightedMean = 0;
@@ -110,7 +119,8 @@ class Totals {
   }
   cells(): Cell[] {
     const has = this.count > 0;
-    return [this.count, this.errors, NA, has ? round(this.weightedMean / this.count, 3) : 0, has ? round(this.min, 3) : 0, round(this.max, 3), NA];
+    const median = this.histogram && this.histogram.totalCount > 0 ? Math.trunc(this.histogram.getValueAtPercentile(50) / 1000) : NA;
+    return [this.count, this.errors, median, has ? round(this.weightedMean / this.count, 3) : 0, has ? round(this.min, 3) : 0, round(this.max, 3), NA];
   }
 }
 
@@ -141,8 +151,14 @@ export function historyRows(intervals: readonly IntervalSnapshot[], startedAtMs:
       }
     }
     overall.add(snap.overall);
+    // Optional field (HdrSink.isKeepingIntervalHistograms); read structurally.
+    const encoded = (snap as { histograms?: Record<string, string> }).histograms?.[''];
+    const h = encoded === undefined ? null : decodeHistogram(encoded);
+    if (h === null) overall.histogram = null;
+    else if (overall.histogram !== null) (overall.histogram ??= newHistogram()).add(h);
     const o = snap.overall;
-    rows.push([timestamp, users, '', 'Aggregated', perSec(o.count, snap), perSec(o.errors, snap), ...intervalPercentiles(o), ...overall.cells()]);
+    const percentiles = h !== null && h.totalCount > 0 ? histogramPercentiles(h) : intervalPercentiles(o);
+    rows.push([timestamp, users, '', 'Aggregated', perSec(o.count, snap), perSec(o.errors, snap), ...percentiles, ...overall.cells()]);
   }
   return rows;
 }
