@@ -64,18 +64,16 @@ export function prepareRequest(s: RpcSessionState, step: RpcStep, vars: VuVars):
 export function buildBody(parts: readonly Buffer[], ids: ReadonlyArray<number | string>): Buffer {
   let size = 0;
   for (let i = 0; i < parts.length; i++) size += parts[i]!.length;
-  const idText: string[] = [];
-  for (let i = 0; i < parts.length - 1; i++) {
-    const id = ids[i]!;
-    const t = typeof id === 'number' ? String(id) : JSON.stringify(id);
-    idText.push(t);
-    size += Buffer.byteLength(t);
-  }
+  for (let i = 0; i < parts.length - 1; i++) size += Buffer.byteLength(idText(ids[i]!));
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (let i = 0; i < parts.length; i++) {
     at += parts[i]!.copy(out, at);
-    if (i < idText.length) at += out.write(idText[i]!, at, 'utf8');
+    if (i < parts.length - 1) at += out.write(idText(ids[i]!), at, 'utf8');
   }
   return out;
+}
+
+function idText(id: number | string): string {
+  return typeof id === 'number' ? String(id) : JSON.stringify(id);
 }

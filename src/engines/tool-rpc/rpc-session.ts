@@ -34,13 +34,15 @@ export class RpcSession implements CallView {
   headers: string[] = [];
   message: unknown = undefined;
   ws: RpcWsConnection | null = null;
+  /** undici dispatch options, reused: a VU has one request in flight, so only body and headers change. */
+  readonly dispatchOpts = { path: '', method: 'POST', headers: [] as string[], body: null as Buffer | null, headersTimeout: 0, bodyTimeout: 0 };
   private attempt = 0;
   private startUs = 0;
   private sentUs = 0;
   private nextId = 1;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
-  private chunks: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
   private bodyText: string | null = null;
   private isInFlight = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -80,7 +82,7 @@ export class RpcSession implements CallView {
     const body = buildBody(this.parts, this.ids);
     this.status = 0;
     this.rawHeaders = null;
-    if (this.chunks.length > 0) this.chunks = [];
+    this.chunks.length = 0;
     this.bodyText = null;
     this.isInFlight = true;
     this.sentUs = this.rt.nowUs();

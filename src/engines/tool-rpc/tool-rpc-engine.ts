@@ -84,8 +84,14 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
 
   sendHttp(session: RpcSession, body: Buffer): void {
     const t = session.step!.timeoutMs;
+    const opts = session.dispatchOpts;
+    opts.path = this.ep!.path;
+    opts.headers = session.headers;
+    opts.body = body;
+    opts.headersTimeout = t;
+    opts.bodyTimeout = t;
     try {
-      this.pool!.dispatch({ path: this.ep!.path, method: 'POST', headers: session.headers, body, headersTimeout: t, bodyTimeout: t } as never, session as never);
+      this.pool!.dispatch(opts as never, session as never);
     } catch (e) {
       session.onError(e as Error);
     }
