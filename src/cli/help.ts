@@ -17,6 +17,8 @@ run / validate options:
   --spawn-rate R        users started per second (with --users)
   --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
   --scenario NAME       run only the named scenario(s) (repeatable)
+  --workers N|auto      split the load over N worker threads (auto: one per core); results merge exactly
+  --target-pid PID      read the target's memory from /proc/PID for expect.targetMemory
   --output FILE         write the whole result as JSON (atomic)
   --csv PREFIX          Locust-compatible PREFIX_stats.csv, _stats_history.csv, _failures.csv
   --html FILE           self-contained HTML report with charts

@@ -3,6 +3,7 @@
  * UsageError (exit 2) naming the flag and what it expects.
  */
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../engine/errors.ts';
 import { parseDurationMs } from '../engine/duration.ts';
 import { parseListenAddress } from '../plugins/prometheus-reporter.ts';
@@ -35,6 +36,8 @@ export interface RunArgs extends ReportingArgs {
   readonly scenarios: readonly string[];
   /** `--target-pid N`: read the target's memory from /proc/N/status for expect.targetMemory (source: pid). */
   readonly targetPid: number | null;
+  /** `--workers N|auto`: worker threads sharing the load (1 = run in this thread). */
+  readonly workers: number;
 }
 
 function positiveNumber(flag: string, v: string | undefined): number | undefined {
@@ -65,6 +68,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         csv: { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, prometheus: { type: 'string' },
         reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
         repeat: { type: 'string' }, 'cool-down': { type: 'string' }, 'target-pid': { type: 'string' },
+        workers: { type: 'string' },
       },
     });
   } catch (e) {
@@ -79,7 +83,8 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     if (eq <= 0) throw new UsageError(`--var expects k=v, got "${kv}"`);
     vars[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  const durationMs = values.duration === undefined ? undefined : parseDurationMs(values.duration);
+  // A bare number is seconds, as in plans (`--duration 30`).
+  const durationMs = values.duration === undefined ? undefined : parseDurationMs(/^\d+(\.\d+)?$/.test(values.duration) ? Number(values.duration) : values.duration);
   if (durationMs === null || durationMs === 0) throw new UsageError(`--duration expects a duration like 30s or 5m, got "${values.duration}"`);
   const users = positiveNumber('users', values.users);
   if (users !== undefined && !Number.isInteger(users)) throw new UsageError(`--users expects a whole number, got "${values.users}"`);
@@ -99,6 +104,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     isQuiet: values.quiet ?? false,
     scenarios: values.scenario ?? [],
     targetPid: targetPid(values['target-pid']),
+    workers: workerCount(values.workers),
   };
 }
 
@@ -110,6 +116,14 @@ function rejectNotYet(plans: number, repeat: string | undefined, coolDown: strin
   if (plans > 1) notYet(`running ${plans} plans as a suite`);
   if (repeat !== undefined && repeat !== '1') notYet('--repeat');
   if (coolDown !== undefined) notYet('--cool-down');
+}
+
+function workerCount(v: string | undefined): number {
+  if (v === undefined) return 1;
+  if (v === 'auto') return Math.max(1, availableParallelism());
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers expects a whole number from 1 to 256 or "auto", got "${v}"`);
+  return n;
 }
 
 function targetPid(v: string | undefined): number | null {

@@ -12,8 +12,12 @@ import { PlanError } from '../engine/errors.ts';
 import { loadRunPlugins } from './plugin-loader.ts';
 import { parseRunArgs } from './run-args.ts';
 import { selectScenarios } from './select-scenarios.ts';
-import { startSimChild, type SimChild } from './sim-child.ts';
+import { spawnSim, type SpawnedSim } from '../sim/spawn-sim.ts';
+import { runWithWorkers } from '../engine/run/run-workers.ts';
 import type { PlanInput } from '../engine/contracts.ts';
+
+const WORKER_BOOT = new URL('./worker-boot.mjs', import.meta.url);
+const WORKER_ENTRY = new URL('./worker-entry.ts', import.meta.url).href;
 
 /** Streams the command writes to. */
 export interface CliIo {
@@ -57,14 +61,19 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let sim: SimChild | null = null;
+  let sim: SpawnedSim | null = null;
   try {
     if (compiled.target === 'sim') {
-      sim = await startSimChild(plan.config.sim);
+      sim = await spawnSim({ config: plan.config.sim ?? {}, source: `${a.planFile} config.sim` });
       compiled = { ...compiled, target: sim.url };
       if (!a.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
-    const result = await runPlan(compiled, { sink, reporters: plugins.reporters, signal: abort.signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null });
+    const opts = { sink, reporters: plugins.reporters, signal: abort.signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null };
+    const result = a.workers > 1
+      ? await runWithWorkers(compiled, opts, WORKER_BOOT, {
+        planFile: a.planFile, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY,
+      }, a.workers)
+      : await runPlan(compiled, opts);
     if (result.isAborted) return 3;
     return result.expectations.every((e) => e.isPass) ? 0 : 1;
   } finally {

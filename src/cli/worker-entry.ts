@@ -8,17 +8,22 @@ import { loadPlan, type PlanOverrides } from '../engine/plan/load-plan.ts';
 import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { serveWorker, workerSink } from '../engine/run/load-worker.ts';
 import { isAgentloadError } from '../engine/errors.ts';
-import { builtinEngines } from '../engines/index.ts';
+import { loadRunPlugins } from './plugin-loader.ts';
 import { selectScenarios } from './select-scenarios.ts';
 import type { FromWorker, WorkerSetup } from '../engine/run/worker-protocol.ts';
 
 const setup = workerData as WorkerSetup;
+const NO_REPORTERS = {
+  outputFile: null, csvPrefix: null, htmlFile: null, junitFile: null, prometheus: null, reporterSpecs: [], isConsoleOff: true, isQuiet: true,
+} as const;
 const port = parentPort!;
 
 try {
   const plan = selectScenarios(loadPlan(setup.planFile, setup.overrides as PlanOverrides), setup.scenarios);
   const sink = workerSink();
-  const compiled = { ...compilePlan(plan, { engines: builtinEngines(), sink }), target: setup.target };
+  // Same engines as the main thread (built-ins and plan plugins); reporters stay in the main thread.
+  const { engines } = await loadRunPlugins(plan, NO_REPORTERS, { out: () => {}, err: () => {}, progress: null });
+  const compiled = { ...compilePlan(plan, { engines, sink }), target: setup.target };
   await serveWorker(compiled, sink, setup.segment, port);
 } catch (e) {
   const err = e as { code?: string; message?: string; exitCode?: number; format?: () => string };

@@ -61,6 +61,7 @@ export class LoadDriver {
 
   /** Runs the schedule to its end (or abort), drains, closes engines. Resolves whether it was aborted. */
   async run(): Promise<{ isAborted: boolean }> {
+    this.lag.reset(); // start-up (module loading, compiling) is not load-time lag
     if (!this.isAborted) await this.scheduler.run();
     this.runner.stopAll();
     const isDrained = await this.runner.whenIdle(this.isAborted ? Math.min(this.plan.graceMs, ABORT_GRACE_MS) : this.plan.graceMs);

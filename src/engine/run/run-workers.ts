@@ -33,6 +33,8 @@ export function mergeWindows(windows: readonly EncodedWindow[]): EncodedWindow {
   return { names: windows.flatMap((w) => w.names), counters, gauges };
 }
 
+const EMPTY_WINDOW: EncodedWindow = Object.freeze({ names: [], counters: {}, gauges: {} });
+
 class WorkerHandle {
   readonly worker: Worker;
   private readonly waiters = new Map<number, (w: EncodedWindow) => void>();
@@ -55,7 +57,11 @@ class WorkerHandle {
       if (m.type === 'ready') onReady();
       else if (m.type === 'window') this.waiters.get(m.seq)?.(m.window);
       else if (m.type === 'log') log(m.line);
-      else if (m.type === 'done') onDone(m);
+      else if (m.type === 'done') {
+        // Flushes still waiting will not be answered; done's window holds their data.
+        for (const w of [...this.waiters.values()]) w(EMPTY_WINDOW);
+        onDone(m);
+      }
       else onFail(new RunError('AGENTLOAD_E_ABORTED', `worker ${setup.segment.index + 1}/${setup.segment.count} failed: ${m.formatted}`));
     });
     this.worker.on('error', (e) => onFail(new RunError('AGENTLOAD_E_ABORTED', `worker ${setup.segment.index + 1} crashed: ${e.message}`, { cause: e })));
@@ -96,7 +102,7 @@ export async function runWithWorkers(
   const intervals: IntervalSnapshot[] = [];
   let lastMs = 0;
   let seq = 0;
-  let isFinishing = false;
+  let pending: Promise<void> = Promise.resolve();
   const close = (extra: EncodedWindow[]): void => {
     const now = clock.nowMs();
     sink.absorb(mergeWindows(extra));
@@ -107,7 +113,7 @@ export async function runWithWorkers(
   };
   const timer = setInterval(() => {
     const n = ++seq;
-    void Promise.all(workers.map((w) => w.flush(n))).then((ws) => { if (!isFinishing) close(ws.filter((w) => w !== null)); });
+    pending = pending.then(() => Promise.all(workers.map((w) => w.flush(n)))).then((ws) => close(ws.filter((w) => w !== null)));
   }, plan.intervalMs);
   const onAbort = (): void => { for (const w of workers) w.send({ type: 'abort' }); };
   if (opts.signal?.aborted) onAbort();
@@ -117,8 +123,8 @@ export async function runWithWorkers(
   try {
     done = await Promise.all(workers.map((w) => w.done));
   } finally {
-    isFinishing = true;
     clearInterval(timer);
+    await pending;
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.worker.terminate()));
   }
