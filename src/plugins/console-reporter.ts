@@ -9,6 +9,7 @@ import type { PluginContext, PluginOptions } from '../engine/plugin-registry.ts'
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import { resultText } from './format.ts';
 import { optionalBoolean } from './reporter-options.ts';
+import { VUSERS_ACTIVE, WS_CONNECTIONS } from '../engine/metrics/names.ts';
 
 /** Where the console reporter writes; the CLI passes process streams. */
 export interface ConsoleStreams {
@@ -19,13 +20,13 @@ export interface ConsoleStreams {
 
 /** Connections the engines report (WebSocket today); absent for HTTP-only plans. */
 function connections(s: IntervalSnapshot): number | undefined {
-  return s.gauges.ws_connections ?? s.gauges.connections_active;
+  return s.gauges[WS_CONNECTIONS];
 }
 
 /** The plain per-interval line used where stdout is not a terminal. */
 export function intervalLine(s: IntervalSnapshot, plannedMs: number): string {
   const o = s.overall;
-  const active = s.gauges.vusers_active ?? 0;
+  const active = s.gauges[VUSERS_ACTIVE] ?? 0;
   const conns = connections(s);
   return `[${(s.endMs / 1000).toFixed(0)}s/${(plannedMs / 1000).toFixed(0)}s] ${s.phase ?? '-'}: ${o.rps.toFixed(1)} req/s, p95 ${o.latencyMs.p95}ms, ` +
     `errors ${o.errors}, expected ${o.expected}, users ${active}${conns === undefined ? '' : `, conns ${conns}`}`;
@@ -64,7 +65,7 @@ export class ConsoleReporter implements Reporter {
     const conns = connections(s);
     this.last = {
       phase: s.phase ?? '-', rps: o.rps.toFixed(1), p95: String(o.latencyMs.p95),
-      errors: this.last.errors + o.errors, expected: this.last.expected + o.expected, users: s.gauges.vusers_active ?? 0,
+      errors: this.last.errors + o.errors, expected: this.last.expected + o.expected, users: s.gauges[VUSERS_ACTIVE] ?? 0,
       conns: conns === undefined ? '' : ` | conns ${conns}`,
     };
     if (this.bar === null && !this.streams.isQuiet) this.streams.out(intervalLine(s, this.info?.plannedDurationMs ?? 0));

@@ -24,7 +24,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
-import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginContext, PluginOptions } from '../engine/plugin-registry.ts';
 import type { IntervalSnapshot, NameSummary, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import { EstimatedHistogram } from './prometheus/estimated-histogram.ts';
 import { nameLabel } from './format.ts';
@@ -42,6 +42,8 @@ export interface PrometheusOptions {
   readonly port: number;
   /** Keep serving this long after the run ends (default 0). */
   readonly lingerMs?: number;
+  /** Told the URL once listening (stderr in the CLI); absent: silent. */
+  readonly log?: (line: string) => void;
 }
 
 /** See the module comment. */
@@ -94,6 +96,7 @@ export class PrometheusReporter implements Reporter {
     });
     server.unref();
     this.server = server;
+    this.options.log?.(`agentload: Prometheus metrics at ${this.url}`);
   }
 
   onStart(info: RunInfo): void {
@@ -172,16 +175,18 @@ export function parseListenAddress(spec: string): PrometheusOptions | null {
 }
 
 /** Built-in factory: options `{ port?, host?, lingerMs? }` or `{ listen: "[host:]port", lingerMs? }`. */
-export function createPrometheusReporter(options: PluginOptions): Reporter {
+export function createPrometheusReporter(options: PluginOptions, ctx?: PluginContext): Reporter {
   const lingerMs = optionalInteger(options, 'lingerMs', 0, 0, 3_600_000);
+  const log = ctx === undefined || ctx.isQuiet ? undefined : ctx.err;
   if (options.listen !== undefined) {
     const parsed = parseListenAddress(String(options.listen));
     if (parsed === null) throw new Error(`option "listen" expects [host:]port like 9464 or 0.0.0.0:9464, got ${JSON.stringify(options.listen)}`);
-    return new PrometheusReporter({ ...parsed, lingerMs });
+    return new PrometheusReporter({ ...parsed, lingerMs, log });
   }
   return new PrometheusReporter({
     host: optionalString(options, 'host', '127.0.0.1'),
     port: optionalInteger(options, 'port', 9464, 0, 65535),
     lingerMs,
+    log,
   });
 }

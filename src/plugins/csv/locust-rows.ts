@@ -25,6 +25,7 @@ import { decodeHistogram, newHistogram, type Histogram } from '../../engine/metr
 import { keyOf } from '../../engine/metrics/hdr-sink.ts';
 import { nameLabel } from '../format.ts';
 import type { IntervalSnapshot, NameSummary, RunResult } from '../../engine/contracts.ts';
+import { VUSERS_ACTIVE } from '../../engine/metrics/names.ts';
 
 /** Locust's PERCENTILES_TO_REPORT, as fractions and as column names. */
 export const LOCUST_PERCENTILES = [0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999, 1] as const;
@@ -140,7 +141,7 @@ export function historyRows(intervals: readonly IntervalSnapshot[], startedAtMs:
   const byName = new Map<string, Totals>();
   for (const snap of intervals) {
     const timestamp = Math.floor((startedAtMs + snap.endMs) / 1000);
-    const users = snap.gauges.vusers_active ?? 0;
+    const users = snap.gauges[VUSERS_ACTIVE] ?? 0;
     for (const s of [...snap.byName].sort((a, b) => nameLabel(a).localeCompare(nameLabel(b)))) {
       const label = nameLabel(s);
       const t = byName.get(label) ?? new Totals();

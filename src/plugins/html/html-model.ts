@@ -6,6 +6,7 @@
 import type { IntervalSnapshot, NameSummary, RunResult } from '../../engine/contracts.ts';
 import { nameLabel } from '../format.ts';
 import { CHART_GEOMETRY, PALETTE, lineChart, type ChartSeries, type ChartSpec } from './svg-chart.ts';
+import { VUSERS_ACTIVE, WS_CONNECTIONS } from '../../engine/metrics/names.ts';
 
 /** One row of the per-name table. */
 export interface TableRow {
@@ -66,7 +67,7 @@ export function chartSpecs(result: RunResult): ChartSpec[] {
   const base = { xMaxS, phases };
   const perSec = (s: IntervalSnapshot, n: number): number => n / (Math.max(s.endMs - s.startMs, 1) / 1000);
   const outcomes = expectedNames(iv);
-  const hasConns = iv.some((s) => s.gauges.ws_connections !== undefined);
+  const hasConns = iv.some((s) => s.gauges[WS_CONNECTIONS] !== undefined);
   return [
     { ...base, id: 'chart-rps', title: 'Requests per second', unit: 'req/s', series: [
       series('all', 0, iv, (s) => s.overall.rps),
@@ -82,8 +83,8 @@ export function chartSpecs(result: RunResult): ChartSpec[] {
       ...outcomes.map((o, k) => series(o, k + 2, iv, (s) => s.overall.outcomes.expected[o] ?? 0)),
     ] },
     { ...base, id: 'chart-users', title: 'Active users and connections', unit: 'count', series: [
-      series('users', 2, iv, (s) => s.gauges.vusers_active ?? 0),
-      ...(hasConns ? [series('connections', 3, iv, (s) => s.gauges.ws_connections ?? 0)] : []),
+      series('users', 2, iv, (s) => s.gauges[VUSERS_ACTIVE] ?? 0),
+      ...(hasConns ? [series('connections', 3, iv, (s) => s.gauges[WS_CONNECTIONS] ?? 0)] : []),
     ] },
   ];
 }
