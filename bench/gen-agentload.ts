@@ -16,14 +16,14 @@ const u = new URL(url!);
 const target = u.origin;
 
 const phases = mode === 'open' ? [{ arrivalRate: n, duration: seconds }] : [{ users: n, spawnRate: n * 10, duration: seconds }];
+// rpc: the tool-rpc engine, params templated per VU, every answer classified (result vs error).
 const flow = mode === 'rpc'
-  ? [{ post: { url: u.pathname, name: 'rpc', json: { jsonrpc: '2.0', id: '{{randomInt 1 1000000}}', method: 'agent.ping', params: { agent_id: 'bench-{{vu}}' } },
-      expect: { json: [{ path: 'result', exists: true }] } } }]
+  ? [{ call: { method: 'agent.ping', params: { agent_id: 'bench-{{vu}}' }, name: 'rpc', expect: { json: [{ path: 'result', exists: true }] } } }]
   : [{ get: { url: u.pathname, name: 'get' } }];
 const plan: PlanInput = {
   file: 'bench.yml', locate: () => undefined,
-  config: { target, phases, interval: '1h', grace: '2s', http: mode === 'open' ? {} : { connections: n } } as never,
-  scenarios: [{ name: 'bench', flow }] as never,
+  config: { target, rpcPath: u.pathname, phases, interval: '1h', grace: '2s', http: mode === 'open' ? {} : { connections: n } } as never,
+  scenarios: [{ name: 'bench', engine: mode === 'rpc' ? 'tool-rpc' : 'http', flow }] as never,
 };
 const sink = new HdrSink();
 const compiled = compilePlan(plan, { engines: builtinEngines(), sink });

@@ -1,3 +1,4 @@
+import { loadPlan } from '../../src/engine/plan/load-plan.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -89,10 +90,7 @@ test('examples/echo-engine.ts loads from config.plugins (module option) and runs
     '',
   ].join('\n'));
   assert.equal(pluginsMayProvideEngine(parse(readFileSync(file, 'utf8')).config.plugins, 'echo'), true);
-  // TODO(#6): load with loadPlan once its unknown-engine check accepts engines that config.plugins provides
-  // (pluginsMayProvideEngine); until then the YAML is read into a PlanInput here, without schema checks.
-  const doc = parse(readFileSync(file, 'utf8'));
-  const plan: PlanInput = { file, config: { ...doc.config, variables: { who: 'world' } }, scenarios: doc.scenarios, locate: () => undefined };
+  const plan: PlanInput = loadPlan(file, { vars: { who: 'world' } });
   const countFile = join(dir, 'counts.json');
   const spec = `${rel(process.cwd(), 'count-reporter.ts')}:file=${countFile}`;
   const out: string[] = [];

@@ -10,6 +10,9 @@
  *            ──► environment ──► CLI ──► defaults ──► deepFreeze
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pluginsMayProvideEngine } from '../plugin-registry.ts';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ConfigInput, PlanInput, ScenarioInput } from '../contracts.ts';
 import { PlanError, planErrors, type SourceLocation } from '../errors.ts';
@@ -67,7 +70,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
       positions,
       engineIds: bundle.engineIds,
       stepKeys: new Set(bundle.stepOwners.keys()),
-      isExternalEngine,
+      isExternalEngine: (id) => isExternalEngine(id, file, (data as { config?: { plugins?: unknown } } | null)?.config?.plugins),
     }),
   );
   if (diagnostics.length > 0) throw planErrors(diagnostics);
@@ -113,10 +116,15 @@ function readPlanText(file: string): string {
   }
 }
 
-/** An engine outside this repository: an installed `agentload-engine-<id>` package. */
-function isExternalEngine(id: string): boolean {
+/**
+ * An engine outside this repository: one the plan's `config.plugins` may
+ * provide (checked for its contract when plugins load), or an installed
+ * `agentload-engine-<id>` package resolvable from the plan's directory.
+ */
+function isExternalEngine(id: string, planFile: string, plugins: unknown): boolean {
+  if (pluginsMayProvideEngine(plugins, id)) return true;
   try {
-    import.meta.resolve(`agentload-engine-${id}`);
+    createRequire(resolve(planFile)).resolve(`agentload-engine-${id}`);
     return true;
   } catch {
     return false;
