@@ -4,7 +4,16 @@
  * inspect: text and JSON are decoded lazily and at most once, so a message
  * nobody matches is never decoded at all.
  */
-import type { ResponseView } from '../../engine/contracts.ts';
+import type { ResponseView, VuVars } from '../../engine/contracts.ts';
+import type { Matcher } from './ws-step.ts';
+
+/** match() results. */
+export const NO_MATCH = 0;
+export const MATCH = 1;
+/** A JSON match met a message that is not JSON: a fault, not a mere non-match. */
+export const MALFORMED = 2;
+
+const NO_VARS: VuVars = Object.freeze({}) as VuVars;
 
 /** See the module comment. */
 export class MessageView implements ResponseView {
@@ -22,6 +31,14 @@ export class MessageView implements ResponseView {
     this.parsed = undefined;
     this.isParsed = false;
     this.isMalformed = false;
+  }
+
+  /** Points the view at `data` and tests it: MATCH, NO_MATCH or MALFORMED. */
+  match(m: Matcher, data: Buffer): number {
+    this.reset(data);
+    if (m.regex !== null) return m.regex.test(this.text()) ? MATCH : NO_MATCH;
+    if (m.checks!.verify(this, NO_VARS) === null) return MATCH;
+    return this.isMalformed ? MALFORMED : NO_MATCH;
   }
 
   /** Messages have no headers; header checks never match. */

@@ -23,7 +23,8 @@ import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
 import { emfileLine, openFileLimits } from './fd-limit.ts';
 import type { SessionSocket } from './session-socket.ts';
 import { WsMeters } from './ws-meters.ts';
-import { WsSession, type WsRuntime } from './ws-session.ts';
+import type { WsRuntime } from './ws-connection.ts';
+import { WsSession } from './ws-session.ts';
 import type { ConnectStep, WsStep } from './ws-step.ts';
 import { appendQuery, resolveWsUrl, wsTarget, type WsTarget } from './ws-url.ts';
 

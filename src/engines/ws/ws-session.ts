@@ -18,24 +18,17 @@
  * arrives during it, so a long hold keeps nothing.
  */
 import type { ClientOptions } from 'ws';
-import type { VuVars } from '../../engine/contracts.ts';
 import type { HeapItem } from './deadline-heap.ts';
-import { MessageView } from './message-view.ts';
+import { MALFORMED, MATCH, MessageView, NO_MATCH } from './message-view.ts';
 import { WsConnection } from './ws-connection.ts';
-import type { ConnectStep, HoldStep, Matcher, Probe, SendStep, WaitStep } from './ws-step.ts';
-
-export type { WsRuntime } from './ws-connection.ts';
+import type { ConnectStep, HoldStep, Probe, SendStep, WaitStep } from './ws-step.ts';
 
 const OP_NONE = 0;
 const OP_CONNECT = 1;
 const OP_WAIT = 2;
 const OP_PROBE = 3;
 const OP_HOLD = 4;
-const NO_MATCH = 0;
-const MATCH = 1;
-const MALFORMED = 2;
 const INBOX_MAX = 32;
-const NO_VARS: VuVars = Object.freeze({}) as VuVars;
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
 export class WsSession extends WsConnection implements HeapItem {
@@ -133,9 +126,9 @@ export class WsSession extends WsConnection implements HeapItem {
     if (op === OP_WAIT) this.offerToWait(data);
     else if (op === OP_HOLD) {
       const match = this.hold!.keepAlive?.probe.match ?? null;
-      if (this.keepAliveSentUs > 0 && match !== null && this.test(match, data) === MATCH) this.keepAliveAnswered();
+      if (this.keepAliveSentUs > 0 && match !== null && this.view.match(match, data) === MATCH) this.keepAliveAnswered();
     } else if (op === OP_PROBE && this.probe!.match !== null) {
-      const r = this.test(this.probe!.match, data);
+      const r = this.view.match(this.probe!.match, data);
       if (r === MATCH) this.finishProbe();
       else if (r === MALFORMED) this.failOp(this.probe!.handle, 'malformed_json');
       else this.keep(data);
@@ -200,7 +193,7 @@ export class WsSession extends WsConnection implements HeapItem {
     const w = this.wait!;
     if (w.match === null) this.view.reset(data);
     else {
-      const r = this.test(w.match, data);
+      const r = this.view.match(w.match, data);
       if (r === NO_MATCH) return false;
       if (r === MALFORMED) {
         this.failOp(w.handle, 'malformed_json');
@@ -216,13 +209,6 @@ export class WsSession extends WsConnection implements HeapItem {
       this.endOp();
     } else this.failOp(w.handle, reason === 'expect_json' && this.view.isMalformed ? 'malformed_json' : reason);
     return true;
-  }
-
-  private test(m: Matcher, data: Buffer): number {
-    this.view.reset(data);
-    if (m.regex !== null) return m.regex.test(this.view.text()) ? MATCH : NO_MATCH;
-    if (m.checks!.verify(this.view, NO_VARS) === null) return MATCH;
-    return this.view.isMalformed ? MALFORMED : NO_MATCH;
   }
 
   private finishProbe(): void {
