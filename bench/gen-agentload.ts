@@ -15,14 +15,18 @@ const seconds = Number(secStr);
 const u = new URL(url!);
 const target = u.origin;
 
-const phases = mode === 'open' ? [{ arrivalRate: n, duration: seconds }] : [{ users: n, spawnRate: n * 10, duration: seconds }];
+// Open model: a 1 s warm-up at the same rate (cold JIT, first connections), excluded from the figures.
+const WARMUP_S = mode === 'open' ? 1 : 0;
+const phases = mode === 'open'
+  ? [{ name: 'warm-up', arrivalRate: n, duration: WARMUP_S }, { arrivalRate: n, duration: seconds }]
+  : [{ users: n, spawnRate: n * 10, duration: seconds }];
 // rpc: the tool-rpc engine, params templated per VU, every answer classified (result vs error).
 const flow = mode === 'rpc'
   ? [{ call: { method: 'agent.ping', params: { agent_id: 'bench-{{vu}}' }, name: 'rpc', expect: { json: [{ path: 'result', exists: true }] } } }]
   : [{ get: { url: u.pathname, name: 'get' } }];
 const plan: PlanInput = {
   file: 'bench.yml', locate: () => undefined,
-  config: { target, rpcPath: u.pathname, phases, interval: '1h', grace: '2s', http: mode === 'open' ? {} : { connections: n } } as never,
+  config: { target, rpcPath: u.pathname, phases, warmup: WARMUP_S, interval: '1h', grace: '2s', http: { connections: mode === 'open' ? Number(process.env.BENCH_OPEN_CONNECTIONS ?? 50) : n } } as never,
   scenarios: [{ name: 'bench', engine: mode === 'rpc' ? 'tool-rpc' : 'http', flow }] as never,
 };
 const sink = new HdrSink();
@@ -33,7 +37,7 @@ const cpu = process.cpuUsage(cpu0);
 const o = result.summary.overall;
 const cpuSec = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(`${JSON.stringify({
-  rps: o.count / seconds, count: o.count, errors: o.errors, cpuSec,
+  rps: o.count / seconds, count: o.count, arrivalsPerSec: (result.summary.counters.vusers_created ?? 0) / seconds, errors: o.errors, cpuSec,
   cpuSecPer100k: o.count ? (cpuSec / o.count) * 1e5 : null,
   schedP99Ms: result.saturation.schedulingDelayP99Us / 1000, p99Ms: o.latencyMs.p99, saturated: result.saturation.isSaturated,
 })}\n`);

@@ -70,11 +70,11 @@ async function closedLoop(target: BenchTarget): Promise<void> {
 
 /** Steps the arrival rate up until achieved < 99 % of asked or scheduling p99 > 5 ms. */
 async function openModel(target: BenchTarget): Promise<void> {
-  console.log(`\n## open model, 1 GET per arrival, 5 s per step, target ${target.name}`);
+  console.log(`\n## open model, 1 GET per arrival, ${CONNECTIONS} connections, 1 s warm-up + ${SECONDS} s per step, target ${target.name}`);
   let best = 0;
-  for (const rate of [5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 60_000]) {
-    const r = await agentload(target.url, 'open', rate, 5);
-    const achieved = (r.count as number) / 5;
+  for (const rate of [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000]) {
+    const r = await agentload(target.url, 'open', rate, SECONDS);
+    const achieved = r.arrivalsPerSec as number;
     const ok = achieved >= rate * 0.99 && (r.schedP99Ms as number) < 5 && (r.errors as number) === 0;
     console.log(`asked ${fmt(rate)}/s → achieved ${fmt(achieved)}/s, scheduling delay p99 ${(r.schedP99Ms as number).toFixed(2)} ms, latency p99 ${r.p99Ms} ms ${ok ? 'OK' : 'behind'}`);
     if (!ok) break;

@@ -150,6 +150,11 @@ export interface RunContext {
   readonly sink: HdrSink;
   /** Monotonic microseconds since the run's epoch. */
   nowUs(): number;
+  /**
+   * The most virtual users this generator can run at once, from the plan (closed-model users, finite
+   * maxVusers), or null when the plan sets no bound (open model). Engines size connection pools from it.
+   */
+  readonly concurrencyHint: number | null;
 }
 
 /**

@@ -36,6 +36,17 @@ test('latency counts time queued for a connection (no coordinated omission)', as
   assert.equal(q.count, 20);
   assert.ok(q.latencyMs.max > 1800, `max ${q.latencyMs.max}`);
   assert.ok(q.latencyMs.p50 > 900, `p50 ${q.latencyMs.p50}`);
+  assert.ok((r.summary.counters.http_pool_waits ?? 0) >= 18, 'requests that waited for the one connection are counted');
+});
+
+test('the default pool is bounded: one connection per closed-model user, at least 128', async (t) => {
+  const srv = await startHttpServer((_req, res) => { setTimeout(() => okJson(_req, res, ''), 200); });
+  t.after(() => srv.close());
+  // 300 arrivals at once against a slow server: the default pool opens 128 connections, the rest wait
+  const r = await runInline({ target: srv.url, phases: [{ arrivalCount: 300, duration: 0.05 }] }, [{ name: 's', flow: [{ get: { url: '/' } }] }]);
+  assert.equal(srv.inFlight.max, 128);
+  assert.equal(r.summary.overall.ok, 300);
+  assert.ok((r.summary.counters.http_pool_waits ?? 0) > 100);
 });
 
 test('capture, templates, expect: json equals, status list, content type; failures get reasons', async (t) => {

@@ -77,3 +77,5 @@ export const WS_ERRORS = 'ws_errors';
  * expectations read.
  */
 export const WS_STABILITY = 'ws_stability';
+/** HTTP requests that waited over 5 ms for a free pooled connection (config.http.connections too low). */
+export const HTTP_POOL_WAITS = 'http_pool_waits';

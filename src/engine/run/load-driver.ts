@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
-import { WHOLE, type Segment } from '../scheduler/segment.ts';
+import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
 import { VuRunner } from './vu-runner.ts';
 import { EVENT_LOOP_LAG_MS, REQUESTS_ABANDONED } from '../metrics/names.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
@@ -15,6 +15,18 @@ import type { CompiledPlan } from '../compile/compiled-plan.ts';
 
 /** After an interrupt, in-flight work gets at most this long. */
 const ABORT_GRACE_MS = 2000;
+
+/** Largest per-phase bound on concurrent VUs for this segment, or null when a phase is unbounded. */
+function concurrencyHint(plan: CompiledPlan, segment: Segment): number | null {
+  let most = 0;
+  for (const p of plan.phases) {
+    if (p.kind === 'pause') continue;
+    const bound = p.kind === 'users' ? Math.min(p.users, p.maxVusers) : p.maxVusers;
+    if (!Number.isFinite(bound)) return null;
+    most = Math.max(most, shareOf(segment, bound));
+  }
+  return most;
+}
 
 /** See the module comment. */
 export class LoadDriver {
@@ -28,9 +40,9 @@ export class LoadDriver {
   constructor(
     private readonly plan: CompiledPlan,
     private readonly sink: HdrSink,
-    private readonly clock: Clock,
+    private readonly clock: Clock & { restart?(): void },
     log: (line: string) => void,
-    segment: Segment = WHOLE,
+    private readonly segment: Segment = WHOLE,
   ) {
     this.runner = new VuRunner(plan, sink, clock, log, segment);
     this.scheduler = new Scheduler(plan.phases, clock, this.runner, segment);
@@ -38,7 +50,10 @@ export class LoadDriver {
 
   /** Opens the engines' pools; call before run(). */
   async init(): Promise<void> {
-    const runCtx = { target: this.plan.target, config: this.plan.config, sink: this.sink, nowUs: () => this.clock.nowMs() * 1000 };
+    const runCtx = {
+      target: this.plan.target, config: this.plan.config, sink: this.sink, nowUs: () => this.clock.nowMs() * 1000,
+      concurrencyHint: concurrencyHint(this.plan, this.segment),
+    };
     for (const e of this.plan.engines) await e.init(runCtx);
     this.lag.enable();
   }
@@ -62,6 +77,7 @@ export class LoadDriver {
   /** Runs the schedule to its end (or abort), drains, closes engines. Resolves whether it was aborted. */
   async run(): Promise<{ isAborted: boolean }> {
     this.lag.reset(); // start-up (module loading, compiling) is not load-time lag
+    this.clock.restart?.();
     if (!this.isAborted) await this.scheduler.run();
     this.runner.stopAll();
     const isDrained = await this.runner.whenIdle(this.isAborted ? Math.min(this.plan.graceMs, ABORT_GRACE_MS) : this.plan.graceMs);

@@ -50,7 +50,9 @@ export class VuRunner implements VuStarter, VuHost {
     this.currentPhaseName = phase.name;
   }
 
-  onLateness(lateMs: number): void {
+  onLateness(lateMs: number, dueMs: number): void {
+    // The warm-up (cold JIT, first connections) is excluded here as from every other summary.
+    if (dueMs < this.plan.warmupMs) return;
     this.arrivals++;
     recordUs(this.schedulingDelay, lateMs * 1000);
     if (lateMs > LATE_THRESHOLD_MS) {

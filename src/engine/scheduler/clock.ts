@@ -12,8 +12,12 @@ export interface Clock {
 
 /** The real monotonic clock, epoch = construction time. */
 export class MonotonicClock implements Clock {
-  private readonly epoch = performance.now();
+  private epoch = performance.now();
   nowMs(): number {
     return performance.now() - this.epoch;
+  }
+  /** Moves the epoch to now: called just before the first arrival, so engine and reporter start-up is not counted as lateness. */
+  restart(): void {
+    this.epoch = performance.now();
   }
 }

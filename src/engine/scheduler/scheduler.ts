@@ -24,13 +24,13 @@ export interface VuStarter {
   startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean;
   /** The phase ended: closed-model users stop at their next step boundary. */
   stopPhase(state: PhaseState): void;
-  /** Called once per arrival with how late it started, in ms. */
-  onLateness(lateMs: number): void;
+  /** Called once per arrival with how late it started, in ms, and when it was due. */
+  onLateness(lateMs: number, dueMs: number): void;
   /** Called when a phase begins. */
   onPhaseStart(phase: CompiledPhase): void;
 }
 
-const MAX_BATCH = 2000;
+const MAX_BATCH = 100;
 const MAX_SLEEP_MS = 50;
 
 /** See the module comment. */
@@ -85,7 +85,7 @@ export class Scheduler {
           if (p.kind === 'users' && this.startedInPhase >= p.users) break;
           cursor.advance();
           if (!owns(this.segment, this.startedInPhase++)) continue;
-          this.starter.onLateness(now - due);
+          this.starter.onLateness(now - due, due);
           this.starter.startVu(p, this.state!, due);
           if (++batch >= MAX_BATCH) {
             this.timer = setImmediate(this.tickBound) as unknown as NodeJS.Timeout;

@@ -12,6 +12,8 @@ import { HttpExchange } from './http-exchange.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
+/** Pool size per origin when neither config.http.connections nor the plan's user count says more. */
+export const DEFAULT_CONNECTIONS = 128;
 
 /** See the module comment. */
 export class HttpEngine implements Engine<HttpStep> {
@@ -22,7 +24,7 @@ export class HttpEngine implements Engine<HttpStep> {
   private target: ResolvedTarget | null = null;
   private sink: HdrSink | null = null;
   private nowUs: () => number = () => 0;
-  private connections: number | null = null;
+  private connections = DEFAULT_CONNECTIONS;
   private pipelining = 1;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
@@ -36,7 +38,9 @@ export class HttpEngine implements Engine<HttpStep> {
     this.sink = run.sink;
     this.nowUs = run.nowUs;
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
-    this.connections = http.connections ?? null;
+    // Unbounded pools spiral when the generator runs late: every queued arrival opens a socket, which costs
+    // more CPU, which makes it later. So the default is one connection per possible VU, at least 128.
+    this.connections = http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0);
     this.pipelining = http.pipelining ?? 1;
     for (const s of this.steps) if (s.isStatic) this.prebuild(s);
   }

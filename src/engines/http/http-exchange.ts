@@ -12,6 +12,10 @@ import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
 import type { HttpStep } from './http-step.ts';
 import { errorReason } from './error-reason.ts';
+import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
+
+/** A request that waited longer than this for a free connection is counted in http_pool_waits. */
+const POOL_WAIT_THRESHOLD_US = 5000;
 
 /** See the module comment. Implements ResponseView for the step's checks. */
 export class HttpExchange implements ResponseView {
@@ -23,12 +27,14 @@ export class HttpExchange implements ResponseView {
   private parsed: unknown = undefined;
   private isParsed = false;
   private isCollecting = false;
+  private dispatchedUs = 0;
 
   constructor(private readonly vu: VirtualUser, private readonly sink: HdrSink, private readonly nowUs: () => number) {}
 
   /** Prepares for one request of `step`. */
   begin(step: HttpStep): void {
     this.step = step;
+    this.dispatchedUs = this.nowUs();
     this.status = 0;
     this.isCollecting = step.checks !== null && step.checks.needsBody;
     if (this.chunks.length > 0) this.chunks = [];
@@ -38,7 +44,10 @@ export class HttpExchange implements ResponseView {
     this.parsed = undefined;
   }
 
-  onConnect(): void {}
+  /** undici calls this when the request is written to a socket: the time before it was spent waiting for a connection. */
+  onConnect(): void {
+    if (this.nowUs() - this.dispatchedUs > POOL_WAIT_THRESHOLD_US) this.sink.add(HTTP_POOL_WAITS);
+  }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     this.status = status;

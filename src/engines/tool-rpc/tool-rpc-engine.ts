@@ -36,6 +36,9 @@ function endpoint(target: string, config: RunContext['config']): Endpoint {
 }
 
 /** See the module comment. One instance per run (builtinEngines makes fresh ones). */
+/** Pool size when neither config.http.connections nor the plan's user count says more. */
+const DEFAULT_RPC_CONNECTIONS = 128;
+
 export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   readonly id = 'tool-rpc';
   readonly stepKeys = STEP_KEYS;
@@ -59,7 +62,9 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
     this.accountingRef = new QuotaAccounting(run.sink, this.windowUs);
     this.ep = endpoint(run.target, run.config);
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
-    this.pool = new Pool(this.ep.origin, { connections: http.connections ?? null, pipelining: http.pipelining ?? 1, keepAliveTimeout: 30_000 });
+    // Bounded like the http engine's pools (see there): one connection per possible VU, at least 128.
+    const connections = http.connections ?? Math.max(DEFAULT_RPC_CONNECTIONS, run.concurrencyHint ?? 0);
+    this.pool = new Pool(this.ep.origin, { connections, pipelining: http.pipelining ?? 1, keepAliveTimeout: 30_000 });
   }
 
   get sink(): HdrSink {
