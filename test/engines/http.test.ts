@@ -146,3 +146,20 @@ test('an abort stops the run early and still returns what was measured', async (
   assert.ok(performance.now() - started < 5000);
   assert.ok(r.summary.overall.count > 0);
 });
+
+test('a pre-built static request sends the same bytes as the templated path', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  await runInline({ target: srv.url, variables: { v: 'x' }, phases: [{ arrivalCount: 1, duration: 0.05 }] }, [{
+    name: 's', flow: [
+      { post: { url: '/p?a=1', name: 'static', headers: { 'x-k': 'x' }, qs: { b: 2 }, json: { m: 'x', n: [1, 2] } } },
+      { post: { url: '/p?a={{randomInt 1 1}}', name: 'dynamic', headers: { 'x-k': '{{v}}' }, qs: { b: '{{randomInt 2 2}}' }, json: { m: '{{v}}', n: [1, '{{randomInt 2 2}}'] } } },
+    ],
+  }]);
+  const [a, b] = srv.requests;
+  const strip = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'connection' && k !== 'keep-alive'));
+  assert.equal(a!.url, b!.url);
+  assert.equal(a!.body, b!.body);
+  assert.deepEqual(strip(a!.headers), strip(b!.headers));
+  assert.equal(a!.body, '{"m":"x","n":[1,2]}');
+});
