@@ -16,7 +16,7 @@ const u = new URL(url!);
 const target = u.origin;
 
 // Open model: a 1 s warm-up at the same rate (cold JIT, first connections), excluded from the figures.
-const WARMUP_S = mode === 'open' ? 1 : 0;
+const WARMUP_S = mode === 'open' ? Number(process.env.BENCH_WARMUP_S ?? 1) : 0;
 const phases = mode === 'open'
   ? [{ name: 'warm-up', arrivalRate: n, duration: WARMUP_S }, { arrivalRate: n, duration: seconds }]
   : [{ users: n, spawnRate: n * 10, duration: seconds }];

@@ -57,10 +57,8 @@ export class Vu implements VirtualUser {
   private hasPendingResume = false;
   private nextScheduledUs: number;
   private timer: NodeJS.Timeout | null = null;
-  private readonly onThinkDone = (): void => {
-    this.timer = null;
-    this.resume();
-  };
+  /** Bound on first think only: most open-model VUs never think, and a closure per VU is garbage. */
+  private onThinkDone: (() => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -134,6 +132,10 @@ export class Vu implements VirtualUser {
         const ms = step.minMs + Math.random() * (step.maxMs - step.minMs);
         if (this.phase.isStopping && this.phase.isLooping) return this.finish();
         this.nextScheduledUs = this.host.nowUs() + ms * 1000;
+        this.onThinkDone ??= () => {
+          this.timer = null;
+          this.resume();
+        };
         this.timer = setTimeout(this.onThinkDone, ms);
         this.isInAdvance = false;
         return;

@@ -12,6 +12,8 @@ import { HttpExchange } from './http-exchange.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
+/** Finished VUs' exchanges kept for reuse. */
+const MAX_FREE_EXCHANGES = 4096;
 /** Pool size per origin when neither config.http.connections nor the plan's user count says more. */
 export const DEFAULT_CONNECTIONS = 128;
 
@@ -21,6 +23,7 @@ export class HttpEngine implements Engine<HttpStep> {
   readonly stepKeys = METHODS;
   private readonly steps: HttpStep[] = [];
   private readonly pools = new Map<string, Pool>();
+  private readonly freeExchanges: HttpExchange[] = [];
   private target: ResolvedTarget | null = null;
   private sink: HdrSink | null = null;
   private nowUs: () => number = () => 0;
@@ -45,8 +48,12 @@ export class HttpEngine implements Engine<HttpStep> {
     for (const s of this.steps) if (s.isStatic) this.prebuild(s);
   }
 
+  /** Reuses a finished VU's exchange when there is one: open-model runs start thousands of VUs a second. */
   openSession(vu: VirtualUser): HttpExchange {
-    return new HttpExchange(vu, this.sink!, this.nowUs);
+    const ex = this.freeExchanges.pop();
+    if (ex === undefined) return new HttpExchange(vu, this.sink!, this.nowUs);
+    ex.vu = vu;
+    return ex;
   }
 
   runStep(step: HttpStep, vu: VirtualUser): void {
@@ -69,7 +76,9 @@ export class HttpEngine implements Engine<HttpStep> {
     }
   }
 
-  closeSession(): void {}
+  closeSession(vu: VirtualUser): void {
+    if (this.freeExchanges.length < MAX_FREE_EXCHANGES) this.freeExchanges.push(vu.session as HttpExchange);
+  }
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];

@@ -29,7 +29,12 @@ export class HttpExchange implements ResponseView {
   private isCollecting = false;
   private dispatchedUs = 0;
 
-  constructor(private readonly vu: VirtualUser, private readonly sink: HdrSink, private readonly nowUs: () => number) {}
+  /** The VU this exchange serves; reassigned when the engine reuses the exchange for a new VU. */
+  vu: VirtualUser;
+
+  constructor(vu: VirtualUser, private readonly sink: HdrSink, private readonly nowUs: () => number) {
+    this.vu = vu;
+  }
 
   /** Prepares for one request of `step`. */
   begin(step: HttpStep): void {
