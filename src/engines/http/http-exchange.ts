@@ -11,7 +11,7 @@
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
 import type { HttpStep } from './http-step.ts';
-import { errorReason } from './error-reason.ts';
+import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
@@ -89,7 +89,7 @@ export class HttpExchange implements ResponseView {
 
   onError(err: Error): void {
     const step = this.step!;
-    const reason = errorReason(err);
+    const reason = transportReason(err);
     if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);
     this.sink.failed(step.handle, reason);
     this.vu.resume();

@@ -17,7 +17,7 @@ import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engin
 import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
 import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
 import { QUOTA_OUTCOME } from './quota-accounting.ts';
-import { transportReason } from './transport-reason.ts';
+import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
 import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';

@@ -13,7 +13,7 @@
 import { WebSocket } from 'ws';
 import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
-import { transportReason } from './transport-reason.ts';
+import { transportReason } from '../../engine/metrics/transport-reason.ts';
 
 /** What the connection calls back on its session. */
 export interface WsSessionHooks {

@@ -1,7 +1,8 @@
 /**
  * Maps a transport error (undici or ws) to agentload's closed outcome-reason
- * vocabulary, matching on `.code`, never on message text. The http engine
- * has its own copy on purpose: engines never import each other.
+ * vocabulary (timeout, econnrefused, econnreset, …), matching on `.code`,
+ * never on message text (undici's advice). It lives beside the metric names
+ * because every engine records these reasons and engines never import each other.
  */
 
 const BY_CODE: Record<string, string> = {
