@@ -78,3 +78,20 @@ test('merging windows sums counters and gauges, lag takes the worst', () => {
   assert.deepEqual(m.counters, { a: 3 });
   assert.deepEqual(m.gauges, { vusers_active: 7, event_loop_lag_ms: 9 });
 });
+
+test('with workers, config.warmup is cut from the summary but kept in the intervals', async (t) => {
+  const srv = await startHttpServer(okJson, { record: false });
+  t.after(() => srv.close());
+  const file = planFile(`config:
+  target: http://127.0.0.1:1
+  interval: 1s
+  warmup: 1s
+  phases: [{ arrivalRate: 200, duration: 3 }]
+scenarios:
+  - name: s
+    flow: [{ get: { url: /w } }]
+`);
+  const r = await runWorkers(file, srv.url, 2);
+  assert.equal(r.intervals.reduce((n, i) => n + i.overall.count, 0), 600);
+  assert.ok(Math.abs(r.summary.overall.count - 400) <= 20, `summary after warm-up: ${r.summary.overall.count}`);
+});

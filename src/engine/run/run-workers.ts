@@ -11,6 +11,7 @@ import { decodeHistogram, newHistogram } from '../metrics/histogram.ts';
 import { EVENT_LOOP_LAG_MS } from '../metrics/names.ts';
 import { RunError } from '../errors.ts';
 import { assessSaturation } from './saturation.ts';
+import { startSeries } from './series-run.ts';
 import { finishRun, phaseAt, runInfo, startReporters, type RunOptions } from './run-plan.ts';
 import type { EncodedWindow } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
@@ -111,10 +112,13 @@ export async function runWithWorkers(
     intervals.push(snap);
     void reporters.call('onInterval', snap);
   };
-  const timer = setInterval(() => {
+  const flushAndClose = (): Promise<void> => {
     const n = ++seq;
     pending = pending.then(() => Promise.all(workers.map((w) => w.flush(n)))).then((ws) => close(ws.filter((w) => w !== null)));
-  }, plan.intervalMs);
+    return pending;
+  };
+  const timer = setInterval(() => void flushAndClose(), plan.intervalMs);
+  const series = startSeries(plan, sink, clock, opts.targetPid ?? null, flushAndClose);
   const onAbort = (): void => { for (const w of workers) w.send({ type: 'abort' }); };
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -136,5 +140,6 @@ export async function runWithWorkers(
     lateArrivals: done.reduce((n, d) => n + d.lateness.lateArrivals, 0),
     arrivals: done.reduce((n, d) => n + d.lateness.arrivals, 0),
   }, Math.max(...done.map((d) => d.lateness.maxLagMs)));
-  return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters);
+  const seriesOutcome = await series.stop();
+  return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters, seriesOutcome);
 }

@@ -27,14 +27,17 @@ export interface SeriesHandle {
  * Starts it. `closeInterval` must take a snapshot now (runPlan's
  * takeSnapshot), so the warm-up's requests end up in their own intervals.
  */
-export function startSeries(plan: CompiledPlan, sink: HdrSink, clock: Clock, targetPid: number | null, closeInterval: () => void): SeriesHandle {
+export function startSeries(plan: CompiledPlan, sink: HdrSink, clock: Clock, targetPid: number | null, closeInterval: () => void | Promise<void>): SeriesHandle {
   const needsHistograms = plan.series.needsIntervalHistograms || plan.expectations.some((e) => e.phases !== undefined);
   if (needsHistograms) sink.isKeepingIntervalHistograms = true;
   let warmupMs = 0;
+  let warmupDone: Promise<void> = Promise.resolve();
+  // With workers, closing an interval waits for their flush; totals are reset only once the warm-up window is in.
   const warmupTimer = plan.warmupMs > 0 ? setTimeout(() => {
-    closeInterval();
-    sink.resetTotals();
-    warmupMs = clock.nowMs();
+    warmupDone = Promise.resolve(closeInterval()).then(() => {
+      sink.resetTotals();
+      warmupMs = clock.nowMs();
+    });
   }, plan.warmupMs) : null;
   const spec = plan.series.targetMemory;
   // Without a targetMemory expectation the sampler still runs, for the generator's own CPU and peak RSS.
@@ -44,6 +47,7 @@ export function startSeries(plan: CompiledPlan, sink: HdrSink, clock: Clock, tar
   return {
     async stop() {
       if (warmupTimer !== null) clearTimeout(warmupTimer);
+      await warmupDone;
       const memory = await sampler.stop();
       return { warmupMs, targetMemory: spec === null ? null : memory, generator: sampler.generatorUsage() };
     },
