@@ -3,7 +3,8 @@ export const HELP = `agentload — declarative load runner for AI-agent gateways
 
 Usage:
   agentload run PLAN.yml [options]     run a plan; exit code says whether expectations held
-  agentload validate PLAN.yml [...]    check a plan (schema, durations, templates) without running
+  agentload run A.yml B.yml | SUITE.yml  run plans one after another (a suite); exit code of the worst
+  agentload validate PLAN.yml [...]    check plans or suites (schema, durations, templates) without running
   agentload report RUN.json [...]      render reports from a saved result (--html, --csv, --junit)
   agentload compare BASE.json CUR.json compare two results; exit 1 on a regression
   agentload sim [--port 8001] [...]    serve the bundled AgentCore-compatible target
@@ -19,7 +20,9 @@ run / validate options:
   --scenario NAME       run only the named scenario(s) (repeatable)
   --workers N|auto      split the load over N worker threads (auto: one per core); results merge exactly
   --target-pid PID      read the target's memory from /proc/PID for expect.targetMemory
-  --output FILE         write the whole result as JSON (atomic)
+  --repeat N            run each plan N times; prints the median and min–max of rps, p50/p95/p99, error rate
+  --cool-down D         pause between consecutive runs of a suite or --repeat (default 30s, or the suite's coolDown)
+  --output FILE         write the whole result as JSON (atomic); several runs write FILE.<plan>.<n>.json + FILE.summary.json
   --csv PREFIX          Locust-compatible PREFIX_stats.csv, _stats_history.csv, _failures.csv
   --html FILE           self-contained HTML report with charts
   --junit FILE          expectations as JUnit XML
@@ -37,4 +40,4 @@ compare options:
 
 Exit codes: 0 all expectations held · 1 an expectation failed ·
             2 the plan or command line is invalid · 3 the run could not start or was aborted
-Docs: README.md, docs/plan-reference.md, docs/errors.md, docs/plugins.md, docs/reporters/`;
+Docs: README.md, docs/plan-reference.md, docs/suites.md, docs/errors.md, docs/plugins.md, docs/reporters/`;

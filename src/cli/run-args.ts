@@ -30,7 +30,12 @@ export interface ReportingArgs {
 
 /** Parsed `run` command line. */
 export interface RunArgs extends ReportingArgs {
-  readonly planFile: string;
+  /** Plan or suite files as given, in order; never empty. Suites are expanded later (suite-file.ts). */
+  readonly planFiles: readonly string[];
+  /** `--repeat N`: run each plan N times (1 = once). */
+  readonly repeat: number;
+  /** `--cool-down D`: pause between consecutive runs; null = the suite file's, else the default. */
+  readonly coolDownMs: number | null;
   readonly overrides: PlanOverrides;
   /** `--scenario NAME` (repeatable): run only these scenarios. */
   readonly scenarios: readonly string[];
@@ -75,8 +80,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option'));
   }
   const { values, positionals } = parsed;
-  rejectNotYet(positionals.length, values.repeat, values['cool-down']);
-  if (positionals.length !== 1) throw new UsageError(`agentload ${command} expects one plan file, got ${positionals.length}`);
+  if (positionals.length === 0) throw new UsageError(`agentload ${command} expects a plan file (or several, or a suite file), got none`);
   const vars: Record<string, string> = {};
   for (const kv of values.var ?? []) {
     const eq = kv.indexOf('=');
@@ -89,7 +93,9 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
   const users = positiveNumber('users', values.users);
   if (users !== undefined && !Number.isInteger(users)) throw new UsageError(`--users expects a whole number, got "${values.users}"`);
   return {
-    planFile: positionals[0]!,
+    planFiles: positionals,
+    repeat: repeatCount(values.repeat),
+    coolDownMs: coolDown(values['cool-down']),
     overrides: {
       target: values.target, env: values.env, vars,
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
@@ -108,14 +114,19 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
   };
 }
 
-/** Suites, --repeat and --cool-down are issue 7's unfinished part: refuse them plainly rather than run something else. */
-function rejectNotYet(plans: number, repeat: string | undefined, coolDown: string | undefined): void {
-  const notYet = (what: string): never => {
-    throw new UsageError(`${what} is not yet (issue 7); run one plan at a time`, {}, 'AGENTLOAD_E_NOT_YET');
-  };
-  if (plans > 1) notYet(`running ${plans} plans as a suite`);
-  if (repeat !== undefined && repeat !== '1') notYet('--repeat');
-  if (coolDown !== undefined) notYet('--cool-down');
+function repeatCount(v: string | undefined): number {
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--repeat expects a whole number from 1 to 1000, got "${v}"`);
+  return n;
+}
+
+// A bare number is seconds, as for --duration; 0 is allowed (back to back, as tests want).
+function coolDown(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+  if (ms === null) throw new UsageError(`--cool-down expects a duration like 30s, 500ms or 0s, got "${v}"`);
+  return ms;
 }
 
 function workerCount(v: string | undefined): number {

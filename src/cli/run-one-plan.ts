@@ -1,0 +1,138 @@
+/**
+ * One plan, in two steps so a suite can check every plan before running any:
+ *
+ *   preparePlan  load → select scenarios → target check → sim block check →
+ *                plugins → compile (thrown away). No ports, no requests.
+ *   runOnePlan   plugins and compile afresh (new sink, new reporters, the
+ *                run's own output files) → spawn the sim when the target is
+ *                `sim` → run in this thread or in workers → exit code.
+ *
+ * Called by run-command.ts once per plan and repetition, sequentially.
+ */
+import { basename } from 'node:path';
+import { loadPlan } from '../engine/plan/load-plan.ts';
+import { compilePlan } from '../engine/compile/compile-plan.ts';
+import { HdrSink } from '../engine/metrics/hdr-sink.ts';
+import { runPlan } from '../engine/run/run-plan.ts';
+import { runWithWorkers } from '../engine/run/run-workers.ts';
+import { PlanError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
+import { resolveSimConfig } from '../sim/sim-config.ts';
+import { spawnSim, type SpawnedSim } from '../sim/spawn-sim.ts';
+import { loadRunPlugins, type PluginIo } from './plugin-loader.ts';
+import { selectScenarios } from './select-scenarios.ts';
+import type { ReportingArgs, RunArgs } from './run-args.ts';
+import type { PlanInput, RunResult } from '../engine/contracts.ts';
+
+const WORKER_BOOT = new URL('./worker-boot.mjs', import.meta.url);
+const WORKER_ENTRY = new URL('./worker-entry.ts', import.meta.url).href;
+
+/** A plan that loaded, resolved its plugins and compiled: safe to run. Immutable. */
+export interface PreparedPlan {
+  /** The plan file as given (or as resolved from a suite). */
+  readonly file: string;
+  /** The file's name without folder and extension, for tables and output names. */
+  readonly label: string;
+  readonly plan: PlanInput;
+  /** `--env`, else the plan's defaultEnvironment, else null. */
+  readonly environment: string | null;
+  /** What compiled, for `validate`'s line. */
+  readonly counts: { readonly phases: number; readonly scenarios: number; readonly expectations: number; readonly reporters: number; readonly plannedDurationMs: number };
+}
+
+/** What one run of a plan produced. */
+export interface PlanRun {
+  /** 0 every expectation held, 1 one failed, 3 aborted. */
+  readonly exitCode: number;
+  readonly result: RunResult;
+}
+
+function checkTarget(plan: PlanInput, target: string): void {
+  if (target === 'sim') return;
+  let ok = false;
+  try {
+    ok = /^https?:$/.test(new URL(target).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new PlanError('AGENTLOAD_E_PLAN_TARGET', `expected an http(s) URL or "sim", got ${JSON.stringify(target)}`, {
+      location: plan.locate('config.target'), yamlPath: 'config.target',
+    });
+  }
+}
+
+/**
+ * Checks `file` as `run` would before its first request, sends nothing.
+ * Throws the plan's PlanError/UsageError (exit 2) when it is invalid.
+ */
+export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promise<PreparedPlan> {
+  const plan = selectScenarios(loadPlan(file, a.overrides), a.scenarios);
+  checkTarget(plan, plan.config.target);
+  // spawnSim checks the block too, but only when the plan's turn comes; a suite must fail before its first plan.
+  if (plan.config.target === 'sim') resolveSimConfig({ port: 0, ...(plan.config.sim ?? {}) as Record<string, unknown> }, `${file} config.sim`);
+  const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;
+  const plugins = await loadRunPlugins(plan, { ...a, isQuiet: true }, { ...io, progress: null });
+  const c = compilePlan(plan, { engines: plugins.engines, sink: new HdrSink(), environment });
+  const counts = {
+    phases: c.phases.length, scenarios: c.scenarios.length, expectations: c.expectations.length,
+    reporters: plugins.reporters.length, plannedDurationMs: c.plannedDurationMs,
+  };
+  return Object.freeze({ file, label: basename(file).replace(/\.[^.]+$/, ''), plan, environment, counts });
+}
+
+/**
+ * Prepares every file before any runs, so a suite with one bad plan sends no
+ * request at all. Every invalid plan is reported: one bad plan rethrows its
+ * own error; several are combined into one PlanError listing all their
+ * diagnostics, file by file. Errors that are not exit 2 propagate at once.
+ */
+export async function preparePlans(files: readonly string[], a: RunArgs, io: PluginIo): Promise<PreparedPlan[]> {
+  const prepared: PreparedPlan[] = [];
+  const failures: AgentloadError[] = [];
+  for (const file of files) {
+    try {
+      prepared.push(await preparePlan(file, a, io));
+    } catch (e) {
+      if (!isAgentloadError(e) || e.exitCode !== 2) throw e;
+      failures.push(e);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const all = failures.flatMap((f) => {
+      const list = (f as { diagnostics?: AgentloadError[] }).diagnostics;
+      return list !== undefined && list.length > 0 ? list : [f];
+    });
+    const first = failures[0]!;
+    throw new PlanError(first.code, first.message, { location: first.location, yamlPath: first.yamlPath, hint: first.hint, diagnostics: all });
+  }
+  return prepared;
+}
+
+/**
+ * Runs a prepared plan once with `reporting` (this run's output files).
+ * Throws RunError (exit 3) when it cannot start: sim, reporter init, target.
+ */
+export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: ReportingArgs, io: PluginIo, signal: AbortSignal): Promise<PlanRun> {
+  const sink = new HdrSink();
+  const plugins = await loadRunPlugins(p.plan, reporting, io);
+  let compiled = compilePlan(p.plan, { engines: plugins.engines, sink, environment: p.environment });
+  let sim: SpawnedSim | null = null;
+  try {
+    if (compiled.target === 'sim') {
+      sim = await spawnSim({ config: p.plan.config.sim ?? {}, source: `${p.file} config.sim` });
+      compiled = { ...compiled, target: sim.url };
+      if (!reporting.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
+    }
+    const opts = { sink, reporters: plugins.reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null };
+    const result = a.workers > 1
+      ? await runWithWorkers(compiled, opts, WORKER_BOOT, {
+        planFile: p.file, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY,
+      }, a.workers)
+      : await runPlan(compiled, opts);
+    const exitCode = result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
+    return { exitCode, result };
+  } finally {
+    await sim?.stop();
+  }
+}
