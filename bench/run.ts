@@ -6,17 +6,20 @@
  * ratios measured in one run are what we quote, never absolute timings in tests.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
- * (comma list of: http,open,rpc,sim,ws; default http,open,rpc,sim).
+ * (comma list of: http,open,workers,rpc,sim,ws; default http,open,workers,rpc,sim).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNginx, startNodeTarget, pinned, hasCommand, canPin, type BenchTarget } from './targets.ts';
+import { startNginx, startNodeTarget, startSimTarget, pinned, hasCommand, canPin, type BenchTarget } from './targets.ts';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CASES = (process.env.BENCH_CASES ?? 'http,open,rpc,sim').split(',');
+const CASES = (process.env.BENCH_CASES ?? 'http,open,workers,rpc,sim').split(',');
 const CONNECTIONS = 50;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -90,10 +93,29 @@ async function openModel(target: BenchTarget): Promise<void> {
   console.log(`highest sustained arrival rate: ${fmt(best)}/s`);
 }
 
+/** `--workers 1` vs `--workers 2` through the CLI, generator pinned to one core: the split must not cost throughput. */
+async function workersCase(target: BenchTarget): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-bench-'));
+  const plan = join(dir, 'plan.yml');
+  writeFileSync(plan, `config:\n  target: ${new URL(target.url).origin}\n  phases: [{ users: ${CONNECTIONS}, spawnRate: ${CONNECTIONS * 10}, duration: ${SECONDS} }]\n` +
+    `scenarios:\n  - name: get\n    flow: [{ get: { url: ${new URL(target.url).pathname}, name: get } }]\n`);
+  const rps: Record<number, number[]> = { 1: [], 2: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const n of [1, 2]) {
+      const out = join(dir, `w${n}.json`);
+      await exec(process.execPath, ['bin/agentload', 'run', plan, '--workers', String(n), '--quiet', '--output', out]).catch(() => '');
+      const j = JSON.parse(readFileSync(out, 'utf8')) as { summary: { overall: { count: number } } };
+      rps[n]!.push(j.summary.overall.count / SECONDS);
+    }
+  }
+  console.log(`\n## --workers, closed loop ${CONNECTIONS} users, generator threads pinned to one core, target ${target.name}`);
+  console.log(`1 worker   ${fmt(median(rps[1]!))} req/s\n2 workers  ${fmt(median(rps[2]!))} req/s`);
+  console.log(`ratio 2 workers / 1 worker = ${(median(rps[2]!) / median(rps[1]!)).toFixed(2)}`);
+}
+
 async function rpcPost(): Promise<void> {
-  const { startSim } = await import('../src/sim/start-sim.ts');
-  const sim = await startSim({ port: 0, rateLimit: null } as never);
-  const url = `${sim.url}/api/v1/jsonrpc`;
+  const sim = await startSimTarget();
+  const url = sim.url;
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'agent.ping', params: { agent_id: 'bench' } });
   const a: number[] = [], ac: number[] = [], cpu: number[] = [];
   try {
@@ -104,9 +126,9 @@ async function rpcPost(): Promise<void> {
       ac.push(await autocannon(url, body));
     }
   } finally {
-    await sim.close();
+    await sim.stop();
   }
-  console.log(`\n## JSON-RPC POST agent.ping against the sim (in this process, unpinned), templated id + result check vs fixed body`);
+  console.log(`\n## JSON-RPC POST agent.ping, ${CONNECTIONS} connections, target ${sim.name}: tool-rpc engine (templated params, every answer classified) vs autocannon (fixed body)`);
   console.log(`agentload   ${fmt(median(a))} req/s   (${median(cpu).toFixed(2)} CPU-s per 100k requests)`);
   console.log(`autocannon  ${fmt(median(ac))} req/s`);
   console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}`);
@@ -118,6 +140,7 @@ async function main(): Promise<void> {
   try {
     if (CASES.includes('http')) await closedLoop(target);
     if (CASES.includes('open')) await openModel(target);
+    if (CASES.includes('workers')) await workersCase(target);
   } finally {
     await target.stop();
   }

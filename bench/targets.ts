@@ -88,3 +88,19 @@ export async function startNodeTarget(): Promise<BenchTarget> {
   await waitForPort(port);
   return { name: 'node:http', url: `http://127.0.0.1:${port}/`, stop: stopper(child) };
 }
+
+/** The bundled sim as a child process pinned to core 1, rate limiting off (the generator, not the limiter, is measured). */
+export async function startSimTarget(): Promise<BenchTarget> {
+  const [cmd, args] = pinned(1, process.execPath, ['--import', import.meta.resolve('tsx'), 'src/sim/main.ts', '--port', '0', '--config-json', '{"rateLimit":null}']);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`sim exited with ${code}`)));
+  });
+  return { name: 'agentload sim (core 1)', url: `${url}/api/v1/jsonrpc`, stop: stopper(child) };
+}

@@ -71,6 +71,50 @@ class StaticTemplate implements Template {
   }
 }
 
+/** A template that is only text and plain `{{name}}` / `{{a.b}}` variables: rendered by concatenation. */
+class VariablesTemplate implements Template {
+  readonly isStatic = false;
+  constructor(readonly source: string, private readonly texts: readonly string[], private readonly paths: ReadonlyArray<readonly string[]>) {}
+  render(vars: VuVars): string {
+    let out = this.texts[0]!;
+    for (let i = 0; i < this.paths.length; i++) {
+      let v: unknown = vars;
+      for (const key of this.paths[i]!) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+      out += (v === undefined || v === null ? '' : String(v)) + this.texts[i + 1]!;
+    }
+    return out;
+  }
+}
+
+type HbNode = { type: string; value?: string; path?: { type: string; parts: string[]; data: boolean; depth: number; original: string }; params?: unknown[]; hash?: unknown; strip?: { open: boolean; close: boolean } };
+
+/**
+ * The fast path: Handlebars builds helper and prototype-access tables on every render, which cost more than
+ * the request itself at tens of thousands of renders a second. A template that is only text and plain
+ * variable references renders the same by concatenation; anything else (helpers, blocks, `this`, `@data`,
+ * whitespace control) goes through Handlebars.
+ */
+function variablesOnly(source: string): VariablesTemplate | null {
+  let body: HbNode[];
+  try {
+    body = (hb.parse(source) as unknown as { body: HbNode[] }).body;
+  } catch {
+    return null;
+  }
+  const texts = [''];
+  const paths: string[][] = [];
+  for (const n of body) {
+    if (n.type === 'ContentStatement') texts[texts.length - 1] += n.value ?? '';
+    else if (n.type === 'MustacheStatement' && n.path?.type === 'PathExpression' && !n.path.data && n.path.depth === 0 &&
+      (n.params?.length ?? 0) === 0 && !n.hash && !n.strip?.open && !n.strip?.close && n.path.parts.length > 0 &&
+      !/^(this|\.\.?)([./]|$)/.test(n.path.original) && !(n.path.parts.length === 1 && n.path.parts[0]! in hb.helpers)) {
+      paths.push(n.path.parts);
+      texts.push('');
+    } else return null;
+  }
+  return new VariablesTemplate(source, texts, paths);
+}
+
 class DynamicTemplate implements Template {
   readonly isStatic = false;
   constructor(readonly source: string, private readonly fn: HandlebarsTemplateDelegate) {}
@@ -85,6 +129,8 @@ class DynamicTemplate implements Template {
  */
 export function compileTemplate(source: string, where: { file: string; line: number; col: number } | undefined, yamlPath: string): Template {
   if (!source.includes('{{')) return new StaticTemplate(source);
+  const fast = variablesOnly(source);
+  if (fast !== null) return fast;
   try {
     const fn = hb.compile(source, { noEscape: true, strict: false });
     fn({}); // Handlebars compiles lazily; force it so syntax errors surface at load time

@@ -40,3 +40,13 @@ test('value trees: static stays static, a single numeric expression becomes a nu
   assert.equal(d.isStatic, false);
   assert.deepEqual(d.render({ v: 'q' }), { a: 3, b: 'id-3', c: ['q'] });
 });
+
+test('plain-variable templates (the fast path) render exactly as Handlebars does', async () => {
+  const Handlebars = (await import('handlebars')).default;
+  const vars = { vu: 7, a: { b: 'x', n: null, z: 0, f: false }, list: [1, 2], s: 'q r' };
+  for (const src of ['id-{{vu}}', '{{a.b}}/{{a.n}}/{{a.z}}/{{a.f}}/{{missing}}/{{a.missing.deep}}', '{{list}} {{s}}!', '{{ vu }}', 'x{{constructor}}y']) {
+    const expected = Handlebars.compile(src, { noEscape: true })(vars);
+    assert.equal(at(src, 'x').render(vars), expected, src);
+  }
+  assert.match(at('{{uuid}}', 'x').render({}), /^[0-9a-f-]{36}$/, 'a helper without arguments is not taken for a variable');
+});
