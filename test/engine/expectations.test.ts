@@ -46,3 +46,13 @@ test('unknown keys and unreadable limits are located plan errors', () => {
   assert.throws(() => compileExpectations({ p96: '1s' }, locate), (e: any) => e.code === 'AGENTLOAD_E_PLAN_EXPECT' && e.yamlPath === 'config.expect.p96');
   assert.throws(() => compileExpectations({ maxErrorRate: 'lots' }, locate), (e: any) => e.code === 'AGENTLOAD_E_PLAN_EXPECT' && e.location.file === 'p.yml');
 });
+
+test('a latency threshold with no latency sample (every connection refused) FAILs, it does not PASS at 0 ms', () => {
+  const sink = new HdrSink();
+  const h = sink.handle('x');
+  for (let i = 0; i < 3; i++) sink.failed(h, 'econnrefused');
+  sink.snapshot(0, 1000, null);
+  const [p95] = evaluateExpectations(compileExpectations({ p95: '50ms' }, locate), sink.summary(1000));
+  assert.equal(p95!.isPass, false);
+  assert.equal(p95!.reason, 'no samples');
+});

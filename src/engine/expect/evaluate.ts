@@ -48,7 +48,9 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
     case 'status4xx': return scoped.reduce((n, x) => n + sumStatuses(x, 4), 0);
     default: {
       // Latency of a tagged name: the worst of its tag sets is the honest figure.
-      if (s.count === 0) return null;
+      // No latency sample at all (every request refused before a response): max is 0 only then, since
+      // any recorded value is ≥ 1 µs. A latency threshold must not PASS on requests that never got an answer.
+      if (s.count === 0 || scoped.every((x) => x.latencyMs.max === 0)) return null;
       return Math.max(...scoped.map((x) => (x.latencyMs as unknown as Record<string, number>)[e.metric] ?? 0));
     }
   }
