@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/agentload', import.meta.url));
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('Ctrl-C during a run against target: sim writes the results, exits 3 and leaves no sim behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-interrupt-'));
+  const plan = join(dir, 'plan.yml');
+  const out = join(dir, 'run.json');
+  writeFileSync(plan, `config:
+  target: sim
+  interval: 1s
+  phases: [{ users: 5, spawnRate: 50, duration: 60s }]
+scenarios:
+  - name: s
+    flow:
+      - get: { url: /api/v1/health, name: health }
+      - think: 20ms
+`);
+  const child = spawn(process.execPath, [BIN, 'run', plan, '--output', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout.resume();
+  // Interrupt once the sim is up and a couple of intervals have passed.
+  const started = Date.now();
+  while (!/pid (\d+)/.test(err) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
+  const simPid = Number(/pid (\d+)/.exec(err)?.[1]);
+  assert.ok(simPid > 0, `sim pid in: ${err}`);
+  await new Promise((r) => setTimeout(r, 2500));
+  const interruptedAt = Date.now();
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  assert.equal(code, 3);
+  assert.ok(Date.now() - interruptedAt < 10_000, 'stops promptly');
+  assert.ok(existsSync(out), 'results written');
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { isAborted: boolean; summary: { overall: { count: number } } };
+  assert.equal(result.isAborted, true);
+  assert.ok(result.summary.overall.count > 10, `measured ${result.summary.overall.count} requests`);
+  assert.equal(isAlive(simPid), false, 'the sim child was stopped');
+});
