@@ -4,6 +4,7 @@
  * and plugins can import it without pulling the runner in.
  */
 import type { HdrSink } from './metrics/hdr-sink.ts';
+import type { EncodedRateLimits } from './metrics/rate-limit-recorder.ts';
 import type { RunSummary, IntervalSnapshot } from './metrics/summary-types.ts';
 import type { MemorySeries } from './expect/series-types.ts';
 import type { GeneratorUsage } from './run/target-memory-sampler.ts';
@@ -114,6 +115,12 @@ export interface StepCompileContext {
   outcomes(stepOutcomes: unknown, defaults: OutcomeRules, yamlPath: string): OutcomeRules;
   /** Throws a PlanError located at yamlPath. */
   fail(message: string, yamlPath: string): never;
+  /**
+   * `config.rateLimitKey`, compiled, when the plan has `expect.rateLimit`:
+   * the engine renders it per request and records into `sink.rateLimits`.
+   * Null (or absent) means record nothing.
+   */
+  readonly rateLimitKey?: Template | null;
 }
 
 /** A response as checks see it; engines implement it lazily (parse only when asked). */
@@ -235,6 +242,8 @@ export interface RunResult {
   };
   /** Base64 HDR histograms per name (and '' for overall), for exact merges. */
   readonly histograms: Record<string, string>;
+  /** Offered / admitted / limited per rate-limit key and second, when the plan has `expect.rateLimit`. */
+  readonly rateLimits?: EncodedRateLimits;
 }
 
 /** Whether the generator kept up with its schedule. */

@@ -88,7 +88,7 @@ test('max5xx: a sim answering 500s FAILs', async (t) => {
   assert.equal(line(r, '[steady] max5xx').isPass, false);
 });
 
-test('expectations naming an unknown request or phase are rejected at validation; rateLimit is not yet', () => {
+test('expectations naming an unknown request or phase are rejected at validation, and so is a rateLimit with no limit', () => {
   const compile = (expect: Record<string, unknown>) => compilePlan(inlinePlan({ target: 'http://127.0.0.1:1', phases: [{ name: 'steady', duration: '1s', arrivalRate: 1 }], expect },
     [{ name: 's', flow: [{ get: { url: '/', name: 'health' } }] }]), { engines: builtinEngines(), sink: new HdrSink() });
   const code = (expect: Record<string, unknown>) => { try { compile(expect); return 'ok'; } catch (e) { return `${(e as { code: string }).code} ${(e as { yamlPath: string }).yamlPath}`; } };
@@ -96,6 +96,6 @@ test('expectations naming an unknown request or phase are rejected at validation
   assert.equal(code({ phases: { burst: { max5xx: 0 } } }), 'AGENTLOAD_E_PLAN_EXPECT config.expect.phases.burst.max5xx');
   assert.equal(code({ recovery: { maxTime: '5s' } }), 'AGENTLOAD_E_PLAN_EXPECT config.expect.recovery');
   assert.equal(code({ degradation: { maxP95Increase: '10%', name: 'nope' } }), 'AGENTLOAD_E_PLAN_EXPECT config.expect.degradation.name');
-  assert.equal(code({ rateLimit: { tolerance: '10%' } }), 'AGENTLOAD_E_NOT_YET config.expect.rateLimit');
+  assert.equal(code({ rateLimit: { tolerance: '10%' } }), 'AGENTLOAD_E_PLAN_EXPECT config.expect.rateLimit');
   assert.equal(code({ byName: { health: { statusIn: [200] } }, phases: { steady: { max4xx: 0 } }, rateLimited: { max: 0 } }), 'ok');
 });

@@ -13,6 +13,7 @@ import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts
 import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
+import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
 import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
 
@@ -131,8 +132,14 @@ class Compiler {
       checks: (expect, capture, p) => compileChecks(expect, capture, p, (m, fp) => this.fail(m, fp)),
       outcomes: (stepRules, defaults, p) => compileOutcomeRules(defaults, this.plan.config.outcomes, stepRules, p, (m, fp) => this.fail(m, fp)),
       fail: (message, p) => this.fail(message, p),
+      rateLimitKey: !isRecordingRateLimits(this.plan.config) ? null : this.template(String(this.plan.config.rateLimitKey), 'config.rateLimitKey'),
     };
   }
+}
+
+/** Whether engines record per rate-limit key: only for `expect.rateLimit` with `config.rateLimitKey`. */
+function isRecordingRateLimits(cfg: PlanInput['config']): boolean {
+  return cfg.expect?.rateLimit !== undefined && typeof cfg.rateLimitKey === 'string';
 }
 
 /** Options resolved by the CLI before compiling. */
@@ -144,7 +151,8 @@ export interface CompileOptions {
 
 /** Thresholds plus time-series checks, each reference checked against the plan (issue 7). */
 function compileAllExpectations(plan: PlanInput, phases: readonly CompiledPhase[], sink: HdrSink, intervalMs: number): Pick<CompiledPlan, 'expectations' | 'series'> {
-  const facts = { requestNames: sink.names(), phaseNames: phases.map((p) => p.name), hasBurstPhase: phases.some((p) => p.isBurst), intervalMs };
+  const facts = { requestNames: sink.names(), phaseNames: phases.map((p) => p.name), hasBurstPhase: phases.some((p) => p.isBurst), intervalMs,
+    hasRateLimitKey: typeof plan.config.rateLimitKey === 'string' };
   const expectations = compileExpectations(plan.config.expect, plan.locate);
   checkExpectationRefs(expectations, plan.locate, facts);
   return { expectations, series: compileSeries(plan.config.expect, plan.locate, facts) };
@@ -161,6 +169,11 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   const cumulativeWeights = scenarios.map((s) => (acc += s.weight));
   const used = [...new Set(scenarios.map((s) => s.engine))];
   const at = (v: unknown, path: string, dflt: number): number => (v === undefined ? dflt : c.durationMs(v, path));
+  const expectations = compileAllExpectations(plan, phases, opts.sink, at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS));
+  const rl = expectations.series.rateLimit;
+  // Engines read the recorder at run time, so it can wait for the compiled spec (its shadow limit).
+  opts.sink.rateLimits = rl === null || !isRecordingRateLimits(cfg) ? null
+    : new RateLimitRecorder({ ratePerSec: rl.limitPerSec * (1 - rl.tolerance), capacity: Math.max(1, rl.burst) });
   return Object.freeze({
     file: plan.file,
     target: cfg.target,
@@ -175,6 +188,6 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
     graceMs: at(cfg.grace, 'config.grace', DEFAULT_GRACE_MS),
     warmupMs: at(cfg.warmup, 'config.warmup', 0),
     plannedDurationMs: phases.reduce((n, p) => n + p.durationMs, 0),
-    ...compileAllExpectations(plan, phases, opts.sink, at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS)),
+    ...expectations,
   });
 }

@@ -17,7 +17,7 @@
 import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
 import type { Comparator, CompiledExpectation, ValueUnit } from './expectation-types.ts';
-import { SCOPED_KEYS, SERIES_KEYS, compilePhaseScopes, compileRateLimited, compileStatusIn, rejectNotYet } from './compile-scoped.ts';
+import { SCOPED_KEYS, SERIES_KEYS, compilePhaseScopes, compileRateLimited, compileStatusIn } from './compile-scoped.ts';
 import { compileWsThresholds, isWsThresholdKey } from './ws-thresholds.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
@@ -87,7 +87,8 @@ function compileBlock(
     const p = `${path}.${key}`;
     const isTop = scope === null && tagScope === undefined;
     if (isTop && SERIES_KEYS.has(key)) continue;
-    if (key === 'rateLimit') rejectNotYet(key, p, locate);
+    // Keys are per gateway, not per request name or tag: only the top level makes sense.
+    if (key === 'rateLimit') fail(p, '"rateLimit" applies to the whole plan; put it directly under expect (rateLimitKey picks the key)');
     if (isTop && key === 'phases') {
       out.push(...compilePhaseScopes(raw, p, (sub, sp) => compileExpectations(sub, locate, sp), fail));
       continue;

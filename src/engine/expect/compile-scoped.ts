@@ -6,28 +6,20 @@
  *   phases:      { steady: { max4xx: 0 }, burst: { max5xx: 0 } }   any threshold, limited to named phases
  *   rateLimited: 1 | { min: 1, max: 100, inPhases: [burst] }          429s or `rate_limited` outcomes seen
  *   statusIn:    [400, 422]        (usually under byName)           every response's status is one of these
- *   rateLimit:   …                                                   not yet (issue 7): rejected, never ignored
  *
- * The time-series keys (degradation, recovery, targetMemory) are compiled
- * by compile-series.ts; compileBlock skips them at the top level.
+ * The time-series keys (degradation, recovery, targetMemory, rateLimit) are
+ * compiled by compile-series.ts; compileBlock skips them at the top level.
  */
-import { PlanError } from '../errors.ts';
 import type { CompiledExpectation } from './expectation-types.ts';
 
 /** Keys compiled by compile-series.ts, skipped by compileBlock at the top level. */
-export const SERIES_KEYS: ReadonlySet<string> = new Set(['degradation', 'recovery', 'targetMemory']);
+export const SERIES_KEYS: ReadonlySet<string> = new Set(['degradation', 'recovery', 'targetMemory', 'rateLimit']);
 
 /** Keys this module adds, for the "expected one of" list. */
 export const SCOPED_KEYS: readonly string[] = ['phases', 'rateLimited', 'statusIn', ...SERIES_KEYS];
 
 type Fail = (yamlPath: string, message: string) => never;
 type Compile = (block: Record<string, unknown>, path: string) => CompiledExpectation[];
-
-/** `rateLimit` verification (offered vs admitted, Retry-After honesty) is not built: reject it loudly. */
-export function rejectNotYet(key: string, yamlPath: string, locate: (p: string) => { file: string; line: number; col: number } | undefined): never {
-  throw new PlanError('AGENTLOAD_E_NOT_YET', `expect.${key} is not yet (issue 7): offered-vs-admitted rate and Retry-After verification are not built; use rateLimited and outcomes for now`,
-    { location: locate(yamlPath), yamlPath });
-}
 
 /** `phases: { <phase>: { …thresholds } }` → the thresholds, each limited to that phase. */
 export function compilePhaseScopes(raw: unknown, path: string, compile: Compile, fail: Fail): CompiledExpectation[] {

@@ -5,12 +5,14 @@
  *
  *   degradation:  { maxP95Increase: 10%, maxRpsDrop: 10%, window: 30s, minIncrease: 5ms, name: <request> }
  *   recovery:     { maxTime: 5s, phases: [burst], successTolerance: 5%, p95Tolerance: 50%, p95Slack: 5ms, baseline: 10s }
+ *   rateLimit:    { limit: 100/s, burst: 20, tolerance: 10%, requireRetryAfter: true, honestWait: true, inPhases: [..] }   (rate-limit-spec.ts)
  *   targetMemory: { maxGrowth: 20%, maxGrowthMb: 100, source: prometheus | pid, path: /metrics, every: 1s }
  */
 import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
 import { parseRatio } from './compile-expectations.ts';
 import type { CompiledExpectation } from './expectation-types.ts';
+import { compileRateLimitSpec } from './rate-limit-spec.ts';
 import { NO_SERIES, type DegradationSpec, type RecoverySpec, type SeriesExpectations, type TargetMemorySpec } from './series-types.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
@@ -22,6 +24,8 @@ export interface PlanFacts {
   readonly phaseNames: readonly string[];
   readonly hasBurstPhase: boolean;
   readonly intervalMs: number;
+  /** Whether `config.rateLimitKey` is set (expect.rateLimit FAILs without it). */
+  readonly hasRateLimitKey?: boolean;
 }
 
 class Reader {
@@ -117,7 +121,8 @@ export function compileSeries(expect: unknown, locate: Locate, facts: PlanFacts)
     if (rec.phases.length === 0 && !facts.hasBurstPhase) r.fail(`${base}.recovery`, 'no phase is marked `burst: true`; mark one or list phases: [name]');
     if (facts.intervalMs > 1000) r.fail(`${base}.recovery`, `recovery is measured on 1-second intervals; set config.interval to 1s or less (got ${facts.intervalMs}ms)`);
   }
-  return { degradation: d, recovery: rec, targetMemory: mem, needsIntervalHistograms: d !== null || rec !== null };
+  const rl = e.rateLimit === undefined ? null : compileRateLimitSpec(e.rateLimit, `${base}.rateLimit`, locate, facts.hasRateLimitKey === true, facts.phaseNames);
+  return { degradation: d, recovery: rec, targetMemory: mem, rateLimit: rl, needsIntervalHistograms: d !== null || rec !== null };
 }
 
 function unknownName(name: string, facts: PlanFacts): string {

@@ -12,25 +12,31 @@ import { checkDegradation } from './degradation.ts';
 import { evaluateExpectations } from './evaluate.ts';
 import { checkTargetMemory } from './memory-growth.ts';
 import { checkRecovery } from './recovery.ts';
+import { checkRateLimit } from './rate-limit-check.ts';
+import type { EncodedRateLimits } from '../metrics/rate-limit-recorder.ts';
 import type { MemorySeries, SeriesContext } from './series-types.ts';
 
 /** The series context of a run: its intervals on the plan's phase timeline. */
-export function seriesContext(plan: CompiledPlan, intervals: readonly IntervalSnapshot[], targetMemory: MemorySeries | null, warmupMs: number): SeriesContext {
+export function seriesContext(
+  plan: CompiledPlan, intervals: readonly IntervalSnapshot[], targetMemory: MemorySeries | null, warmupMs: number, rateLimits: EncodedRateLimits | null = null,
+): SeriesContext {
   return {
     intervals,
     phases: plan.phases.map((p) => ({ name: p.name, startMs: p.startMs, durationMs: p.durationMs, isBurst: p.isBurst })),
     warmupMs,
     loadEndMs: plan.plannedDurationMs,
     targetMemory,
+    rateLimits,
   };
 }
 
-/** Thresholds in plan order, then degradation, recovery and target memory. */
+/** Thresholds in plan order, then degradation, recovery, target memory and rate limit. */
 export function evaluateAll(plan: CompiledPlan, summary: RunSummary, ctx: SeriesContext): ExpectationResult[] {
   const out = evaluateExpectations(plan.expectations, summary, ctx);
   const s = plan.series;
   if (s.degradation !== null) out.push(...checkDegradation(s.degradation, ctx));
   if (s.recovery !== null) out.push(checkRecovery(s.recovery, ctx));
   if (s.targetMemory !== null) out.push(checkTargetMemory(s.targetMemory, ctx.targetMemory, ctx.warmupMs));
+  if (s.rateLimit !== null) out.push(...checkRateLimit(s.rateLimit, ctx.rateLimits ?? null, ctx));
   return out;
 }

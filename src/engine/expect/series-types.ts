@@ -5,6 +5,8 @@
  * them with synthetic interval series as well as real runs.
  */
 import type { IntervalSnapshot } from '../metrics/summary-types.ts';
+import type { EncodedRateLimits } from '../metrics/rate-limit-recorder.ts';
+import type { RateLimitSpec } from './rate-limit-spec.ts';
 
 /** A phase on the run clock, as the scheduler ran it. */
 export interface PhaseSpan {
@@ -39,6 +41,8 @@ export interface SeriesContext {
   /** When the last phase ends on the run clock; later intervals are the drain. */
   readonly loadEndMs: number;
   readonly targetMemory: MemorySeries | null;
+  /** Per-key, per-second rate-limit table (`expect.rateLimit`); absent or null when nothing was recorded. */
+  readonly rateLimits?: EncodedRateLimits | null;
 }
 
 /** `expect.degradation`: first vs last window. */
@@ -87,13 +91,15 @@ export interface SeriesExpectations {
   readonly degradation: DegradationSpec | null;
   readonly recovery: RecoverySpec | null;
   readonly targetMemory: TargetMemorySpec | null;
+  /** `expect.rateLimit`, or null. */
+  readonly rateLimit: RateLimitSpec | null;
   /** True when any check needs per-interval histograms (windows, phases). */
   readonly needsIntervalHistograms: boolean;
 }
 
 /** No time-series expectations. */
 export const NO_SERIES: SeriesExpectations = Object.freeze({
-  degradation: null, recovery: null, targetMemory: null, needsIntervalHistograms: false,
+  degradation: null, recovery: null, targetMemory: null, rateLimit: null, needsIntervalHistograms: false,
 });
 
 /** Intervals that count: after the warm-up. */

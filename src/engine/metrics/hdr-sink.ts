@@ -13,6 +13,7 @@
 import { newHistogram, recordUs, encodeHistogram, decodeHistogram, type Histogram } from './histogram.ts';
 import { buildNameSummary, type CountsView } from './summarize.ts';
 import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
+import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
 
 /** Counters of one window (interval or total) for one name. */
 class Counts implements CountsView {
@@ -53,6 +54,8 @@ export interface EncodedWindow {
   names: EncodedName[];
   counters: Record<string, number>;
   gauges: Record<string, number>;
+  /** Rate-limit cells recorded in this window (only when `expect.rateLimit` is on). */
+  rateLimits?: EncodedRateLimits;
 }
 
 /** The key of a (name, tags) pair in encodeTotals(): `name` or `name|k=v,…` (tags sorted). */
@@ -76,6 +79,12 @@ export class HdrSink {
    * runPlan before the first snapshot; off by default to keep intervals small.
    */
   isKeepingIntervalHistograms = false;
+  /**
+   * Offered / admitted / limited per rate-limit key and second, or null when
+   * the plan has no `expect.rateLimit` (engines then record nothing). Set by
+   * compilePlan before any step is compiled.
+   */
+  rateLimits: RateLimitRecorder | null = null;
 
   /** Interns (name, tags) and returns its handle. Compile time only. */
   handle(name: string, tags: Record<string, string> = {}): number {
@@ -147,6 +156,7 @@ export class HdrSink {
       this.fold(s);
     }
     const w: EncodedWindow = { names, counters: Object.fromEntries(this.iCounters), gauges: this.gaugesForWindow() };
+    if (this.rateLimits !== null) w.rateLimits = this.rateLimits.take();
     this.foldCounters();
     return w;
   }
@@ -160,6 +170,7 @@ export class HdrSink {
     }
     for (const [k, v] of Object.entries(w.counters)) this.add(k, v);
     for (const [k, v] of Object.entries(w.gauges)) if (!k.endsWith('_max')) this.gaugeSet(k, v);
+    if (w.rateLimits !== undefined) (this.rateLimits ??= new RateLimitRecorder()).merge(w.rateLimits);
   }
 
   /** Summarises and closes the current interval. */

@@ -81,7 +81,8 @@ export async function finishRun(
 ): Promise<RunResult> {
   const warmupMs = series?.warmupMs ?? 0;
   const summary = sink.summary(durationMs - warmupMs);
-  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs);
+  const rateLimits = sink.rateLimits?.encode() ?? null;
+  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs, rateLimits);
   const result: RunResult = {
     info,
     summary,
@@ -91,6 +92,7 @@ export async function finishRun(
     isAborted,
     saturation,
     histograms: sink.encodeTotals(),
+    ...(rateLimits === null ? {} : { rateLimits }),
   };
   await reporters.call('onEnd', result);
   return result;

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { MonotonicClock } from '../scheduler/clock.ts';
 import { decodeHistogram, newHistogram } from '../metrics/histogram.ts';
 import { EVENT_LOOP_LAG_MS } from '../metrics/names.ts';
+import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import { RunError } from '../errors.ts';
 import { assessSaturation } from './saturation.ts';
 import { startSeries } from './series-run.ts';
@@ -31,7 +32,14 @@ export function mergeWindows(windows: readonly EncodedWindow[]): EncodedWindow {
       gauges[k] = k.startsWith(EVENT_LOOP_LAG_MS) ? Math.max(gauges[k] ?? 0, v) : (gauges[k] ?? 0) + v;
     }
   }
-  return { names: windows.flatMap((w) => w.names), counters, gauges };
+  const rateLimits = windows.filter((w) => w.rateLimits !== undefined).map((w) => w.rateLimits!);
+  const merged: EncodedWindow = { names: windows.flatMap((w) => w.names), counters, gauges };
+  if (rateLimits.length > 0) {
+    const r = new RateLimitRecorder();
+    for (const e of rateLimits) r.merge(e);
+    merged.rateLimits = r.encode();
+  }
+  return merged;
 }
 
 const EMPTY_WINDOW: EncodedWindow = Object.freeze({ names: [], counters: {}, gauges: {} });

@@ -13,6 +13,7 @@ import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
 import type { HttpStep } from './http-step.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
+import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
 const POOL_WAIT_THRESHOLD_US = 5000;
@@ -28,6 +29,10 @@ export class HttpExchange implements ResponseView {
   private isParsed = false;
   private isCollecting = false;
   private dispatchedUs = 0;
+  /** The rate-limit key and run second of the request in flight (only when expect.rateLimit is on). */
+  private rlKey = '';
+  private rlSecond = 0;
+  private rlIsUnder = false;
 
   /** The VU this exchange serves; reassigned when the engine reuses the exchange for a new VU. */
   vu: VirtualUser;
@@ -47,6 +52,11 @@ export class HttpExchange implements ResponseView {
     this.bodyText = null;
     this.isParsed = false;
     this.parsed = undefined;
+    if (step.rateLimitKey !== null) {
+      this.rlKey = step.rateLimitKey.render(this.vu.vars);
+      this.rlSecond = Math.floor(this.dispatchedUs / 1e6);
+      this.rlIsUnder = this.sink.rateLimits?.offered(this.rlKey, this.dispatchedUs) ?? false;
+    }
   }
 
   /** undici calls this when the request is written to a socket: the time before it was spent waiting for a connection. */
@@ -56,7 +66,7 @@ export class HttpExchange implements ResponseView {
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     this.status = status;
-    if (this.step!.checks !== null) this.rawHeaders = rawHeaders;
+    if (this.step!.checks !== null || this.step!.rateLimitKey !== null) this.rawHeaders = rawHeaders;
     return true;
   }
 
@@ -73,6 +83,7 @@ export class HttpExchange implements ResponseView {
     sink.recordLatency(h, this.nowUs() - this.vu.scheduledUs);
     sink.status(h, status);
     const expected = step.outcomes.byStatus.get(status);
+    if (step.rateLimitKey !== null) this.recordRateLimit(status === 429 || expected === 'rate_limited');
     if (expected !== undefined) sink.expected(h, expected);
     else {
       const checks = step.checks;
@@ -85,6 +96,14 @@ export class HttpExchange implements ResponseView {
       }
     }
     this.vu.resume();
+  }
+
+  private recordRateLimit(isLimited: boolean): void {
+    const rl = this.sink.rateLimits;
+    if (rl === null) return;
+    rl.record(this.rlKey, this.rlSecond, isLimited ? RL_LIMITED : RL_ADMITTED);
+    if (isLimited && !hasWaitHeader(this)) rl.record(this.rlKey, this.rlSecond, RL_LIMITED_WITHOUT_WAIT);
+    if (isLimited && this.rlIsUnder) rl.record(this.rlKey, this.rlSecond, RL_UNDER_LIMITED);
   }
 
   onError(err: Error): void {

@@ -30,6 +30,8 @@ export interface HttpStep {
   readonly checks: ResponseChecks | null;
   readonly outcomes: OutcomeRules;
   readonly isStatic: boolean;
+  /** `config.rateLimitKey` when the plan checks `expect.rateLimit`, else null (nothing recorded). */
+  readonly rateLimitKey: Template | null;
   staticOpts: DispatchOpts | null;
   staticOrigin: string | null;
 }
@@ -69,6 +71,7 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
     checks: ctx.checks(req.expect, req.capture, p),
     outcomes: ctx.outcomes(req.outcomes, defaults, p),
     isStatic,
+    rateLimitKey: ctx.rateLimitKey ?? null,
     staticOpts: null,
     staticOrigin: null,
   };

@@ -17,6 +17,8 @@ import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engin
 import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
 import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
 import { QUOTA_OUTCOME } from './quota-accounting.ts';
+import { RateLimitTap } from './rate-limit-tap.ts';
+import { hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
 import type { RpcStep } from './rpc-step.ts';
@@ -53,13 +55,18 @@ export class RpcSession implements CallView {
     this.send();
   };
 
-  constructor(readonly vu: VirtualUser, private readonly rt: RpcRuntime) {}
+  private readonly rl: RateLimitTap;
+
+  constructor(readonly vu: VirtualUser, private readonly rt: RpcRuntime) {
+    this.rl = new RateLimitTap(rt.sink.rateLimits);
+  }
 
   /** Starts one step for this VU (called by the engine's runStep). */
   begin(step: RpcStep): void {
     this.step = step;
     this.attempt = 0;
     this.startUs = this.vu.scheduledUs;
+    if (step.rateLimitKey !== null) this.rl.begin(step.rateLimitKey, this.vu.vars);
     prepareRequest(this, step, this.vu.vars);
     this.send();
   }
@@ -86,6 +93,7 @@ export class RpcSession implements CallView {
     this.bodyText = null;
     this.isInFlight = true;
     this.sentUs = this.rt.nowUs();
+    if (step.rateLimitKey !== null) this.rl.sent(this.sentUs);
     if (step.isWs) this.rt.sendWs(this, body);
     else this.rt.sendHttp(this, body);
   }
@@ -137,6 +145,7 @@ export class RpcSession implements CallView {
     if (!this.isInFlight) return;
     this.isInFlight = false;
     const step = this.step!;
+    if (step.rateLimitKey !== null) this.rl.unanswered();
     const r = step.retry;
     if (r !== null && (r.onNetwork || (r.onTimeout && reason === 'timeout'))) {
       if (this.attempt < r.attempts) return this.scheduleRetry(0);
@@ -190,11 +199,13 @@ export class RpcSession implements CallView {
     const nominal = status === 0 ? 200 : status;
     if (!step.isBatch) {
       if (!classifyTransport(calls[0]!, nominal, doc, v)) classifyMessage(calls[0]!, doc, nominal, this.ids[0], this, vars, v);
+      if (step.rateLimitKey !== null) this.tapAnswer(nominal === 429 || v.rpcCode === -32001 || (v.kind === EXPECTED && v.name === 'rate_limited'), doc);
       if (v.kind !== OK && this.shouldRetry(nominal, v.rpcCode, doc)) return;
       this.record(0, v, true, status);
       return this.vu.resume();
     }
     // A batch is retried as a whole, on its HTTP status only (per-call codes differ call by call).
+    if (step.rateLimitKey !== null) this.tapAnswer(status === 429, undefined);
     if (status !== 0 && this.shouldRetry(status, 0, undefined)) return;
     const isWhole = !Array.isArray(doc);
     let foreign = 0;
@@ -225,9 +236,15 @@ export class RpcSession implements CallView {
       return false;
     }
     let after = retryAfterMs(this.header('retry-after'));
-    if (after === 0 && rpcCode !== 0) after = retryAfterMs((doc as { error?: { data?: { retry_after?: unknown } } } | null)?.error?.data?.retry_after);
+    if (after === 0 && rpcCode !== 0) after = retryAfterMs(retryAfterOf(doc));
+    if (after > 0 && this.step!.rateLimitKey !== null) this.rl.retryingAfterWait();
     this.scheduleRetry(after);
     return true;
+  }
+
+  /** Feeds expect.rateLimit: limited or admitted, and whether a limit named its wait. */
+  private tapAnswer(isLimited: boolean, doc: unknown): void {
+    this.rl.answered(isLimited, !isLimited || hasWaitHeader(this) || retryAfterOf(doc) !== undefined);
   }
 
   private scheduleRetry(afterMs: number): void {
@@ -252,4 +269,9 @@ export class RpcSession implements CallView {
     if (v.kind === OK) this.rt.accounting.ok(identifier, this.sentUs);
     else if (v.kind === EXPECTED && v.name === QUOTA_OUTCOME) this.rt.accounting.exceeded(identifier, nowUs);
   }
+}
+
+/** `error.data.retry_after` (seconds), as AgentCore sends it with -32001. */
+function retryAfterOf(doc: unknown): unknown {
+  return (doc as { error?: { data?: { retry_after?: unknown } } } | null)?.error?.data?.retry_after;
 }

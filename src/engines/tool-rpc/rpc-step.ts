@@ -62,6 +62,8 @@ export interface RpcStep {
   readonly isWs: boolean;
   /** True when a response header is read (checks, Retry-After). */
   readonly needsHeaders: boolean;
+  /** `config.rateLimitKey` when the plan checks `expect.rateLimit`, else null (nothing recorded). */
+  readonly rateLimitKey: Template | null;
 }
 
 const CALL_KEYS = new Set(['method', 'params', 'name', 'id', 'tags', 'expect', 'capture', 'outcomes', 'accountBy']);
@@ -178,6 +180,7 @@ export function compileRpcStep(key: string, step: StepInput, ctx: StepCompileCon
     headers,
     staticHeaderList: headers.every(([, t]) => t.isStatic) ? renderHeaders(headers, {}) : null,
     isWs: transport === 'ws',
-    needsHeaders: retry !== null || calls.some((c) => c.checks !== null && c.checks.needsHeaders),
+    needsHeaders: retry !== null || (ctx.rateLimitKey ?? null) !== null || calls.some((c) => c.checks !== null && c.checks.needsHeaders),
+    rateLimitKey: ctx.rateLimitKey ?? null,
   };
 }
