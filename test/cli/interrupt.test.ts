@@ -5,17 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../helpers/processes.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/agentload', import.meta.url));
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('Ctrl-C during a run against target: sim writes the results, exits 3 and leaves no sim behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentload-interrupt-'));

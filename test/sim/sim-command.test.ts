@@ -9,17 +9,10 @@ import { test } from 'node:test';
 import { simCommand } from '../../src/cli/sim-command.ts';
 import { SIM_MAIN_PATH, spawnSim } from '../../src/sim/spawn-sim.ts';
 import { startTestSim } from './sim-helpers.ts';
+import { isAlive } from '../helpers/processes.ts';
 
 const TSX = import.meta.resolve('tsx');
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** What a rejected call threw, typed as the agentload error fields the tests read. */
 async function rejection(p: Promise<unknown>): Promise<{ code: string; exitCode: number; message: string; format(): string }> {
