@@ -1,24 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadPlan } from '../../src/engine/plan/load-plan.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function agentload(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/agentload'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d; });
-    child.stderr.on('data', (d: Buffer) => { err += d; });
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+import { agentload, ROOT } from '../helpers/cli.ts';
 
 const LATENCY = /: (p\d+|max|mean)$/;
 
