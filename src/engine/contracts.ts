@@ -250,6 +250,8 @@ export interface RunResult {
 export interface SaturationReport {
   readonly isSaturated: boolean;
   readonly lateArrivals: number;
+  /** Open-model arrivals judged (after the warm-up); absent from results written before it was recorded. */
+  readonly arrivals?: number;
   readonly schedulingDelayP99Us: number;
   readonly maxEventLoopLagMs: number;
   readonly message: string | null;

@@ -13,7 +13,7 @@
 import type { CompiledExpectation } from './expectation-types.ts';
 
 /** Keys compiled by compile-series.ts, skipped by compileBlock at the top level. */
-export const SERIES_KEYS: ReadonlySet<string> = new Set(['degradation', 'recovery', 'targetMemory', 'rateLimit']);
+export const SERIES_KEYS: ReadonlySet<string> = new Set(['degradation', 'recovery', 'targetMemory', 'rateLimit', 'generator']);
 
 /** Keys this module adds, for the "expected one of" list. */
 export const SCOPED_KEYS: readonly string[] = ['phases', 'rateLimited', 'statusIn', ...SERIES_KEYS];

@@ -7,12 +7,14 @@
  *   recovery:     { maxTime: 5s, phases: [burst], successTolerance: 5%, p95Tolerance: 50%, p95Slack: 5ms, baseline: 10s }
  *   rateLimit:    { limit: 100/s, burst: 20, tolerance: 10%, requireRetryAfter: true, honestWait: true, inPhases: [..] }   (rate-limit-spec.ts)
  *   targetMemory: { maxGrowth: 20%, maxGrowthMb: 100, source: prometheus | pid, path: /metrics, every: 1s }
+ *   generator:    healthy | { maxLateRate: 1%, maxSchedulingDelayP99: 5ms, maxEventLoopLag: 200ms }   (generator-check.ts)
  */
 import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
 import { parseRatio } from './compile-expectations.ts';
 import type { CompiledExpectation } from './expectation-types.ts';
 import { compileRateLimitSpec } from './rate-limit-spec.ts';
+import type { GeneratorSpec } from './generator-check.ts';
 import { NO_SERIES, type DegradationSpec, type RecoverySpec, type SeriesExpectations, type TargetMemorySpec } from './series-types.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
@@ -106,7 +108,24 @@ function targetMemory(r: Reader, raw: unknown, p: string): TargetMemorySpec {
   return spec;
 }
 
-/** Compiles degradation / recovery / targetMemory and checks them against the plan. */
+function generator(r: Reader, raw: unknown, p: string): GeneratorSpec {
+  if (raw === 'healthy' || raw === true) return { isVerdict: true, maxLateRate: null, maxSchedulingDelayP99Ms: null, maxEventLoopLagMs: null, yamlPath: p };
+  if (typeof raw === 'string' || typeof raw === 'boolean') r.fail(p, `expected "healthy" or a map with maxLateRate, maxSchedulingDelayP99, maxEventLoopLag, got ${JSON.stringify(raw)}`);
+  const o = r.block(raw, p, ['maxLateRate', 'maxSchedulingDelayP99', 'maxEventLoopLag']);
+  const spec: GeneratorSpec = {
+    isVerdict: false,
+    maxLateRate: r.ratio(o, 'maxLateRate', p, null),
+    maxSchedulingDelayP99Ms: o.maxSchedulingDelayP99 === undefined ? null : r.ms(o, 'maxSchedulingDelayP99', p, 0),
+    maxEventLoopLagMs: o.maxEventLoopLag === undefined ? null : r.ms(o, 'maxEventLoopLag', p, 0),
+    yamlPath: p,
+  };
+  if (spec.maxLateRate === null && spec.maxSchedulingDelayP99Ms === null && spec.maxEventLoopLagMs === null) {
+    r.fail(p, 'expected "healthy" or at least one of maxLateRate, maxSchedulingDelayP99, maxEventLoopLag');
+  }
+  return spec;
+}
+
+/** Compiles degradation / recovery / targetMemory / rateLimit / generator and checks them against the plan. */
 export function compileSeries(expect: unknown, locate: Locate, facts: PlanFacts): SeriesExpectations {
   if (expect === null || typeof expect !== 'object') return NO_SERIES;
   const e = expect as Record<string, unknown>;
@@ -122,7 +141,8 @@ export function compileSeries(expect: unknown, locate: Locate, facts: PlanFacts)
     if (facts.intervalMs > 1000) r.fail(`${base}.recovery`, `recovery is measured on 1-second intervals; set config.interval to 1s or less (got ${facts.intervalMs}ms)`);
   }
   const rl = e.rateLimit === undefined ? null : compileRateLimitSpec(e.rateLimit, `${base}.rateLimit`, locate, facts.hasRateLimitKey === true, facts.phaseNames);
-  return { degradation: d, recovery: rec, targetMemory: mem, rateLimit: rl, needsIntervalHistograms: d !== null || rec !== null };
+  const gen = e.generator === undefined ? null : generator(r, e.generator, `${base}.generator`);
+  return { degradation: d, recovery: rec, targetMemory: mem, rateLimit: rl, generator: gen, needsIntervalHistograms: d !== null || rec !== null };
 }
 
 function unknownName(name: string, facts: PlanFacts): string {

@@ -7,6 +7,8 @@
 import type { IntervalSnapshot } from '../metrics/summary-types.ts';
 import type { EncodedRateLimits } from '../metrics/rate-limit-recorder.ts';
 import type { RateLimitSpec } from './rate-limit-spec.ts';
+import type { GeneratorSpec } from './generator-check.ts';
+import type { SaturationReport } from '../contracts.ts';
 
 /** A phase on the run clock, as the scheduler ran it. */
 export interface PhaseSpan {
@@ -43,6 +45,8 @@ export interface SeriesContext {
   readonly targetMemory: MemorySeries | null;
   /** Per-key, per-second rate-limit table (`expect.rateLimit`); absent or null when nothing was recorded. */
   readonly rateLimits?: EncodedRateLimits | null;
+  /** The generator's saturation verdict (`expect.generator`); absent when the caller has none. */
+  readonly saturation?: SaturationReport | null;
 }
 
 /** `expect.degradation`: first vs last window. */
@@ -93,13 +97,15 @@ export interface SeriesExpectations {
   readonly targetMemory: TargetMemorySpec | null;
   /** `expect.rateLimit`, or null. */
   readonly rateLimit: RateLimitSpec | null;
+  /** `expect.generator`, or null. */
+  readonly generator: GeneratorSpec | null;
   /** True when any check needs per-interval histograms (windows, phases). */
   readonly needsIntervalHistograms: boolean;
 }
 
 /** No time-series expectations. */
 export const NO_SERIES: SeriesExpectations = Object.freeze({
-  degradation: null, recovery: null, targetMemory: null, rateLimit: null, needsIntervalHistograms: false,
+  degradation: null, recovery: null, targetMemory: null, rateLimit: null, generator: null, needsIntervalHistograms: false,
 });
 
 /** Intervals that count: after the warm-up. */

@@ -31,6 +31,7 @@ export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: numbe
   return {
     isSaturated,
     lateArrivals: runner.lateArrivals,
+    arrivals: runner.arrivals,
     schedulingDelayP99Us: p99Us,
     maxEventLoopLagMs: Math.round(maxEventLoopLagMs * 10) / 10,
     message: isSaturated ? `generator saturated: ${reasons.join('; ')} — latencies above p90 are not trustworthy` : null,

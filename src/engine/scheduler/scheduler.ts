@@ -24,7 +24,7 @@ export interface VuStarter {
   startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean;
   /** The phase ended: closed-model users stop at their next step boundary. */
   stopPhase(state: PhaseState): void;
-  /** Called once per arrival with how late it started, in ms, and when it was due. */
+  /** Called once per open-model arrival with how late it started, in ms, and when it was due. */
   onLateness(lateMs: number, dueMs: number): void;
   /** Called when a phase begins. */
   onPhaseStart(phase: CompiledPhase): void;
@@ -85,7 +85,9 @@ export class Scheduler {
           if (p.kind === 'users' && this.startedInPhase >= p.users) break;
           cursor.advance();
           if (!owns(this.segment, this.startedInPhase++)) continue;
-          this.starter.onLateness(now - due, due);
+          // A closed-model user starting late shifts no request's latency (each is timed from its own
+          // start), so only open-model arrivals feed the saturation verdict.
+          if (p.kind === 'arrivals') this.starter.onLateness(now - due, due);
           this.starter.startVu(p, this.state!, due);
           if (++batch >= MAX_BATCH) {
             this.timer = setImmediate(this.tickBound) as unknown as NodeJS.Timeout;
