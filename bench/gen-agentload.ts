@@ -15,10 +15,10 @@ const seconds = Number(secStr);
 const u = new URL(url!);
 const target = u.origin;
 
-// Open model: a 1 s warm-up at the same rate (cold JIT, first connections), excluded from the figures.
-const WARMUP_S = mode === 'open' ? Number(process.env.BENCH_WARMUP_S ?? 1) : 0;
+// Open model: a warm-up ramp from a tenth of the rate (cold JIT, first connections), excluded from the figures.
+const WARMUP_S = mode === 'open' ? Number(process.env.BENCH_WARMUP_S ?? 2) : 0;
 const phases = mode === 'open'
-  ? [{ name: 'warm-up', arrivalRate: n, duration: WARMUP_S }, { arrivalRate: n, duration: seconds }]
+  ? [{ name: 'warm-up', arrivalRate: Math.ceil(n / 10), rampTo: n, duration: WARMUP_S }, { arrivalRate: n, duration: seconds }]
   : [{ users: n, spawnRate: n * 10, duration: seconds }];
 // rpc: the tool-rpc engine, params templated per VU, every answer classified (result vs error).
 const flow = mode === 'rpc'

@@ -71,26 +71,45 @@ async function closedLoop(target: BenchTarget): Promise<void> {
   console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}${w.length ? `, agentload / wrk = ${(median(a) / median(w)).toFixed(2)}` : ''}`);
 }
 
+/** One run of the bare-undici open-model floor (gen-undici-open.ts); returns its JSON line. */
+async function undiciOpen(url: string, rate: number): Promise<Record<string, number>> {
+  const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-undici-open.ts', url, String(rate), String(SECONDS)]);
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** A rate is sustained when the median run achieved ≥ 99 % of it with scheduling-delay p99 < 5 ms and no errors. */
+function verdict(rate: number, runs: Array<Record<string, number | boolean>>): { ok: boolean; line: string } {
+  const achieved = median(runs.map((r) => r.arrivalsPerSec as number));
+  const delayP99 = median(runs.map((r) => r.schedP99Ms as number));
+  const latencyP99 = median(runs.map((r) => r.p99Ms as number));
+  const ok = achieved >= rate * 0.99 && delayP99 < 5 && runs.every((r) => r.errors === 0);
+  return { ok, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms ${ok ? 'OK' : 'behind'}` };
+}
+
 /**
- * Steps the arrival rate up until the median of RUNS runs has achieved < 99 % of asked or a
- * scheduling delay p99 over 5 ms (the first second of each run is a warm-up, excluded).
+ * Steps the arrival rate up until neither generator sustains it: agentload, and beside it (runs
+ * interleaved) the bare undici floor, so the ceiling is read against what undici and the kernel
+ * allow on this machine today. Each run ramps from a tenth of the rate over a warm-up (excluded).
  */
 async function openModel(target: BenchTarget): Promise<void> {
-  console.log(`\n## open model, 1 GET per arrival, ${CONNECTIONS} connections, 1 s warm-up + ${SECONDS} s per run, median of ${RUNS}, target ${target.name}`);
-  let best = 0;
-  for (const rate of [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000]) {
-    const runs: Array<Record<string, number | boolean>> = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await agentload(target.url, 'open', rate, SECONDS));
-    const achieved = median(runs.map((r) => r.arrivalsPerSec as number));
-    const delayP99 = median(runs.map((r) => r.schedP99Ms as number));
-    const latencyP99 = median(runs.map((r) => r.p99Ms as number));
-    const cpu = median(runs.map((r) => r.cpuSecPer100k as number));
-    const ok = achieved >= rate * 0.99 && delayP99 < 5 && runs.every((r) => r.errors === 0);
-    console.log(`asked ${fmt(rate)}/s → achieved ${fmt(achieved)}/s, scheduling delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms, ${cpu.toFixed(2)} CPU-s/100k ${ok ? 'OK' : 'behind'}`);
-    if (!ok) break;
-    best = rate;
+  const warm = process.env.BENCH_WARMUP_S ?? '2';
+  console.log(`\n## open model, 1 GET per arrival, ${CONNECTIONS} connections, ${warm} s warm-up ramp + ${SECONDS} s per run, median of ${RUNS}, target ${target.name}`);
+  const best = { agentload: 0, undici: 0 };
+  for (const rate of [5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000]) {
+    const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number | boolean>> = [];
+    for (let i = 0; i < RUNS; i++) {
+      a.push(await agentload(target.url, 'open', rate, SECONDS));
+      b.push(await undiciOpen(target.url, rate));
+    }
+    const va = verdict(rate, a), vb = verdict(rate, b);
+    const cpu = median(a.map((r) => r.cpuSecPer100k as number));
+    console.log(`asked ${fmt(rate)}/s  agentload: ${va.line}, ${cpu.toFixed(2)} CPU-s/100k  |  bare undici: ${vb.line}`);
+    if (va.ok) best.agentload = rate;
+    if (vb.ok) best.undici = rate;
+    if (!va.ok && !vb.ok) break;
   }
-  console.log(`highest sustained arrival rate: ${fmt(best)}/s`);
+  console.log(`highest sustained arrival rate: agentload ${fmt(best.agentload)}/s, bare undici loop ${fmt(best.undici)}/s` +
+    (best.undici ? `, ratio ${(best.agentload / best.undici).toFixed(2)}` : ''));
 }
 
 /** `--workers 1` vs `--workers 2` through the CLI, generator pinned to one core: the split must not cost throughput. */

@@ -1,0 +1,81 @@
+/**
+ * Benchmark child: the floor for the open model — the leanest open-model
+ * generator undici allows, with none of agentload's plan, VU or metric
+ * machinery. It measures what undici plus the kernel cost on this machine,
+ * so the open-model case can say how much of the ceiling agentload itself
+ * gives up. Same shape as gen-agentload's open mode: a warm-up ramp from a
+ * tenth of the rate, one timer starting every due arrival, one GET each,
+ * a pool of 50 connections, a reusable handler per request in flight,
+ * scheduling delay and latency recorded from the scheduled start.
+ * Usage: gen-undici-open.ts URL RATE SECONDS; prints one JSON line.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { newHistogram, recordUs } from '../src/engine/metrics/histogram.ts';
+
+const [url, rateStr, secStr] = process.argv.slice(2);
+const rate = Number(rateStr);
+const seconds = Number(secStr);
+const warmupMs = Number(process.env.BENCH_WARMUP_S ?? 2) * 1000;
+const u = new URL(url!);
+const pool = new Pool(u.origin, { connections: Number(process.env.BENCH_OPEN_CONNECTIONS ?? 50), keepAliveTimeout: 30_000 });
+const opts = { path: u.pathname, method: 'GET', headersTimeout: 30_000, bodyTimeout: 30_000 };
+const delay = newHistogram();
+const latency = newHistogram();
+let done = 0;
+let errors = 0;
+
+class Exchange {
+  scheduledMs = 0;
+  onConnect(): void {}
+  onHeaders(): boolean { return true; }
+  onData(): boolean { return true; }
+  onComplete(): void {
+    if (this.scheduledMs >= warmupMs) { done++; recordUs(latency, (now() - this.scheduledMs) * 1000); }
+    free.push(this);
+  }
+  onError(): void {
+    if (this.scheduledMs >= warmupMs) errors++;
+    free.push(this);
+  }
+  onUpgrade(): void {}
+}
+const free: Exchange[] = [];
+
+const epoch = performance.now();
+const now = (): number => performance.now() - epoch;
+const totalMs = warmupMs + seconds * 1000;
+/** Arrival k's due time: a linear ramp from rate/10 to rate over the warm-up, then the full rate. */
+function dueMs(k: number): number {
+  const r0 = rate / 10;
+  const rampArrivals = ((r0 + rate) / 2) * (warmupMs / 1000);
+  if (k < rampArrivals) {
+    const a = (rate - r0) / (2 * (warmupMs / 1000));
+    return ((-r0 + Math.sqrt(r0 * r0 + 4 * a * k)) / (2 * a)) * 1000;
+  }
+  return warmupMs + ((k - rampArrivals) / rate) * 1000;
+}
+
+let k = 0;
+function tick(): void {
+  const t = now();
+  for (let due = dueMs(k); due <= t && due < totalMs; due = dueMs(++k)) {
+    if (due >= warmupMs) recordUs(delay, (t - due) * 1000);
+    const ex = free.pop() ?? new Exchange();
+    ex.scheduledMs = due;
+    pool.dispatch(opts, ex as never);
+  }
+  if (dueMs(k) < totalMs) setTimeout(tick, Math.max(0, Math.min(50, dueMs(k) - now())));
+  else setTimeout(finish, 2000);
+}
+
+const cpu0 = process.cpuUsage();
+function finish(): void {
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({
+    arrivalsPerSec: done / seconds, errors, cpuSec: (cpu.user + cpu.system) / 1e6,
+    schedP99Ms: delay.getValueAtPercentile(99) / 1000, p99Ms: latency.getValueAtPercentile(99) / 1000,
+  })}\n`);
+  void pool.close();
+}
+tick();
