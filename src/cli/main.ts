@@ -45,12 +45,20 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { compareCommand } = await import('./compare-command.ts');
       return compareCommand(rest, io.out);
     }
+    case 'merge': {
+      const { mergeCommand } = await import('./merge-command.ts');
+      return mergeCommand(rest, io.out);
+    }
+    case 'k8s': {
+      const { k8sCommand } = await import('./k8s-command.ts');
+      return k8sCommand(rest, io);
+    }
     case 'sim': {
       const { simCommand } = await import('./sim-command.ts');
       return simCommand(rest, io.out);
     }
     default:
-      throw new UsageError(`unknown command "${command}"; expected run, validate, report, compare, sim, --help or --version`);
+      throw new UsageError(`unknown command "${command}"; expected run, validate, report, compare, merge, k8s, sim, --help or --version`);
   }
 }
 

@@ -8,6 +8,8 @@ import { UsageError } from '../engine/errors.ts';
 import { parseDurationMs } from '../engine/duration.ts';
 import { parseListenAddress } from '../plugins/prometheus-reporter.ts';
 import type { PlanOverrides } from '../engine/plan/load-plan.ts';
+import { parseShard, type Segment } from '../engine/scheduler/segment.ts';
+import { parseStartAt } from './start-at-arg.ts';
 
 /** The reporter flags of `run` (and `validate`, which loads the same plugins). */
 export interface ReportingArgs {
@@ -43,6 +45,10 @@ export interface RunArgs extends ReportingArgs {
   readonly targetPid: number | null;
   /** `--workers N|auto`: worker threads sharing the load (1 = run in this thread). */
   readonly workers: number;
+  /** `--shard i/N`: the slice of the plan this machine runs (0-based index), or null for the whole plan. */
+  readonly shard: Segment | null;
+  /** `--start-at`: wall-clock epoch ms the first arrival waits for, or null to start at once. */
+  readonly startAtMs: number | null;
 }
 
 function positiveNumber(flag: string, v: string | undefined): number | undefined {
@@ -73,7 +79,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         csv: { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, prometheus: { type: 'string' },
         reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
         repeat: { type: 'string' }, 'cool-down': { type: 'string' }, 'target-pid': { type: 'string' },
-        workers: { type: 'string' },
+        workers: { type: 'string' }, shard: { type: 'string' }, 'start-at': { type: 'string' },
       },
     });
   } catch (e) {
@@ -111,6 +117,8 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     scenarios: values.scenario ?? [],
     targetPid: targetPid(values['target-pid']),
     workers: workerCount(values.workers),
+    shard: shardOf(values.shard),
+    startAtMs: values['start-at'] === undefined ? null : parseStartAt(values['start-at'], Date.now()),
   };
 }
 
@@ -135,6 +143,13 @@ function workerCount(v: string | undefined): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers expects a whole number from 1 to 256 or "auto", got "${v}"`);
   return n;
+}
+
+function shardOf(v: string | undefined): Segment | null {
+  if (v === undefined) return null;
+  const seg = parseShard(v);
+  if (seg === null) throw new UsageError(`--shard expects i/N with 1 <= i <= N (e.g. 2/4 runs the second of four slices), got "${v}"`);
+  return seg;
 }
 
 function targetPid(v: string | undefined): number | null {

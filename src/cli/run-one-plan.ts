@@ -15,7 +15,8 @@ import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { HdrSink } from '../engine/metrics/hdr-sink.ts';
 import { runPlan } from '../engine/run/run-plan.ts';
 import { runWithWorkers } from '../engine/run/run-workers.ts';
-import { PlanError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
+import { PlanError, UsageError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
+import { planDigest, type ShardIdentity } from '../engine/run/shard-record.ts';
 import { resolveSimConfig } from '../sim/sim-config.ts';
 import { spawnSim, type SpawnedSim } from '../sim/spawn-sim.ts';
 import { loadRunPlugins, type PluginIo } from './plugin-loader.ts';
@@ -87,6 +88,10 @@ export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promi
  * diagnostics, file by file. Errors that are not exit 2 propagate at once.
  */
 export async function preparePlans(files: readonly string[], a: RunArgs, io: PluginIo): Promise<PreparedPlan[]> {
+  const runs = files.length * a.repeat;
+  if (a.startAtMs !== null && runs > 1) {
+    throw new UsageError(`--start-at names one instant, so it applies to one run; this command makes ${runs} (plans × --repeat)`);
+  }
   const prepared: PreparedPlan[] = [];
   const failures: AgentloadError[] = [];
   for (const file of files) {
@@ -115,6 +120,8 @@ export async function preparePlans(files: readonly string[], a: RunArgs, io: Plu
  */
 export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: ReportingArgs, io: PluginIo, signal: AbortSignal): Promise<PlanRun> {
   const sink = new HdrSink();
+  // A shard keeps every interval's histograms so `merge` can add intervals exactly, not only the totals.
+  if (a.shard !== null) sink.isKeepingIntervalHistograms = true;
   const plugins = await loadRunPlugins(p.plan, reporting, io);
   let compiled = compilePlan(p.plan, { engines: plugins.engines, sink, environment: p.environment });
   let sim: SpawnedSim | null = null;
@@ -124,7 +131,10 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
       compiled = { ...compiled, target: sim.url };
       if (!reporting.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
-    const opts = { sink, reporters: plugins.reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null };
+    const opts = {
+      sink, reporters: plugins.reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
+      segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a),
+    };
     const result = a.workers > 1
       ? await runWithWorkers(compiled, opts, WORKER_BOOT, {
         planFile: p.file, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY,
@@ -135,4 +145,13 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
   } finally {
     await sim?.stop();
   }
+}
+
+/** What the result records about this shard, or null when the run is not sharded. */
+function shardIdentity(p: PreparedPlan, a: RunArgs): ShardIdentity | null {
+  if (a.shard === null) return null;
+  return {
+    index: a.shard.index + 1, count: a.shard.count, workers: a.workers, planDigest: planDigest(p.plan),
+    startAt: a.startAtMs === null ? null : new Date(a.startAtMs).toISOString(),
+  };
 }

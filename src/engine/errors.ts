@@ -40,6 +40,8 @@ export const ERROR_TABLE = {
   AGENTLOAD_E_SIM_START: { family: 'run', hint: 'free the port or pick another with --port' },
   AGENTLOAD_E_SIM_CONFIG: { family: 'usage', hint: 'see docs/sim.md for the sim settings' },
   AGENTLOAD_E_REPORT_INPUT: { family: 'usage', hint: 'pass a JSON file written by agentload run --output' },
+  AGENTLOAD_E_MERGE_INPUT: { family: 'usage', hint: 'pass every shard file of one run (shard 1/N … N/N), each once' },
+  AGENTLOAD_E_START_AT_MISSED: { family: 'run', hint: 'pick a --start-at far enough ahead for every shard to finish its setup (sim, workers, image pull)' },
   AGENTLOAD_E_ABORTED: { family: 'run', hint: 'the partial results were still written' },
   AGENTLOAD_E_NOT_YET: { family: 'usage', hint: 'this capability is not built yet; see the issue named in the message' },
   AGENTLOAD_E_INTERNAL: { family: 'internal', hint: 'this is a bug in agentload; please report it with the command you ran' },

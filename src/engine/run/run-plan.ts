@@ -11,6 +11,9 @@ import { evaluateAll, seriesContext } from '../expect/evaluate-series.ts';
 import { startSeries, type SeriesOutcome } from './series-run.ts';
 import { assessSaturation } from './saturation.ts';
 import { RunError, isAgentloadError } from '../errors.ts';
+import { WHOLE, type Segment } from '../scheduler/segment.ts';
+import { waitForStart } from './start-at.ts';
+import { shardRecord, type ShardIdentity, type ShardedRunResult } from './shard-record.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult, SaturationReport } from '../contracts.ts';
@@ -25,6 +28,12 @@ export interface RunOptions {
   readonly planText?: string;
   /** `--target-pid`: where `expect.targetMemory` with `source: pid` reads VmRSS. */
   readonly targetPid?: number | null;
+  /** `--shard i/N`: this generator's slice of the load (WHOLE when absent); worker threads stripe inside it. */
+  readonly segment?: Segment;
+  /** `--start-at`: epoch ms the first arrival waits for, once setup is done (start-at.ts); absent = at once. */
+  readonly startAtMs?: number | null;
+  /** Recorded in the result as `shard` (with the plan's expectations) for `agentload merge`; absent when not sharded. */
+  readonly shard?: ShardIdentity | null;
 }
 
 /** Calls a reporter hook; a throwing reporter is disabled, the run goes on. */
@@ -77,13 +86,13 @@ export function phaseAt(plan: CompiledPlan, atMs: number): string | null {
 /** Builds the RunResult from a sink whose last interval is closed, and tells the reporters. */
 export async function finishRun(
   plan: CompiledPlan, sink: HdrSink, info: RunInfo, intervals: IntervalSnapshot[], durationMs: number,
-  isAborted: boolean, saturation: SaturationReport, reporters: ReporterSet, series?: SeriesOutcome,
+  isAborted: boolean, saturation: SaturationReport, reporters: ReporterSet, series?: SeriesOutcome, shard?: ShardIdentity | null,
 ): Promise<RunResult> {
   const warmupMs = series?.warmupMs ?? 0;
   const summary = sink.summary(durationMs - warmupMs);
   const rateLimits = sink.rateLimits?.encode() ?? null;
-  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs, rateLimits);
-  const result: RunResult = {
+  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs, rateLimits, saturation);
+  const result: ShardedRunResult = {
     info,
     summary,
     intervals,
@@ -93,27 +102,55 @@ export async function finishRun(
     saturation,
     histograms: sink.encodeTotals(),
     ...(rateLimits === null ? {} : { rateLimits }),
+    ...(shard == null ? {} : { shard: shardRecord(shard, plan, warmupMs) }),
   };
   await reporters.call('onEnd', result);
   return result;
 }
 
-/** Inits reporters (a failure aborts before the first request), then sends onStart. */
-export async function startReporters(reporters: readonly Reporter[], info: RunInfo, log: (line: string) => void): Promise<ReporterSet> {
+/** Inits reporters; a failure aborts before the first request (and before any --start-at wait). */
+export async function initReporters(reporters: readonly Reporter[]): Promise<void> {
   for (const r of reporters) await initReporter(r);
+}
+
+/** Sends onStart to reporters already initialised; call when the load is about to begin. */
+export async function announceStart(reporters: readonly Reporter[], info: RunInfo, log: (line: string) => void): Promise<ReporterSet> {
   const set = new ReporterSet(reporters, log);
   await set.call('onStart', info);
   return set;
+}
+
+/**
+ * Waits for `--start-at` when one is set. Resolves false when the wait was
+ * interrupted: nothing was sent, and the caller tears its setup down and
+ * throws notStarted().
+ */
+export async function awaitStartAt(opts: RunOptions): Promise<boolean> {
+  if (opts.startAtMs == null) return true;
+  return waitForStart(opts.startAtMs, opts.signal, opts.log);
+}
+
+/** The error of a run interrupted while waiting for `--start-at`: no request sent, so no result is written. */
+export function notStarted(startAtMs: number): RunError {
+  return new RunError('AGENTLOAD_E_ABORTED', `interrupted while waiting for --start-at ${new Date(startAtMs).toISOString()}: no request was sent and no result was written`, {
+    hint: 'run this shard again with a new --start-at (every shard needs the same one)',
+  });
 }
 
 /** See the module comment. Never throws for target faults; those are outcomes. */
 export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<RunResult> {
   const { sink } = opts;
   const clock = new MonotonicClock();
-  const driver = new LoadDriver(plan, sink, clock, opts.log);
-  const info = runInfo(plan, opts.planText);
-  const reporters = await startReporters(opts.reporters, info, opts.log);
+  const driver = new LoadDriver(plan, sink, clock, opts.log, opts.segment ?? WHOLE);
+  await initReporters(opts.reporters);
   await driver.init();
+  if (!(await awaitStartAt(opts))) {
+    driver.abort();
+    await driver.run(); // closes the engines' pools; the scheduler never starts
+    throw notStarted(opts.startAtMs!);
+  }
+  const info = runInfo(plan, opts.planText);
+  const reporters = await announceStart(opts.reporters, info, opts.log);
 
   const intervals: IntervalSnapshot[] = [];
   let lastMs = 0;
@@ -137,5 +174,5 @@ export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<Run
   takeSnapshot();
   const seriesOutcome = await series.stop();
   const saturation = assessSaturation(driver.runner, driver.maxLagMs);
-  return finishRun(plan, sink, info, intervals, clock.nowMs(), isAborted, saturation, reporters, seriesOutcome);
+  return finishRun(plan, sink, info, intervals, clock.nowMs(), isAborted, saturation, reporters, seriesOutcome, opts.shard);
 }

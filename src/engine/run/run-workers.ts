@@ -8,12 +8,12 @@
 import { Worker } from 'node:worker_threads';
 import { MonotonicClock } from '../scheduler/clock.ts';
 import { decodeHistogram, newHistogram } from '../metrics/histogram.ts';
-import { EVENT_LOOP_LAG_MS } from '../metrics/names.ts';
-import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
+import { mergeWindows } from '../metrics/merge-windows.ts';
 import { RunError } from '../errors.ts';
+import { nestSegment, WHOLE } from '../scheduler/segment.ts';
 import { assessSaturation } from './saturation.ts';
 import { startSeries } from './series-run.ts';
-import { finishRun, phaseAt, runInfo, startReporters, type RunOptions } from './run-plan.ts';
+import { announceStart, awaitStartAt, finishRun, initReporters, notStarted, phaseAt, runInfo, type RunOptions } from './run-plan.ts';
 import type { EncodedWindow } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
 import type { IntervalSnapshot, RunResult } from '../contracts.ts';
@@ -22,25 +22,8 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.ts';
 /** How long a flush may take before the interval is closed without that worker's window. */
 const FLUSH_TIMEOUT_MS = 2000;
 
-/** Sums worker windows into one; gauges add up across workers, except lag, which is the worst. */
-export function mergeWindows(windows: readonly EncodedWindow[]): EncodedWindow {
-  const gauges: Record<string, number> = {};
-  const counters: Record<string, number> = {};
-  for (const w of windows) {
-    for (const [k, v] of Object.entries(w.counters)) counters[k] = (counters[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(w.gauges)) {
-      gauges[k] = k.startsWith(EVENT_LOOP_LAG_MS) ? Math.max(gauges[k] ?? 0, v) : (gauges[k] ?? 0) + v;
-    }
-  }
-  const rateLimits = windows.filter((w) => w.rateLimits !== undefined).map((w) => w.rateLimits!);
-  const merged: EncodedWindow = { names: windows.flatMap((w) => w.names), counters, gauges };
-  if (rateLimits.length > 0) {
-    const r = new RateLimitRecorder();
-    for (const e of rateLimits) r.merge(e);
-    merged.rateLimits = r.encode();
-  }
-  return merged;
-}
+/** Kept here too: tests and callers imported it from this module before it moved to metrics/merge-windows.ts. */
+export { mergeWindows };
 
 const EMPTY_WINDOW: EncodedWindow = Object.freeze({ names: [], counters: {}, gauges: {} });
 
@@ -96,15 +79,19 @@ export async function runWithWorkers(
   plan: CompiledPlan, opts: RunOptions, workerUrl: URL, setup: Omit<WorkerSetup, 'segment'>, count: number,
 ): Promise<RunResult> {
   const { sink } = opts;
-  const workers = Array.from({ length: count }, (_, j) => new WorkerHandle(workerUrl, { ...setup, segment: { index: j, count } }, opts.log));
+  // Inside a shard, worker j runs segment nestSegment(shard, j/count) of the whole plan.
+  const shard = opts.segment ?? WHOLE;
+  const workers = Array.from({ length: count }, (_, j) => new WorkerHandle(workerUrl, { ...setup, segment: nestSegment(shard, { index: j, count }) }, opts.log));
   try {
     await Promise.all(workers.map((w) => w.ready));
+    await initReporters(opts.reporters);
+    if (!(await awaitStartAt(opts))) throw notStarted(opts.startAtMs!);
   } catch (e) {
     await Promise.all(workers.map((w) => w.worker.terminate()));
     throw e;
   }
   const info = runInfo(plan, opts.planText);
-  const reporters = await startReporters(opts.reporters, info, opts.log);
+  const reporters = await announceStart(opts.reporters, info, opts.log);
   const clock = new MonotonicClock();
   for (const w of workers) w.send({ type: 'start' });
 
@@ -149,5 +136,5 @@ export async function runWithWorkers(
     arrivals: done.reduce((n, d) => n + d.lateness.arrivals, 0),
   }, Math.max(...done.map((d) => d.lateness.maxLagMs)));
   const seriesOutcome = await series.stop();
-  return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters, seriesOutcome);
+  return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters, seriesOutcome, opts.shard);
 }

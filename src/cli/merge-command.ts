@@ -1,0 +1,41 @@
+/**
+ * `agentload merge shard-1.json … shard-N.json [--output merged.json]`:
+ * combines the results of `run --shard i/N` into the result one generator
+ * running the whole plan would have written (src/engine/merge/merge-shards.ts),
+ * prints the same summary `agentload report` prints, with the plan's
+ * expectations re-evaluated on the merged numbers.
+ *
+ * Exit: 0 every expectation held, 1 one failed, 3 a shard was aborted (its
+ * numbers are partial), 2 bad flags or files that are not every shard of one
+ * run (merge-inputs.ts).
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../engine/errors.ts';
+import { mergeShards } from '../engine/merge/merge-shards.ts';
+import { resultDocument } from '../plugins/json-reporter.ts';
+import { resultText } from '../plugins/format.ts';
+import { writeAtomic } from '../plugins/write-atomic.ts';
+import { readShards } from './merge-inputs.ts';
+
+/** Returns the exit code; see the module comment. */
+export async function mergeCommand(args: string[], out: (line: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option'));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError('agentload merge expects the shard result files (shard-1.json … shard-N.json), got none');
+  const shards = readShards(positionals);
+  const { result, notes } = mergeShards(shards);
+  const n = shards.length;
+  const merged = { shards: n, files: positionals, planDigest: shards[0]!.shard.planDigest, notes };
+  if (values.output !== undefined) writeAtomic(values.output, `${JSON.stringify({ ...resultDocument(result), merged }, null, 2)}\n`);
+  const verdict = result.expectations.length === 0 ? 'the plan has no expectations' : 'expectations re-evaluated on the merged result';
+  const lines = [`agentload merge: ${n} shard${n > 1 ? 's' : ''} of ${result.info.planFile}, ${verdict}`, ...resultText(result)];
+  if (notes.length > 0) lines.push('', ...notes.map((x) => `note: ${x}`));
+  if (values.output !== undefined) lines.push(`wrote ${values.output}`);
+  out(lines.join('\n'));
+  return result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
+}
