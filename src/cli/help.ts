@@ -7,6 +7,8 @@ Usage:
   agentload validate PLAN.yml [...]    check plans or suites (schema, durations, templates) without running
   agentload report RUN.json [...]      render reports from a saved result (--html, --csv, --junit)
   agentload compare BASE.json CUR.json compare two results; exit 1 on a regression
+  agentload merge S1.json … SN.json    combine the results of run --shard 1/N … N/N exactly; exit code of the merged expectations
+  agentload k8s PLAN.yml --shards N    print a Kubernetes Indexed Job (+ ConfigMap with the plan) running N shards
   agentload sim [--port 8001] [...]    serve the bundled AgentCore-compatible target
   agentload --help | --version
 
@@ -19,6 +21,8 @@ run / validate options:
   --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
   --scenario NAME       run only the named scenario(s) (repeatable)
   --workers N|auto      split the load over N worker threads (auto: one per core); results merge exactly
+  --shard i/N           run only slice i of N (1-based) of the plan, for agentload merge; composes with --workers
+  --start-at TIME       wait after setup until TIME (ISO 8601 like 2026-05-01T12:00:00Z, or unix ms) to start, so shards align
   --target-pid PID      read the target's memory from /proc/PID for expect.targetMemory
   --repeat N            run each plan N times; prints the median and min–max of rps, p50/p95/p99, error rate
   --cool-down D         pause between consecutive runs of a suite or --repeat (default 30s, or the suite's coolDown)
@@ -38,6 +42,13 @@ compare options:
   --max-regression L    allowed worsening: 10% (default), or per metric p95=5%,rps=20%
   --metrics LIST        p50 p75 p90 p95 p99 p999 max mean rps errorRate (default p95,p99,rps,errorRate)
 
+merge options:
+  --output FILE         write the merged result as JSON (report and compare read it)
+
+k8s options (plus the run flags --target --env --var --users --spawn-rate --duration --scenario --workers --start-at --quiet --no-console):
+  --shards N            pods, one shard each (required) · --image IMG (default agentload:<version>) · --namespace NS
+  --name NAME           Job and ConfigMap name (default agentload-<plan>) · --results-claim PVC (else an emptyDir) · --output FILE
+
 Exit codes: 0 all expectations held · 1 an expectation failed ·
             2 the plan or command line is invalid · 3 the run could not start or was aborted
-Docs: README.md, docs/plan-reference.md, docs/suites.md, docs/errors.md, docs/plugins.md, docs/reporters/`;
+Docs: README.md, docs/plan-reference.md, docs/suites.md, docs/scaling.md, docs/errors.md, docs/plugins.md, docs/reporters/`;

@@ -144,10 +144,11 @@ export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<Run
   const driver = new LoadDriver(plan, sink, clock, opts.log, opts.segment ?? WHOLE);
   await initReporters(opts.reporters);
   await driver.init();
-  if (!(await awaitStartAt(opts))) {
+  const startError = await awaitStartAt(opts).then((isStarted) => (isStarted ? null : notStarted(opts.startAtMs!)), (e: unknown) => e);
+  if (startError !== null) {
     driver.abort();
     await driver.run(); // closes the engines' pools; the scheduler never starts
-    throw notStarted(opts.startAtMs!);
+    throw startError;
   }
   const info = runInfo(plan, opts.planText);
   const reporters = await announceStart(opts.reporters, info, opts.log);
