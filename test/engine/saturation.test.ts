@@ -36,7 +36,8 @@ test('open model behind its schedule: saturated, late arrivals counted, expect.g
   assert.ok(r.saturation.arrivals! >= 100, `arrivals ${r.saturation.arrivals}`);
   assert.ok(r.saturation.lateArrivals > r.saturation.arrivals! / 2, `late ${r.saturation.lateArrivals} of ${r.saturation.arrivals}`);
   assert.ok(r.saturation.schedulingDelayP99Us > 10_000);
-  assert.match(r.saturation.message!, /arrivals started over 10 ms late/);
+  assert.match(r.saturation.message!, /^generator saturated from 00:0[01]: .*arrivals started over 10 ms late/);
+  assert.equal(r.saturation.saturatedFromMs, r.intervals.find((i) => (i.counters.arrivals_late ?? 0) > 0)!.startMs);
   const gen = r.expectations.find((e) => e.name === 'generator: healthy')!;
   assert.equal(gen.isPass, false);
   assert.equal(gen.measured, 'saturated');
@@ -67,13 +68,16 @@ test('a generator keeping up PASSes expect.generator: healthy', async (t) => {
   assert.equal(r.expectations[0]!.isPass, true);
 });
 
-test('closed model: users spawned late by a busy loop are not "late arrivals"', async (t) => {
-  const s = await server(t, 15);
-  const r = await runInline({ target: s.url, phases: [{ users: 5, spawnRate: 1000, duration: 1 }] }, flow);
+test('closed model on a busy core: no "late arrivals" (spawns are not arrivals), but CPU at 100 % is saturation', async (t) => {
+  const s = await server(t, 15); // the in-process server burns the generator's own core
+  const r = await runInline({ target: s.url, phases: [{ users: 5, spawnRate: 1000, duration: 3 }] }, flow);
   assert.ok(r.summary.overall.count > 10);
   assert.equal(r.saturation.arrivals, 0);
   assert.equal(r.saturation.lateArrivals, 0);
-  assert.equal(r.saturation.isSaturated, false, r.saturation.message ?? '');
+  assert.ok(!r.saturation.reasons!.some((x) => /late/.test(x)), r.saturation.message ?? '');
+  assert.equal(r.saturation.isSaturated, true);
+  assert.match(r.saturation.message!, /^generator saturated from 00:0[12]: CPU at \d+% of 1 core in \d+ of \d+ intervals/);
+  assert.ok(r.summary.gaugePeaks.generator_cpu_pct! >= 95);
 });
 
 test('expect.generator: a bad value is a plan error at its path', () => {

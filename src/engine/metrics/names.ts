@@ -23,6 +23,11 @@ export const ARRIVALS_LATE = 'arrivals_late';
 export const REQUESTS_ABANDONED = 'requests_abandoned';
 /** Generator event-loop lag, milliseconds (gauge, max per interval). */
 export const EVENT_LOOP_LAG_MS = 'event_loop_lag_ms';
+/**
+ * The generator process's CPU over the interval, percent of one core (200 = two
+ * cores busy). Process-wide, so every worker reports the same figure: merged by max.
+ */
+export const GENERATOR_CPU_PCT = 'generator_cpu_pct';
 /** Retries the tool-rpc engine performed (each re-send counts one; first attempts do not). */
 export const RPC_RETRIES = 'rpc_retries';
 /** Calls whose last permitted attempt still matched `retry.on` (the final outcome is recorded as usual). */

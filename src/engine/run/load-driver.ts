@@ -4,12 +4,12 @@
  * engines closed. Used by runPlan (one process) and by each worker thread;
  * it knows nothing of reporters or snapshots.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
 import { VuRunner } from './vu-runner.ts';
-import { EVENT_LOOP_LAG_MS, REQUESTS_ABANDONED } from '../metrics/names.ts';
+import { EVENT_LOOP_LAG_MS, GENERATOR_CPU_PCT, REQUESTS_ABANDONED } from '../metrics/names.ts';
 import { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
 
@@ -52,6 +52,8 @@ export class LoadDriver {
   private isAborted = false;
   /** Worst event-loop delay seen by sampleLag(), ms. */
   maxLagMs = 0;
+  private cpuMark = process.cpuUsage();
+  private cpuWallMark = performance.now();
 
   constructor(
     private readonly plan: CompiledPlan,
@@ -75,12 +77,17 @@ export class LoadDriver {
     this.lag.enable();
   }
 
-  /** Records the event-loop delay since the last call into the sink's gauge; call once per interval. */
+  /** Records the event-loop delay and the process's CPU since the last call into the sink's gauges; call once per interval. */
   sampleLag(): void {
     const lagMs = this.lag.max / 1e6;
     this.maxLagMs = Math.max(this.maxLagMs, lagMs);
     this.sink.gaugeSet(EVENT_LOOP_LAG_MS, Math.round(lagMs * 10) / 10);
     this.lag.reset();
+    const now = performance.now();
+    const cpu = process.cpuUsage(this.cpuMark);
+    this.sink.gaugeSet(GENERATOR_CPU_PCT, Math.round(((cpu.user + cpu.system) / 1000 / Math.max(now - this.cpuWallMark, 1)) * 1000) / 10);
+    this.cpuMark = process.cpuUsage();
+    this.cpuWallMark = now;
   }
 
   /** Stops scheduling and tells every VU to stop; run() then finishes after a short grace. */
@@ -94,6 +101,8 @@ export class LoadDriver {
   /** Runs the schedule to its end (or abort), drains, closes engines. Resolves whether it was aborted. */
   async run(): Promise<{ isAborted: boolean }> {
     this.lag.reset(); // start-up (module loading, compiling) is not load-time lag
+    this.cpuMark = process.cpuUsage();
+    this.cpuWallMark = performance.now();
     this.clock.restart?.();
     if (!this.isAborted) await this.scheduler.run();
     this.runner.stopAll();

@@ -1,11 +1,18 @@
 /**
  * Is the generator keeping up? A load tool that falls behind its own
  * schedule under-reports latency unless it says so; this turns the
- * scheduler's lateness and the event-loop lag into a verdict the summary
- * and JSON carry.
+ * scheduler's lateness, the event-loop lag and the generator's CPU into a
+ * verdict the summary and JSON carry ("generator saturated from 00:42: …").
+ *
+ * Two steps, because the figures arrive at two moments: assessSaturation()
+ * when the load is done (lateness and lag, from one generator or merged
+ * from workers), completeSaturation() once the intervals are closed (CPU
+ * per interval, and when it started).
  */
 import type { SaturationReport } from '../contracts.ts';
 import type { Histogram } from '../metrics/histogram.ts';
+import type { IntervalSnapshot } from '../metrics/summary-types.ts';
+import { ARRIVALS_LATE, EVENT_LOOP_LAG_MS, GENERATOR_CPU_PCT, VUSERS_CREATED } from '../metrics/names.ts';
 
 /** The scheduler's lateness record: one generator's, or several merged. */
 export interface LatenessStats {
@@ -18,22 +25,78 @@ export interface LatenessStats {
 const LATE_SHARE_LIMIT = 0.01;
 /** Event-loop stalls longer than this → saturated. */
 const LAG_LIMIT_MS = 200;
+/** An interval whose process CPU reached this share of the cores the load runs on → saturated. */
+const CPU_SHARE_LIMIT = 0.95;
+/** CPU in the first second is module loading and JIT compilation, not load: not judged. */
+const CPU_JUDGED_FROM_MS = 1000;
+/** Shorter intervals (the cut at the warm-up's end, the drain) are too short to judge a CPU share on. */
+const CPU_MIN_INTERVAL_MS = 500;
 
-/** Builds the verdict from the runner's lateness counts and the max event-loop lag. */
-export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: number): SaturationReport {
+function message(reasons: readonly string[], fromMs: number | null): string | null {
+  if (reasons.length === 0) return null;
+  const from = fromMs === null ? '' : ` from ${clockText(fromMs)}`;
+  return `generator saturated${from}: ${reasons.join('; ')} — latencies above p90 are not trustworthy`;
+}
+
+/**
+ * The verdict from lateness and lag. `cpuCores` is how many cores the load
+ * threads can use (1 in one process; min(workers, available cores) with
+ * workers), kept for completeSaturation().
+ */
+export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: number, cpuCores = 1): SaturationReport {
   const h = runner.schedulingDelay;
   const p99Us = h.totalCount === 0 ? 0 : h.getValueAtPercentile(99);
   const lateShare = runner.arrivals === 0 ? 0 : runner.lateArrivals / runner.arrivals;
   const reasons: string[] = [];
   if (lateShare > LATE_SHARE_LIMIT) reasons.push(`${(lateShare * 100).toFixed(1)}% of arrivals started over 10 ms late`);
   if (maxEventLoopLagMs > LAG_LIMIT_MS) reasons.push(`event loop stalled up to ${Math.round(maxEventLoopLagMs)} ms`);
-  const isSaturated = reasons.length > 0;
   return {
-    isSaturated,
+    isSaturated: reasons.length > 0,
     lateArrivals: runner.lateArrivals,
     arrivals: runner.arrivals,
     schedulingDelayP99Us: p99Us,
     maxEventLoopLagMs: Math.round(maxEventLoopLagMs * 10) / 10,
-    message: isSaturated ? `generator saturated: ${reasons.join('; ')} — latencies above p90 are not trustworthy` : null,
+    cpuCores,
+    reasons,
+    message: message(reasons, null),
   };
+}
+
+function isCpuBound(iv: IntervalSnapshot, cpuCores: number): boolean {
+  return iv.startMs >= CPU_JUDGED_FROM_MS - 1 && iv.endMs - iv.startMs >= CPU_MIN_INTERVAL_MS && (iv.gauges[GENERATOR_CPU_PCT] ?? 0) >= CPU_SHARE_LIMIT * 100 * cpuCores;
+}
+
+function isBehind(iv: IntervalSnapshot): boolean {
+  const created = iv.counters[VUSERS_CREATED] ?? 0;
+  return (created > 0 && (iv.counters[ARRIVALS_LATE] ?? 0) / created > LATE_SHARE_LIMIT) || (iv.gauges[EVENT_LOOP_LAG_MS] ?? 0) > LAG_LIMIT_MS;
+}
+
+/**
+ * Adds what the closed intervals show: CPU at (nearly) 100 % of the load's
+ * cores in any interval after the warm-up, and the start of the first
+ * interval showing any sign, as the onset. A run whose late arrivals were
+ * spread too thin to mark an interval keeps its verdict without an onset.
+ */
+export function completeSaturation(report: SaturationReport, intervals: readonly IntervalSnapshot[], warmupMs: number): SaturationReport {
+  const cores = report.cpuCores ?? 1;
+  const measured = intervals.filter((iv) => iv.startMs >= warmupMs - 1);
+  const busy = measured.filter((iv) => isCpuBound(iv, cores));
+  const reasons = [...(report.reasons ?? [])];
+  if (busy.length > 0) {
+    const peak = Math.max(...busy.map((iv) => iv.gauges[GENERATOR_CPU_PCT] ?? 0));
+    reasons.push(`CPU at ${Math.round(peak)}% of ${cores} core${cores === 1 ? '' : 's'} in ${busy.length} of ${measured.length} intervals`);
+  }
+  if (reasons.length === 0) return report;
+  const onset = measured.find((iv) => isBehind(iv) || isCpuBound(iv, cores));
+  const fromMs = onset === undefined ? null : onset.startMs;
+  return {
+    ...report, isSaturated: true, reasons, message: message(reasons, fromMs),
+    ...(fromMs === null ? {} : { saturatedFromMs: fromMs }),
+  };
+}
+
+/** `mm:ss` on the run clock, as the console's progress shows it. */
+function clockText(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
