@@ -9,7 +9,7 @@ import { MonotonicClock } from '../scheduler/clock.ts';
 import { LoadDriver } from './load-driver.ts';
 import { evaluateAll, seriesContext } from '../expect/evaluate-series.ts';
 import { startSeries, type SeriesOutcome } from './series-run.ts';
-import { assessSaturation } from './saturation.ts';
+import { assessSaturation, completeSaturation } from './saturation.ts';
 import { RunError, isAgentloadError } from '../errors.ts';
 import { WHOLE, type Segment } from '../scheduler/segment.ts';
 import { waitForStart } from './start-at.ts';
@@ -90,8 +90,9 @@ export async function finishRun(
 ): Promise<RunResult> {
   const warmupMs = series?.warmupMs ?? 0;
   const summary = sink.summary(durationMs - warmupMs);
+  const sat = completeSaturation(saturation, intervals, warmupMs);
   const rateLimits = sink.rateLimits?.encode() ?? null;
-  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs, rateLimits, saturation);
+  const ctx = seriesContext(plan, intervals, series?.targetMemory ?? null, warmupMs, rateLimits, sat);
   const result: ShardedRunResult = {
     info,
     summary,
@@ -99,7 +100,7 @@ export async function finishRun(
     expectations: evaluateAll(plan, summary, ctx),
     ...(series === undefined ? {} : { resources: { targetMemory: series.targetMemory, generator: series.generator } }),
     isAborted,
-    saturation,
+    saturation: sat,
     histograms: sink.encodeTotals(),
     ...(rateLimits === null ? {} : { rateLimits }),
     ...(shard == null ? {} : { shard: shardRecord(shard, plan, warmupMs) }),
