@@ -44,10 +44,6 @@ export function readShards(files: readonly string[]): ShardResult[] {
   if (digest) throw mergeError(`${digest[0]} and ${digest[2]} ran different plans (digest ${digest[1]} vs ${digest[3]}): every shard must run the same plan with the same flags`);
   const count = firstMismatch(items, (r) => r.shard.count);
   if (count) throw mergeError(`${count[0]} is a shard of ${count[1]} but ${count[2]} of ${count[3]}: merge the shards of one --shard i/N run`);
-  const workers = firstMismatch(items, (r) => r.shard.workers);
-  if (workers) {
-    throw mergeError(`${workers[0]} ran --workers ${workers[1]} but ${workers[2]} --workers ${workers[3]}: a shard's slice depends on its worker count, so these slices overlap; run every shard with the same --workers N`);
-  }
   const n = items[0]!.r.shard.count;
   const byIndex = new Map<number, string>();
   for (const { file, r } of items) {

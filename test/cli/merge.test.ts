@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir } from './cli-fixture.ts';
 import { readJson, runShards, startCountingTarget, writeOpenPlan } from './shard-fixture.ts';
@@ -75,19 +74,12 @@ test('merge refuses duplicated, missing, foreign and mismatched shards (exit 2, 
   await cli(['run', plan, '--shard', '2/2', '--output', halfShard, '--no-console']);
   const whole = join(tmp.dir, 'whole.json');
   await cli(['run', plan, '--output', whole, '--no-console']);
-  // Another worker count: the same file, its record edited as a shard run with --workers 2 would write it.
-  const workers = join(tmp.dir, 'workers.json');
-  copyFileSync(s3, workers);
-  const doc = JSON.parse(readFileSync(workers, 'utf8'));
-  doc.shard.workers = 2;
-  writeFileSync(workers, JSON.stringify(doc));
 
   const cases: Array<[string[], RegExp]> = [
     [[s1, s2, s2, s3], /shard 2\/3 is given twice \(.*shard-2-of-3\.json and .*shard-2-of-3\.json\)/],
     [[s1, s3], /missing shard 2\/3 \(got 2 of 3\)/],
     [[s1, otherShard, s3], /ran different plans \(digest \w+ vs \w+\)/],
     [[s1, halfShard], /is a shard of 3 but .*half\.json of 2/],
-    [[s1, s2, workers], /ran --workers 1 but .*workers\.json --workers 2/],
     [[s1, whole], /whole\.json: not a shard result/],
   ];
   for (const [files, message] of cases) {

@@ -32,7 +32,13 @@ test('segments stripe arrivals exactly and share counts fairly', () => {
   assert.deepEqual(segs.map((s) => shareOf(s, 10)), [4, 3, 3]);
   assert.deepEqual(parseShard('2/4'), { index: 1, count: 4 });
   assert.equal(parseShard('5/4'), null);
-  assert.deepEqual(nestSegment({ index: 1, count: 2 }, { index: 1, count: 3 }), { index: 4, count: 6 });
+  assert.deepEqual(nestSegment({ index: 1, count: 2 }, { index: 1, count: 3 }), { index: 3, count: 6 });
+  // A shard's slice does not depend on its worker count: shard 2/3 with 1, 2 or 4 workers owns the same arrivals and users.
+  const shard = { index: 1, count: 3 };
+  const slice = (m: number): number[] => Array.from({ length: 60 }, (_, k) => k).filter((k) => Array.from({ length: m }, (_, j) => nestSegment(shard, { index: j, count: m })).some((s) => owns(s, k)));
+  assert.deepEqual(slice(2), slice(1));
+  assert.deepEqual(slice(4), slice(1));
+  for (const m of [2, 4]) assert.equal(Array.from({ length: m }, (_, j) => shareOf(nestSegment(shard, { index: j, count: m }), 31)).reduce((a, b) => a + b), shareOf(shard, 31));
 });
 
 test('2 workers send exactly the planned arrivals, merged into one summary', async (t) => {

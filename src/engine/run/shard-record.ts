@@ -15,7 +15,7 @@ import type { PlanInput, RunResult } from '../contracts.ts';
 export interface ShardIdentity {
   readonly index: number;
   readonly count: number;
-  /** `--workers` of this shard: the slice a shard runs depends on it (segment.ts), so merge requires one value. */
+  /** `--workers` of this shard (for the record: a shard's slice does not depend on it, segment.ts). */
   readonly workers: number;
   /** planDigest() of the plan as run (after --env, --var, --users … and --scenario). */
   readonly planDigest: string;

@@ -14,7 +14,10 @@
  *
  * Together they start exactly the arrivals one generator would, at the
  * same scheduled times, so merged results equal a single run's counts.
- * Shard i/N with M workers each is segment (i·M + j) of N·M.
+ * Worker j of M inside shard i of N is segment (i + N·j) of N·M: its
+ * arrivals k have k mod N = i, so a shard's slice is the same whatever its
+ * worker count, and shards on machines with different core counts
+ * (`--workers auto`) still add up to the plan.
  */
 
 /** A slice of the load: this generator takes arrivals k with k % count === index. */
@@ -37,9 +40,9 @@ export function shareOf(seg: Segment, n: number): number {
   return Math.floor(n / seg.count) + (seg.index < n % seg.count ? 1 : 0);
 }
 
-/** Worker j of M inside shard i of N. */
+/** Worker j of M inside shard i of N: segment i + N·j of N·M (see the module comment). */
 export function nestSegment(shard: Segment, worker: Segment): Segment {
-  return { index: shard.index * worker.count + worker.index, count: shard.count * worker.count };
+  return { index: shard.index + shard.count * worker.index, count: shard.count * worker.count };
 }
 
 /** Parses `i/N` (1-based i, as users write it) into a 0-based Segment; null when malformed. */
