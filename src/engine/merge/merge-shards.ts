@@ -85,12 +85,15 @@ function mergeSaturation(shards: readonly ShardResult[]): SaturationReport {
   const label = (s: ShardResult): string => `shard ${s.shard.index}/${s.shard.count}`;
   const messages = shards.filter((s) => s.saturation.message).map((s) => `${label(s)}: ${s.saturation.message}`);
   const isCounted = shards.every((s) => s.saturation.arrivals !== undefined);
+  const onsets = shards.map((s) => s.saturation.saturatedFromMs).filter((ms) => ms !== undefined);
   return {
     isSaturated: shards.some((s) => s.saturation.isSaturated),
     lateArrivals: shards.reduce((n, s) => n + s.saturation.lateArrivals, 0),
     ...(isCounted ? { arrivals: shards.reduce((n, s) => n + s.saturation.arrivals!, 0) } : {}),
     schedulingDelayP99Us: Math.max(...shards.map((s) => s.saturation.schedulingDelayP99Us)),
     maxEventLoopLagMs: Math.max(...shards.map((s) => s.saturation.maxEventLoopLagMs)),
+    reasons: shards.flatMap((s) => (s.saturation.reasons ?? []).map((r) => `${label(s)}: ${r}`)),
+    ...(onsets.length === 0 ? {} : { saturatedFromMs: Math.min(...onsets) }),
     message: messages.length === 0 ? null : messages.join('; '),
   };
 }
