@@ -112,24 +112,31 @@ async function openModel(target: BenchTarget): Promise<void> {
     (best.undici ? `, ratio ${(best.agentload / best.undici).toFixed(2)}` : ''));
 }
 
-/** `--workers 1` vs `--workers 2` through the CLI, generator pinned to one core: the split must not cost throughput. */
+/**
+ * `--workers 1`, `--workers 2` and `--workers 2 --oversubscribe` through the CLI, generator pinned to one core:
+ * the split must not cost throughput. On one core `--workers 2` runs one worker (worker-cap.ts); the forced
+ * run shows what two event loops taking turns on that core would cost.
+ */
 async function workersCase(target: BenchTarget): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'agentload-bench-'));
   const plan = join(dir, 'plan.yml');
   writeFileSync(plan, `config:\n  target: ${new URL(target.url).origin}\n  phases: [{ users: ${CONNECTIONS}, spawnRate: ${CONNECTIONS * 10}, duration: ${SECONDS} }]\n` +
     `scenarios:\n  - name: get\n    flow: [{ get: { url: ${new URL(target.url).pathname}, name: get } }]\n`);
-  const rps: Record<number, number[]> = { 1: [], 2: [] };
+  const variants: Array<[string, string[]]> = [['1 worker', ['--workers', '1']], ['--workers 2', ['--workers', '2']], ['--workers 2 --oversubscribe', ['--workers', '2', '--oversubscribe']]];
+  const rps = variants.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i++) {
-    for (const n of [1, 2]) {
-      const out = join(dir, `w${n}.json`);
-      await exec(process.execPath, ['bin/agentload', 'run', plan, '--workers', String(n), '--quiet', '--output', out]).catch(() => '');
+    for (const [v, [, flags]] of variants.entries()) {
+      const out = join(dir, `w${v}.json`);
+      await exec(process.execPath, ['bin/agentload', 'run', plan, ...flags, '--quiet', '--output', out]).catch(() => '');
       const j = JSON.parse(readFileSync(out, 'utf8')) as { summary: { overall: { count: number } } };
-      rps[n]!.push(j.summary.overall.count / SECONDS);
+      rps[v]!.push(j.summary.overall.count / SECONDS);
     }
   }
   console.log(`\n## --workers, closed loop ${CONNECTIONS} users, generator threads pinned to one core, target ${target.name}`);
-  console.log(`1 worker   ${fmt(median(rps[1]!))} req/s\n2 workers  ${fmt(median(rps[2]!))} req/s`);
-  console.log(`ratio 2 workers / 1 worker = ${(median(rps[2]!) / median(rps[1]!)).toFixed(2)}`);
+  const base = median(rps[0]!);
+  for (const [v, [label]] of variants.entries()) {
+    console.log(`${label.padEnd(28)} ${fmt(median(rps[v]!)).padStart(7)} req/s   ratio to 1 worker ${(median(rps[v]!) / base).toFixed(2)}`);
+  }
 }
 
 async function rpcPost(): Promise<void> {

@@ -20,7 +20,9 @@ run / validate options:
   --spawn-rate R        users started per second (with --users)
   --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
   --scenario NAME       run only the named scenario(s) (repeatable)
-  --workers N|auto      split the load over N worker threads (auto: one per core); results merge exactly
+  --workers N|auto      split the load over N worker threads (auto: one per core); results merge exactly;
+                        capped at the cores this process may use
+  --oversubscribe       run every worker asked even on fewer cores (measures the cost; rarely faster)
   --shard i/N           run only slice i of N (1-based) of the plan, for agentload merge; composes with --workers
   --start-at TIME       wait after setup until TIME (ISO 8601 like 2026-05-01T12:00:00Z, or unix ms) to start, so shards align
   --target-pid PID      read the target's memory from /proc/PID for expect.targetMemory
@@ -45,7 +47,7 @@ compare options:
 merge options:
   --output FILE         write the merged result as JSON (report and compare read it)
 
-k8s options (plus the run flags --target --env --var --users --spawn-rate --duration --scenario --workers --start-at --quiet --no-console):
+k8s options (plus the run flags --target --env --var --users --spawn-rate --duration --scenario --workers --oversubscribe --start-at --quiet --no-console):
   --shards N            pods, one shard each (required) · --image IMG (default agentload:<version>) · --namespace NS
   --name NAME           Job and ConfigMap name (default agentload-<plan>) · --results-claim PVC (else an emptyDir) · --output FILE
 

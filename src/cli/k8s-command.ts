@@ -24,7 +24,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** `run` flags a shard accepts from `k8s`, passed through to every pod as written. */
 const RUN_STRING_FLAGS = ['target', 'env', 'users', 'spawn-rate', 'duration', 'workers', 'start-at'] as const;
 const RUN_LIST_FLAGS = ['var', 'scenario'] as const;
-const RUN_BOOLEAN_FLAGS = ['quiet', 'no-console'] as const;
+const RUN_BOOLEAN_FLAGS = ['quiet', 'no-console', 'oversubscribe'] as const;
 
 function dnsName(flag: string, v: string, max: number): string {
   if (v.length > max || !DNS_LABEL.test(v)) throw new UsageError(`${flag} expects a lowercase DNS name (a-z, 0-9, '-', at most ${max} characters), got "${v}"`);

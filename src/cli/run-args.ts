@@ -43,8 +43,10 @@ export interface RunArgs extends ReportingArgs {
   readonly scenarios: readonly string[];
   /** `--target-pid N`: read the target's memory from /proc/N/status for expect.targetMemory (source: pid). */
   readonly targetPid: number | null;
-  /** `--workers N|auto`: worker threads sharing the load (1 = run in this thread). */
+  /** `--workers N|auto`: worker threads sharing the load (1 = run in this thread), as asked; worker-cap.ts caps it at the cores. */
   readonly workers: number;
+  /** `--oversubscribe`: run all the workers asked even when there are fewer cores. */
+  readonly isOversubscribing: boolean;
   /** `--shard i/N`: the slice of the plan this machine runs (0-based index), or null for the whole plan. */
   readonly shard: Segment | null;
   /** `--start-at`: wall-clock epoch ms the first arrival waits for, or null to start at once. */
@@ -79,7 +81,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         csv: { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, prometheus: { type: 'string' },
         reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
         repeat: { type: 'string' }, 'cool-down': { type: 'string' }, 'target-pid': { type: 'string' },
-        workers: { type: 'string' }, shard: { type: 'string' }, 'start-at': { type: 'string' },
+        workers: { type: 'string' }, oversubscribe: { type: 'boolean' }, shard: { type: 'string' }, 'start-at': { type: 'string' },
       },
     });
   } catch (e) {
@@ -117,6 +119,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     scenarios: values.scenario ?? [],
     targetPid: targetPid(values['target-pid']),
     workers: workerCount(values.workers),
+    isOversubscribing: values.oversubscribe === true,
     shard: shardOf(values.shard),
     startAtMs: values['start-at'] === undefined ? null : parseStartAt(values['start-at'], Date.now()),
   };

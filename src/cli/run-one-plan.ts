@@ -15,6 +15,7 @@ import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { HdrSink } from '../engine/metrics/hdr-sink.ts';
 import { runPlan } from '../engine/run/run-plan.ts';
 import { runWithWorkers } from '../engine/run/run-workers.ts';
+import { workersToRun } from './worker-cap.ts';
 import { PlanError, UsageError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
 import { planDigest, type ShardIdentity } from '../engine/run/shard-record.ts';
 import { resolveSimConfig } from '../sim/sim-config.ts';
@@ -131,14 +132,16 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
       compiled = { ...compiled, target: sim.url };
       if (!reporting.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
+    const workers = workersToRun(a.workers, a.isOversubscribing);
+    if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
     const opts = {
       sink, reporters: plugins.reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
-      segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a),
+      segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a, workers.count),
     };
-    const result = a.workers > 1
+    const result = workers.count > 1
       ? await runWithWorkers(compiled, opts, WORKER_BOOT, {
         planFile: p.file, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY,
-      }, a.workers)
+      }, workers.count)
       : await runPlan(compiled, opts);
     const exitCode = result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
     return { exitCode, result };
@@ -148,10 +151,10 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
 }
 
 /** What the result records about this shard, or null when the run is not sharded. */
-function shardIdentity(p: PreparedPlan, a: RunArgs): ShardIdentity | null {
+function shardIdentity(p: PreparedPlan, a: RunArgs, workers: number): ShardIdentity | null {
   if (a.shard === null) return null;
   return {
-    index: a.shard.index + 1, count: a.shard.count, workers: a.workers, planDigest: planDigest(p.plan),
+    index: a.shard.index + 1, count: a.shard.count, workers, planDigest: planDigest(p.plan),
     startAt: a.startAtMs === null ? null : new Date(a.startAtMs).toISOString(),
   };
 }
