@@ -69,11 +69,14 @@ function tick(): void {
   else setTimeout(finish, 2000);
 }
 
-const cpu0 = process.cpuUsage();
+// CPU over the measured window plus the drain, as in gen-agentload.ts.
+let cpu0 = process.cpuUsage();
+setTimeout(() => { cpu0 = process.cpuUsage(); }, warmupMs);
 function finish(): void {
   const cpu = process.cpuUsage(cpu0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(`${JSON.stringify({
-    arrivalsPerSec: done / seconds, errors, cpuSec: (cpu.user + cpu.system) / 1e6,
+    arrivalsPerSec: done / seconds, errors, cpuSec, cpuSecPer100k: done ? (cpuSec / done) * 1e5 : null,
     schedP99Ms: delay.getValueAtPercentile(99) / 1000, p99Ms: latency.getValueAtPercentile(99) / 1000,
   })}\n`);
   void pool.close();

@@ -83,7 +83,8 @@ function verdict(rate: number, runs: Array<Record<string, number | boolean>>): {
   const delayP99 = median(runs.map((r) => r.schedP99Ms as number));
   const latencyP99 = median(runs.map((r) => r.p99Ms as number));
   const ok = achieved >= rate * 0.99 && delayP99 < 5 && runs.every((r) => r.errors === 0);
-  return { ok, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms ${ok ? 'OK' : 'behind'}` };
+  const cpu = median(runs.map((r) => r.cpuSecPer100k as number));
+  return { ok, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms, ${cpu.toFixed(2)} CPU-s/100k ${ok ? 'OK' : 'behind'}` };
 }
 
 /**
@@ -102,8 +103,7 @@ async function openModel(target: BenchTarget): Promise<void> {
       b.push(await undiciOpen(target.url, rate));
     }
     const va = verdict(rate, a), vb = verdict(rate, b);
-    const cpu = median(a.map((r) => r.cpuSecPer100k as number));
-    console.log(`asked ${fmt(rate)}/s  agentload: ${va.line}, ${cpu.toFixed(2)} CPU-s/100k  |  bare undici: ${vb.line}`);
+    console.log(`asked ${fmt(rate)}/s  agentload: ${va.line}  |  bare undici: ${vb.line}`);
     if (va.ok) best.agentload = rate;
     if (vb.ok) best.undici = rate;
     if (!va.ok && !vb.ok) break;

@@ -282,3 +282,46 @@ export interface Reporter {
   onInterval?(snapshot: IntervalSnapshot): void;
   onEnd?(result: RunResult): void | Promise<void>;
 }
+
+// ── The plugin API (types only; the checks and the registry are in plugin-registry.ts) ──
+
+/** What a factory receives besides its options. Read-only; valid for one run. */
+export interface PluginContext {
+  /** The plan file as given on the command line. */
+  readonly planFile: string;
+  /** The plan file's directory (absolute): where `module` paths in the plan resolve. */
+  readonly planDir: string;
+  /** Writes one line to stdout (reports meant for the reader). */
+  readonly out: (text: string) => void;
+  /** Writes one line to stderr (diagnostics). */
+  readonly err: (text: string) => void;
+  /** The terminal for live progress, or null when stderr is not one or output is quiet. */
+  readonly progress: NodeJS.WriteStream | null;
+  /** True under `--quiet`: print PASS/FAIL lines and warnings only. */
+  readonly isQuiet: boolean;
+}
+
+/** Options a plugin receives: its `config.plugins` entry or its `--reporter NAME:options`, minus `module`. */
+export type PluginOptions = Readonly<Record<string, unknown>>;
+
+/** `export function createEngine(options, ctx): Engine` — called once per run, at plan load. */
+export type EngineFactory = (options: PluginOptions, ctx: PluginContext) => Engine;
+
+/** `export function createReporter(options, ctx): Reporter` — called once per run, at plan load. */
+export type ReporterFactory = (options: PluginOptions, ctx: PluginContext) => Reporter;
+
+/** The exports agentload looks for in a plugin module. */
+export interface PluginModule {
+  readonly createEngine?: EngineFactory;
+  readonly createReporter?: ReporterFactory;
+}
+
+/**
+ * Where built-in and external engines and reporters are registered for a run
+ * (PluginRegistry implements it). Engines and reporters see only this shape,
+ * so they need not import the registry.
+ */
+export interface PluginRegistrar {
+  addEngine(engine: unknown, source: string): Engine;
+  addReporterFactory(name: string, factory: unknown, source: string): void;
+}

@@ -18,38 +18,9 @@
  * CLI's job (src/cli/plugin-loader.ts).
  */
 import { PlanError, type ErrorCode, type SourceLocation } from './errors.ts';
-import type { Engine, Reporter } from './contracts.ts';
+import type { Engine, PluginContext, PluginOptions, PluginRegistrar, Reporter, ReporterFactory } from './contracts.ts';
 
-/** What a factory receives besides its options. Read-only; valid for one run. */
-export interface PluginContext {
-  /** The plan file as given on the command line. */
-  readonly planFile: string;
-  /** The plan file's directory (absolute): where `module` paths in the plan resolve. */
-  readonly planDir: string;
-  /** Writes one line to stdout (reports meant for the reader). */
-  readonly out: (text: string) => void;
-  /** Writes one line to stderr (diagnostics). */
-  readonly err: (text: string) => void;
-  /** The terminal for live progress, or null when stderr is not one or output is quiet. */
-  readonly progress: NodeJS.WriteStream | null;
-  /** True under `--quiet`: print PASS/FAIL lines and warnings only. */
-  readonly isQuiet: boolean;
-}
-
-/** Options a plugin receives: its `config.plugins` entry or its `--reporter NAME:options`, minus `module`. */
-export type PluginOptions = Readonly<Record<string, unknown>>;
-
-/** `export function createEngine(options, ctx): Engine` — called once per run, at plan load. */
-export type EngineFactory = (options: PluginOptions, ctx: PluginContext) => Engine;
-
-/** `export function createReporter(options, ctx): Reporter` — called once per run, at plan load. */
-export type ReporterFactory = (options: PluginOptions, ctx: PluginContext) => Reporter;
-
-/** The exports agentload looks for in a plugin module. */
-export interface PluginModule {
-  readonly createEngine?: EngineFactory;
-  readonly createReporter?: ReporterFactory;
-}
+export type { EngineFactory, PluginContext, PluginModule, PluginOptions, PluginRegistrar, ReporterFactory } from './contracts.ts';
 
 const ID = /^[a-z][a-z0-9-]*$/;
 const ENGINE_METHODS = ['compileStep', 'init', 'openSession', 'runStep', 'closeSession', 'close'] as const;
@@ -107,7 +78,7 @@ export interface PluginSite {
  * reads it back. Single-threaded, startup only; every method throws a
  * PlanError (exit 2) on a bad registration, before the first request.
  */
-export class PluginRegistry {
+export class PluginRegistry implements PluginRegistrar {
   private readonly engineById = new Map<string, { engine: Engine; source: PluginSource }>();
   private readonly reporterByName = new Map<string, { factory: ReporterFactory; source: PluginSource }>();
 

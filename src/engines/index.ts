@@ -5,7 +5,7 @@
  * engines (`agentload-engine-<id>`, plan-relative modules) go through.
  */
 import type { Engine } from '../engine/contracts.ts';
-import type { PluginRegistry } from '../engine/plugin-registry.ts';
+import type { PluginRegistrar } from '../engine/contracts.ts';
 import { HttpEngine } from './http/http-engine.ts';
 import { ToolRpcEngine } from './tool-rpc/tool-rpc-engine.ts';
 import { WsEngine } from './ws/ws-engine.ts';
@@ -20,6 +20,6 @@ export function builtinEngines(): Engine[] {
 }
 
 /** Registers fresh built-in engines into a run's registry (source "built-in"). */
-export function registerBuiltinEngines(registry: PluginRegistry): void {
+export function registerBuiltinEngines(registry: PluginRegistrar): void {
   for (const engine of builtinEngines()) registry.addEngine(engine, 'built-in');
 }

@@ -5,7 +5,7 @@
  * elsewhere (CI logs), then the summary table and the PASS/FAIL lines.
  */
 import cliProgress from 'cli-progress';
-import type { PluginContext, PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginContext, PluginOptions } from '../engine/contracts.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import { resultText } from './format.ts';
 import { optionalBoolean } from './reporter-options.ts';

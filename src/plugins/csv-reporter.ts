@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginOptions } from '../engine/contracts.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import { failureRows, historyRows, statsRows } from './csv/locust-rows.ts';
 import { optionalBoolean, requiredString } from './reporter-options.ts';

@@ -7,7 +7,7 @@
  * renders the same page from a saved run.json.
  */
 import Handlebars from 'handlebars';
-import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginOptions } from '../engine/contracts.ts';
 import type { Reporter, RunResult } from '../engine/contracts.ts';
 import { htmlView } from './html/html-model.ts';
 import { PAGE_SCRIPT, PAGE_STYLE, PAGE_TEMPLATE } from './html/html-template.ts';

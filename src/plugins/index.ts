@@ -3,7 +3,7 @@
  * PluginRegistry through the same factory shape an external
  * `agentload-plugin-<id>` exports (`createReporter(options, ctx)`).
  */
-import type { PluginRegistry, ReporterFactory } from '../engine/plugin-registry.ts';
+import type { PluginRegistrar, ReporterFactory } from '../engine/contracts.ts';
 import { createConsoleReporter } from './console-reporter.ts';
 import { createCsvReporter } from './csv-reporter.ts';
 import { createHtmlReporter } from './html-reporter.ts';
@@ -22,6 +22,6 @@ export const BUILTIN_REPORTERS: Readonly<Record<string, ReporterFactory>> = {
 };
 
 /** Registers every built-in reporter factory (source "built-in"). */
-export function registerBuiltinReporters(registry: PluginRegistry): void {
+export function registerBuiltinReporters(registry: PluginRegistrar): void {
   for (const [id, factory] of Object.entries(BUILTIN_REPORTERS)) registry.addReporterFactory(id, factory, 'built-in');
 }

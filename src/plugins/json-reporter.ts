@@ -4,7 +4,7 @@
  * atomically (temp file + rename) so a reader never sees half a file.
  * `agentload report` and `agentload compare` read this document back.
  */
-import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginOptions } from '../engine/contracts.ts';
 import type { Reporter, RunResult } from '../engine/contracts.ts';
 import { writeAtomic } from './write-atomic.ts';
 import { requiredString } from './reporter-options.ts';

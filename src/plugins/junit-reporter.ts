@@ -6,7 +6,7 @@
  * up green. Written atomically at the end of the run.
  */
 import { basename } from 'node:path';
-import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginOptions } from '../engine/contracts.ts';
 import type { ExpectationResult, Reporter, RunResult } from '../engine/contracts.ts';
 import { requiredString } from './reporter-options.ts';
 import { writeAtomic } from './write-atomic.ts';

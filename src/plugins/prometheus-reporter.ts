@@ -24,7 +24,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
-import type { PluginContext, PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginContext, PluginOptions } from '../engine/contracts.ts';
 import type { IntervalSnapshot, NameSummary, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import { EstimatedHistogram } from './prometheus/estimated-histogram.ts';
 import { nameLabel } from './format.ts';

@@ -3,7 +3,7 @@
  * `--reporter NAME:k=v`). A bad option throws a plain Error; the registry
  * turns it into AGENTLOAD_E_PLUGIN_LOAD naming the reporter, at load time.
  */
-import type { PluginOptions } from '../engine/plugin-registry.ts';
+import type { PluginOptions } from '../engine/contracts.ts';
 
 /** A required non-empty string option. */
 export function requiredString(options: PluginOptions, key: string, reporter: string): string {

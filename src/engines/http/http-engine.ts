@@ -14,6 +14,8 @@ import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.t
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
 const MAX_FREE_EXCHANGES = 4096;
+/** What a free exchange points at instead of the VU it last served (see HttpExchange.release). */
+const DETACHED_VU: VirtualUser = Object.freeze({ id: 0, vars: Object.freeze({}), session: null, scheduledUs: 0, resume() {}, log() {} });
 /** Pool size per origin when neither config.http.connections nor the plan's user count says more. */
 export const DEFAULT_CONNECTIONS = 128;
 
@@ -77,7 +79,12 @@ export class HttpEngine implements Engine<HttpStep> {
   }
 
   closeSession(vu: VirtualUser): void {
-    if (this.freeExchanges.length < MAX_FREE_EXCHANGES) this.freeExchanges.push(vu.session as HttpExchange);
+    const ex = vu.session as HttpExchange;
+    vu.session = null;
+    if (this.freeExchanges.length < MAX_FREE_EXCHANGES) {
+      ex.release(DETACHED_VU);
+      this.freeExchanges.push(ex);
+    }
   }
 
   async close(): Promise<void> {

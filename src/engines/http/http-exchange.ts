@@ -41,6 +41,23 @@ export class HttpExchange implements ResponseView {
     this.vu = vu;
   }
 
+  /**
+   * Drops everything the finished VU left (the VU itself, the last response's
+   * buffers) before the exchange waits in the free list. A waiting exchange that
+   * still pointed at its young VU kept it alive through scavenges: after a
+   * stall, thousands of dead VUs were copied and promoted, which made the next
+   * scavenge longer (4.5 ms median at 20 000 arrivals/s against 1.7 ms for a bare
+   * undici loop).
+   */
+  release(detached: VirtualUser): void {
+    this.vu = detached;
+    this.step = null;
+    if (this.chunks.length > 0) this.chunks = [];
+    this.rawHeaders = null;
+    this.bodyText = null;
+    this.parsed = undefined;
+  }
+
   /** Prepares for one request of `step`. */
   begin(step: HttpStep): void {
     this.step = step;
