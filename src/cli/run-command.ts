@@ -32,7 +32,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   let signals = 0;
   const onSignal = (): void => {
     if (++signals > 1) process.exit(3);
-    io.err('agentload: interrupted — stopping and writing results (press Ctrl-C again to quit at once)');
+    io.err('agentload: interrupted — stopping; whatever was measured is written (press Ctrl-C again to quit at once)');
     abort.abort();
   };
   process.on('SIGINT', onSignal);
