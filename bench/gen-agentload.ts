@@ -16,7 +16,7 @@ const u = new URL(url!);
 const target = u.origin;
 
 // Open model: a warm-up ramp from a tenth of the rate (cold JIT, first connections), excluded from the figures.
-const WARMUP_S = mode === 'open' ? Number(process.env.BENCH_WARMUP_S ?? 2) : 0;
+const WARMUP_S = mode === 'open' ? Number(process.env.BENCH_WARMUP_S ?? 3) : 0;
 const phases = mode === 'open'
   ? [{ name: 'warm-up', arrivalRate: Math.ceil(n / 10), rampTo: n, duration: WARMUP_S }, { arrivalRate: n, duration: seconds }]
   : [{ users: n, spawnRate: n * 10, duration: seconds }];

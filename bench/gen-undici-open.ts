@@ -16,7 +16,7 @@ import { newHistogram, recordUs } from '../src/engine/metrics/histogram.ts';
 const [url, rateStr, secStr] = process.argv.slice(2);
 const rate = Number(rateStr);
 const seconds = Number(secStr);
-const warmupMs = Number(process.env.BENCH_WARMUP_S ?? 2) * 1000;
+const warmupMs = Number(process.env.BENCH_WARMUP_S ?? 3) * 1000;
 const u = new URL(url!);
 const pool = new Pool(u.origin, { connections: Number(process.env.BENCH_OPEN_CONNECTIONS ?? 50), keepAliveTimeout: 30_000 });
 const opts = { path: u.pathname, method: 'GET', headersTimeout: 30_000, bodyTimeout: 30_000 };

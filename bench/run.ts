@@ -93,7 +93,7 @@ function verdict(rate: number, runs: Array<Record<string, number | boolean>>): {
  * allow on this machine today. Each run ramps from a tenth of the rate over a warm-up (excluded).
  */
 async function openModel(target: BenchTarget): Promise<void> {
-  const warm = process.env.BENCH_WARMUP_S ?? '2';
+  const warm = process.env.BENCH_WARMUP_S ?? '3';
   console.log(`\n## open model, 1 GET per arrival, ${CONNECTIONS} connections, ${warm} s warm-up ramp + ${SECONDS} s per run, median of ${RUNS}, target ${target.name}`);
   const best = { agentload: 0, undici: 0 };
   for (const rate of [5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000]) {

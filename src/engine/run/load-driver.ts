@@ -50,7 +50,7 @@ export class LoadDriver {
   private readonly scheduler: Scheduler;
   private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private isAborted = false;
-  /** Worst event-loop delay seen by sampleLag(), ms. */
+  /** Worst event-loop delay seen by sampleGenerator(), ms. */
   maxLagMs = 0;
   private cpuMark = process.cpuUsage();
   private cpuWallMark = performance.now();
@@ -78,7 +78,7 @@ export class LoadDriver {
   }
 
   /** Records the event-loop delay and the process's CPU since the last call into the sink's gauges; call once per interval. */
-  sampleLag(): void {
+  sampleGenerator(): void {
     const lagMs = this.lag.max / 1e6;
     this.maxLagMs = Math.max(this.maxLagMs, lagMs);
     this.sink.gaugeSet(EVENT_LOOP_LAG_MS, Math.round(lagMs * 10) / 10);
@@ -108,7 +108,7 @@ export class LoadDriver {
     this.runner.stopAll();
     const isDrained = await this.runner.whenIdle(this.isAborted ? Math.min(this.plan.graceMs, ABORT_GRACE_MS) : this.plan.graceMs);
     if (!isDrained) this.sink.add(REQUESTS_ABANDONED, this.runner.activeCount());
-    this.sampleLag();
+    this.sampleGenerator();
     this.lag.disable();
     for (const e of this.plan.engines) await e.close();
     return { isAborted: this.isAborted };

@@ -24,7 +24,7 @@ export async function serveWorker(plan: CompiledPlan, sink: HdrSink, segment: Se
       if (m.type === 'start') resolve();
       else if (m.type === 'abort') driver.abort();
       else if (m.type === 'flush') {
-        driver.sampleLag();
+        driver.sampleGenerator();
         send({ type: 'window', seq: m.seq, window: sink.takeInterval() });
       }
     });

@@ -158,7 +158,7 @@ export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<Run
   let lastMs = 0;
   const takeSnapshot = (): void => {
     const now = clock.nowMs();
-    driver.sampleLag();
+    driver.sampleGenerator();
     const snap = sink.snapshot(lastMs, now, driver.runner.currentPhaseName);
     lastMs = now;
     intervals.push(snap);
