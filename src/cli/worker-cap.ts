@@ -3,7 +3,7 @@
  * cores this process may run on (CPU affinity, as `taskset` or a container
  * sets it) cannot add throughput: their event loops take turns on the same
  * core, paying context switches and cold caches. Measured on one core, two
- * workers reached 0.7× the requests/s of one (README, performance). So N is
+ * workers reached 0.67–1.01× the requests/s of one (docs/scaling.md). So N is
  * capped at the available cores, with a note, unless --oversubscribe.
  */
 import { availableParallelism } from 'node:os';
