@@ -256,8 +256,6 @@ export interface SaturationReport {
   readonly maxEventLoopLagMs: number;
   /** Run-clock ms of the first interval that showed it, when one did. */
   readonly saturatedFromMs?: number;
-  /** Cores the load threads could use, for the CPU judgement (absent from older results). */
-  readonly cpuCores?: number;
   /** Each sign of saturation found, in words (absent from older results). */
   readonly reasons?: readonly string[];
   readonly message: string | null;

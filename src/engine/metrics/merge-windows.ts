@@ -5,18 +5,18 @@
  * HdrSink (HdrSink.absorb decodes and adds them), so percentiles of the sum
  * are exact, never averages of percentiles.
  */
-import { EVENT_LOOP_LAG_MS, GENERATOR_CPU_PCT } from './names.ts';
+import { EVENT_LOOP_BUSY_PCT, EVENT_LOOP_LAG_MS, GENERATOR_CPU_PCT } from './names.ts';
 import { RateLimitRecorder } from './rate-limit-recorder.ts';
 import type { EncodedWindow } from './hdr-sink.ts';
 
-/** Sums windows into one; gauges add up across generators, except lag and CPU (the process's, or the busiest shard's), which take the worst. */
+/** Sums windows into one; gauges add up across generators, except lag, loop busyness and CPU (the process's, or the busiest shard's), which take the worst. */
 export function mergeWindows(windows: readonly EncodedWindow[]): EncodedWindow {
   const gauges: Record<string, number> = {};
   const counters: Record<string, number> = {};
   for (const w of windows) {
     for (const [k, v] of Object.entries(w.counters)) counters[k] = (counters[k] ?? 0) + v;
     for (const [k, v] of Object.entries(w.gauges)) {
-      gauges[k] = k.startsWith(EVENT_LOOP_LAG_MS) || k.startsWith(GENERATOR_CPU_PCT) ? Math.max(gauges[k] ?? 0, v) : (gauges[k] ?? 0) + v;
+      gauges[k] = k.startsWith(EVENT_LOOP_LAG_MS) || k.startsWith(EVENT_LOOP_BUSY_PCT) || k.startsWith(GENERATOR_CPU_PCT) ? Math.max(gauges[k] ?? 0, v) : (gauges[k] ?? 0) + v;
     }
   }
   const rateLimits = windows.filter((w) => w.rateLimits !== undefined).map((w) => w.rateLimits!);

@@ -28,6 +28,13 @@ export const EVENT_LOOP_LAG_MS = 'event_loop_lag_ms';
  * cores busy). Process-wide, so every worker reports the same figure: merged by max.
  */
 export const GENERATOR_CPU_PCT = 'generator_cpu_pct';
+/**
+ * Share of the interval the generator's event loop was busy rather than waiting
+ * for I/O, percent (event-loop utilization). Per thread, so with workers it is the
+ * busiest worker's (merged by max); unlike CPU time it is not lowered by a
+ * hypervisor stealing the core. Near 100 the generator has no headroom left.
+ */
+export const EVENT_LOOP_BUSY_PCT = 'event_loop_busy_pct';
 /** Retries the tool-rpc engine performed (each re-send counts one; first attempts do not). */
 export const RPC_RETRIES = 'rpc_retries';
 /** Calls whose last permitted attempt still matched `retry.on` (the final outcome is recorded as usual). */

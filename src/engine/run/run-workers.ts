@@ -6,7 +6,6 @@
  * as encoded HDR histograms and merge exactly.
  */
 import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { MonotonicClock } from '../scheduler/clock.ts';
 import { decodeHistogram, newHistogram } from '../metrics/histogram.ts';
 import { mergeWindows } from '../metrics/merge-windows.ts';
@@ -135,7 +134,7 @@ export async function runWithWorkers(
     schedulingDelay: delay,
     lateArrivals: done.reduce((n, d) => n + d.lateness.lateArrivals, 0),
     arrivals: done.reduce((n, d) => n + d.lateness.arrivals, 0),
-  }, Math.max(...done.map((d) => d.lateness.maxLagMs)), Math.min(count, availableParallelism()));
+  }, Math.max(...done.map((d) => d.lateness.maxLagMs)));
   const seriesOutcome = await series.stop();
   return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters, seriesOutcome, opts.shard);
 }

@@ -1,18 +1,21 @@
 /**
  * Is the generator keeping up? A load tool that falls behind its own
  * schedule under-reports latency unless it says so; this turns the
- * scheduler's lateness, the event-loop lag and the generator's CPU into a
- * verdict the summary and JSON carry ("generator saturated from 00:42: …").
+ * scheduler's lateness, the event-loop lag and how busy the event loop was
+ * into a verdict the summary and JSON carry ("generator saturated from
+ * 00:42: …"). Busyness is event-loop utilization rather than CPU time: it is
+ * per thread (each worker its own) and a hypervisor stealing the core does
+ * not hide it.
  *
  * Two steps, because the figures arrive at two moments: assessSaturation()
  * when the load is done (lateness and lag, from one generator or merged
- * from workers), completeSaturation() once the intervals are closed (CPU
- * per interval, and when it started).
+ * from workers), completeSaturation() once the intervals are closed (loop
+ * busyness per interval, and when it started).
  */
 import type { SaturationReport } from '../contracts.ts';
 import type { Histogram } from '../metrics/histogram.ts';
 import type { IntervalSnapshot } from '../metrics/summary-types.ts';
-import { ARRIVALS_LATE, EVENT_LOOP_LAG_MS, GENERATOR_CPU_PCT, VUSERS_CREATED } from '../metrics/names.ts';
+import { ARRIVALS_LATE, EVENT_LOOP_BUSY_PCT, EVENT_LOOP_LAG_MS, VUSERS_CREATED } from '../metrics/names.ts';
 
 /** The scheduler's lateness record: one generator's, or several merged. */
 export interface LatenessStats {
@@ -25,12 +28,12 @@ export interface LatenessStats {
 const LATE_SHARE_LIMIT = 0.01;
 /** Event-loop stalls longer than this → saturated. */
 const LAG_LIMIT_MS = 200;
-/** An interval whose process CPU reached this share of the cores the load runs on → saturated. */
-const CPU_SHARE_LIMIT = 0.95;
-/** CPU in the first second is module loading and JIT compilation, not load: not judged. */
-const CPU_JUDGED_FROM_MS = 1000;
-/** Shorter intervals (the cut at the warm-up's end, the drain) are too short to judge a CPU share on. */
-const CPU_MIN_INTERVAL_MS = 500;
+/** An interval whose event loop (the busiest worker's) was busy this share of the time → saturated. */
+const BUSY_LIMIT_PCT = 95;
+/** The first second is module loading and JIT compilation, not load: not judged. */
+const BUSY_JUDGED_FROM_MS = 1000;
+/** Shorter intervals (the cut at the warm-up's end, the drain) are too short to judge busyness on. */
+const BUSY_MIN_INTERVAL_MS = 500;
 
 function message(reasons: readonly string[], fromMs: number | null): string | null {
   if (reasons.length === 0) return null;
@@ -38,12 +41,8 @@ function message(reasons: readonly string[], fromMs: number | null): string | nu
   return `generator saturated${from}: ${reasons.join('; ')} — latencies above p90 are not trustworthy`;
 }
 
-/**
- * The verdict from lateness and lag. `cpuCores` is how many cores the load
- * threads can use (1 in one process; min(workers, available cores) with
- * workers), kept for completeSaturation().
- */
-export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: number, cpuCores = 1): SaturationReport {
+/** The verdict from lateness and lag; completeSaturation() adds what the intervals show. */
+export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: number): SaturationReport {
   const h = runner.schedulingDelay;
   const p99Us = h.totalCount === 0 ? 0 : h.getValueAtPercentile(99);
   const lateShare = runner.arrivals === 0 ? 0 : runner.lateArrivals / runner.arrivals;
@@ -56,14 +55,13 @@ export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: numbe
     arrivals: runner.arrivals,
     schedulingDelayP99Us: p99Us,
     maxEventLoopLagMs: Math.round(maxEventLoopLagMs * 10) / 10,
-    cpuCores,
     reasons,
     message: message(reasons, null),
   };
 }
 
-function isCpuBound(iv: IntervalSnapshot, cpuCores: number): boolean {
-  return iv.startMs >= CPU_JUDGED_FROM_MS - 1 && iv.endMs - iv.startMs >= CPU_MIN_INTERVAL_MS && (iv.gauges[GENERATOR_CPU_PCT] ?? 0) >= CPU_SHARE_LIMIT * 100 * cpuCores;
+function isLoopBound(iv: IntervalSnapshot): boolean {
+  return iv.startMs >= BUSY_JUDGED_FROM_MS - 1 && iv.endMs - iv.startMs >= BUSY_MIN_INTERVAL_MS && (iv.gauges[EVENT_LOOP_BUSY_PCT] ?? 0) >= BUSY_LIMIT_PCT;
 }
 
 function isBehind(iv: IntervalSnapshot): boolean {
@@ -72,22 +70,21 @@ function isBehind(iv: IntervalSnapshot): boolean {
 }
 
 /**
- * Adds what the closed intervals show: CPU at (nearly) 100 % of the load's
- * cores in any interval after the warm-up, and the start of the first
+ * Adds what the closed intervals show: an event loop busy (nearly) all of
+ * some interval after the warm-up, and the start of the first
  * interval showing any sign, as the onset. A run whose late arrivals were
  * spread too thin to mark an interval keeps its verdict without an onset.
  */
 export function completeSaturation(report: SaturationReport, intervals: readonly IntervalSnapshot[], warmupMs: number): SaturationReport {
-  const cores = report.cpuCores ?? 1;
   const measured = intervals.filter((iv) => iv.startMs >= warmupMs - 1);
-  const busy = measured.filter((iv) => isCpuBound(iv, cores));
+  const busy = measured.filter(isLoopBound);
   const reasons = [...(report.reasons ?? [])];
   if (busy.length > 0) {
-    const peak = Math.max(...busy.map((iv) => iv.gauges[GENERATOR_CPU_PCT] ?? 0));
-    reasons.push(`CPU at ${Math.round(peak)}% of ${cores} core${cores === 1 ? '' : 's'} in ${busy.length} of ${measured.length} intervals`);
+    const peak = Math.max(...busy.map((iv) => iv.gauges[EVENT_LOOP_BUSY_PCT] ?? 0));
+    reasons.push(`event loop busy ${Math.round(peak)}% of the time (no CPU headroom) in ${busy.length} of ${measured.length} intervals`);
   }
   if (reasons.length === 0) return report;
-  const onset = measured.find((iv) => isBehind(iv) || isCpuBound(iv, cores));
+  const onset = measured.find((iv) => isBehind(iv) || isLoopBound(iv));
   const fromMs = onset === undefined ? null : onset.startMs;
   return {
     ...report, isSaturated: true, reasons, message: message(reasons, fromMs),
