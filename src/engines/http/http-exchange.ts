@@ -12,6 +12,7 @@ import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
 import type { HttpStep } from './http-step.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
+import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
@@ -134,11 +135,7 @@ export class HttpExchange implements ResponseView {
   onUpgrade(): void {}
 
   header(name: string): string | undefined {
-    const raw = this.rawHeaders;
-    if (raw === null) return undefined;
-    const want = name.toLowerCase();
-    for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === want) return raw[i + 1]!.toString('utf8');
-    return undefined;
+    return rawHeader(this.rawHeaders, name);
   }
 
   text(): string {
@@ -149,11 +146,8 @@ export class HttpExchange implements ResponseView {
   json(): unknown {
     if (!this.isParsed) {
       this.isParsed = true;
-      try {
-        this.parsed = JSON.parse(this.text());
-      } catch {
-        this.parsed = undefined;
-      }
+      const v = parseJson(this.text());
+      this.parsed = v === MALFORMED_JSON ? undefined : v;
     }
     return this.parsed;
   }

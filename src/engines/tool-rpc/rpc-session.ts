@@ -20,6 +20,7 @@ import { QUOTA_OUTCOME } from './quota-accounting.ts';
 import { RateLimitTap } from './rate-limit-tap.ts';
 import { hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
+import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
 import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';
@@ -165,11 +166,7 @@ export class RpcSession implements CallView {
   }
 
   header(name: string): string | undefined {
-    const raw = this.rawHeaders;
-    if (raw === null) return undefined;
-    const want = name.toLowerCase();
-    for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toString('latin1').toLowerCase() === want) return raw[i + 1]!.toString('utf8');
-    return undefined;
+    return rawHeader(this.rawHeaders, name);
   }
 
   text(): string {
@@ -183,11 +180,8 @@ export class RpcSession implements CallView {
 
   private parse(): unknown {
     if (this.chunks.length === 0) return undefined;
-    try {
-      return JSON.parse(this.text());
-    } catch {
-      return undefined;
-    }
+    const v = parseJson(this.text());
+    return v === MALFORMED_JSON ? undefined : v;
   }
 
   /** Classifies every call of the answer, retries or records, then resumes the VU. */

@@ -5,6 +5,7 @@
  * nobody matches is never decoded at all.
  */
 import type { ResponseView, VuVars } from '../../engine/contracts.ts';
+import { MALFORMED_JSON, parseJson } from '../../engine/response-view.ts';
 import type { Matcher } from './ws-step.ts';
 
 /** match() results. */
@@ -54,12 +55,9 @@ export class MessageView implements ResponseView {
   json(): unknown {
     if (!this.isParsed) {
       this.isParsed = true;
-      try {
-        this.parsed = JSON.parse(this.text());
-      } catch {
-        this.parsed = undefined;
-        this.isMalformed = true;
-      }
+      const v = parseJson(this.text());
+      this.isMalformed = v === MALFORMED_JSON;
+      this.parsed = this.isMalformed ? undefined : v;
     }
     return this.parsed;
   }
