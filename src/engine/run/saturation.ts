@@ -60,8 +60,13 @@ export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: numbe
   };
 }
 
+/** Long enough, and late enough, for its busyness to mean load. */
+function isJudgeable(iv: IntervalSnapshot): boolean {
+  return iv.startMs >= BUSY_JUDGED_FROM_MS - 1 && iv.endMs - iv.startMs >= BUSY_MIN_INTERVAL_MS;
+}
+
 function isLoopBound(iv: IntervalSnapshot): boolean {
-  return iv.startMs >= BUSY_JUDGED_FROM_MS - 1 && iv.endMs - iv.startMs >= BUSY_MIN_INTERVAL_MS && (iv.gauges[EVENT_LOOP_BUSY_PCT] ?? 0) >= BUSY_LIMIT_PCT;
+  return isJudgeable(iv) && (iv.gauges[EVENT_LOOP_BUSY_PCT] ?? 0) >= BUSY_LIMIT_PCT;
 }
 
 function isBehind(iv: IntervalSnapshot): boolean {
@@ -81,7 +86,7 @@ export function completeSaturation(report: SaturationReport, intervals: readonly
   const reasons = [...(report.reasons ?? [])];
   if (busy.length > 0) {
     const peak = Math.max(...busy.map((iv) => iv.gauges[EVENT_LOOP_BUSY_PCT] ?? 0));
-    reasons.push(`event loop busy ${Math.round(peak)}% of the time (no CPU headroom) in ${busy.length} of ${measured.length} intervals`);
+    reasons.push(`event loop busy ${Math.round(peak)}% of the time (no CPU headroom) in ${busy.length} of ${measured.filter(isJudgeable).length} intervals`);
   }
   if (reasons.length === 0) return report;
   const onset = measured.find((iv) => isBehind(iv) || isLoopBound(iv));
