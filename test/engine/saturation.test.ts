@@ -37,6 +37,7 @@ test('open model behind its schedule: saturated, late arrivals counted, expect.g
   assert.ok(r.saturation.lateArrivals > r.saturation.arrivals! / 2, `late ${r.saturation.lateArrivals} of ${r.saturation.arrivals}`);
   assert.ok(r.saturation.schedulingDelayP99Us > 10_000);
   assert.match(r.saturation.message!, /^generator saturated from 00:0[01]: .*arrivals started over 10 ms late/);
+  assert.match(r.saturation.message!, /it began while the generator was cold: ramp up \(rampTo\) or set config\.warmup$/, 'no warm-up, onset in the first seconds');
   assert.equal(r.saturation.saturatedFromMs, r.intervals.find((i) => (i.counters.arrivals_late ?? 0) > 0)!.startMs);
   const gen = r.expectations.find((e) => e.name === 'generator: healthy')!;
   assert.equal(gen.isPass, false);
@@ -66,6 +67,7 @@ test('a generator keeping up PASSes expect.generator: healthy', async (t) => {
   assert.equal(r.saturation.arrivals, 200, 'the warm-up arrivals are not judged');
   assert.equal(r.saturation.isSaturated, false, r.saturation.message ?? '');
   assert.equal(r.expectations[0]!.isPass, true);
+  assert.equal(r.saturation.message, null);
 });
 
 test('closed model on a busy core: no "late arrivals" (spawns are not arrivals), but a loop busy all the time is saturation', async (t) => {

@@ -35,10 +35,14 @@ const BUSY_JUDGED_FROM_MS = 1000;
 /** Shorter intervals (the cut at the warm-up's end, the drain) are too short to judge busyness on. */
 const BUSY_MIN_INTERVAL_MS = 500;
 
-function message(reasons: readonly string[], fromMs: number | null): string | null {
+/** Saturation that begins this early in a run without a warm-up is usually a cold generator (JIT, first connections). */
+const COLD_ONSET_MS = 2000;
+
+function message(reasons: readonly string[], fromMs: number | null, isCold = false): string | null {
   if (reasons.length === 0) return null;
   const from = fromMs === null ? '' : ` from ${clockText(fromMs)}`;
-  return `generator saturated${from}: ${reasons.join('; ')} — latencies above p90 are not trustworthy`;
+  const hint = isCold ? '; it began while the generator was cold: ramp up (rampTo) or set config.warmup' : '';
+  return `generator saturated${from}: ${reasons.join('; ')} — latencies above p90 are not trustworthy${hint}`;
 }
 
 /** The verdict from lateness and lag; completeSaturation() adds what the intervals show. */
@@ -91,8 +95,9 @@ export function completeSaturation(report: SaturationReport, intervals: readonly
   if (reasons.length === 0) return report;
   const onset = measured.find((iv) => isBehind(iv) || isLoopBound(iv));
   const fromMs = onset === undefined ? null : onset.startMs;
+  const isCold = warmupMs === 0 && fromMs !== null && fromMs < COLD_ONSET_MS;
   return {
-    ...report, isSaturated: true, reasons, message: message(reasons, fromMs),
+    ...report, isSaturated: true, reasons, message: message(reasons, fromMs, isCold),
     ...(fromMs === null ? {} : { saturatedFromMs: fromMs }),
   };
 }
