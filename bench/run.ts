@@ -6,7 +6,8 @@
  * ratios measured in one run are what we quote, never absolute timings in tests.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
- * (comma list of: http,open,workers,rpc,sim,ws; default http,open,workers,rpc,sim).
+ * (comma list of: http,open,workers,rpc,sim,ws; default http,open,workers,rpc,sim),
+ * BENCH_OPEN_RATES (the open-model case's arrival rates, comma list).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,6 +22,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CASES = (process.env.BENCH_CASES ?? 'http,open,workers,rpc,sim').split(',');
 const CONNECTIONS = 50;
+/** Arrival rates the open-model case steps through (BENCH_OPEN_RATES=20000,30000 to probe a few). */
+const OPEN_RATES = (process.env.BENCH_OPEN_RATES ?? '5000,7500,10000,12500,15000,20000,25000,30000,35000,40000,50000').split(',').map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
@@ -96,7 +99,7 @@ async function openModel(target: BenchTarget): Promise<void> {
   const warm = process.env.BENCH_WARMUP_S ?? '3';
   console.log(`\n## open model, 1 GET per arrival, ${CONNECTIONS} connections, ${warm} s warm-up ramp + ${SECONDS} s per run, median of ${RUNS}, target ${target.name}`);
   const best = { agentload: 0, undici: 0 };
-  for (const rate of [5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000, 50_000]) {
+  for (const rate of OPEN_RATES) {
     const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number | boolean>> = [];
     for (let i = 0; i < RUNS; i++) {
       a.push(await agentload(target.url, 'open', rate, SECONDS));

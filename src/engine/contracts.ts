@@ -205,6 +205,12 @@ export interface Engine<S = unknown> {
   runStep(step: S, vu: VirtualUser): void;
   closeSession(vu: VirtualUser): void;
   close(): Promise<void>;
+  /**
+   * True when, once closeSession has returned, the engine keeps no reference
+   * to the VU and will never call its resume(): the runner may then reuse the
+   * VU object for a later arrival. Leave it unset when in doubt.
+   */
+  readonly releasesVuOnClose?: boolean;
 }
 
 /** Static info given to reporters at start. */

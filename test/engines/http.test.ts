@@ -163,3 +163,27 @@ test('a pre-built static request sends the same bytes as the templated path', as
   assert.deepEqual(strip(a!.headers), strip(b!.headers));
   assert.equal(a!.body, '{"m":"x","n":[1,2]}');
 });
+
+test('a VU object reused for a later arrival starts clean: its own id, no captures of the user before, its before-steps and loops', async (t) => {
+  let n = 0;
+  const srv = await startHttpServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ token: `t${++n}` })); });
+  t.after(() => srv.close());
+  // 40 ms apart against a loopback server: each user has finished before the next arrives, so users share VU objects.
+  const r = await runInline({ target: srv.url, phases: [{ arrivalRate: 25, duration: 1 }] }, [{
+    name: 's',
+    beforeScenario: [{ get: { url: '/setup?seen={{tok}}', name: 'setup' } }],
+    flow: [
+      { get: { url: '/first?seen={{tok}}&vu={{vu}}', name: 'first', capture: [{ json: 'token', as: 'tok' }] } },
+      { loop: [{ get: { url: '/again/{{$loopIndex}}?tok={{tok}}', name: 'again' } }], count: 2 },
+    ],
+  }]);
+  const firsts = srv.requests.filter((q) => q.url.startsWith('/first'));
+  assert.equal(firsts.length, 25);
+  assert.ok(firsts.every((q) => q.url.startsWith('/first?seen=&')), firsts.map((q) => q.url).join(' '));
+  assert.equal(new Set(firsts.map((q) => new URL(q.url, 'http://x').searchParams.get('vu'))).size, 25, 'every arrival has its own id');
+  assert.ok(srv.requests.filter((q) => q.url.startsWith('/setup')).every((q) => q.url === '/setup?seen='));
+  assert.equal(byName(r, 'setup').count, 25);
+  assert.equal(byName(r, 'again').count, 50);
+  assert.ok(srv.requests.filter((q) => q.url.startsWith('/again/')).every((q) => /^\/again\/[01]\?tok=t\d+$/.test(q.url)));
+  assert.equal(r.summary.overall.errors, 0);
+});

@@ -2,6 +2,12 @@
  * Starts and tracks virtual users for the scheduler: picks the weighted
  * scenario, enforces maxVusers (drops, never queues), keeps the
  * vusers_active gauge, and stops closed-model users at a phase end.
+ *
+ * Finished VU objects are kept and reassigned to later arrivals when their
+ * engine promises to forget them at closeSession (Engine.releasesVuOnClose):
+ * the objects then live in the old generation and an arrival allocates
+ * nothing the scavenger must copy. The active list is an array with each
+ * VU's slot, not a Set, for the same reason (a Set rehashes as it shrinks).
  */
 import { ARRIVALS_DROPPED, ARRIVALS_LATE, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED } from '../metrics/names.ts';
 import { newHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
@@ -14,10 +20,13 @@ import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
 
 /** Arrivals starting later than this are counted as late (generator behind its schedule). */
 export const LATE_THRESHOLD_MS = 10;
+/** Finished VU objects kept for reuse; beyond this a burst's leftovers go to the GC. */
+const MAX_SPARE_VUS = 4096;
 
 /** See the module comment. */
 export class VuRunner implements VuStarter, VuHost {
-  private readonly active = new Set<Vu>();
+  private readonly active: Vu[] = [];
+  private readonly spare: Vu[] = [];
   private nextId = 1;
   private idleWaiters: Array<() => void> = [];
   /** Scheduling delay of each arrival, µs: the generator's own lateness. */
@@ -43,7 +52,7 @@ export class VuRunner implements VuStarter, VuHost {
   }
 
   activeCount(): number {
-    return this.active.size;
+    return this.active.length;
   }
 
   onPhaseStart(phase: CompiledPhase): void {
@@ -62,15 +71,17 @@ export class VuRunner implements VuStarter, VuHost {
   }
 
   startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean {
-    if (this.active.size >= this.maxVusers(phase)) {
+    if (this.active.length >= this.maxVusers(phase)) {
       this.sink.add(ARRIVALS_DROPPED);
       return false;
     }
     const scenario = pickScenario(this.plan, Math.random());
-    const vu = new Vu(this.nextId++, scenario, state, this.plan.variables, scheduledMs * 1000, this);
-    this.active.add(vu);
+    const vu = this.spare.pop() ?? new Vu(this.plan.variables, this);
+    vu.assign(this.nextId++, scenario, state, scheduledMs * 1000);
+    vu.slot = this.active.length;
+    this.active.push(vu);
     this.sink.add(VUSERS_CREATED);
-    this.sink.gaugeSet(VUSERS_ACTIVE, this.active.size);
+    this.sink.gaugeSet(VUSERS_ACTIVE, this.active.length);
     vu.start();
     return true;
   }
@@ -83,22 +94,30 @@ export class VuRunner implements VuStarter, VuHost {
   stopPhase(state: PhaseState): void {
     state.isStopping = true;
     if (!state.isLooping) return;
-    for (const vu of [...this.active]) if (vu.phase === state) vu.interruptThink();
+    for (const vu of this.active.slice()) if (vu.phase === state) vu.interruptThink();
   }
 
   /** Stops every VU at its next boundary (end of run or interrupt). */
   stopAll(): void {
-    for (const vu of [...this.active]) {
-      (vu.phase as PhaseState).isStopping = true;
+    for (const vu of this.active.slice()) {
+      vu.phase!.isStopping = true;
       vu.interruptThink();
     }
   }
 
   onFinish(vu: Vu): void {
-    if (!this.active.delete(vu)) return;
+    const slot = vu.slot;
+    if (slot < 0 || this.active[slot] !== vu) return;
+    const last = this.active.pop()!;
+    if (last !== vu) {
+      this.active[slot] = last;
+      last.slot = slot;
+    }
+    vu.slot = -1;
+    if (vu.scenario!.engine.releasesVuOnClose === true && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
     this.sink.add(VUSERS_COMPLETED);
-    this.sink.gaugeSet(VUSERS_ACTIVE, this.active.size);
-    if (this.active.size === 0) {
+    this.sink.gaugeSet(VUSERS_ACTIVE, this.active.length);
+    if (this.active.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -107,7 +126,7 @@ export class VuRunner implements VuStarter, VuHost {
 
   /** Resolves true when no VU is active, or false after `timeoutMs`. */
   whenIdle(timeoutMs: number): Promise<boolean> {
-    if (this.active.size === 0) return Promise.resolve(true);
+    if (this.active.length === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const t = setTimeout(() => resolve(false), timeoutMs);
       this.idleWaiters.push(() => {

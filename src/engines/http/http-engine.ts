@@ -23,6 +23,8 @@ export const DEFAULT_CONNECTIONS = 128;
 export class HttpEngine implements Engine<HttpStep> {
   readonly id = 'http';
   readonly stepKeys = METHODS;
+  /** closeSession detaches the exchange from the VU (HttpExchange.release), and a finished exchange gets no more callbacks. */
+  readonly releasesVuOnClose = true;
   private readonly steps: HttpStep[] = [];
   private readonly pools = new Map<string, Pool>();
   private readonly freeExchanges: HttpExchange[] = [];
