@@ -7,6 +7,7 @@
 
 const BY_CODE: Record<string, string> = {
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  AGENTLOAD_REQUEST_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',

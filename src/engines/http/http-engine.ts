@@ -9,6 +9,7 @@ import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } f
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
 import { HttpExchange } from './http-exchange.ts';
+import { RequestDeadlines } from './request-deadlines.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
@@ -31,6 +32,7 @@ export class HttpEngine implements Engine<HttpStep> {
   private target: ResolvedTarget | null = null;
   private sink: HdrSink | null = null;
   private nowUs: () => number = () => 0;
+  private deadlines: RequestDeadlines | null = null;
   private connections = DEFAULT_CONNECTIONS;
   private pipelining = 1;
 
@@ -44,6 +46,7 @@ export class HttpEngine implements Engine<HttpStep> {
     this.target = resolveTarget(run.target);
     this.sink = run.sink;
     this.nowUs = run.nowUs;
+    this.deadlines = new RequestDeadlines(run.nowUs);
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
     // Unbounded pools spiral when the generator runs late: every queued arrival opens a socket, which costs
     // more CPU, which makes it later. So the default is one connection per possible VU, at least 128.
@@ -73,6 +76,7 @@ export class HttpEngine implements Engine<HttpStep> {
       origin = built.origin;
       opts = built.opts;
     }
+    ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs);
     try {
       this.pool(origin).dispatch(opts as never, ex);
     } catch (e) {
@@ -90,6 +94,7 @@ export class HttpEngine implements Engine<HttpStep> {
   }
 
   async close(): Promise<void> {
+    this.deadlines?.close();
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
@@ -127,7 +132,8 @@ export class HttpEngine implements Engine<HttpStep> {
     if (step.isStatic && typeof body === 'string') body = Buffer.from(body);
     return {
       origin,
-      opts: { path: fullPath, method: step.method, headers, body, headersTimeout: step.timeoutMs, bodyTimeout: step.timeoutMs },
+      // 0 turns undici's per-request timers off: RequestDeadlines times requests out.
+      opts: { path: fullPath, method: step.method, headers, body, headersTimeout: 0, bodyTimeout: 0 },
     };
   }
 }

@@ -7,6 +7,10 @@
  *
  * Latency runs from vu.scheduledUs — the request's scheduled start — to the
  * last body byte, so time queued for a connection is included.
+ *
+ * Timeouts are RequestDeadlines' (see there): expire() aborts the request
+ * through the abort function undici hands to onConnect, or, while the request
+ * still waits for a connection, as soon as it gets one.
  */
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
@@ -14,14 +18,23 @@ import type { HttpStep } from './http-step.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
+import type { Deadlined } from './request-deadlines.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
 const POOL_WAIT_THRESHOLD_US = 5000;
 
+/** The error a request that ran out of time ends with; transportReason maps its code to `timeout`. */
+function timeoutError(): Error {
+  return Object.assign(new Error('request timed out (agentload http timeout)'), { code: 'AGENTLOAD_REQUEST_TIMEOUT' });
+}
+
 /** See the module comment. Implements ResponseView for the step's checks. */
-export class HttpExchange implements ResponseView {
+export class HttpExchange implements ResponseView, Deadlined {
   step: HttpStep | null = null;
+  flightSeq = 0;
+  private abortFn: ((err: Error) => void) | null = null;
+  private isExpired = false;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
   private chunks: Buffer[] = [];
@@ -53,6 +66,7 @@ export class HttpExchange implements ResponseView {
   release(detached: VirtualUser): void {
     this.vu = detached;
     this.step = null;
+    this.abortFn = null;
     if (this.chunks.length > 0) this.chunks = [];
     this.rawHeaders = null;
     this.bodyText = null;
@@ -64,6 +78,8 @@ export class HttpExchange implements ResponseView {
     this.step = step;
     this.dispatchedUs = this.nowUs();
     this.status = 0;
+    this.abortFn = null;
+    this.isExpired = false;
     this.isCollecting = step.checks !== null && step.checks.needsBody;
     if (this.chunks.length > 0) this.chunks = [];
     this.rawHeaders = null;
@@ -78,8 +94,16 @@ export class HttpExchange implements ResponseView {
   }
 
   /** undici calls this when the request is written to a socket: the time before it was spent waiting for a connection. */
-  onConnect(): void {
+  onConnect(abort: (err: Error) => void): void {
+    if (this.isExpired) return abort(timeoutError());
+    this.abortFn = abort;
     if (this.nowUs() - this.dispatchedUs > POOL_WAIT_THRESHOLD_US) this.sink.add(HTTP_POOL_WAITS);
+  }
+
+  /** RequestDeadlines: the request ran out of time. */
+  expire(): void {
+    this.isExpired = true;
+    if (this.abortFn !== null) this.abortFn(timeoutError());
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -94,6 +118,8 @@ export class HttpExchange implements ResponseView {
   }
 
   onComplete(): void {
+    this.flightSeq = 0;
+    this.abortFn = null;
     const step = this.step!;
     const h = step.handle;
     const sink = this.sink;
@@ -125,6 +151,8 @@ export class HttpExchange implements ResponseView {
   }
 
   onError(err: Error): void {
+    this.flightSeq = 0;
+    this.abortFn = null;
     const step = this.step!;
     const reason = transportReason(err);
     if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);

@@ -1,0 +1,113 @@
+/**
+ * Request timeouts for the http engine without a timer per request.
+ *
+ * undici's headersTimeout / bodyTimeout arm a timer object per request, and a
+ * cleared one stays in undici's timer list until its next sweep (up to a
+ * second), so at 20 000 requests/s every one of them lived long enough to be
+ * promoted to the old generation. Here each dispatch joins a FIFO per timeout
+ * value instead: within one FIFO, dispatch order is deadline order, so one
+ * interval timer only ever looks at the heads. An entry whose request has
+ * ended (its item's flightSeq moved on) is skipped, so a FIFO holds the
+ * dispatches made since its oldest request still in flight.
+ *
+ * A timeout covers the whole request, from dispatch to the last body byte,
+ * time queued for a connection included: "how long a request may take".
+ */
+
+/** What the FIFO holds: the http engine's per-VU exchange. */
+export interface Deadlined {
+  /** The dispatch in flight (a number track() returned), or 0 once it has ended. */
+  flightSeq: number;
+  /** The dispatch ran out of time: end it as a timeout. */
+  expire(): void;
+}
+
+/** How often the heads are checked: a twentieth of the shortest timeout, within these bounds. */
+const MIN_SWEEP_MS = 5;
+const MAX_SWEEP_MS = 100;
+/** A FIFO's consumed prefix is cut off once it is this long and half the array. */
+const COMPACT_AT = 4096;
+
+class Fifo {
+  items: Deadlined[] = [];
+  seqs: number[] = [];
+  deadlinesUs: number[] = [];
+  head = 0;
+
+  push(item: Deadlined, seq: number, deadlineUs: number): void {
+    this.items.push(item);
+    this.seqs.push(seq);
+    this.deadlinesUs.push(deadlineUs);
+  }
+
+  /** Expires the heads whose deadline has passed; drops the heads that ended. */
+  sweep(nowUs: number): void {
+    let h = this.head;
+    // Re-reads length: an expiry can end a request whose VU dispatches its next step at once.
+    while (h < this.items.length) {
+      const item = this.items[h]!;
+      if (item.flightSeq === this.seqs[h]) {
+        if (this.deadlinesUs[h]! > nowUs) break;
+        item.expire();
+      }
+      h++;
+    }
+    this.head = h;
+    if (h >= COMPACT_AT && h * 2 >= this.items.length) this.compact();
+  }
+
+  private compact(): void {
+    const h = this.head;
+    this.items = this.items.slice(h);
+    this.seqs = this.seqs.slice(h);
+    this.deadlinesUs = this.deadlinesUs.slice(h);
+    this.head = 0;
+  }
+}
+
+/** See the module comment. */
+export class RequestDeadlines {
+  private readonly fifos = new Map<number, Fifo>();
+  private timer: NodeJS.Timeout | null = null;
+  private sweepMs = MAX_SWEEP_MS + 1;
+  private lastSeq = 0;
+  private readonly sweepBound = (): void => this.sweep();
+
+  constructor(private readonly nowUs: () => number) {}
+
+  /** Starts the clock on one dispatch of `item`; store the result in item.flightSeq. A timeout of 0 never expires. */
+  track(item: Deadlined, timeoutMs: number): number {
+    const seq = ++this.lastSeq;
+    if (timeoutMs <= 0) return seq;
+    let fifo = this.fifos.get(timeoutMs);
+    if (fifo === undefined) {
+      fifo = new Fifo();
+      this.fifos.set(timeoutMs, fifo);
+      this.armFor(timeoutMs);
+    }
+    fifo.push(item, seq, this.nowUs() + timeoutMs * 1000);
+    return seq;
+  }
+
+  /** Expires every dispatch whose deadline has passed. */
+  sweep(): void {
+    const now = this.nowUs();
+    for (const fifo of this.fifos.values()) fifo.sweep(now);
+  }
+
+  /** Stops the timer; nothing expires after this. */
+  close(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.fifos.clear();
+  }
+
+  private armFor(timeoutMs: number): void {
+    const every = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(timeoutMs / 20)));
+    if (every >= this.sweepMs) return;
+    this.sweepMs = every;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = setInterval(this.sweepBound, every);
+    this.timer.unref();
+  }
+}
