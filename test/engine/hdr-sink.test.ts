@@ -49,11 +49,13 @@ test('gauges track current and peak', () => {
   assert.equal(sink.summary(1).gaugePeaks.conns, 5);
 });
 
-test('the one-pass percentile walk equals getValueAtPercentile', async () => {
-  const { newHistogram, recordUs, valuesAtPercentiles } = await import('../../src/engine/metrics/histogram.ts');
+test('the one-pass percentile walk equals getValueAtPercentile, and its mean the mean getter', async () => {
+  const { newHistogram, recordUs, valuesAtPercentiles, latencySummary } = await import('../../src/engine/metrics/histogram.ts');
   const h = newHistogram();
   let x = 7;
   for (let i = 0; i < 20_000; i++) { x = (x * 48271) % 2147483647; recordUs(h, 1 + (x % 5_000_000)); }
   const ps = [1, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
   assert.deepEqual(valuesAtPercentiles(h, ps), ps.map((p) => h.getValueAtPercentile(p)));
+  assert.equal(latencySummary(h).mean, Math.round(h.mean) / 1000);
+  assert.equal(latencySummary(h).min, Math.round(h.minNonZeroValue) / 1000);
 });
