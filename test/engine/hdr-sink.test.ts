@@ -54,8 +54,22 @@ test('the one-pass percentile walk equals getValueAtPercentile, and its mean the
   const h = newHistogram();
   let x = 7;
   for (let i = 0; i < 20_000; i++) { x = (x * 48271) % 2147483647; recordUs(h, 1 + (x % 5_000_000)); }
+  for (let i = 0; i < 30; i++) recordUs(h, 3_000_000_000 + i * 17_000_000); // the top buckets, beyond 2^31
   const ps = [1, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
   assert.deepEqual(valuesAtPercentiles(h, ps), ps.map((p) => h.getValueAtPercentile(p)));
   assert.equal(latencySummary(h).mean, Math.round(h.mean) / 1000);
   assert.equal(latencySummary(h).min, Math.round(h.minNonZeroValue) / 1000);
+});
+
+test('addHistogram over the recorded range equals hdr add over every bucket', async () => {
+  const { newHistogram, recordUs, addHistogram, encodeHistogram } = await import('../../src/engine/metrics/histogram.ts');
+  const a = newHistogram(), b = newHistogram(), viaHdr = newHistogram(), viaRange = newHistogram();
+  let x = 11;
+  for (let i = 0; i < 5_000; i++) { x = (x * 48271) % 2147483647; recordUs(a, 300 + (x % 90_000)); recordUs(b, 2_000_000 + (x % 900_000_000)); }
+  for (const h of [a, b, newHistogram()]) { viaHdr.add(h); addHistogram(viaRange, h); }
+  assert.equal(encodeHistogram(viaRange), encodeHistogram(viaHdr));
+  assert.equal(viaRange.totalCount, 10_000);
+  assert.equal(viaRange.maxValue, viaHdr.maxValue);
+  assert.equal(viaRange.minNonZeroValue, viaHdr.minNonZeroValue);
+  assert.equal(viaRange.getValueAtPercentile(99.9), viaHdr.getValueAtPercentile(99.9));
 });

@@ -10,7 +10,7 @@
  * Single-threaded: each worker has its own sink; the main thread merges
  * encoded intervals with absorb().
  */
-import { newHistogram, recordUs, encodeHistogram, decodeHistogram, type Histogram } from './histogram.ts';
+import { addHistogram, newHistogram, recordUs, encodeHistogram, decodeHistogram, type Histogram } from './histogram.ts';
 import { buildNameSummary, type CountsView } from './summarize.ts';
 import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
 import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
@@ -85,6 +85,7 @@ export class HdrSink {
    * compilePlan before any step is compiled.
    */
   rateLimits: RateLimitRecorder | null = null;
+  private readonly overallScratch: Histogram = newHistogram();
 
   /** Interns (name, tags) and returns its handle. Compile time only. */
   handle(name: string, tags: Record<string, string> = {}): number {
@@ -176,13 +177,15 @@ export class HdrSink {
   /** Summarises and closes the current interval. */
   snapshot(startMs: number, endMs: number, phase: string | null): IntervalSnapshot {
     const seconds = Math.max(endMs - startMs, 1) / 1000;
-    const overallHist = newHistogram();
+    // Reused: a fresh one is a 190 KB array to allocate and zero at every interval.
+    const overallHist = this.overallScratch;
+    overallHist.reset();
     const overallCounts = new Counts();
     const byName: NameSummary[] = [];
     const perName = this.isKeepingIntervalHistograms ? new Map<string, Histogram>() : null;
     for (const s of this.stats) {
       byName.push(buildNameSummary(s.name, s.tags, s.interval, s.iCounts, seconds));
-      overallHist.add(s.interval);
+      addHistogram(overallHist, s.interval);
       overallCounts.addAll(s.iCounts);
       if (perName !== null) addInto(perName, s.name, s.interval);
       this.fold(s);
@@ -251,7 +254,7 @@ export class HdrSink {
   }
 
   private fold(s: NameStats): void {
-    s.total.add(s.interval);
+    addHistogram(s.total, s.interval);
     s.tCounts.addAll(s.iCounts);
     s.interval.reset();
     s.iCounts = new Counts();

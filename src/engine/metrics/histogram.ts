@@ -28,6 +28,39 @@ export function recordUs(h: Histogram, us: number): void {
   h.recordValue(us < 1 ? 1 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : Math.round(us));
 }
 
+/** The JsHistogram internals addHistogram writes through (public methods of the JS implementation, untyped). */
+interface CountsAdd {
+  countsArrayIndex(v: number): number;
+  getCountAtIndex(i: number): number;
+  addToCountAtIndex(i: number, n: number): void;
+  setTotalCount(n: number): void;
+  updatedMaxValue(v: number): void;
+  updateMinNonZeroValue(v: number): void;
+}
+
+/**
+ * `into` += `from` (both from newHistogram, so their buckets line up), walking
+ * only `from`'s recorded range: hdr's add() walks all ~47 000 buckets, twice
+ * per name at every interval snapshot, while latencies under a second use the
+ * first fifth of them.
+ */
+export function addHistogram(into: Histogram, from: Histogram): void {
+  if (from.totalCount === 0) return;
+  const t = into as unknown as CountsAdd;
+  const f = from as unknown as CountsAdd;
+  const end = f.countsArrayIndex(from.maxValue);
+  let added = 0;
+  for (let i = f.countsArrayIndex(from.minNonZeroValue); i <= end; i++) {
+    const c = f.getCountAtIndex(i);
+    if (c === 0) continue;
+    t.addToCountAtIndex(i, c);
+    added += c;
+  }
+  t.setTotalCount(into.totalCount + added);
+  t.updatedMaxValue(Math.max(into.maxValue, from.maxValue));
+  t.updateMinNonZeroValue(Math.min(into.minNonZeroValue, from.minNonZeroValue));
+}
+
 /** Compressed base64, the format HdrHistogram tools read; merges are exact. */
 export function encodeHistogram(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
@@ -43,13 +76,13 @@ export function decodeHistogram(base64: string): Histogram {
 
 const ZERO: LatencySummary = { min: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
 
-/** The JsHistogram internals the one-pass walk reads (public methods of the JS implementation, untyped). */
+/** The JsHistogram internals the one-pass walk reads (public members of the JS implementation, untyped). */
 interface CountsWalk {
   readonly countsArrayLength: number;
+  readonly subBucketHalfCount: number;
+  readonly subBucketHalfCountMagnitude: number;
+  readonly unitMagnitude: number;
   getCountAtIndex(i: number): number;
-  valueFromIndex(i: number): number;
-  highestEquivalentValue(v: number): number;
-  medianEquivalentValue(v: number): number;
 }
 
 /** Unit in the last place of a positive double, as HdrHistogram's percentile rounding uses. */
@@ -75,6 +108,7 @@ function walk(h: Histogram, percentiles: readonly number[]): { values: number[];
     return Math.max(Math.ceil(fp - ulp(fp)), 1);
   });
   const values = new Array<number>(percentiles.length).fill(0);
+  const half = w.subBucketHalfCount;
   let k = 0;
   let seen = 0;
   let sum = 0;
@@ -83,9 +117,17 @@ function walk(h: Histogram, percentiles: readonly number[]): { values: number[];
     const count = w.getCountAtIndex(i);
     if (count === 0) continue;
     seen += count;
-    const value = w.valueFromIndex(i);
-    sum += w.medianEquivalentValue(value) * count;
-    while (k < targets.length && seen >= targets[k]!) values[k++] = w.highestEquivalentValue(value);
+    // hdr's valueFromIndex / sizeOfEquivalentValueRange, inlined: index i covers [lowest, lowest + size).
+    let bucket = (i >> w.subBucketHalfCountMagnitude) - 1;
+    let sub = (i & (half - 1)) + half;
+    if (bucket < 0) {
+      sub -= half;
+      bucket = 0;
+    }
+    const size = 2 ** (bucket + w.unitMagnitude);
+    const lowest = sub * size;
+    sum += (lowest + Math.floor(size / 2)) * count;
+    while (k < targets.length && seen >= targets[k]!) values[k++] = lowest + size - 1;
   }
   return { values, mean: total === 0 ? 0 : sum / total };
 }
