@@ -13,6 +13,8 @@ export interface TestServer {
   readonly requests: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string; atMs: number }>;
   /** Requests in flight right now, and the maximum seen. */
   readonly inFlight: { now: number; max: number };
+  /** TCP connections accepted so far. */
+  readonly connections: { accepted: number };
   close(): Promise<void>;
 }
 
@@ -37,6 +39,8 @@ export async function startHttpServer(handler: TestHandler, opts: { record?: boo
     });
   });
   server.keepAliveTimeout = 60_000;
+  const connections = { accepted: 0 };
+  server.on('connection', () => connections.accepted++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -44,6 +48,7 @@ export async function startHttpServer(handler: TestHandler, opts: { record?: boo
     port,
     requests,
     inFlight,
+    connections,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

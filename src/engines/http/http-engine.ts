@@ -1,15 +1,15 @@
 /**
- * The `http` engine: get/post/put/patch/delete/head steps on undici Pools,
- * one per origin, driven through `dispatch` with a reusable per-VU handler.
+ * The `http` engine: get/post/put/patch/delete/head steps on undici Clients,
+ * a ClientPool per origin, driven through `dispatch` with a reusable per-VU handler.
  * Static steps send a pre-built options object; templated steps render only
  * their dynamic parts per request.
  */
-import { Pool } from 'undici';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
 import { HttpExchange } from './http-exchange.ts';
 import { RequestDeadlines } from './request-deadlines.ts';
+import { ClientPool } from './client-pool.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
@@ -27,7 +27,7 @@ export class HttpEngine implements Engine<HttpStep> {
   /** closeSession detaches the exchange from the VU (HttpExchange.release), and a finished exchange gets no more callbacks. */
   readonly releasesVuOnClose = true;
   private readonly steps: HttpStep[] = [];
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, ClientPool>();
   private readonly freeExchanges: HttpExchange[] = [];
   private target: ResolvedTarget | null = null;
   private sink: HdrSink | null = null;
@@ -78,7 +78,7 @@ export class HttpEngine implements Engine<HttpStep> {
     }
     ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs);
     try {
-      this.pool(origin).dispatch(opts as never, ex);
+      this.pool(origin).dispatch(opts, ex);
     } catch (e) {
       ex.onError(e as Error);
     }
@@ -97,13 +97,13 @@ export class HttpEngine implements Engine<HttpStep> {
     this.deadlines?.close();
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
+    await Promise.all(pools.map((p) => p.destroy()));
   }
 
-  private pool(origin: string): Pool {
+  private pool(origin: string): ClientPool {
     let p = this.pools.get(origin);
     if (p === undefined) {
-      p = new Pool(origin, { connections: this.connections, pipelining: this.pipelining, keepAliveTimeout: 30_000 });
+      p = new ClientPool(origin, this.connections, this.pipelining, 30_000);
       this.pools.set(origin, p);
     }
     return p;

@@ -9,8 +9,8 @@
  * last body byte, so time queued for a connection is included.
  *
  * Timeouts are RequestDeadlines' (see there): expire() aborts the request
- * through the abort function undici hands to onConnect, or, while the request
- * still waits for a connection, as soon as it gets one.
+ * through the abort function undici hands to onConnect, or fails it at once
+ * while it still waits in the ClientPool for a connection.
  */
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
@@ -19,6 +19,8 @@ import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
 import type { Deadlined } from './request-deadlines.ts';
+import type { Client } from 'undici';
+import type { ClientPool, PooledRequest } from './client-pool.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
@@ -30,11 +32,13 @@ function timeoutError(): Error {
 }
 
 /** See the module comment. Implements ResponseView for the step's checks. */
-export class HttpExchange implements ResponseView, Deadlined {
+export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   step: HttpStep | null = null;
   flightSeq = 0;
+  client: Client | null = null;
+  pool: ClientPool | null = null;
+  isExpired = false;
   private abortFn: ((err: Error) => void) | null = null;
-  private isExpired = false;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
   private chunks: Buffer[] = [];
@@ -104,6 +108,15 @@ export class HttpExchange implements ResponseView, Deadlined {
   expire(): void {
     this.isExpired = true;
     if (this.abortFn !== null) this.abortFn(timeoutError());
+    else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
+  }
+
+  /** Hands the connection back first, so the VU's next request (sent from resume) can take it. */
+  private releaseLane(): void {
+    const lane = this.client;
+    if (lane === null) return;
+    this.client = null;
+    this.pool!.release(lane);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -120,6 +133,7 @@ export class HttpExchange implements ResponseView, Deadlined {
   onComplete(): void {
     this.flightSeq = 0;
     this.abortFn = null;
+    this.releaseLane();
     const step = this.step!;
     const h = step.handle;
     const sink = this.sink;
@@ -153,6 +167,7 @@ export class HttpExchange implements ResponseView, Deadlined {
   onError(err: Error): void {
     this.flightSeq = 0;
     this.abortFn = null;
+    this.releaseLane();
     const step = this.step!;
     const reason = transportReason(err);
     if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);

@@ -18,6 +18,11 @@
 export interface Deadlined {
   /** The dispatch in flight (a number track() returned), or 0 once it has ended. */
   flightSeq: number;
+  /**
+   * Set on every dispatch a sweep found due before any of them is expired: ending one can hand its
+   * connection to another that is due too, which must then not be sent (the ClientPool checks it).
+   */
+  isExpired: boolean;
   /** The dispatch ran out of time: end it as a timeout. */
   expire(): void;
 }
@@ -40,15 +45,15 @@ class Fifo {
     this.deadlinesUs.push(deadlineUs);
   }
 
-  /** Expires the heads whose deadline has passed; drops the heads that ended. */
-  sweep(nowUs: number): void {
+  /** Moves the heads whose deadline has passed into `due` (with their seqs); drops the heads that ended. */
+  collect(nowUs: number, due: Deadlined[], dueSeqs: number[]): void {
     let h = this.head;
-    // Re-reads length: an expiry can end a request whose VU dispatches its next step at once.
     while (h < this.items.length) {
       const item = this.items[h]!;
       if (item.flightSeq === this.seqs[h]) {
         if (this.deadlinesUs[h]! > nowUs) break;
-        item.expire();
+        due.push(item);
+        dueSeqs.push(this.seqs[h]!);
       }
       h++;
     }
@@ -71,6 +76,8 @@ export class RequestDeadlines {
   private timer: NodeJS.Timeout | null = null;
   private sweepMs = MAX_SWEEP_MS + 1;
   private lastSeq = 0;
+  private readonly due: Deadlined[] = [];
+  private readonly dueSeqs: number[] = [];
   private readonly sweepBound = (): void => this.sweep();
 
   constructor(private readonly nowUs: () => number) {}
@@ -89,10 +96,18 @@ export class RequestDeadlines {
     return seq;
   }
 
-  /** Expires every dispatch whose deadline has passed. */
+  /** Expires every dispatch whose deadline has passed: all are marked first, then ended (see Deadlined.isExpired). */
   sweep(): void {
     const now = this.nowUs();
-    for (const fifo of this.fifos.values()) fifo.sweep(now);
+    const due = this.due;
+    const seqs = this.dueSeqs;
+    for (const fifo of this.fifos.values()) fifo.collect(now, due, seqs);
+    if (due.length === 0) return;
+    for (const item of due) item.isExpired = true;
+    // An expiry can end a request whose VU sends its next one on the same object at once: the seq tells.
+    for (let i = 0; i < due.length; i++) if (due[i]!.flightSeq === seqs[i]) due[i]!.expire();
+    due.length = 0;
+    seqs.length = 0;
   }
 
   /** Stops the timer; nothing expires after this. */
