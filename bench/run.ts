@@ -80,14 +80,23 @@ async function undiciOpen(url: string, rate: number): Promise<Record<string, num
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-/** A rate is sustained when the median run achieved ≥ 99 % of it with scheduling-delay p99 < 5 ms and no errors. */
-function verdict(rate: number, runs: Array<Record<string, number | boolean>>): { ok: boolean; line: string } {
+/** Latency p99 above this, against a target that answers in microseconds, is queueing in the generator. */
+const RESPONSIVE_P99_MS = 50;
+
+/**
+ * A rate is sustained (issue 8's criterion) when the median run achieved ≥ 99 % of it with scheduling-delay
+ * p99 < 5 ms and no errors. That criterion watches only the timer: a loop whose responses queue behind a
+ * saturated core passes it with a latency p99 of seconds. So the rate is also judged responsive when the
+ * median latency p99 stayed under RESPONSIVE_P99_MS as well.
+ */
+function verdict(rate: number, runs: Array<Record<string, number | boolean>>): { ok: boolean; responsive: boolean; line: string } {
   const achieved = median(runs.map((r) => r.arrivalsPerSec as number));
   const delayP99 = median(runs.map((r) => r.schedP99Ms as number));
   const latencyP99 = median(runs.map((r) => r.p99Ms as number));
   const ok = achieved >= rate * 0.99 && delayP99 < 5 && runs.every((r) => r.errors === 0);
+  const responsive = ok && latencyP99 < RESPONSIVE_P99_MS;
   const cpu = median(runs.map((r) => r.cpuSecPer100k as number));
-  return { ok, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms, ${cpu.toFixed(2)} CPU-s/100k ${ok ? 'OK' : 'behind'}` };
+  return { ok, responsive, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms, ${cpu.toFixed(2)} CPU-s/100k ${responsive ? 'OK' : ok ? 'OK (slow)' : 'behind'}` };
 }
 
 /**
@@ -99,6 +108,8 @@ async function openModel(target: BenchTarget): Promise<void> {
   const warm = process.env.BENCH_WARMUP_S ?? '3';
   console.log(`\n## open model, 1 GET per arrival, ${CONNECTIONS} connections, ${warm} s warm-up ramp + ${SECONDS} s per run, median of ${RUNS}, target ${target.name}`);
   const best = { agentload: 0, undici: 0 };
+  const responsive = { agentload: 0, undici: 0 };
+  let previous = 0;
   for (const rate of OPEN_RATES) {
     const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number | boolean>> = [];
     for (let i = 0; i < RUNS; i++) {
@@ -107,12 +118,18 @@ async function openModel(target: BenchTarget): Promise<void> {
     }
     const va = verdict(rate, a), vb = verdict(rate, b);
     console.log(`asked ${fmt(rate)}/s  agentload: ${va.line}  |  bare undici: ${vb.line}`);
-    if (va.ok) best.agentload = rate;
-    if (vb.ok) best.undici = rate;
+    // A ceiling counts only while every lower rate passed too: on a VM whose speed drifts, a lucky run at a
+    // higher rate after failures below it is noise, not a ceiling.
+    if (va.ok && best.agentload === previous) best.agentload = rate;
+    if (vb.ok && best.undici === previous) best.undici = rate;
+    if (va.responsive && responsive.agentload === previous) responsive.agentload = rate;
+    if (vb.responsive && responsive.undici === previous) responsive.undici = rate;
+    previous = rate;
     if (!va.ok && !vb.ok) break;
   }
   console.log(`highest sustained arrival rate: agentload ${fmt(best.agentload)}/s, bare undici loop ${fmt(best.undici)}/s` +
     (best.undici ? `, ratio ${(best.agentload / best.undici).toFixed(2)}` : ''));
+  console.log(`… and with latency p99 also under ${RESPONSIVE_P99_MS} ms: agentload ${fmt(responsive.agentload)}/s, bare undici loop ${fmt(responsive.undici)}/s`);
 }
 
 /**
