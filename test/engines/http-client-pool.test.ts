@@ -45,7 +45,7 @@ async function setUp(t: import('node:test').TestContext) {
   const reqs = [new Req(), new Req(), new Req()];
   for (const [i, r] of reqs.entries()) {
     nowUs = i * 500;
-    r.flightSeq = deadlines.track(r, 100);
+    r.flightSeq = deadlines.track(r, 100, nowUs);
     pool.dispatch({ path: `/${i}`, method: 'GET', headers: [], body: null, headersTimeout: 0, bodyTimeout: 0 }, r);
   }
   await until(() => srv.requests.length === 1);

@@ -12,6 +12,7 @@
  */
 import { Client } from 'undici';
 import type { DispatchOpts } from './http-step.ts';
+import { SeqFifo } from './seq-fifo.ts';
 
 /** A request the pool carries: the http engine's exchange. */
 export interface PooledRequest {
@@ -26,17 +27,12 @@ export interface PooledRequest {
   onError(err: Error): void;
 }
 
-/** A waiting request's entry was consumed this far before the arrays are cut. */
-const COMPACT_AT = 4096;
-
 /** See the module comment. */
 export class ClientPool {
   private readonly clients: Client[] = [];
   private readonly lanes: Client[] = [];
-  private waiting: PooledRequest[] = [];
-  private waitingSeqs: number[] = [];
-  private waitingOpts: DispatchOpts[] = [];
-  private head = 0;
+  /** Requests waiting for a lane, with the options to send. */
+  private readonly waiting = new SeqFifo<PooledRequest, DispatchOpts>();
   private isClosed = false;
 
   constructor(
@@ -50,12 +46,7 @@ export class ClientPool {
   dispatch(opts: DispatchOpts, req: PooledRequest): void {
     req.pool = this;
     const lane = this.lanes.pop() ?? this.open();
-    if (lane === null) {
-      this.waiting.push(req);
-      this.waitingSeqs.push(req.flightSeq);
-      this.waitingOpts.push(opts);
-      return;
-    }
+    if (lane === null) return this.waiting.push(req, req.flightSeq, opts);
     req.client = lane;
     lane.dispatch(opts as never, req as never);
   }
@@ -63,34 +54,28 @@ export class ClientPool {
   /** A request on `lane` has ended: the lane takes the oldest live waiting request, or goes back to the free ones. */
   release(lane: Client): void {
     if (this.isClosed) return;
-    while (this.head < this.waiting.length) {
-      const i = this.head++;
-      const req = this.waiting[i]!;
-      if (req.flightSeq !== this.waitingSeqs[i] || req.isExpired) continue; // it timed out while waiting
-      const opts = this.waitingOpts[i]!;
-      this.compact();
+    const w = this.waiting;
+    while (w.head < w.items.length) {
+      const i = w.head++;
+      const req = w.items[i]!;
+      if (req.flightSeq !== w.seqs[i] || req.isExpired) continue; // it timed out while waiting
+      const opts = w.extras[i]!;
+      w.trim();
       req.client = lane;
       lane.dispatch(opts as never, req as never);
       return;
     }
-    this.compact();
+    w.trim();
     this.lanes.push(lane);
-  }
-
-  /** How many requests wait for a lane (some may have expired). */
-  waitingCount(): number {
-    return this.waiting.length - this.head;
   }
 
   /** Fails the waiting requests and destroys every connection; requests on them end with undici's error. */
   async destroy(): Promise<void> {
     this.isClosed = true;
     const err = Object.assign(new Error('the run ended before a connection was free'), { code: 'UND_ERR_DESTROYED' });
-    const waiting = this.waiting;
-    const seqs = this.waitingSeqs;
-    for (let i = this.head; i < waiting.length; i++) if (waiting[i]!.flightSeq === seqs[i]) waiting[i]!.onError(err);
-    this.waiting = [];
-    this.head = 0;
+    const w = this.waiting;
+    for (let i = w.head; i < w.items.length; i++) if (w.items[i]!.flightSeq === w.seqs[i]) w.items[i]!.onError(err);
+    w.clear();
     await Promise.all(this.clients.map((c) => c.destroy().catch(() => {})));
   }
 
@@ -101,24 +86,5 @@ export class ClientPool {
     this.clients.push(c);
     for (let i = 1; i < this.pipelining; i++) this.lanes.push(c);
     return c;
-  }
-
-  private compact(): void {
-    const h = this.head;
-    if (h < COMPACT_AT || h * 2 < this.waiting.length) {
-      if (h === this.waiting.length && h > 0) this.clearWaiting();
-      return;
-    }
-    this.waiting = this.waiting.slice(h);
-    this.waitingSeqs = this.waitingSeqs.slice(h);
-    this.waitingOpts = this.waitingOpts.slice(h);
-    this.head = 0;
-  }
-
-  private clearWaiting(): void {
-    this.waiting.length = 0;
-    this.waitingSeqs.length = 0;
-    this.waitingOpts.length = 0;
-    this.head = 0;
   }
 }

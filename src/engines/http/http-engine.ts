@@ -76,7 +76,7 @@ export class HttpEngine implements Engine<HttpStep> {
       origin = built.origin;
       opts = built.opts;
     }
-    ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs);
+    ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
     try {
       this.pool(origin).dispatch(opts, ex);
     } catch (e) {

@@ -46,7 +46,8 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   private parsed: unknown = undefined;
   private isParsed = false;
   private isCollecting = false;
-  private dispatchedUs = 0;
+  /** When the request in flight was dispatched (run µs); its deadline runs from here. */
+  dispatchedUs = 0;
   /** The rate-limit key and run second of the request in flight (only when expect.rateLimit is on). */
   private rlKey = '';
   private rlSecond = 0;
@@ -70,7 +71,6 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   release(detached: VirtualUser): void {
     this.vu = detached;
     this.step = null;
-    this.abortFn = null;
     if (this.chunks.length > 0) this.chunks = [];
     this.rawHeaders = null;
     this.bodyText = null;
@@ -111,8 +111,10 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
     else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
   }
 
-  /** Hands the connection back first, so the VU's next request (sent from resume) can take it. */
-  private releaseLane(): void {
+  /** The request has ended: no deadline applies, and the connection goes back first, so the VU's next request (sent from resume) can take it. */
+  private endFlight(): void {
+    this.flightSeq = 0;
+    this.abortFn = null;
     const lane = this.client;
     if (lane === null) return;
     this.client = null;
@@ -131,9 +133,7 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   }
 
   onComplete(): void {
-    this.flightSeq = 0;
-    this.abortFn = null;
-    this.releaseLane();
+    this.endFlight();
     const step = this.step!;
     const h = step.handle;
     const sink = this.sink;
@@ -165,9 +165,7 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   }
 
   onError(err: Error): void {
-    this.flightSeq = 0;
-    this.abortFn = null;
-    this.releaseLane();
+    this.endFlight();
     const step = this.step!;
     const reason = transportReason(err);
     if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);

@@ -14,6 +14,8 @@
  * time queued for a connection included: "how long a request may take".
  */
 
+import { SeqFifo } from './seq-fifo.ts';
+
 /** What the FIFO holds: the http engine's per-VU exchange. */
 export interface Deadlined {
   /** The dispatch in flight (a number track() returned), or 0 once it has ended. */
@@ -30,44 +32,23 @@ export interface Deadlined {
 /** How often the heads are checked: a twentieth of the shortest timeout, within these bounds. */
 const MIN_SWEEP_MS = 5;
 const MAX_SWEEP_MS = 100;
-/** A FIFO's consumed prefix is cut off once it is this long and half the array. */
-const COMPACT_AT = 4096;
+/** Dispatches with one timeout value, in dispatch order (which is deadline order); the extra is the deadline, µs. */
+type Fifo = SeqFifo<Deadlined, number>;
 
-class Fifo {
-  items: Deadlined[] = [];
-  seqs: number[] = [];
-  deadlinesUs: number[] = [];
-  head = 0;
-
-  push(item: Deadlined, seq: number, deadlineUs: number): void {
-    this.items.push(item);
-    this.seqs.push(seq);
-    this.deadlinesUs.push(deadlineUs);
-  }
-
-  /** Moves the heads whose deadline has passed into `due` (with their seqs); drops the heads that ended. */
-  collect(nowUs: number, due: Deadlined[], dueSeqs: number[]): void {
-    let h = this.head;
-    while (h < this.items.length) {
-      const item = this.items[h]!;
-      if (item.flightSeq === this.seqs[h]) {
-        if (this.deadlinesUs[h]! > nowUs) break;
-        due.push(item);
-        dueSeqs.push(this.seqs[h]!);
-      }
-      h++;
+/** Moves the heads of `fifo` whose deadline has passed into `due` (with their seqs); drops the heads that ended. */
+function collect(fifo: Fifo, nowUs: number, due: Deadlined[], dueSeqs: number[]): void {
+  let h = fifo.head;
+  while (h < fifo.items.length) {
+    const item = fifo.items[h]!;
+    if (item.flightSeq === fifo.seqs[h]) {
+      if (fifo.extras[h]! > nowUs) break;
+      due.push(item);
+      dueSeqs.push(fifo.seqs[h]!);
     }
-    this.head = h;
-    if (h >= COMPACT_AT && h * 2 >= this.items.length) this.compact();
+    h++;
   }
-
-  private compact(): void {
-    const h = this.head;
-    this.items = this.items.slice(h);
-    this.seqs = this.seqs.slice(h);
-    this.deadlinesUs = this.deadlinesUs.slice(h);
-    this.head = 0;
-  }
+  fifo.head = h;
+  fifo.trim();
 }
 
 /** See the module comment. */
@@ -82,17 +63,17 @@ export class RequestDeadlines {
 
   constructor(private readonly nowUs: () => number) {}
 
-  /** Starts the clock on one dispatch of `item`; store the result in item.flightSeq. A timeout of 0 never expires. */
-  track(item: Deadlined, timeoutMs: number): number {
+  /** Starts the clock on one dispatch of `item` made at `startUs`; store the result in item.flightSeq. A timeout of 0 never expires. */
+  track(item: Deadlined, timeoutMs: number, startUs: number): number {
     const seq = ++this.lastSeq;
     if (timeoutMs <= 0) return seq;
     let fifo = this.fifos.get(timeoutMs);
     if (fifo === undefined) {
-      fifo = new Fifo();
+      fifo = new SeqFifo<Deadlined, number>();
       this.fifos.set(timeoutMs, fifo);
       this.armFor(timeoutMs);
     }
-    fifo.push(item, seq, this.nowUs() + timeoutMs * 1000);
+    fifo.push(item, seq, startUs + timeoutMs * 1000);
     return seq;
   }
 
@@ -101,7 +82,7 @@ export class RequestDeadlines {
     const now = this.nowUs();
     const due = this.due;
     const seqs = this.dueSeqs;
-    for (const fifo of this.fifos.values()) fifo.collect(now, due, seqs);
+    for (const fifo of this.fifos.values()) collect(fifo, now, due, seqs);
     if (due.length === 0) return;
     for (const item of due) item.isExpired = true;
     // An expiry can end a request whose VU sends its next one on the same object at once: the seq tells.
