@@ -68,6 +68,7 @@ export class LoadDriver {
   ) {
     this.runner = new VuRunner(plan, sink, clock, log, segment);
     this.scheduler = new Scheduler(plan.phases, clock, this.runner, segment);
+    this.runner.pacer = this.scheduler;
   }
 
   /** Opens the engines' pools; call before run(). */

@@ -36,6 +36,8 @@ export class VuRunner implements VuStarter, VuHost {
   lateArrivals = 0;
   arrivals = 0;
   currentPhaseName: string | null = null;
+  /** Set by the driver to its scheduler's pump (see Scheduler.pump). */
+  pacer: { pump(): void } | null = null;
 
   constructor(
     private readonly plan: CompiledPlan,
@@ -51,6 +53,10 @@ export class VuRunner implements VuStarter, VuHost {
 
   log(line: string): void {
     this.logLine(line);
+  }
+
+  onStepDone(): void {
+    this.pacer?.pump();
   }
 
   activeCount(): number {

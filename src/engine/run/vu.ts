@@ -19,6 +19,8 @@ export interface PhaseState {
 export interface VuHost {
   nowUs(): number;
   onFinish(vu: Vu): void;
+  /** A step finished: the scheduler may start overdue arrivals now (Scheduler.pump). */
+  onStepDone(): void;
   log(line: string): void;
 }
 
@@ -110,6 +112,7 @@ export class Vu implements VirtualUser {
   }
 
   resume(): void {
+    this.host.onStepDone();
     if (this.isInAdvance) {
       this.hasPendingResume = true;
       return;
