@@ -49,6 +49,30 @@ test('gauges track current and peak', () => {
   assert.equal(sink.summary(1).gaugePeaks.conns, 5);
 });
 
+test('counter and gauge cells reach each window as gaugeSet and add would have put them', () => {
+  const sink = new HdrSink();
+  const created = sink.counterCell('created');
+  const active = sink.gaugeCell('active');
+  assert.equal(sink.snapshot(0, 1, null).gauges.active, undefined, 'a gauge never set is not reported');
+  for (const v of [1, 2, 7, 3]) { created.count++; active.set(v); }
+  const first = sink.snapshot(0, 1, null);
+  assert.equal(first.counters.created, 4);
+  assert.equal(first.gauges.active, 3);
+  assert.equal(first.gauges.active_max, 7);
+  active.set(2);
+  created.count += 2;
+  const second = sink.snapshot(1, 2, null);
+  assert.equal(second.counters.created, 2, 'a window holds only its own counts');
+  assert.equal(second.gauges.active_max, 3, 'the peak restarts from the value the window began with');
+  assert.equal(second.gauges.active, 2);
+  const whole = sink.summary(2);
+  assert.equal(whole.counters.created, 6);
+  assert.equal(whole.gaugePeaks.active, 7);
+  // A worker's window carries them too.
+  created.count++;
+  assert.equal(sink.takeInterval().counters.created, 1);
+});
+
 test('the one-pass percentile walk equals getValueAtPercentile, and its mean the mean getter', async () => {
   const { newHistogram, recordUs, valuesAtPercentiles, latencySummary } = await import('../../src/engine/metrics/histogram.ts');
   const h = newHistogram();

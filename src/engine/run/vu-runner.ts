@@ -12,7 +12,7 @@
 import { ARRIVALS_DROPPED, ARRIVALS_LATE, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED } from '../metrics/names.ts';
 import { newHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
 import { pickScenario, type CompiledPhase, type CompiledPlan } from '../compile/compiled-plan.ts';
-import type { HdrSink } from '../metrics/hdr-sink.ts';
+import type { CounterCell, GaugeCell, HdrSink } from '../metrics/hdr-sink.ts';
 import type { VuStarter } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
@@ -36,6 +36,9 @@ export class VuRunner implements VuStarter, VuHost {
   lateArrivals = 0;
   arrivals = 0;
   currentPhaseName: string | null = null;
+  private readonly created: CounterCell;
+  private readonly completed: CounterCell;
+  private readonly activeGauge: GaugeCell;
   /** Set by the driver to its scheduler's pump (see Scheduler.pump). */
   pacer: { pump(): void } | null = null;
 
@@ -45,7 +48,11 @@ export class VuRunner implements VuStarter, VuHost {
     private readonly clock: Clock,
     private readonly logLine: (line: string) => void,
     private readonly segment: Segment = WHOLE,
-  ) {}
+  ) {
+    this.created = sink.counterCell(VUSERS_CREATED);
+    this.completed = sink.counterCell(VUSERS_COMPLETED);
+    this.activeGauge = sink.gaugeCell(VUSERS_ACTIVE);
+  }
 
   nowUs(): number {
     return this.clock.nowMs() * 1000;
@@ -92,8 +99,8 @@ export class VuRunner implements VuStarter, VuHost {
     vu.assign(this.nextId++, scenario, state, scheduledMs * 1000);
     vu.slot = this.active.length;
     this.active.push(vu);
-    this.sink.add(VUSERS_CREATED);
-    this.sink.gaugeSet(VUSERS_ACTIVE, this.active.length);
+    this.created.count++;
+    this.activeGauge.set(this.active.length);
     vu.start();
     return true;
   }
@@ -127,8 +134,8 @@ export class VuRunner implements VuStarter, VuHost {
     }
     vu.slot = -1;
     if (vu.scenario!.engine.releasesVuOnClose === true && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
-    this.sink.add(VUSERS_COMPLETED);
-    this.sink.gaugeSet(VUSERS_ACTIVE, this.active.length);
+    this.completed.count++;
+    this.activeGauge.set(this.active.length);
     if (this.active.length === 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
