@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from 'undici';
 import { startHttpServer } from '../helpers/servers.ts';
-import { ClientPool, type PooledRequest } from '../../src/engines/http/client-pool.ts';
-import { RequestDeadlines, type Deadlined } from '../../src/engines/http/request-deadlines.ts';
+import { ClientPool, type PooledRequest } from '../../src/engine/transport/client-pool.ts';
+import { RequestDeadlines, type Deadlined } from '../../src/engine/transport/request-deadlines.ts';
 
 /** A request as the engine's exchange carries one: ends by timeout through undici's abort, or at once while waiting. */
 class Req implements PooledRequest, Deadlined {

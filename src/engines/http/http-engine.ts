@@ -8,8 +8,8 @@ import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } f
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
 import { HttpExchange } from './http-exchange.ts';
-import { RequestDeadlines } from './request-deadlines.ts';
-import { ClientPool } from './client-pool.ts';
+import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
+import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;

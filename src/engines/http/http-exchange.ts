@@ -18,18 +18,14 @@ import type { HttpStep } from './http-step.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
-import type { Deadlined } from './request-deadlines.ts';
+import type { Deadlined } from '../../engine/transport/request-deadlines.ts';
 import type { Client } from 'undici';
-import type { ClientPool, PooledRequest } from './client-pool.ts';
+import type { ClientPool, PooledRequest } from '../../engine/transport/client-pool.ts';
+import { timeoutError } from '../../engine/transport/timeout-error.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
 const POOL_WAIT_THRESHOLD_US = 5000;
-
-/** The error a request that ran out of time ends with; transportReason maps its code to `timeout`. */
-function timeoutError(): Error {
-  return Object.assign(new Error('request timed out (agentload http timeout)'), { code: 'AGENTLOAD_REQUEST_TIMEOUT' });
-}
 
 /** See the module comment. Implements ResponseView for the step's checks. */
 export class HttpExchange implements ResponseView, Deadlined, PooledRequest {

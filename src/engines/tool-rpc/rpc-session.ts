@@ -11,8 +11,16 @@
  * Latency runs from the first attempt's scheduled start (vu.scheduledUs)
  * to the final answer: queueing and retry waits are what the caller saw.
  * A VU has at most one request in flight, so all state lives in fields.
+ *
+ * Over HTTP each attempt is timed out by the engine's RequestDeadlines, from
+ * its send to the last body byte, time waiting in the ClientPool included,
+ * as the http engine's exchange is (see there).
  */
+import type { Client } from 'undici';
 import type { VirtualUser } from '../../engine/contracts.ts';
+import type { ClientPool, PooledRequest } from '../../engine/transport/client-pool.ts';
+import type { Deadlined } from '../../engine/transport/request-deadlines.ts';
+import { timeoutError } from '../../engine/transport/timeout-error.ts';
 import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engine/metrics/names.ts';
 import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
 import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
@@ -26,7 +34,7 @@ import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
-export class RpcSession implements CallView {
+export class RpcSession implements CallView, Deadlined, PooledRequest {
   step: RpcStep | null = null;
   /** Body parts around the ids of the current request. */
   parts: readonly Buffer[] = [];
@@ -37,11 +45,20 @@ export class RpcSession implements CallView {
   headers: string[] = [];
   message: unknown = undefined;
   ws: RpcWsConnection | null = null;
-  /** undici dispatch options, reused: a VU has one request in flight, so only body and headers change. */
+  /**
+   * undici dispatch options, reused: a VU has one request in flight, so only body and headers change.
+   * undici's own timeouts stay off (0): the engine's RequestDeadlines times each attempt out.
+   */
   readonly dispatchOpts = { path: '', method: 'POST', headers: [] as string[], body: null as Buffer | null, headersTimeout: 0, bodyTimeout: 0 };
+  flightSeq = 0;
+  client: Client | null = null;
+  pool: ClientPool | null = null;
+  isExpired = false;
+  private abortFn: ((err: Error) => void) | null = null;
   private attempt = 0;
   private startUs = 0;
-  private sentUs = 0;
+  /** When the current attempt was sent (run µs): its deadline and its quota accounting run from here. */
+  sentUs = 0;
   private nextId = 1;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
@@ -93,6 +110,8 @@ export class RpcSession implements CallView {
     this.chunks.length = 0;
     this.bodyText = null;
     this.isInFlight = true;
+    this.isExpired = false;
+    this.abortFn = null;
     this.sentUs = this.rt.nowUs();
     if (step.rateLimitKey !== null) this.rl.sent(this.sentUs);
     if (step.isWs) this.rt.sendWs(this, body);
@@ -100,8 +119,33 @@ export class RpcSession implements CallView {
   }
 
   // undici's raw dispatch-handler protocol
-  onConnect(): void {}
+  onConnect(abort: (err: Error) => void): void {
+    if (this.isExpired) return abort(timeoutError());
+    this.abortFn = abort;
+  }
+
   onUpgrade(): void {}
+
+  /** RequestDeadlines: the HTTP attempt ran out of time. */
+  expire(): void {
+    this.isExpired = true;
+    if (this.abortFn !== null) this.abortFn(timeoutError());
+    else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
+  }
+
+  /**
+   * The HTTP attempt has ended: no deadline applies, and the connection goes back first, so a
+   * retry or the VU's next request (sent from settle) can take it. Runs even after close():
+   * a request still on a connection when its VU ended must free its lane.
+   */
+  private endFlight(): void {
+    this.flightSeq = 0;
+    this.abortFn = null;
+    const lane = this.client;
+    if (lane === null) return;
+    this.client = null;
+    this.pool!.release(lane);
+  }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     this.status = status;
@@ -115,12 +159,14 @@ export class RpcSession implements CallView {
   }
 
   onComplete(): void {
+    this.endFlight();
     if (!this.isInFlight) return;
     this.isInFlight = false;
     this.settle(this.status, this.parse());
   }
 
   onError(err: Error): void {
+    this.endFlight();
     this.onTransportFailure(transportReason(err));
   }
 

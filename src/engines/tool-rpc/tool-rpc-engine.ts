@@ -1,12 +1,14 @@
 /**
  * The `tool-rpc` engine: JSON-RPC 2.0 `call` and `batch` steps, POSTed to
- * `config.rpcPath` on an undici Pool (or sent over one WebSocket per VU with
- * `transport: ws`), each call classified ok / expected outcome / failed,
- * with retries and per-identifier quota accounting. See docs/engines/tool-rpc.md.
+ * `config.rpcPath` on a ClientPool timed out by RequestDeadlines, the http
+ * engine's transport (or sent over one WebSocket per VU with `transport: ws`),
+ * each call classified ok / expected outcome / failed, with retries and
+ * per-identifier quota accounting. See docs/engines/tool-rpc.md.
  */
-import { Pool } from 'undici';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import { ClientPool } from '../../engine/transport/client-pool.ts';
+import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { QuotaAccounting } from './quota-accounting.ts';
 import { compileRpcStep, DEFAULT_RPC_PATH, renderHeaders, type RpcStep } from './rpc-step.ts';
 import { RpcSession } from './rpc-session.ts';
@@ -44,7 +46,8 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   readonly stepKeys = STEP_KEYS;
   private sinkRef: HdrSink | null = null;
   private accountingRef: QuotaAccounting | null = null;
-  private pool: Pool | null = null;
+  private pool: ClientPool | null = null;
+  private deadlines: RequestDeadlines | null = null;
   private ep: Endpoint | null = null;
   private readonly sockets = new Set<RpcWsConnection>();
   private windowUs = Infinity;
@@ -64,7 +67,8 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
     // Bounded like the http engine's pools (see there): one connection per possible VU, at least 128.
     const connections = http.connections ?? Math.max(DEFAULT_RPC_CONNECTIONS, run.concurrencyHint ?? 0);
-    this.pool = new Pool(this.ep.origin, { connections, pipelining: http.pipelining ?? 1, keepAliveTimeout: 30_000 });
+    this.pool = new ClientPool(this.ep.origin, connections, http.pipelining ?? 1, 30_000);
+    this.deadlines = new RequestDeadlines(run.nowUs);
   }
 
   get sink(): HdrSink {
@@ -88,15 +92,13 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   }
 
   sendHttp(session: RpcSession, body: Buffer): void {
-    const t = session.step!.timeoutMs;
     const opts = session.dispatchOpts;
     opts.path = this.ep!.path;
     opts.headers = session.headers;
     opts.body = body;
-    opts.headersTimeout = t;
-    opts.bodyTimeout = t;
+    session.flightSeq = this.deadlines!.track(session, session.step!.timeoutMs, session.sentUs);
     try {
-      this.pool!.dispatch(opts as never, session as never);
+      this.pool!.dispatch(opts, session);
     } catch (e) {
       session.onError(e as Error);
     }
@@ -130,6 +132,7 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.close();
     this.sockets.clear();
+    this.deadlines?.close();
     const p = this.pool;
     this.pool = null;
     await p?.destroy().catch(() => {});

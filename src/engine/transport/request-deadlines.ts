@@ -1,5 +1,5 @@
 /**
- * Request timeouts for the http engine without a timer per request.
+ * Request timeouts for the HTTP transports without a timer per request.
  *
  * undici's headersTimeout / bodyTimeout arm a timer object per request, and a
  * cleared one stays in undici's timer list until its next sweep (up to a
@@ -16,7 +16,7 @@
 
 import { SeqFifo } from './seq-fifo.ts';
 
-/** What the FIFO holds: the http engine's per-VU exchange. */
+/** What the FIFO holds: an engine's per-VU dispatch handler (http's exchange, tool-rpc's session). */
 export interface Deadlined {
   /** The dispatch in flight (a number track() returned), or 0 once it has ended. */
   flightSeq: number;

@@ -1,5 +1,5 @@
 /**
- * The http engine's connections to one origin: up to `connections` undici
+ * An engine's connections to one origin: up to `connections` undici
  * Clients, each lent out `pipelining` times at once ("lanes"), and a FIFO of
  * the requests that wait for a lane.
  *
@@ -11,10 +11,22 @@
  * is skipped and failed without touching a connection.
  */
 import { Client } from 'undici';
-import type { DispatchOpts } from './http-step.ts';
 import { SeqFifo } from './seq-fifo.ts';
 
-/** A request the pool carries: the http engine's exchange. */
+/**
+ * What the pool passes to undici's Client.dispatch. The engines' own option
+ * objects fit it; per-request undici timeouts stay 0 (RequestDeadlines times requests out).
+ */
+export interface PoolDispatchOpts {
+  path: string;
+  method: string;
+  headers: string[];
+  body: Buffer | string | null;
+  headersTimeout: number;
+  bodyTimeout: number;
+}
+
+/** A request the pool carries: an engine's per-VU dispatch handler (undici's raw handler protocol). */
 export interface PooledRequest {
   /** The dispatch in flight (see RequestDeadlines), 0 once it has ended. */
   readonly flightSeq: number;
@@ -32,7 +44,7 @@ export class ClientPool {
   private readonly clients: Client[] = [];
   private readonly lanes: Client[] = [];
   /** Requests waiting for a lane, with the options to send. */
-  private readonly waiting = new SeqFifo<PooledRequest, DispatchOpts>();
+  private readonly waiting = new SeqFifo<PooledRequest, PoolDispatchOpts>();
   private isClosed = false;
 
   constructor(
@@ -43,7 +55,7 @@ export class ClientPool {
   ) {}
 
   /** Sends `opts` on a free lane, or queues it until release() frees one. */
-  dispatch(opts: DispatchOpts, req: PooledRequest): void {
+  dispatch(opts: PoolDispatchOpts, req: PooledRequest): void {
     req.pool = this;
     const lane = this.lanes.pop() ?? this.open();
     if (lane === null) return this.waiting.push(req, req.flightSeq, opts);

@@ -1,7 +1,7 @@
 /**
  * A FIFO of (item, seq, extra) entries kept in parallel arrays and consumed by
  * advancing `head`, so a push allocates no entry object. `seq` is the item's
- * dispatch number when it was pushed: the http engine reuses its exchanges, so
+ * dispatch number when it was pushed: the engines reuse their handlers, so
  * a consumer compares it with the item's current one and skips an entry whose
  * request has ended. The consumed prefix is cut off once it is long and at
  * least half the arrays (amortized O(1) per entry).

@@ -1,0 +1,9 @@
+/**
+ * The error a request that ran out of its RequestDeadlines time ends with.
+ * transportReason maps its code to the outcome `timeout`.
+ */
+
+/** See the module comment. */
+export function timeoutError(): Error {
+  return Object.assign(new Error('request timed out (agentload timeout)'), { code: 'AGENTLOAD_REQUEST_TIMEOUT' });
+}
