@@ -8,7 +8,8 @@
  *
  * A close or error while a call is in flight fails that call (econnreset or
  * the socket error's reason); the next call reconnects. The per-call timeout
- * is one timer per request, armed only on this transport (undici has its own).
+ * is one timer per request, armed only on this transport (HTTP calls share the
+ * engine's RequestDeadlines sweep instead).
  */
 import { WebSocket } from 'ws';
 import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
