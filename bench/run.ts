@@ -96,7 +96,9 @@ function verdict(rate: number, runs: Array<Record<string, number | boolean>>): {
   const ok = achieved >= rate * 0.99 && delayP99 < 5 && runs.every((r) => r.errors === 0);
   const responsive = ok && latencyP99 < RESPONSIVE_P99_MS;
   const cpu = median(runs.map((r) => r.cpuSecPer100k as number));
-  return { ok, responsive, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms, ${cpu.toFixed(2)} CPU-s/100k ${responsive ? 'OK' : ok ? 'OK (slow)' : 'behind'}` };
+  // agentload's own verdict (bare loop runs carry none): does it say so when it cannot keep up?
+  const judged = runs.some((r) => 'saturated' in r) ? `, judged itself saturated in ${runs.filter((r) => r.saturated === true).length}/${runs.length}` : '';
+  return { ok, responsive, line: `achieved ${fmt(achieved)}/s, delay p99 ${delayP99.toFixed(2)} ms, latency p99 ${latencyP99} ms, ${cpu.toFixed(2)} CPU-s/100k${judged} ${responsive ? 'OK' : ok ? 'OK (slow)' : 'behind'}` };
 }
 
 /**
