@@ -60,3 +60,19 @@ test('a pump from inside a start (a step that completes synchronously) does not 
   s.abort();
   await done;
 });
+
+test('pump takes a phase change too: the next phase starts from a finished step, not only from the timer', async () => {
+  // Phase 1 has one arrival (at 0) and ends at 10 ms; phase 2 starts at 10 ms with an arrival due then.
+  const first: CompiledPhase = { ...phase, durationMs: 10, arrivalCount: 1 };
+  const second: CompiledPhase = { ...phase, index: 1, name: 'q', startMs: 10, durationMs: 10 };
+  let t = 0;
+  const r = recorder();
+  const s = new Scheduler([first, second], { nowMs: () => t }, r);
+  const done = s.run();
+  assert.deepEqual(r.started, [0]);
+  t = 12.5;
+  s.pump();
+  assert.deepEqual(r.started, [0, 10, 11, 12], 'phase 2 began at the pump');
+  s.abort();
+  await done;
+});

@@ -129,7 +129,8 @@ export class Scheduler {
         const nextDue = cursor === null || (p.kind === 'users' && this.startedInPhase >= p.users) ? Infinity : p.startMs + cursor.peekMs();
         const sleep = Math.min(nextDue, endMs) - now;
         this.timer = setTimeout(this.tickBound, Math.max(0, Math.min(MAX_SLEEP_MS, sleep)));
-        this.pumpAtMs = nextDue + PUMP_SLACK_MS;
+        // The phase's end too: the next phase's first arrivals are due there.
+        this.pumpAtMs = Math.min(nextDue, endMs) + PUMP_SLACK_MS;
         return;
       }
       this.starter.stopPhase(this.state!);
