@@ -96,6 +96,21 @@ test('a refused connection and a timeout are counted, not thrown', async (t) => 
   assert.ok(byName(r2, 'x').latencyMs.p50 >= 290);
 });
 
+test('a refused connection with requests queued for it, or users looping on it, is counted, not a crash', async () => {
+  // One connection: when its connect fails, undici fails every request on that client in one loop, and each
+  // failure frees the lane for the next waiting request or the user's next iteration. Sent onto the same
+  // client inside that loop, it broke undici's invariant and threw from an event handler.
+  const port = await closedPort();
+  const queued = await runInline({ target: `http://127.0.0.1:${port}`, http: { connections: 1 }, phases: [{ arrivalCount: 20, duration: 0.01 }] },
+    [{ name: 's', flow: [{ get: { url: '/', name: 'x' } }, { get: { url: '/', name: 'y' } }] }]);
+  assert.deepEqual(byName(queued, 'x').outcomes.failed, { econnrefused: 20 });
+  assert.deepEqual(byName(queued, 'y').outcomes.failed, { econnrefused: 20 });
+  const looping = await runInline({ target: `http://127.0.0.1:${port}`, http: { connections: 1 }, phases: [{ users: 3, spawnRate: 100, duration: 0.3 }] },
+    [{ name: 's', flow: [{ get: { url: '/', name: 'z' } }] }]);
+  const z = byName(looping, 'z');
+  assert.ok(z.errors > 3 && z.errors === z.outcomes.failed.econnrefused, JSON.stringify(z.outcomes));
+});
+
 test('loop (count and over), think and log; beforeScenario runs once per user', async (t) => {
   const srv = await startHttpServer(okJson);
   t.after(() => srv.close());

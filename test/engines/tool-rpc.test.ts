@@ -129,6 +129,14 @@ test('a refused connection and a timeout are failed outcomes, never exceptions',
   assert.ok(byName(r2, 'x').latencyMs.min >= 190, 'a timeout records the time spent');
 });
 
+test('a refused connection with calls queued for it is counted, not a crash (undici fails them in one loop)', async () => {
+  const port = await closedPort();
+  const r = await runInline({ target: `http://127.0.0.1:${port}`, http: { connections: 1 }, phases: [{ arrivalCount: 20, duration: 0.01 }] },
+    [{ name: 's', engine: 'tool-rpc', flow: [{ call: { method: 'x' } }, { call: { method: 'y' } }] }]);
+  assert.deepEqual(byName(r, 'x').outcomes.failed, { econnrefused: 20 });
+  assert.deepEqual(byName(r, 'y').outcomes.failed, { econnrefused: 20 });
+});
+
 test('plan errors: bad outcome names, codes and retry values are located before any request', () => {
   const compile = (config: Record<string, unknown>, call: Record<string, unknown>) => compilePlan(
     inlinePlan({ target: 'http://127.0.0.1:1', phases: [{ arrivalCount: 1, duration: 1 }], ...config }, [{ name: 's', engine: 'tool-rpc', flow: [{ call: { method: 'm', ...call } }] }]),

@@ -46,6 +46,12 @@ export class ClientPool {
   /** Requests waiting for a lane, with the options to send. */
   private readonly waiting = new SeqFifo<PooledRequest, PoolDispatchOpts>();
   private isClosed = false;
+  /** Lanes whose request failed, handed back once undici's error handling has returned (see releaseAfterError). */
+  private readonly failedLanes: Client[] = [];
+  private readonly releaseFailedBound = (): void => {
+    const lanes = this.failedLanes.splice(0);
+    for (const lane of lanes) this.release(lane);
+  };
 
   constructor(
     private readonly origin: string,
@@ -79,6 +85,16 @@ export class ClientPool {
     }
     w.trim();
     this.lanes.push(lane);
+  }
+
+  /**
+   * release() for a request that ended in onError. undici fails a client's queued requests in one loop
+   * (a refused connect fails them all) and asserts the queue is empty afterwards; a lane released inside
+   * that loop would carry the next request onto the same client, and the assertion threw from a socket
+   * event. The lane comes back in a microtask, after undici's loop.
+   */
+  releaseAfterError(lane: Client): void {
+    if (this.failedLanes.push(lane) === 1) queueMicrotask(this.releaseFailedBound);
   }
 
   /** Fails the waiting requests and destroys every connection; requests on them end with undici's error. */

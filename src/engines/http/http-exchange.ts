@@ -108,13 +108,14 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   }
 
   /** The request has ended: no deadline applies, and the connection goes back first, so the VU's next request (sent from resume) can take it. */
-  private endFlight(): void {
+  private endFlight(isError: boolean): void {
     this.flightSeq = 0;
     this.abortFn = null;
     const lane = this.client;
     if (lane === null) return;
     this.client = null;
-    this.pool!.release(lane);
+    if (isError) this.pool!.releaseAfterError(lane);
+    else this.pool!.release(lane);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -129,7 +130,7 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   }
 
   onComplete(): void {
-    this.endFlight();
+    this.endFlight(false);
     const step = this.step!;
     const h = step.handle;
     const sink = this.sink;
@@ -161,7 +162,7 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   }
 
   onError(err: Error): void {
-    this.endFlight();
+    this.endFlight(true);
     const step = this.step!;
     const reason = transportReason(err);
     if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);

@@ -138,13 +138,14 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
    * retry or the VU's next request (sent from settle) can take it. Runs even after close():
    * a request still on a connection when its VU ended must free its lane.
    */
-  private endFlight(): void {
+  private endFlight(isError: boolean): void {
     this.flightSeq = 0;
     this.abortFn = null;
     const lane = this.client;
     if (lane === null) return;
     this.client = null;
-    this.pool!.release(lane);
+    if (isError) this.pool!.releaseAfterError(lane);
+    else this.pool!.release(lane);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -159,14 +160,14 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
   }
 
   onComplete(): void {
-    this.endFlight();
+    this.endFlight(false);
     if (!this.isInFlight) return;
     this.isInFlight = false;
     this.settle(this.status, this.parse());
   }
 
   onError(err: Error): void {
-    this.endFlight();
+    this.endFlight(true);
     this.onTransportFailure(transportReason(err));
   }
 
