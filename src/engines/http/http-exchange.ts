@@ -18,23 +18,15 @@ import type { HttpStep } from './http-step.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
-import type { Deadlined } from '../../engine/transport/request-deadlines.ts';
-import type { Client } from 'undici';
-import type { ClientPool, PooledRequest } from '../../engine/transport/client-pool.ts';
-import { timeoutError } from '../../engine/transport/timeout-error.ts';
+import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
 const POOL_WAIT_THRESHOLD_US = 5000;
 
 /** See the module comment. Implements ResponseView for the step's checks. */
-export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
+export class HttpExchange extends PooledFlight implements ResponseView {
   step: HttpStep | null = null;
-  flightSeq = 0;
-  client: Client | null = null;
-  pool: ClientPool | null = null;
-  isExpired = false;
-  private abortFn: ((err: Error) => void) | null = null;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
   private chunks: Buffer[] = [];
@@ -53,6 +45,7 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
   vu: VirtualUser;
 
   constructor(vu: VirtualUser, private readonly sink: HdrSink, private readonly nowUs: () => number) {
+    super();
     this.vu = vu;
   }
 
@@ -78,8 +71,7 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
     this.step = step;
     this.dispatchedUs = this.nowUs();
     this.status = 0;
-    this.abortFn = null;
-    this.isExpired = false;
+    this.beginFlight();
     this.isCollecting = step.checks !== null && step.checks.needsBody;
     if (this.chunks.length > 0) this.chunks = [];
     this.rawHeaders = null;
@@ -95,27 +87,8 @@ export class HttpExchange implements ResponseView, Deadlined, PooledRequest {
 
   /** undici calls this when the request is written to a socket: the time before it was spent waiting for a connection. */
   onConnect(abort: (err: Error) => void): void {
-    if (this.isExpired) return abort(timeoutError());
-    this.abortFn = abort;
+    if (!this.connectFlight(abort)) return;
     if (this.nowUs() - this.dispatchedUs > POOL_WAIT_THRESHOLD_US) this.sink.add(HTTP_POOL_WAITS);
-  }
-
-  /** RequestDeadlines: the request ran out of time. */
-  expire(): void {
-    this.isExpired = true;
-    if (this.abortFn !== null) this.abortFn(timeoutError());
-    else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
-  }
-
-  /** The request has ended: no deadline applies, and the connection goes back first, so the VU's next request (sent from resume) can take it. */
-  private endFlight(isError: boolean): void {
-    this.flightSeq = 0;
-    this.abortFn = null;
-    const lane = this.client;
-    if (lane === null) return;
-    this.client = null;
-    if (isError) this.pool!.releaseAfterError(lane);
-    else this.pool!.release(lane);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {

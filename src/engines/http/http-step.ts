@@ -4,18 +4,11 @@
  * step with no template at all becomes one pre-built dispatch-options object
  * (body serialised to a Buffer) shared by every request it sends.
  */
+import type { PoolDispatchOpts } from '../../engine/transport/client-pool.ts';
 import type { OutcomeRules, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 
-/** What undici's dispatch receives. */
-export interface DispatchOpts {
-  origin?: string;
-  path: string;
-  method: string;
-  headers: string[];
-  body: Buffer | string | null;
-  headersTimeout: number;
-  bodyTimeout: number;
-}
+/** What undici's dispatch receives (through the ClientPool). */
+export type DispatchOpts = PoolDispatchOpts;
 
 /** A compiled HTTP step. `staticOpts` is set at engine init when nothing is templated. */
 export interface HttpStep {

@@ -16,11 +16,8 @@
  * its send to the last body byte, time waiting in the ClientPool included,
  * as the http engine's exchange is (see there).
  */
-import type { Client } from 'undici';
 import type { VirtualUser } from '../../engine/contracts.ts';
-import type { ClientPool, PooledRequest } from '../../engine/transport/client-pool.ts';
-import type { Deadlined } from '../../engine/transport/request-deadlines.ts';
-import { timeoutError } from '../../engine/transport/timeout-error.ts';
+import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engine/metrics/names.ts';
 import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
 import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
@@ -34,7 +31,7 @@ import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
-export class RpcSession implements CallView, Deadlined, PooledRequest {
+export class RpcSession extends PooledFlight implements CallView {
   step: RpcStep | null = null;
   /** Body parts around the ids of the current request. */
   parts: readonly Buffer[] = [];
@@ -50,11 +47,6 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
    * undici's own timeouts stay off (0): the engine's RequestDeadlines times each attempt out.
    */
   readonly dispatchOpts = { path: '', method: 'POST', headers: [] as string[], body: null as Buffer | null, headersTimeout: 0, bodyTimeout: 0 };
-  flightSeq = 0;
-  client: Client | null = null;
-  pool: ClientPool | null = null;
-  isExpired = false;
-  private abortFn: ((err: Error) => void) | null = null;
   private attempt = 0;
   private startUs = 0;
   /** When the current attempt was sent (run µs): its deadline and its quota accounting run from here. */
@@ -76,6 +68,7 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
   private readonly rl: RateLimitTap;
 
   constructor(readonly vu: VirtualUser, private readonly rt: RpcRuntime) {
+    super();
     this.rl = new RateLimitTap(rt.sink.rateLimits);
   }
 
@@ -110,8 +103,7 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
     this.chunks.length = 0;
     this.bodyText = null;
     this.isInFlight = true;
-    this.isExpired = false;
-    this.abortFn = null;
+    this.beginFlight();
     this.sentUs = this.rt.nowUs();
     if (step.rateLimitKey !== null) this.rl.sent(this.sentUs);
     if (step.isWs) this.rt.sendWs(this, body);
@@ -120,33 +112,10 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
 
   // undici's raw dispatch-handler protocol
   onConnect(abort: (err: Error) => void): void {
-    if (this.isExpired) return abort(timeoutError());
-    this.abortFn = abort;
+    this.connectFlight(abort);
   }
 
   onUpgrade(): void {}
-
-  /** RequestDeadlines: the HTTP attempt ran out of time. */
-  expire(): void {
-    this.isExpired = true;
-    if (this.abortFn !== null) this.abortFn(timeoutError());
-    else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
-  }
-
-  /**
-   * The HTTP attempt has ended: no deadline applies, and the connection goes back first, so a
-   * retry or the VU's next request (sent from settle) can take it. Runs even after close():
-   * a request still on a connection when its VU ended must free its lane.
-   */
-  private endFlight(isError: boolean): void {
-    this.flightSeq = 0;
-    this.abortFn = null;
-    const lane = this.client;
-    if (lane === null) return;
-    this.client = null;
-    if (isError) this.pool!.releaseAfterError(lane);
-    else this.pool!.release(lane);
-  }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     this.status = status;
@@ -160,6 +129,7 @@ export class RpcSession implements CallView, Deadlined, PooledRequest {
   }
 
   onComplete(): void {
+    // Before the in-flight check: a request still on a connection when its VU closed must free its lane too.
     this.endFlight(false);
     if (!this.isInFlight) return;
     this.isInFlight = false;

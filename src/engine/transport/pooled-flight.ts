@@ -1,0 +1,60 @@
+/**
+ * The bookkeeping of one request in flight on a ClientPool under
+ * RequestDeadlines, shared by the engines whose per-VU object is its own
+ * undici handler (the http exchange, the tool-rpc session): which dispatch
+ * is in flight, the lane carrying it, how to abort it, and giving the lane
+ * back when it ends, before the VU sends its next request.
+ */
+import type { Client } from 'undici';
+import type { ClientPool, PooledRequest } from './client-pool.ts';
+import type { Deadlined } from './request-deadlines.ts';
+import { timeoutError } from './timeout-error.ts';
+
+/** See the module comment. Subclasses call beginFlight() before each dispatch and endFlight() first when it ends. */
+export abstract class PooledFlight implements Deadlined, PooledRequest {
+  flightSeq = 0;
+  client: Client | null = null;
+  pool: ClientPool | null = null;
+  isExpired = false;
+  /** undici's abort for the request on a connection; null while it waits for one. */
+  private abortFn: ((err: Error) => void) | null = null;
+
+  abstract onError(err: Error): void;
+
+  /** RequestDeadlines: the request ran out of time. */
+  expire(): void {
+    this.isExpired = true;
+    if (this.abortFn !== null) this.abortFn(timeoutError());
+    else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
+  }
+
+  protected beginFlight(): void {
+    this.isExpired = false;
+    this.abortFn = null;
+  }
+
+  /** From undici's onConnect: keeps the abort, or aborts at once a request that expired before it was sent. Returns whether it goes on. */
+  protected connectFlight(abort: (err: Error) => void): boolean {
+    if (this.isExpired) {
+      abort(timeoutError());
+      return false;
+    }
+    this.abortFn = abort;
+    return true;
+  }
+
+  /**
+   * The request has ended: no deadline applies, and the lane goes back first, so the VU's next
+   * request can take it. After an error it comes back once undici's error handling has returned
+   * (ClientPool.releaseAfterError).
+   */
+  protected endFlight(isError: boolean): void {
+    this.flightSeq = 0;
+    this.abortFn = null;
+    const lane = this.client;
+    if (lane === null) return;
+    this.client = null;
+    if (isError) this.pool!.releaseAfterError(lane);
+    else this.pool!.release(lane);
+  }
+}
