@@ -6,7 +6,7 @@
  * ratios measured in one run are what we quote, never absolute timings in tests.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
- * (comma list of: http,open,workers,rpc,sim,ws; default http,open,workers,rpc,sim),
+ * (comma list of: http,open,workers,rpc,ws-msg,sim,ws; default http,open,workers,rpc,ws-msg,sim),
  * BENCH_OPEN_RATES (the open-model case's arrival rates, comma list).
  */
 import { execFile } from 'node:child_process';
@@ -15,12 +15,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNginx, startNodeTarget, startSimTarget, pinned, hasCommand, canPin, type BenchTarget } from './targets.ts';
+import { startNginx, startNodeTarget, startSimTarget, startWsEcho, pinned, hasCommand, canPin, type BenchTarget } from './targets.ts';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CASES = (process.env.BENCH_CASES ?? 'http,open,workers,rpc,sim').split(',');
+const CASES = (process.env.BENCH_CASES ?? 'http,open,workers,rpc,ws-msg,sim').split(',');
 const CONNECTIONS = 50;
 /** Arrival rates the open-model case steps through (BENCH_OPEN_RATES=20000,30000 to probe a few). */
 const OPEN_RATES = (process.env.BENCH_OPEN_RATES ?? '5000,7500,10000,12500,15000,20000,25000,30000,35000,40000,50000').split(',').map(Number);
@@ -37,7 +37,7 @@ async function exec(cmd: string, args: string[]): Promise<string> {
 }
 
 /** One agentload child run; returns its JSON line. */
-export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc', n: number, seconds = SECONDS): Promise<Record<string, number | boolean>> {
+export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc' | 'ws', n: number, seconds = SECONDS): Promise<Record<string, number | boolean>> {
   const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-agentload.ts', url, mode, String(n), String(seconds)]);
   return JSON.parse(out.trim().split('\n').pop()!);
 }
@@ -112,6 +112,8 @@ async function openModel(target: BenchTarget): Promise<void> {
   // Every rate that passed, not one ceiling: on this VM a run at a higher rate can pass after one below it
   // failed (its speed drifts within minutes), and a single "highest" would hide that.
   const passed = { agentload: [] as number[], undici: [] as number[] };
+  // CPU per request at the last rate run: what one core could carry at 100 % busy, were the cost flat.
+  const lastCpu = { agentload: 0, undici: 0 };
   const responsive = { agentload: [] as number[], undici: [] as number[] };
   for (const rate of OPEN_RATES) {
     const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number | boolean>> = [];
@@ -120,6 +122,8 @@ async function openModel(target: BenchTarget): Promise<void> {
       b.push(await undiciOpen(target.url, rate));
     }
     const va = verdict(rate, a), vb = verdict(rate, b);
+    lastCpu.agentload = median(a.map((r) => r.cpuSecPer100k as number));
+    lastCpu.undici = median(b.map((r) => r.cpuSecPer100k as number));
     console.log(`asked ${fmt(rate)}/s  agentload: ${va.line}  |  bare undici: ${vb.line}`);
     if (va.ok) passed.agentload.push(rate);
     if (vb.ok) passed.undici.push(rate);
@@ -130,6 +134,8 @@ async function openModel(target: BenchTarget): Promise<void> {
   const list = (xs: number[]): string => (xs.length ? xs.map(fmt).join(', ') : 'none');
   console.log(`rates sustained (achieved ≥ 99 %, delay p99 < 5 ms): agentload ${list(passed.agentload)} | bare undici loop ${list(passed.undici)}`);
   console.log(`… with latency p99 also under ${RESPONSIVE_P99_MS} ms: agentload ${list(responsive.agentload)} | bare undici loop ${list(responsive.undici)}`);
+  const ceiling = (cpuPer100k: number): string => fmt(1e5 / cpuPer100k);
+  console.log(`one core at 100 % busy, at the CPU per request of the last rate run: agentload ${ceiling(lastCpu.agentload)}/s | bare undici loop ${ceiling(lastCpu.undici)}/s`);
 }
 
 /**
@@ -180,6 +186,33 @@ async function rpcPost(): Promise<void> {
   console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}`);
 }
 
+/**
+ * The ws engine's cost per message: 50 users, each on one connection, send a message and wait for its
+ * echo in a loop, against a bare `ws` client loop doing the same (gen-ws-bare.ts). The echo server is a
+ * node process too and nearly as busy as the generator, so the CPU-seconds per 100k round trips are the
+ * figure to compare; the rates are bounded by both sides.
+ */
+async function wsMessages(): Promise<void> {
+  const echo = await startWsEcho();
+  const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number>> = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      a.push(await agentload(echo.url, 'ws', CONNECTIONS));
+      const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-ws-bare.ts', echo.url, String(CONNECTIONS), String(SECONDS)]);
+      b.push(JSON.parse(out.trim().split('\n').pop()!));
+    }
+  } finally {
+    await echo.stop();
+  }
+  const rate = (xs: Array<Record<string, number | boolean>>): number => median(xs.map((r) => r.rps as number));
+  const cpu = (xs: Array<Record<string, number | boolean>>): number => median(xs.map((r) => r.cpuSecPer100k as number));
+  const p99 = (xs: Array<Record<string, number | boolean>>): number => median(xs.map((r) => r.p99Ms as number));
+  console.log(`\n## WebSocket messages, ${CONNECTIONS} connections, send + wait for the echo in a loop, ${SECONDS}s × ${RUNS}, target ${echo.name}`);
+  console.log(`agentload (ws engine)  ${fmt(rate(a))} round trips/s   ${cpu(a).toFixed(2)} CPU-s per 100k   p99 ${p99(a)} ms`);
+  console.log(`bare ws client loop    ${fmt(rate(b))} round trips/s   ${cpu(b).toFixed(2)} CPU-s per 100k   p99 ${p99(b)} ms`);
+  console.log(`ratio agentload / bare ws: rate ${(rate(a) / rate(b)).toFixed(2)}, CPU per round trip ${(cpu(a) / cpu(b)).toFixed(2)}`);
+}
+
 async function main(): Promise<void> {
   console.log(`# agentload bench — ${new Date().toISOString()}, node ${process.version}, pinned: ${canPin}`);
   const target = (await startNginx()) ?? (await startNodeTarget());
@@ -191,6 +224,7 @@ async function main(): Promise<void> {
     await target.stop();
   }
   if (CASES.includes('rpc')) await rpcPost();
+  if (CASES.includes('ws-msg')) await wsMessages();
   if (CASES.includes('sim')) {
     const { benchSim } = await import('./sim-bench.ts');
     const r = await benchSim(SECONDS);

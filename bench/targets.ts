@@ -89,18 +89,30 @@ export async function startNodeTarget(): Promise<BenchTarget> {
   return { name: 'node:http', url: `http://127.0.0.1:${port}/`, stop: stopper(child) };
 }
 
-/** The bundled sim as a child process pinned to core 1, rate limiting off (the generator, not the limiter, is measured). */
-export async function startSimTarget(): Promise<BenchTarget> {
-  const [cmd, args] = pinned(1, process.execPath, ['--import', import.meta.resolve('tsx'), 'src/sim/main.ts', '--port', '0', '--config-json', '{"rateLimit":null}']);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+/** A child process pinned to core 1 that prints `listening on <url>`; resolves that url. */
+async function startListening(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const [cmd, argv] = pinned(1, process.execPath, ['--import', import.meta.resolve('tsx'), ...args]);
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /listening on ((?:http|ws):\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`sim exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
   });
+  return { url, child };
+}
+
+/** The bundled sim as a child process pinned to core 1, rate limiting off (the generator, not the limiter, is measured). */
+export async function startSimTarget(): Promise<BenchTarget> {
+  const { url, child } = await startListening(['src/sim/main.ts', '--port', '0', '--config-json', '{"rateLimit":null}']);
   return { name: 'agentload sim (core 1)', url: `${url}/api/v1/jsonrpc`, stop: stopper(child) };
+}
+
+/** bench/ws-echo.ts pinned to core 1: a `ws` server that echoes each message. */
+export async function startWsEcho(): Promise<BenchTarget> {
+  const { url, child } = await startListening(['bench/ws-echo.ts']);
+  return { name: 'ws echo server (core 1)', url: `${url}/`, stop: stopper(child) };
 }
