@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PlanError, type ErrorCode } from '../engine/errors.ts';
 import type { PluginModule, PluginSite } from '../engine/plugin-registry.ts';
+import { ensureTypeScriptLoader, isTypeScriptFile } from '../engine/module-form.ts';
 
 /** An imported plugin module and where it came from. */
 export interface ImportedPlugin {
@@ -68,6 +69,7 @@ export function resolvePackage(pkg: string, baseDir: string): string | null {
 async function importUrl(url: string, code: ErrorCode, label: string, site: PluginSite): Promise<PluginModule> {
   let mod: Record<string, unknown>;
   try {
+    if (isTypeScriptFile(url)) await ensureTypeScriptLoader();
     mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
     throw loadError(code, `plugin ${label}: cannot import it: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`, site, e);

@@ -22,11 +22,13 @@ import { resolveSimConfig } from '../sim/sim-config.ts';
 import { spawnSim, type SpawnedSim } from '../sim/spawn-sim.ts';
 import { loadRunPlugins, type PluginIo } from './plugin-loader.ts';
 import { selectScenarios } from './select-scenarios.ts';
+import { IS_COMPILED, siblingModule } from '../engine/module-form.ts';
 import type { ReportingArgs, RunArgs } from './run-args.ts';
 import type { PlanInput, RunResult } from '../engine/contracts.ts';
 
-const WORKER_BOOT = new URL('./worker-boot.mjs', import.meta.url);
-const WORKER_ENTRY = new URL('./worker-entry.ts', import.meta.url).href;
+const WORKER_ENTRY = siblingModule('./worker-entry.ts', import.meta.url);
+// From source a worker thread starts without tsx: worker-boot.mjs registers it, then imports the entry.
+const WORKER_BOOT = IS_COMPILED ? WORKER_ENTRY : new URL('./worker-boot.mjs', import.meta.url);
 
 /** A plan that loaded, resolved its plugins and compiled: safe to run. Immutable. */
 export interface PreparedPlan {
@@ -140,7 +142,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     };
     const result = workers.count > 1
       ? await runWithWorkers(compiled, opts, WORKER_BOOT, {
-        planFile: p.file, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY,
+        planFile: p.file, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY.href,
       }, workers.count)
       : await runPlan(compiled, opts);
     const exitCode = result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;

@@ -3,7 +3,8 @@
  * and for benchmarks (the generator and the target must not share a CPU
  * thread, or the numbers measure neither).
  *
- * The child is `node --import tsx src/sim/main.ts --config-json <block>`
+ * The child is `node dist/sim/main.js --config-json <block>` (from source:
+ * `node --import tsx src/sim/main.ts …`)
  * with port 0 unless the block sets one; the parent reads its one stdout
  * line for the URL. No orphans: the child stops when `stop()` is called,
  * when this process exits (an 'exit' hook kills it), and when this process
@@ -14,10 +15,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from '../engine/errors.ts';
 import { resolveSimConfig } from './sim-config.ts';
+import { childLoaderArgs, siblingModule } from '../engine/module-form.ts';
 
 /** The entry file a sim child runs. */
-export const SIM_MAIN_PATH = fileURLToPath(new URL('./main.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+export const SIM_MAIN_PATH = fileURLToPath(siblingModule('./main.ts', import.meta.url));
 const LISTENING = /^agentload sim listening on (http:\/\/\S+)$/m;
 const ERROR_LINE = /(AGENTLOAD_E_[A-Z_]+) (.*)$/m;
 
@@ -62,7 +63,7 @@ export async function spawnSim(options: SpawnSimOptions = {}): Promise<SpawnedSi
   const block = { ...((options.config ?? {}) as Record<string, unknown>) };
   block['port'] ??= 0;
   resolveSimConfig(block, options.source ?? 'config.sim');
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, SIM_MAIN_PATH, '--config-json', JSON.stringify(block)], {
+  const child = spawn(process.execPath, [...childLoaderArgs(), SIM_MAIN_PATH, '--config-json', JSON.stringify(block)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const killOnExit = (): void => {

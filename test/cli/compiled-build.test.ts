@@ -1,0 +1,89 @@
+/**
+ * The compiled form (dist/, `npm run build`; `npm test` builds first): bin/agentload picks
+ * it only while its stamp is newer than every source file, and a run in that form — no
+ * loader registered up front — still starts worker threads and the sim child, and imports a
+ * TypeScript plugin by registering tsx on demand.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/cli.ts';
+
+/** A tree shaped like the package: the real bin, a dist/ and a src/ entry that each say which they are. */
+function fakeInstall(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-form-'));
+  mkdirSync(join(dir, 'bin'));
+  mkdirSync(join(dir, 'dist/cli'), { recursive: true });
+  mkdirSync(join(dir, 'src/cli'), { recursive: true });
+  cpSync(join(ROOT, 'bin/agentload'), join(dir, 'bin/agentload'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(join(dir, 'dist/cli/main.js'), 'export async function main(argv) { console.log("compiled " + argv.join(" ")); return 0; }\n');
+  writeFileSync(join(dir, 'src/cli/main.ts'), 'export async function main(argv: string[]): Promise<number> { console.log("source " + argv.join(" ")); return 0; }\n');
+  return dir;
+}
+
+function runBin(dir: string): string {
+  const r = spawnSync(process.execPath, [join(dir, 'bin/agentload'), 'validate', 'x.yml'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+/** Sets a file's modification time to `secondsAgo` before now. */
+function age(file: string, secondsAgo: number): void {
+  const t = new Date(Date.now() - secondsAgo * 1000);
+  utimesSync(file, t, t);
+}
+
+test('bin/agentload runs dist/ while its build stamp is newer than every source file, else the source through tsx', (t) => {
+  const dir = fakeInstall();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(runBin(dir), 'source validate x.yml', 'no stamp: not built');
+
+  writeFileSync(join(dir, 'dist/.build-stamp'), 'now\n');
+  age(join(dir, 'src/cli/main.ts'), 60);
+  assert.equal(runBin(dir), 'compiled validate x.yml');
+
+  age(join(dir, 'dist/.build-stamp'), 120);
+  assert.equal(runBin(dir), 'source validate x.yml', 'a source file edited after the build');
+});
+
+test('a run in the compiled form starts workers and the sim child, and imports a TypeScript reporter on demand', { timeout: 60_000 }, async (t) => {
+  const stamp = join(ROOT, 'dist/.build-stamp');
+  assert.ok(existsSync(stamp), 'dist/ is not built: run `npm run build` (npm test does it first)');
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-compiled-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plan = join(dir, 'plan.yml');
+  writeFileSync(plan, `config:
+  target: sim
+  phases: [{ duration: 2s, arrivalRate: 20 }]
+  interval: 1s
+scenarios:
+  - name: ping
+    engine: tool-rpc
+    flow:
+      - call: { method: agent.ping, params: { agent_id: "a{{ vu }}" } }
+`);
+  const counts = join(dir, 'counts.json');
+  const out = join(dir, 'result.json');
+  const argv = ['run', plan, '--workers', '2', '--oversubscribe', '--quiet', '--output', out, '--reporter', `./examples/count-reporter.ts:file=${counts}`];
+  // What bin/agentload does with a fresh build: import dist/ with no loader registered.
+  // (A file, not `-e`: worker threads inherit the flags, and --input-type fails in them.)
+  const entry = join(dir, 'entry.mjs');
+  writeFileSync(entry, `const { main } = await import(${JSON.stringify(join(ROOT, 'dist/cli/main.js'))});\nprocess.exitCode = await main(${JSON.stringify(argv)});\n`);
+  const child = spawn(process.execPath, [entry], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d; });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, err);
+
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { summary: { overall: { count: number; errors: number } } };
+  assert.equal(result.summary.overall.count, 40, 'both workers served their half of 2 s × 20/s');
+  assert.equal(result.summary.overall.errors, 0);
+  const report = JSON.parse(readFileSync(counts, 'utf8')) as { requests: number };
+  assert.equal(report.requests, 40, 'the TypeScript reporter saw every request');
+  assert.ok(statSync(stamp).isFile());
+});
