@@ -6,12 +6,13 @@
  * ratios measured in one run are what we quote, never absolute timings in tests.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
- * (comma list of: http,open,workers,rpc,ws-msg,sim,ws; default http,open,workers,rpc,ws-msg,sim),
+ * (comma list of: start,http,open,workers,rpc,ws-msg,sim,ws; default start,http,open,workers,rpc,ws-msg,sim),
  * BENCH_OPEN_RATES (the open-model case's arrival rates, comma list).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ import { startNginx, startNodeTarget, startSimTarget, startWsEcho, pinned, hasCo
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CASES = (process.env.BENCH_CASES ?? 'http,open,workers,rpc,ws-msg,sim').split(',');
+const CASES = (process.env.BENCH_CASES ?? 'start,http,open,workers,rpc,ws-msg,sim').split(',');
 const CONNECTIONS = 50;
 /** Arrival rates the open-model case steps through (BENCH_OPEN_RATES=20000,30000 to probe a few). */
 const OPEN_RATES = (process.env.BENCH_OPEN_RATES ?? '5000,7500,10000,12500,15000,20000,25000,30000,35000,40000,50000').split(',').map(Number);
@@ -213,15 +214,49 @@ async function wsMessages(): Promise<void> {
   console.log(`ratio agentload / bare ws: rate ${(rate(a) / rate(b)).toFixed(2)}, CPU per round trip ${(cpu(a) / cpu(b)).toFixed(2)}`);
 }
 
+/**
+ * Start-up: `agentload validate` of a shipped plan, in the compiled form (dist/, what bin/agentload runs
+ * after `npm ci`) and from source through tsx, interleaved. Wall time, CPU and peak RSS per start.
+ */
+async function startUp(): Promise<void> {
+  const stamp = statSync(join(root, 'dist/.build-stamp'), { throwIfNoEntry: false });
+  if (stamp === undefined) {
+    console.log('\n## start-up: skipped, dist/ is not built (npm run build)');
+    return;
+  }
+  const forms = ['compiled', 'source'] as const;
+  const got = { compiled: [] as Array<{ wall: number; cpuSec: number; maxRssMb: number }>, source: [] as Array<{ wall: number; cpuSec: number; maxRssMb: number }> };
+  const runs = Math.max(RUNS, 5);
+  for (let i = 0; i < runs; i++) {
+    for (const form of forms) {
+      const [c, a] = pinned(0, process.execPath, ['bench/start-entry.mjs', form, 'validate', 'configs/http-load.yml']);
+      const t0 = performance.now();
+      const { stderr } = await run(c, a, { cwd: root });
+      const usage = JSON.parse(stderr.trim().split('\n').pop()!) as { cpuSec: number; maxRssMb: number };
+      got[form].push({ wall: (performance.now() - t0) / 1000, ...usage });
+    }
+  }
+  console.log(`\n## start-up: agentload validate configs/http-load.yml, median of ${runs}`);
+  for (const form of forms) {
+    const xs = got[form];
+    console.log(`${form.padEnd(9)} ${median(xs.map((x) => x.wall)).toFixed(2)} s wall   ${median(xs.map((x) => x.cpuSec)).toFixed(2)} CPU-s   peak RSS ${median(xs.map((x) => x.maxRssMb)).toFixed(0)} MB`);
+  }
+  const ratio = (k: 'wall' | 'cpuSec' | 'maxRssMb'): string => (median(got.compiled.map((x) => x[k])) / median(got.source.map((x) => x[k]))).toFixed(2);
+  console.log(`ratio compiled / source: wall ${ratio('wall')}, CPU ${ratio('cpuSec')}, RSS ${ratio('maxRssMb')}`);
+}
+
 async function main(): Promise<void> {
   console.log(`# agentload bench — ${new Date().toISOString()}, node ${process.version}, pinned: ${canPin}`);
-  const target = (await startNginx()) ?? (await startNodeTarget());
-  try {
-    if (CASES.includes('http')) await closedLoop(target);
-    if (CASES.includes('open')) await openModel(target);
-    if (CASES.includes('workers')) await workersCase(target);
-  } finally {
-    await target.stop();
+  if (CASES.includes('start')) await startUp();
+  if (['http', 'open', 'workers'].some((c) => CASES.includes(c))) {
+    const target = (await startNginx()) ?? (await startNodeTarget());
+    try {
+      if (CASES.includes('http')) await closedLoop(target);
+      if (CASES.includes('open')) await openModel(target);
+      if (CASES.includes('workers')) await workersCase(target);
+    } finally {
+      await target.stop();
+    }
   }
   if (CASES.includes('rpc')) await rpcPost();
   if (CASES.includes('ws-msg')) await wsMessages();

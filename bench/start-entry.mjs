@@ -1,0 +1,17 @@
+// Benchmark child for the start-up case: runs `agentload ARGS` in the given form — `compiled`
+// (dist/, as bin/agentload does after a build) or `source` (tsx registered, src/) — and prints
+// its own resource usage as one JSON line on stderr when it exits.
+// Usage: start-entry.mjs compiled|source ARGS…
+const [form, ...argv] = process.argv.slice(2);
+let entry;
+if (form === 'compiled') entry = await import('../dist/cli/main.js');
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = await import('../src/cli/main.ts');
+}
+process.exitCode = await entry.main(argv);
+process.on('exit', () => {
+  const u = process.resourceUsage();
+  process.stderr.write(`${JSON.stringify({ cpuSec: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRssMb: u.maxRSS / 1024 })}\n`);
+});
