@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,6 @@ const CONNECTIONS = 50;
 /** Arrival rates the open-model case steps through (BENCH_OPEN_RATES=20000,30000 to probe a few). */
 const OPEN_RATES = (process.env.BENCH_OPEN_RATES ?? '5000,7500,10000,12500,15000,20000,25000,30000,35000,40000,50000').split(',').map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsx = import.meta.resolve('tsx');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -39,7 +38,7 @@ async function exec(cmd: string, args: string[]): Promise<string> {
 
 /** One agentload child run; returns its JSON line. */
 export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc' | 'ws', n: number, seconds = SECONDS): Promise<Record<string, number | boolean>> {
-  const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-agentload.ts', url, mode, String(n), String(seconds)]);
+  const out = await exec(process.execPath, ['bench/gen-agentload.mjs', url, mode, String(n), String(seconds)]);
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -75,9 +74,9 @@ async function closedLoop(target: BenchTarget): Promise<void> {
   console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}${w.length ? `, agentload / wrk = ${(median(a) / median(w)).toFixed(2)}` : ''}`);
 }
 
-/** One run of the bare-undici open-model floor (gen-undici-open.ts); returns its JSON line. */
+/** One run of the bare-undici open-model floor (gen-undici-open.mjs); returns its JSON line. */
 async function undiciOpen(url: string, rate: number): Promise<Record<string, number>> {
-  const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-undici-open.ts', url, String(rate), String(SECONDS)]);
+  const out = await exec(process.execPath, ['bench/gen-undici-open.mjs', url, String(rate), String(SECONDS)]);
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -189,7 +188,7 @@ async function rpcPost(): Promise<void> {
 
 /**
  * The ws engine's cost per message: 50 users, each on one connection, send a message and wait for its
- * echo in a loop, against a bare `ws` client loop doing the same (gen-ws-bare.ts). The echo server is a
+ * echo in a loop, against a bare `ws` client loop doing the same (gen-ws-bare.mjs). The echo server is a
  * node process too and nearly as busy as the generator, so the CPU-seconds per 100k round trips are the
  * figure to compare; the rates are bounded by both sides.
  */
@@ -199,7 +198,7 @@ async function wsMessages(): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       a.push(await agentload(echo.url, 'ws', CONNECTIONS));
-      const out = await exec(process.execPath, ['--import', tsx, 'bench/gen-ws-bare.ts', echo.url, String(CONNECTIONS), String(SECONDS)]);
+      const out = await exec(process.execPath, ['bench/gen-ws-bare.mjs', echo.url, String(CONNECTIONS), String(SECONDS)]);
       b.push(JSON.parse(out.trim().split('\n').pop()!));
     }
   } finally {
@@ -219,11 +218,6 @@ async function wsMessages(): Promise<void> {
  * after `npm ci`) and from source through tsx, interleaved. Wall time, CPU and peak RSS per start.
  */
 async function startUp(): Promise<void> {
-  const stamp = statSync(join(root, 'dist/.build-stamp'), { throwIfNoEntry: false });
-  if (stamp === undefined) {
-    console.log('\n## start-up: skipped, dist/ is not built (npm run build)');
-    return;
-  }
   const forms = ['compiled', 'source'] as const;
   const got = { compiled: [] as Array<{ wall: number; cpuSec: number; maxRssMb: number }>, source: [] as Array<{ wall: number; cpuSec: number; maxRssMb: number }> };
   const runs = Math.max(RUNS, 5);
@@ -247,6 +241,8 @@ async function startUp(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`# agentload bench — ${new Date().toISOString()}, node ${process.version}, pinned: ${canPin}`);
+  // The generators run the compiled build, as bin/agentload does: build it from the source as it is now.
+  await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
   if (CASES.includes('start')) await startUp();
   if (['http', 'open', 'workers'].some((c) => CASES.includes(c))) {
     const target = (await startNginx()) ?? (await startNodeTarget());

@@ -89,9 +89,9 @@ export async function startNodeTarget(): Promise<BenchTarget> {
   return { name: 'node:http', url: `http://127.0.0.1:${port}/`, stop: stopper(child) };
 }
 
-/** A child process pinned to core 1 that prints `listening on <url>`; resolves that url. */
+/** `node ARGS` pinned to core 1, a process that prints `listening on <url>`; resolves that url. */
 async function startListening(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const [cmd, argv] = pinned(1, process.execPath, ['--import', import.meta.resolve('tsx'), ...args]);
+  const [cmd, argv] = pinned(1, process.execPath, args);
   const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -105,14 +105,14 @@ async function startListening(args: string[]): Promise<{ url: string; child: Chi
   return { url, child };
 }
 
-/** The bundled sim as a child process pinned to core 1, rate limiting off (the generator, not the limiter, is measured). */
+/** The bundled sim (compiled, as `agentload sim` runs it) as a child process pinned to core 1, rate limiting off (the generator, not the limiter, is measured). */
 export async function startSimTarget(): Promise<BenchTarget> {
-  const { url, child } = await startListening(['src/sim/main.ts', '--port', '0', '--config-json', '{"rateLimit":null}']);
+  const { url, child } = await startListening(['dist/sim/main.js', '--port', '0', '--config-json', '{"rateLimit":null}']);
   return { name: 'agentload sim (core 1)', url: `${url}/api/v1/jsonrpc`, stop: stopper(child) };
 }
 
-/** bench/ws-echo.ts pinned to core 1: a `ws` server that echoes each message. */
+/** bench/ws-echo.mjs pinned to core 1: a `ws` server that echoes each message. */
 export async function startWsEcho(): Promise<BenchTarget> {
-  const { url, child } = await startListening(['bench/ws-echo.ts']);
+  const { url, child } = await startListening(['bench/ws-echo.mjs']);
   return { name: 'ws echo server (core 1)', url: `${url}/`, stop: stopper(child) };
 }

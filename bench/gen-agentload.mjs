@@ -1,19 +1,19 @@
 /**
  * Benchmark child: runs one agentload plan in this process and prints one
- * JSON line with achieved requests/s, CPU-seconds and scheduling delay.
- * Usage: gen-agentload.ts URL closed CONNECTIONS SECONDS | URL open RATE SECONDS | URL rpc CONNECTIONS SECONDS
+ * JSON line with achieved requests/s, CPU-seconds and scheduling delay. It runs
+ * the compiled build (dist/, what bin/agentload runs), without tsx.
+ * Usage: gen-agentload.mjs URL closed CONNECTIONS SECONDS | URL open RATE SECONDS | URL rpc CONNECTIONS SECONDS
  *        | WS_URL ws CONNECTIONS SECONDS (each user connects once, then sends a message and waits for its echo, in a loop)
  */
-import { compilePlan } from '../src/engine/compile/compile-plan.ts';
-import { HdrSink } from '../src/engine/metrics/hdr-sink.ts';
-import { runPlan } from '../src/engine/run/run-plan.ts';
-import { builtinEngines } from '../src/engines/index.ts';
-import type { PlanInput } from '../src/engine/contracts.ts';
+import { compilePlan } from '../dist/engine/compile/compile-plan.js';
+import { HdrSink } from '../dist/engine/metrics/hdr-sink.js';
+import { runPlan } from '../dist/engine/run/run-plan.js';
+import { builtinEngines } from '../dist/engines/index.js';
 
 const [url, mode, nStr, secStr] = process.argv.slice(2);
 const n = Number(nStr);
 const seconds = Number(secStr);
-const u = new URL(url!.replace(/^ws/, 'http'));
+const u = new URL(url.replace(/^ws/, 'http'));
 const target = u.origin;
 
 // Open model: a warm-up ramp from a tenth of the rate (cold JIT, first connections), excluded from the figures.
@@ -33,20 +33,20 @@ const flow = mode === 'rpc'
 const engine = mode === 'rpc' ? 'tool-rpc' : mode === 'ws' ? 'ws' : 'http';
 // ws: one connection per user for the whole run, so the loop measures messages, not connects.
 const beforeScenario = mode === 'ws' ? [{ connect: u.pathname }] : undefined;
-const plan: PlanInput = {
+const plan = {
   file: 'bench.yml', locate: () => undefined,
-  config: { target, rpcPath: u.pathname, phases, warmup: WARMUP_S, interval: INTERVAL, grace: '2s', http: { connections: mode === 'open' ? Number(process.env.BENCH_OPEN_CONNECTIONS ?? 50) : n } } as never,
-  scenarios: [{ name: 'bench', engine, beforeScenario, flow }] as never,
+  config: { target, rpcPath: u.pathname, phases, warmup: WARMUP_S, interval: INTERVAL, grace: '2s', http: { connections: mode === 'open' ? Number(process.env.BENCH_OPEN_CONNECTIONS ?? 50) : n } },
+  scenarios: [{ name: 'bench', engine, beforeScenario, flow }],
 };
 const sink = new HdrSink();
 const compiled = compilePlan(plan, { engines: builtinEngines(), sink });
-// CPU is measured over the measured window (after the warm-up) plus the drain, as in gen-undici-open.ts.
+// CPU is measured over the measured window (after the warm-up) plus the drain, as in gen-undici-open.mjs.
 let cpu0 = process.cpuUsage();
 const cpuWindow = { id: 'cpu-window', onStart: () => { setTimeout(() => { cpu0 = process.cpuUsage(); }, WARMUP_S * 1000).unref(); } };
-const result = await runPlan(compiled, { sink, reporters: [cpuWindow as never], log: () => {} });
+const result = await runPlan(compiled, { sink, reporters: [cpuWindow], log: () => {} });
 const cpu = process.cpuUsage(cpu0);
 // ws: a round trip is one echo; the sends are counted as steps of their own.
-const o = mode === 'ws' ? result.summary.byName.find((x) => x.name === 'echo')! : result.summary.overall;
+const o = mode === 'ws' ? result.summary.byName.find((x) => x.name === 'echo') : result.summary.overall;
 const cpuSec = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(`${JSON.stringify({
   rps: o.count / seconds, count: o.count, arrivalsPerSec: (result.summary.counters.vusers_created ?? 0) / seconds, errors: o.errors, cpuSec,

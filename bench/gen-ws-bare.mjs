@@ -3,11 +3,11 @@
  * each sending a text message and sending the next as soon as the echo
  * arrives, with none of agentload's plan, VU or metric machinery. The same
  * shape as gen-agentload's ws mode: a latency recorded per round trip.
- * Usage: gen-ws-bare.ts WS_URL CONNECTIONS SECONDS; prints one JSON line.
+ * Usage: gen-ws-bare.mjs WS_URL CONNECTIONS SECONDS; prints one JSON line.
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { newHistogram, recordUs } from '../src/engine/metrics/histogram.ts';
+import { newHistogram, recordUs } from '../dist/engine/metrics/histogram.js';
 
 const [url, nStr, secStr] = process.argv.slice(2);
 const n = Number(nStr);
@@ -18,11 +18,11 @@ let done = 0;
 let isMeasuring = false;
 let isStopped = false;
 
-function client(): Promise<void> {
+function client() {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url!, { perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
     let sentAt = 0;
-    const send = (): void => {
+    const send = () => {
       sentAt = performance.now();
       ws.send(MESSAGE);
     };

@@ -7,17 +7,17 @@
  * tenth of the rate, one timer starting every due arrival, one GET each,
  * a pool of 50 connections, a reusable handler per request in flight,
  * scheduling delay and latency recorded from the scheduled start.
- * Usage: gen-undici-open.ts URL RATE SECONDS; prints one JSON line.
+ * Usage: gen-undici-open.mjs URL RATE SECONDS; prints one JSON line.
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { newHistogram, recordUs } from '../src/engine/metrics/histogram.ts';
+import { newHistogram, recordUs } from '../dist/engine/metrics/histogram.js';
 
 const [url, rateStr, secStr] = process.argv.slice(2);
 const rate = Number(rateStr);
 const seconds = Number(secStr);
 const warmupMs = Number(process.env.BENCH_WARMUP_S ?? 3) * 1000;
-const u = new URL(url!);
+const u = new URL(url);
 const pool = new Pool(u.origin, { connections: Number(process.env.BENCH_OPEN_CONNECTIONS ?? 50), keepAliveTimeout: 30_000 });
 const opts = { path: u.pathname, method: 'GET', headersTimeout: 30_000, bodyTimeout: 30_000 };
 const delay = newHistogram();
@@ -27,26 +27,26 @@ let errors = 0;
 
 class Exchange {
   scheduledMs = 0;
-  onConnect(): void {}
-  onHeaders(): boolean { return true; }
-  onData(): boolean { return true; }
-  onComplete(): void {
+  onConnect() {}
+  onHeaders() { return true; }
+  onData() { return true; }
+  onComplete() {
     if (this.scheduledMs >= warmupMs) { done++; recordUs(latency, (now() - this.scheduledMs) * 1000); }
     free.push(this);
   }
-  onError(): void {
+  onError() {
     if (this.scheduledMs >= warmupMs) errors++;
     free.push(this);
   }
-  onUpgrade(): void {}
+  onUpgrade() {}
 }
-const free: Exchange[] = [];
+const free = [];
 
 const epoch = performance.now();
-const now = (): number => performance.now() - epoch;
+const now = () => performance.now() - epoch;
 const totalMs = warmupMs + seconds * 1000;
 /** Arrival k's due time: a linear ramp from rate/10 to rate over the warm-up, then the full rate. */
-function dueMs(k: number): number {
+function dueMs(k) {
   const r0 = rate / 10;
   const rampArrivals = ((r0 + rate) / 2) * (warmupMs / 1000);
   if (k < rampArrivals) {
@@ -57,22 +57,22 @@ function dueMs(k: number): number {
 }
 
 let k = 0;
-function tick(): void {
+function tick() {
   const t = now();
   for (let due = dueMs(k); due <= t && due < totalMs; due = dueMs(++k)) {
     if (due >= warmupMs) recordUs(delay, (t - due) * 1000);
     const ex = free.pop() ?? new Exchange();
     ex.scheduledMs = due;
-    pool.dispatch(opts, ex as never);
+    pool.dispatch(opts, ex);
   }
   if (dueMs(k) < totalMs) setTimeout(tick, Math.max(0, Math.min(50, dueMs(k) - now())));
   else setTimeout(finish, 2000);
 }
 
-// CPU over the measured window plus the drain, as in gen-agentload.ts.
+// CPU over the measured window plus the drain, as in gen-agentload.mjs.
 let cpu0 = process.cpuUsage();
 setTimeout(() => { cpu0 = process.cpuUsage(); }, warmupMs);
-function finish(): void {
+function finish() {
   const cpu = process.cpuUsage(cpu0);
   const cpuSec = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(`${JSON.stringify({
