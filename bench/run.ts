@@ -112,8 +112,10 @@ async function openModel(target: BenchTarget): Promise<void> {
   // Every rate that passed, not one ceiling: on this VM a run at a higher rate can pass after one below it
   // failed (its speed drifts within minutes), and a single "highest" would hide that.
   const passed = { agentload: [] as number[], undici: [] as number[] };
-  // CPU per request at the last rate run: what one core could carry at 100 % busy, were the cost flat.
-  const lastCpu = { agentload: 0, undici: 0 };
+  // CPU per request at the highest rate a generator carried responsively: what one core could carry at
+  // 100 % busy, were that cost flat. (Past saturation the figure falls, as responses pile up into bigger
+  // batches, so it is not read there.)
+  const responsiveCpu = { agentload: 0, undici: 0 };
   const responsive = { agentload: [] as number[], undici: [] as number[] };
   for (const rate of OPEN_RATES) {
     const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number | boolean>> = [];
@@ -122,20 +124,25 @@ async function openModel(target: BenchTarget): Promise<void> {
       b.push(await undiciOpen(target.url, rate));
     }
     const va = verdict(rate, a), vb = verdict(rate, b);
-    lastCpu.agentload = median(a.map((r) => r.cpuSecPer100k as number));
-    lastCpu.undici = median(b.map((r) => r.cpuSecPer100k as number));
     console.log(`asked ${fmt(rate)}/s  agentload: ${va.line}  |  bare undici: ${vb.line}`);
     if (va.ok) passed.agentload.push(rate);
     if (vb.ok) passed.undici.push(rate);
-    if (va.responsive) responsive.agentload.push(rate);
-    if (vb.responsive) responsive.undici.push(rate);
+    if (va.responsive) {
+      responsive.agentload.push(rate);
+      responsiveCpu.agentload = median(a.map((r) => r.cpuSecPer100k as number));
+    }
+    if (vb.responsive) {
+      responsive.undici.push(rate);
+      responsiveCpu.undici = median(b.map((r) => r.cpuSecPer100k as number));
+    }
     if (!va.ok && !vb.ok) break;
   }
   const list = (xs: number[]): string => (xs.length ? xs.map(fmt).join(', ') : 'none');
   console.log(`rates sustained (achieved ≥ 99 %, delay p99 < 5 ms): agentload ${list(passed.agentload)} | bare undici loop ${list(passed.undici)}`);
   console.log(`… with latency p99 also under ${RESPONSIVE_P99_MS} ms: agentload ${list(responsive.agentload)} | bare undici loop ${list(responsive.undici)}`);
-  const ceiling = (cpuPer100k: number): string => fmt(1e5 / cpuPer100k);
-  console.log(`one core at 100 % busy, at the CPU per request of the last rate run: agentload ${ceiling(lastCpu.agentload)}/s | bare undici loop ${ceiling(lastCpu.undici)}/s`);
+  const ceiling = (cpuPer100k: number, rates: number[]): string =>
+    (cpuPer100k > 0 ? `${fmt(1e5 / cpuPer100k)}/s (${cpuPer100k.toFixed(2)} CPU-s per 100k at ${fmt(rates[rates.length - 1]!)}/s)` : 'n/a');
+  console.log(`one core at 100 % busy, at the CPU per request of the highest responsive rate: agentload ${ceiling(responsiveCpu.agentload, responsive.agentload)} | bare undici loop ${ceiling(responsiveCpu.undici, responsive.undici)}`);
 }
 
 /**
