@@ -1,16 +1,20 @@
 /**
  * The sim's own ceiling: requests/s for `agent.ping` from a fixed client.
  *
- * Starts the sim as a child process (src/sim/main.ts through spawnSim, as a
- * run with `target: sim` does) and drives it with autocannon: 50 keep-alive
+ * Starts the sim as a child process (the compiled build's dist/sim/main.js
+ * through spawnSim, as `agentload run` with `target: sim` does after
+ * `npm run build`) and drives it with autocannon: 50 keep-alive
  * connections POSTing one pre-built body. The figure says how far the sim is
  * from being the bottleneck of an HTTP benchmark run by agentload.
  *
- *   node --import tsx bench/sim-bench.ts [seconds]
+ *   npm run build && node --import tsx bench/sim-bench.ts [seconds]
  */
 
 import { createRequire } from 'node:module';
-import { spawnSim } from '../src/sim/spawn-sim.ts';
+import type { spawnSim as SpawnSim } from '../src/sim/spawn-sim.ts';
+
+// The compiled spawnSim starts the compiled sim; the source one, loaded through tsx, would start the source.
+const compiledSpawnSim = new URL('../dist/sim/spawn-sim.js', import.meta.url).href;
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 interface AutocannonResult {
@@ -40,6 +44,7 @@ const CONNECTIONS = 50;
  * would make the figure meaningless). Stops the child in every case.
  */
 export async function benchSim(seconds: number): Promise<{ rps: number; p99Ms: number }> {
+  const { spawnSim } = (await import(compiledSpawnSim)) as { spawnSim: typeof SpawnSim };
   const sim = await spawnSim({ source: 'bench/sim-bench.ts' });
   try {
     const result = await autocannon({
