@@ -5,7 +5,7 @@
  * this one. Code that starts another of agentload's modules by path — a
  * worker thread, the sim's child process — names the file in that form, and
  * a TypeScript plugin under the compiled form gets tsx only when it is
- * imported: the loader's thread and transforms cost about 0.5 s of start-up
+ * imported: the loader's thread and transforms cost about 0.7 s of start-up
  * and 40 MB that a run without TypeScript plugins need not pay.
  */
 
