@@ -115,7 +115,7 @@ async function openModel(target: BenchTarget): Promise<void> {
   // CPU per request at the highest rate a generator carried responsively: what one core could carry at
   // 100 % busy, were that cost flat. (Past saturation the figure falls, as responses pile up into bigger
   // batches, so it is not read there.)
-  const responsiveCpu = { agentload: 0, undici: 0 };
+  const atResponsive = { agentload: { rate: 0, cpuPer100k: 0 }, undici: { rate: 0, cpuPer100k: 0 } };
   const responsive = { agentload: [] as number[], undici: [] as number[] };
   for (const rate of OPEN_RATES) {
     const a: Array<Record<string, number | boolean>> = [], b: Array<Record<string, number | boolean>> = [];
@@ -129,20 +129,20 @@ async function openModel(target: BenchTarget): Promise<void> {
     if (vb.ok) passed.undici.push(rate);
     if (va.responsive) {
       responsive.agentload.push(rate);
-      responsiveCpu.agentload = median(a.map((r) => r.cpuSecPer100k as number));
+      atResponsive.agentload = { rate, cpuPer100k: median(a.map((r) => r.cpuSecPer100k as number)) };
     }
     if (vb.responsive) {
       responsive.undici.push(rate);
-      responsiveCpu.undici = median(b.map((r) => r.cpuSecPer100k as number));
+      atResponsive.undici = { rate, cpuPer100k: median(b.map((r) => r.cpuSecPer100k as number)) };
     }
     if (!va.ok && !vb.ok) break;
   }
   const list = (xs: number[]): string => (xs.length ? xs.map(fmt).join(', ') : 'none');
   console.log(`rates sustained (achieved ≥ 99 %, delay p99 < 5 ms): agentload ${list(passed.agentload)} | bare undici loop ${list(passed.undici)}`);
   console.log(`… with latency p99 also under ${RESPONSIVE_P99_MS} ms: agentload ${list(responsive.agentload)} | bare undici loop ${list(responsive.undici)}`);
-  const ceiling = (cpuPer100k: number, rates: number[]): string =>
-    (cpuPer100k > 0 ? `${fmt(1e5 / cpuPer100k)}/s (${cpuPer100k.toFixed(2)} CPU-s per 100k at ${fmt(rates[rates.length - 1]!)}/s)` : 'n/a');
-  console.log(`one core at 100 % busy, at the CPU per request of the highest responsive rate: agentload ${ceiling(responsiveCpu.agentload, responsive.agentload)} | bare undici loop ${ceiling(responsiveCpu.undici, responsive.undici)}`);
+  const ceiling = ({ rate, cpuPer100k }: { rate: number; cpuPer100k: number }): string =>
+    (rate > 0 ? `${fmt(1e5 / cpuPer100k)}/s (${cpuPer100k.toFixed(2)} CPU-s per 100k at ${fmt(rate)}/s)` : 'n/a');
+  console.log(`one core at 100 % busy, at the CPU per request of the highest responsive rate: agentload ${ceiling(atResponsive.agentload)} | bare undici loop ${ceiling(atResponsive.undici)}`);
 }
 
 /**
@@ -211,13 +211,11 @@ async function wsMessages(): Promise<void> {
   } finally {
     await echo.stop();
   }
-  const rate = (xs: Array<Record<string, number | boolean>>): number => median(xs.map((r) => r.rps as number));
-  const cpu = (xs: Array<Record<string, number | boolean>>): number => median(xs.map((r) => r.cpuSecPer100k as number));
-  const p99 = (xs: Array<Record<string, number | boolean>>): number => median(xs.map((r) => r.p99Ms as number));
+  const med = (xs: Array<Record<string, number | boolean>>, key: string): number => median(xs.map((r) => r[key] as number));
   console.log(`\n## WebSocket messages, ${CONNECTIONS} connections, send + wait for the echo in a loop, ${SECONDS}s × ${RUNS}, target ${echo.name}`);
-  console.log(`agentload (ws engine)  ${fmt(rate(a))} round trips/s   ${cpu(a).toFixed(2)} CPU-s per 100k   p99 ${p99(a)} ms`);
-  console.log(`bare ws client loop    ${fmt(rate(b))} round trips/s   ${cpu(b).toFixed(2)} CPU-s per 100k   p99 ${p99(b)} ms`);
-  console.log(`ratio agentload / bare ws: rate ${(rate(a) / rate(b)).toFixed(2)}, CPU per round trip ${(cpu(a) / cpu(b)).toFixed(2)}`);
+  console.log(`agentload (ws engine)  ${fmt(med(a, 'rps'))} round trips/s   ${med(a, 'cpuSecPer100k').toFixed(2)} CPU-s per 100k   p99 ${med(a, 'p99Ms')} ms`);
+  console.log(`bare ws client loop    ${fmt(med(b, 'rps'))} round trips/s   ${med(b, 'cpuSecPer100k').toFixed(2)} CPU-s per 100k   p99 ${med(b, 'p99Ms')} ms`);
+  console.log(`ratio agentload / bare ws: rate ${(med(a, 'rps') / med(b, 'rps')).toFixed(2)}, CPU per round trip ${(med(a, 'cpuSecPer100k') / med(b, 'cpuSecPer100k')).toFixed(2)}`);
 }
 
 /**
@@ -225,8 +223,9 @@ async function wsMessages(): Promise<void> {
  * after `npm ci`) and from source through tsx, interleaved. Wall time, CPU and peak RSS per start.
  */
 async function startUp(): Promise<void> {
+  type Start = { wall: number; cpuSec: number; maxRssMb: number };
   const forms = ['compiled', 'source'] as const;
-  const got = { compiled: [] as Array<{ wall: number; cpuSec: number; maxRssMb: number }>, source: [] as Array<{ wall: number; cpuSec: number; maxRssMb: number }> };
+  const got: Record<(typeof forms)[number], Start[]> = { compiled: [], source: [] };
   const runs = Math.max(RUNS, 5);
   for (let i = 0; i < runs; i++) {
     for (const form of forms) {
@@ -242,7 +241,7 @@ async function startUp(): Promise<void> {
     const xs = got[form];
     console.log(`${form.padEnd(9)} ${median(xs.map((x) => x.wall)).toFixed(2)} s wall   ${median(xs.map((x) => x.cpuSec)).toFixed(2)} CPU-s   peak RSS ${median(xs.map((x) => x.maxRssMb)).toFixed(0)} MB`);
   }
-  const ratio = (k: 'wall' | 'cpuSec' | 'maxRssMb'): string => (median(got.compiled.map((x) => x[k])) / median(got.source.map((x) => x[k]))).toFixed(2);
+  const ratio = (k: keyof Start): string => (median(got.compiled.map((x) => x[k])) / median(got.source.map((x) => x[k]))).toFixed(2);
   console.log(`ratio compiled / source: wall ${ratio('wall')}, CPU ${ratio('cpuSec')}, RSS ${ratio('maxRssMb')}`);
 }
 
