@@ -76,6 +76,8 @@ export class Vu implements VirtualUser {
   private hasPendingResume = false;
   private nextScheduledUs = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The think's timer is an Immediate (the last sub-millisecond wait, see endThink): cleared with clearImmediate. */
+  private isTimerImmediate = false;
   /** Bound on first think only: most open-model VUs never think, and a closure per VU is garbage. */
   private onThinkDone: (() => void) | null = null;
 
@@ -127,7 +129,8 @@ export class Vu implements VirtualUser {
   /** Ends the VU at the next step boundary; a thinking VU ends now. Returns true when it ended now. */
   interruptThink(): boolean {
     if (this.timer === null) return false;
-    clearTimeout(this.timer);
+    if (this.isTimerImmediate) clearImmediate(this.timer as unknown as NodeJS.Immediate);
+    else clearTimeout(this.timer);
     this.timer = null;
     this.finish();
     return true;
@@ -164,11 +167,11 @@ export class Vu implements VirtualUser {
         const ms = step.minMs + Math.random() * (step.maxMs - step.minMs);
         if (phase.isStopping && phase.isLooping) return this.finish();
         this.nextScheduledUs = this.host.nowUs() + ms * 1000;
-        this.onThinkDone ??= () => {
-          this.timer = null;
-          this.resume();
-        };
-        this.timer = setTimeout(this.onThinkDone, ms);
+        this.onThinkDone ??= () => this.endThink();
+        this.isTimerImmediate = false;
+        // Whole milliseconds by timer, the fraction by endThink: a rounded-up timer made the next request
+        // ~1 ms late on average, all of it counted in that request's latency.
+        this.timer = setTimeout(this.onThinkDone, Math.floor(ms));
         this.isInAdvance = false;
         return;
       } else if (step.kind === 'log') {
@@ -181,6 +184,27 @@ export class Vu implements VirtualUser {
         this.frames.push(loop);
       }
     }
+  }
+
+  /**
+   * The think timer fired. Timers fire early by up to a millisecond (libuv
+   * arms them from its cached loop time, in whole ms), and the next request
+   * must never go before its scheduled start, or its latency, counted from
+   * that start, misses the difference: so an early timer waits out the
+   * rest. Less than a millisecond is waited with setImmediate (I/O still
+   * runs between checks): another timer would add a whole millisecond or
+   * more of lateness to the request's latency.
+   */
+  private endThink(): void {
+    const earlyUs = this.nextScheduledUs - this.host.nowUs();
+    if (earlyUs > 0) {
+      this.isTimerImmediate = earlyUs < 1000;
+      this.timer = this.isTimerImmediate ? setImmediate(this.onThinkDone!) as unknown as NodeJS.Timeout
+        : setTimeout(this.onThinkDone!, Math.floor(earlyUs / 1000));
+      return;
+    }
+    this.timer = null;
+    this.resume();
   }
 
   /** After the before-steps or a finished iteration: what runs next, if anything. */
