@@ -18,4 +18,6 @@ try {
 rmSync(`${root}dist`, { recursive: true, force: true });
 const r = spawnSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
+const pre = spawnSync(process.execPath, [`${root}scripts/precompile-schema.mjs`], { stdio: 'inherit' });
+if (pre.status !== 0) process.exit(pre.status ?? 1);
 writeFileSync(`${root}dist/.build-stamp`, `${new Date().toISOString()}\n`);

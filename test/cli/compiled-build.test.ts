@@ -95,3 +95,20 @@ scenarios:
   const report = JSON.parse(readFileSync(counts, 'utf8')) as { requests: number };
   assert.equal(report.requests, 40, 'the TypeScript reporter saw every request');
 });
+
+test('the build precompiles the plan validator for the schema it was built from, and it reports what the source compile reports', async () => {
+  const generated = join(ROOT, 'dist/engine/plan/plan-validator.generated.cjs');
+  assert.ok(existsSync(generated), 'dist/ is not built: run `npm run build` (npm test does it first)');
+  const { buildPlanSchema, schemaDigest, newPlanAjv } = await import('../../src/engine/plan/plan-schema.ts');
+  const schema = buildPlanSchema().schema;
+  const { createRequire } = await import('node:module');
+  const pre = createRequire(import.meta.url)(generated) as ((d: unknown) => boolean) & { digest: string; errors: unknown[] | null };
+  assert.equal(pre.digest, schemaDigest(schema), 'the schema changed since the build');
+  const fresh = newPlanAjv().compile(schema);
+  const bad = { config: { target: 'http://127.0.0.1:1', phases: [{ duration: 1, arrivalRate: 'x' }] }, scenarios: [{ name: 'a', flow: [{ get: { url: '/', bogus: 1 } }] }] };
+  assert.equal(pre(bad), false);
+  assert.equal(fresh(bad), false);
+  const paths = (errors: unknown[] | null | undefined) => (errors ?? []).map((e) => `${(e as { instancePath: string }).instancePath} ${(e as { keyword: string }).keyword}`).sort();
+  assert.deepEqual(paths(pre.errors), paths(fresh.errors));
+  assert.ok(paths(pre.errors).length > 0);
+});
