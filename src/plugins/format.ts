@@ -49,6 +49,16 @@ export function expectationLines(results: readonly ExpectationResult[]): string[
   return results.map((r) => `${r.isPass ? 'PASS' : 'FAIL'}  ${r.name}  ${r.measured} (limit ${r.limit})${r.reason ? ` — ${r.reason}` : ''}`);
 }
 
+/**
+ * Requests cut off by the end of the run, per name, on a line of their own:
+ * they are neither in `count` nor errors, and a reader must not mistake them
+ * for either. Null when there were none.
+ */
+export function abandonedLine(byName: readonly NameSummary[]): string | null {
+  const parts = byName.filter((s) => (s.abandoned ?? 0) > 0).map((s) => `${nameLabel(s)} ${s.abandoned}`);
+  return parts.length === 0 ? null : `abandoned (in flight when the run ended; not errors): ${parts.join(', ')}`;
+}
+
 /** The full end-of-run text: table, latency unit note, saturation, expectations. */
 export function resultText(result: RunResult): string[] {
   const s = result.summary;
@@ -59,6 +69,8 @@ export function resultText(result: RunResult): string[] {
   const c = s.counters;
   const extra = ['arrivals_dropped', 'arrivals_late', 'requests_abandoned', 'http_pool_waits'].filter((k) => (c[k] ?? 0) > 0).map((k) => `${k} ${c[k]}`);
   if (extra.length) lines.push(extra.join(' · '));
+  const cut = abandonedLine(s.byName);
+  if (cut !== null) lines.push(cut);
   if (result.saturation.message) lines.push(`WARNING ${result.saturation.message}`);
   if (result.expectations.length) lines.push('', ...expectationLines(result.expectations));
   return lines;

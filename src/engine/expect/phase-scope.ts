@@ -27,8 +27,10 @@ class MutableCounts implements CountsView {
   failed = new Map<string, number>();
   expected = new Map<string, number>();
   statuses = new Map<number, number>();
+  abandoned = 0;
   add(s: NameSummary): void {
     this.ok += s.ok;
+    this.abandoned += s.abandoned ?? 0;
     for (const [k, v] of Object.entries(s.outcomes.failed)) this.failed.set(k, (this.failed.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(s.outcomes.expected)) this.expected.set(k, (this.expected.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(s.statuses)) this.statuses.set(Number(k), (this.statuses.get(Number(k)) ?? 0) + v);

@@ -80,7 +80,7 @@ export function intervalWindow(i: IntervalSnapshot): IntervalWindow {
     }
     return {
       name: n.name, tags: n.tags, histogram, ok: n.outcomes.ok,
-      failed: n.outcomes.failed, expected: n.outcomes.expected, statuses: n.statuses,
+      failed: n.outcomes.failed, expected: n.outcomes.expected, statuses: n.statuses, abandoned: n.abandoned ?? 0,
     };
   });
   return { window: { names, counters: i.counters, gauges: i.gauges }, approximate: [...approximate] };

@@ -39,6 +39,7 @@ function totalsWindow(r: ShardResult): EncodedWindow {
     names: r.summary.byName.map((n) => ({
       name: n.name, tags: n.tags, histogram: r.histograms[keyOf(n.name, n.tags)] ?? emptyEncoded(),
       ok: n.outcomes.ok, failed: n.outcomes.failed, expected: n.outcomes.expected, statuses: n.statuses,
+      abandoned: n.abandoned ?? 0,
     })),
     counters: r.summary.counters,
     gauges: r.summary.gaugePeaks,

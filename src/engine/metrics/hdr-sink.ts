@@ -14,6 +14,7 @@ import { addHistogram, newHistogram, recordUs, encodeHistogram, decodeHistogram,
 import { buildNameSummary, type CountsView } from './summarize.ts';
 import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
 import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
+import { REQUESTS_ABANDONED } from './names.ts';
 
 /** Counters of one window (interval or total) for one name. */
 class Counts implements CountsView {
@@ -21,9 +22,11 @@ class Counts implements CountsView {
   failed = new Map<string, number>();
   expected = new Map<string, number>();
   statuses = new Map<number, number>();
+  abandoned = 0;
 
   addAll(other: CountsView): void {
     this.ok += other.ok;
+    this.abandoned += other.abandoned;
     for (const [k, v] of other.failed) this.failed.set(k, (this.failed.get(k) ?? 0) + v);
     for (const [k, v] of other.expected) this.expected.set(k, (this.expected.get(k) ?? 0) + v);
     for (const [k, v] of other.statuses) this.statuses.set(k, (this.statuses.get(k) ?? 0) + v);
@@ -47,6 +50,8 @@ export interface EncodedName {
   failed: Record<string, number>;
   expected: Record<string, number>;
   statuses: Record<string, number>;
+  /** Requests cut off by the end of the run; absent (0) in windows from older shard files. */
+  abandoned?: number;
 }
 
 /** A sink window in portable form. */
@@ -177,6 +182,16 @@ export class HdrSink {
     m.set(outcome, (m.get(outcome) ?? 0) + 1);
   }
 
+  /**
+   * A request cut off by the end of the run (in flight or waiting for a
+   * connection when the engines closed): counted apart, never as a failure,
+   * and in the run-wide `requests_abandoned` counter.
+   */
+  abandoned(handle: number): void {
+    this.stats[handle]!.iCounts.abandoned++;
+    this.add(REQUESTS_ABANDONED);
+  }
+
   status(handle: number, code: number): void {
     const m = this.stats[handle]!.iCounts.statuses;
     m.set(code, (m.get(code) ?? 0) + 1);
@@ -270,6 +285,7 @@ export class HdrSink {
     for (const s of this.stats) {
       s.total.reset();
       s.tCounts.ok = 0;
+      s.tCounts.abandoned = 0;
       s.tCounts.failed.clear();
       s.tCounts.expected.clear();
       s.tCounts.statuses.clear();
@@ -354,12 +370,14 @@ function encodeName(name: string, tags: Record<string, string>, h: Histogram, c:
     name, tags, histogram: encodeHistogram(h), ok: c.ok,
     failed: Object.fromEntries(c.failed), expected: Object.fromEntries(c.expected),
     statuses: Object.fromEntries(c.statuses),
+    ...(c.abandoned === 0 ? {} : { abandoned: c.abandoned }),
   };
 }
 
 function countsFromRecords(n: EncodedName): Counts {
   const c = new Counts();
   c.ok = n.ok;
+  c.abandoned = n.abandoned ?? 0;
   for (const [k, v] of Object.entries(n.failed)) c.failed.set(k, v);
   for (const [k, v] of Object.entries(n.expected)) c.expected.set(k, v);
   for (const [k, v] of Object.entries(n.statuses)) c.statuses.set(Number(k), v);

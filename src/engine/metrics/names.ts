@@ -15,11 +15,21 @@ export const VUSERS_ACTIVE = 'vusers_active';
 export const VUSERS_CREATED = 'vusers_created';
 /** Virtual users that finished their scenario. */
 export const VUSERS_COMPLETED = 'vusers_completed';
+/**
+ * Virtual users cut off before the end of their scenario: still running when
+ * the grace period after the last phase ended, or stopped by an interrupt.
+ * Never counted in vusers_completed.
+ */
+export const VUSERS_INCOMPLETE = 'vusers_incomplete';
 /** Open-model arrivals not started because maxVusers was reached. */
 export const ARRIVALS_DROPPED = 'arrivals_dropped';
 /** Open-model arrivals started later than the lateness threshold. */
 export const ARRIVALS_LATE = 'arrivals_late';
-/** Requests still in flight when the grace period ended. */
+/**
+ * Requests cut off by the end of the run: still in flight, or still waiting for
+ * a connection, when the engines closed after the grace period. Per request,
+ * not per VU; kept out of the error rate (also per name as NameSummary.abandoned).
+ */
 export const REQUESTS_ABANDONED = 'requests_abandoned';
 /** Generator event-loop lag, milliseconds (gauge, max per interval). */
 export const EVENT_LOOP_LAG_MS = 'event_loop_lag_ms';

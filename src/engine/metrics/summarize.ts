@@ -10,6 +10,8 @@ export interface CountsView {
   readonly failed: ReadonlyMap<string, number>;
   readonly expected: ReadonlyMap<string, number>;
   readonly statuses: ReadonlyMap<number, number>;
+  /** Requests cut off by the end of the run: outside `count` and the error rate. */
+  readonly abandoned: number;
 }
 
 function sum(m: ReadonlyMap<unknown, number>): number {
@@ -20,7 +22,8 @@ function sum(m: ReadonlyMap<unknown, number>): number {
 
 /**
  * Builds the summary of one window. `count` is ok + failed + expected, so a
- * request that failed before any latency was recorded still counts.
+ * request that failed before any latency was recorded still counts; abandoned
+ * requests (cut off by the run's end) are reported beside it, never in it.
  */
 export function buildNameSummary(
   name: string, tags: Record<string, string>, h: Histogram, c: CountsView, seconds: number,
@@ -36,6 +39,7 @@ export function buildNameSummary(
     errors,
     expected,
     errorRate: count === 0 ? 0 : errors / count,
+    abandoned: c.abandoned,
     rps: Math.round((count / seconds) * 100) / 100,
     latencyMs: latencySummary(h),
     statuses: Object.fromEntries([...c.statuses].map(([k, v]) => [String(k), v])),

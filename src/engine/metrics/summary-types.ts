@@ -36,6 +36,13 @@ export interface NameSummary {
   expected: number;
   /** errors / count, 0..1 (expected outcomes are not errors). */
   errorRate: number;
+  /**
+   * Requests cut off by the end of the run (still in flight, or still waiting
+   * for a connection, when the grace period ended): not in `count`, not
+   * errors, since the target never had the chance to answer. Absent from
+   * results written before it existed (read it as `?? 0`).
+   */
+  abandoned: number;
   rps: number;
   latencyMs: LatencySummary;
   statuses: Record<string, number>;

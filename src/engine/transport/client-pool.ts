@@ -12,6 +12,7 @@
  */
 import { Client } from 'undici';
 import { SeqFifo } from './seq-fifo.ts';
+import { runEndedError } from './run-ended-error.ts';
 
 /**
  * What the pool passes to undici's Client.dispatch. The engines' own option
@@ -97,14 +98,17 @@ export class ClientPool {
     if (this.failedLanes.push(lane) === 1) queueMicrotask(this.releaseFailedBound);
   }
 
-  /** Fails the waiting requests and destroys every connection; requests on them end with undici's error. */
+  /**
+   * The run is over: ends the waiting requests and destroys every connection. Both the waiting ones
+   * and those on a connection end with runEndedError(), so the engines count them abandoned, not failed.
+   */
   async destroy(): Promise<void> {
     this.isClosed = true;
-    const err = Object.assign(new Error('the run ended before a connection was free'), { code: 'UND_ERR_DESTROYED' });
+    const err = runEndedError();
     const w = this.waiting;
     for (let i = w.head; i < w.items.length; i++) if (w.items[i]!.flightSeq === w.seqs[i]) w.items[i]!.onError(err);
     w.clear();
-    await Promise.all(this.clients.map((c) => c.destroy().catch(() => {})));
+    await Promise.all(this.clients.map((c) => c.destroy(err).catch(() => {})));
   }
 
   /** A new connection's lanes, one of them for the caller, or null at the connection limit. */

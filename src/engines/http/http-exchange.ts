@@ -19,6 +19,7 @@ import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
+import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
@@ -137,9 +138,13 @@ export class HttpExchange extends PooledFlight implements ResponseView {
   onError(err: Error): void {
     this.endFlight(true);
     const step = this.step!;
-    const reason = transportReason(err);
-    if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);
-    this.sink.failed(step.handle, reason);
+    // Cut off by the run's end (ClientPool.destroy): the target never had its chance to answer.
+    if (isRunEnded(err)) this.sink.abandoned(step.handle);
+    else {
+      const reason = transportReason(err);
+      if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);
+      this.sink.failed(step.handle, reason);
+    }
     this.vu.resume();
   }
 

@@ -18,6 +18,7 @@
  */
 import type { VirtualUser } from '../../engine/contracts.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
+import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
 import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engine/metrics/names.ts';
 import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
 import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
@@ -138,7 +139,20 @@ export class RpcSession extends PooledFlight implements CallView {
 
   onError(err: Error): void {
     this.endFlight(true);
-    this.onTransportFailure(transportReason(err));
+    if (isRunEnded(err)) this.onAbandoned();
+    else this.onTransportFailure(transportReason(err));
+  }
+
+  /**
+   * The run ended with the request in flight (the pool or the socket was closed under it):
+   * each call is counted abandoned, not failed, and no retry is tried.
+   */
+  onAbandoned(): void {
+    if (!this.isInFlight) return;
+    this.isInFlight = false;
+    const calls = this.step!.calls;
+    for (let i = 0; i < calls.length; i++) this.rt.sink.abandoned(calls[i]!.handle);
+    this.vu.resume();
   }
 
   /** True when a WebSocket message answers the request in flight (not a notification or a stale id). */

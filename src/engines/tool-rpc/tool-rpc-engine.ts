@@ -130,7 +130,7 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   }
 
   async close(): Promise<void> {
-    for (const ws of this.sockets) ws.close();
+    for (const ws of this.sockets) ws.abandon();
     this.sockets.clear();
     this.deadlines?.close();
     const p = this.pool;

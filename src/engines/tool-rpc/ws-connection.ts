@@ -21,6 +21,8 @@ export interface WsSessionHooks {
   isWsAnswer(doc: unknown): boolean;
   onWsAnswer(doc: unknown, text: string): void;
   onTransportFailure(reason: string): void;
+  /** The run ended with a request in flight: abandoned, not failed. */
+  onAbandoned(): void;
 }
 
 /** See the module comment. One per session; single request in flight. */
@@ -62,6 +64,12 @@ export class RpcWsConnection {
     this.isOpen = false;
     this.pending = null;
     if (s !== null) s.terminate();
+  }
+
+  /** The run ended (engine close): closes the socket, and a request still in flight is abandoned. */
+  abandon(): void {
+    this.close();
+    this.session.onAbandoned();
   }
 
   private connect(): void {

@@ -114,8 +114,23 @@ export class WsSession extends WsConnection implements HeapItem {
     this.closeByPlan(1000, '');
   }
 
-  /** The run ended with this session's socket still live. */
+  /**
+   * The run ended with this session's socket still live. The step it was in
+   * (a connect, waitFor or ping awaiting its answer, a hold not yet over, and a
+   * keep-alive awaiting its reply) is counted abandoned, not failed: agentload
+   * cut it, not the target.
+   */
   abandon(): void {
+    const sink = this.rt.meters.sink;
+    switch (this.op) {
+      case OP_CONNECT: sink.abandoned(this.rt.meters.connectHandle); break;
+      case OP_WAIT: sink.abandoned(this.wait!.handle); break;
+      case OP_PROBE: sink.abandoned(this.probe!.handle); break;
+      case OP_HOLD:
+        sink.abandoned(this.hold!.handle);
+        if (this.keepAliveSentUs > 0) sink.abandoned(this.hold!.keepAlive!.probe.handle);
+        break;
+    }
     this.clearOp();
     this.abandonConnection();
   }

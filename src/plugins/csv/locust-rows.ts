@@ -164,11 +164,17 @@ export function historyRows(intervals: readonly IntervalSnapshot[], startedAtMs:
   return rows;
 }
 
-/** Rows of `PREFIX_failures.csv` (header first): one per (name, failure reason). */
+/**
+ * Rows of `PREFIX_failures.csv` (header first): one per (name, failure reason),
+ * plus one `abandoned` row per name with requests cut off by the end of the run.
+ * Those are not in the stats' Failure Count (nor in Request Count): this row is
+ * the only place the CSV output shows them.
+ */
 export function failureRows(result: RunResult): Cell[][] {
   const rows: Cell[][] = [];
   for (const s of result.summary.byName) {
     for (const [reason, n] of Object.entries(s.outcomes.failed)) if (n > 0) rows.push([typeOf(s), nameLabel(s), reason, n]);
+    if ((s.abandoned ?? 0) > 0) rows.push([typeOf(s), nameLabel(s), 'abandoned', s.abandoned]);
   }
   rows.sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[2]).localeCompare(String(b[2])));
   return [FAILURES_COLUMNS, ...rows];
