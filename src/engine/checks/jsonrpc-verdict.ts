@@ -4,6 +4,10 @@
  * unless the plan names its code as expected: counting every 200 as success
  * is how load tools report 0 % errors while every tool call failed.
  *
+ * Shared by every engine that sends JSON-RPC (tool-rpc's `call`/`batch`, the
+ * http engine's JSON-RPC bodies) through this file, since engines never import
+ * each other: the same answer gets the same verdict whichever step sent it.
+ *
  * Order, first match wins:
  *   1. HTTP status named in outcomes (429 → rate_limited)      expected
  *   2. body is not JSON                                         http_<status> if ≥ 400, else rpc_not_json
@@ -17,9 +21,21 @@
  *   9. expect / capture                                         expect_json, capture, …
  *  10. otherwise                                                ok
  * Pure apart from writing captures into `vars`; never throws on bad input.
+ * Allocates nothing: the caller owns one Verdict and reuses it.
  */
-import type { ResponseView, VuVars } from '../../engine/contracts.ts';
-import type { RpcCall } from './rpc-step.ts';
+import type { OutcomeRules, ResponseChecks, ResponseView, VuVars } from '../contracts.ts';
+
+/** What classification reads of a call: its checks and its expected outcomes (a tool-rpc call, an http step). */
+export interface RpcRules {
+  readonly checks: ResponseChecks | null;
+  readonly outcomes: OutcomeRules;
+}
+
+/** Defaults of JSON-RPC steps: HTTP 429 or JSON-RPC -32001 → rate_limited; -32005 → quota_exceeded. */
+export const DEFAULT_RPC_OUTCOMES: OutcomeRules = Object.freeze({
+  byStatus: new Map([[429, 'rate_limited']]),
+  byRpcCode: new Map([[-32001, 'rate_limited'], [-32005, 'quota_exceeded']]),
+});
 
 /** What a classification produced; one mutable instance per session, reused. */
 export class Verdict {
@@ -51,7 +67,11 @@ export const OK = 0;
 export const EXPECTED = 1;
 export const FAILED = 2;
 
-/** A ResponseView whose json() is the one call's answer, not the whole (batch) body. */
+/**
+ * The view checks run on. classifyMessage sets `message` to the one call's
+ * answer before running them; a view may return it from json() (tool-rpc, so a
+ * batch call's checks see its own answer) or return the whole body (http).
+ */
 export interface CallView extends ResponseView {
   message: unknown;
 }
@@ -72,7 +92,7 @@ function isEnvelope(m: unknown): m is Record<string, unknown> {
  * Step 1–2 for a whole HTTP response: returns true (and fills `out`) when the
  * status or an unreadable body already decides every call of the request.
  */
-export function classifyTransport(call: RpcCall, status: number, doc: unknown, out: Verdict): boolean {
+export function classifyTransport(call: RpcRules, status: number, doc: unknown, out: Verdict): boolean {
   out.rpcCode = 0;
   const byStatus = call.outcomes.byStatus.get(status);
   if (byStatus !== undefined) {
@@ -91,7 +111,7 @@ export function classifyTransport(call: RpcCall, status: number, doc: unknown, o
  * (single calls); pass undefined when the answer was already matched by id.
  */
 export function classifyMessage(
-  call: RpcCall, msg: unknown, status: number, sentId: number | string | undefined, view: CallView, vars: VuVars, out: Verdict,
+  call: RpcRules, msg: unknown, status: number, sentId: unknown, view: CallView, vars: VuVars, out: Verdict,
 ): void {
   out.rpcCode = 0;
   if (!isEnvelope(msg)) return out.fail('rpc_invalid_envelope');
@@ -114,12 +134,31 @@ export function classifyMessage(
   else out.fail(reason);
 }
 
+/** Steps 1–10 for a single call whose whole answer is `doc` (undefined when not JSON). */
+export function classifySingle(call: RpcRules, doc: unknown, status: number, sentId: unknown, view: CallView, vars: VuVars, out: Verdict): void {
+  if (!classifyTransport(call, status, doc, out)) classifyMessage(call, doc, status, sentId, view, vars, out);
+}
+
+/**
+ * Steps 1–10 for one call of a batch: `doc` is the whole answer, `answerIndex`
+ * the index of this call's answer in it (from matchBatch), or -1 when none carried its id.
+ */
+export function classifyBatchCall(call: RpcRules, doc: unknown, status: number, answerIndex: number, view: CallView, vars: VuVars, out: Verdict): void {
+  if (classifyTransport(call, status, doc, out)) return;
+  if (!Array.isArray(doc)) {
+    // One object for a whole batch can only be an error about the batch itself (parse error, invalid request).
+    if (doc !== null && typeof doc === 'object' && 'error' in doc) classifyMessage(call, doc, status, undefined, view, vars, out);
+    else out.fail('rpc_invalid_envelope');
+  } else if (answerIndex < 0) out.fail('rpc_missing_id');
+  else classifyMessage(call, doc[answerIndex], status, undefined, view, vars, out);
+}
+
 /**
  * Pairs a batch's answers with its calls by id: `match[i]` becomes the index
  * in `answers` of call i's answer, or -1. Returns how many answers matched no
  * call (foreign or duplicate ids). Linear scans: batches are small.
  */
-export function matchBatch(answers: readonly unknown[], ids: readonly (number | string)[], match: number[]): number {
+export function matchBatch(answers: readonly unknown[], ids: readonly unknown[], match: number[]): number {
   match.length = ids.length;
   match.fill(-1);
   let foreign = 0;

@@ -11,6 +11,7 @@ import { HttpExchange } from './http-exchange.ts';
 import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
+import { RPC_NONE, rpcIdsOf } from './jsonrpc-body.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
@@ -71,10 +72,12 @@ export class HttpEngine implements Engine<HttpStep> {
     if (step.staticOpts !== null) {
       origin = step.staticOrigin!;
       opts = step.staticOpts;
+      if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds!;
     } else {
       const built = this.build(step, vu);
       origin = built.origin;
       opts = built.opts;
+      if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds ?? rpcIdsOf(built.json, step.rpcKind);
     }
     ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
     try {
@@ -116,7 +119,7 @@ export class HttpEngine implements Engine<HttpStep> {
   }
 
   /** Renders the dynamic parts of a step into dispatch options. */
-  private build(step: HttpStep, vu: VirtualUser): { origin: string; opts: DispatchOpts } {
+  private build(step: HttpStep, vu: VirtualUser): { origin: string; opts: DispatchOpts; json: unknown } {
     const vars = vu.vars;
     const { origin, path } = this.target!.locate(step.url.render(vars));
     let fullPath = path;
@@ -127,13 +130,16 @@ export class HttpEngine implements Engine<HttpStep> {
     const headers: string[] = [];
     for (const [k, t] of step.headers) headers.push(k, t.render(vars));
     let body: Buffer | string | null = null;
-    if (step.json !== null) body = JSON.stringify(step.json.render(vars));
+    // The rendered json goes back to runStep: a JSON-RPC answer is checked against the ids it carried.
+    const json = step.json === null ? undefined : step.json.render(vars);
+    if (step.json !== null) body = JSON.stringify(json);
     else if (step.body !== null) body = step.body.render(vars);
     if (step.isStatic && typeof body === 'string') body = Buffer.from(body);
     return {
       origin,
       // 0 turns undici's per-request timers off: RequestDeadlines times requests out.
       opts: { path: fullPath, method: step.method, headers, body, headersTimeout: 0, bodyTimeout: 0 },
+      json,
     };
   }
 }

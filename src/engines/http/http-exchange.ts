@@ -13,11 +13,13 @@
  * while it still waits in the ClientPool for a connection.
  */
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
-import type { ResponseView, VirtualUser } from '../../engine/contracts.ts';
+import type { VirtualUser } from '../../engine/contracts.ts';
 import type { HttpStep } from './http-step.ts';
+import { classifyBatchCall, classifySingle, matchBatch, Verdict, EXPECTED, FAILED, OK, type CallView } from '../../engine/checks/jsonrpc-verdict.ts';
+import { NO_RPC_IDS, RPC_NONE, RPC_SINGLE } from './jsonrpc-body.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
-import { HTTP_POOL_WAITS } from '../../engine/metrics/names.ts';
+import { HTTP_POOL_WAITS, RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
@@ -25,8 +27,11 @@ import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, has
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
 const POOL_WAIT_THRESHOLD_US = 5000;
 
-/** See the module comment. Implements ResponseView for the step's checks. */
-export class HttpExchange extends PooledFlight implements ResponseView {
+/**
+ * See the module comment. Implements ResponseView for the step's checks; as a
+ * CallView, json() stays the whole body (a batch's checks see the whole answer).
+ */
+export class HttpExchange extends PooledFlight implements CallView {
   step: HttpStep | null = null;
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
@@ -41,6 +46,12 @@ export class HttpExchange extends PooledFlight implements ResponseView {
   private rlKey = '';
   private rlSecond = 0;
   private rlIsUnder = false;
+  /** JSON-RPC ids of the request in flight (set by the engine's runStep for JSON-RPC steps only). */
+  rpcIds: readonly unknown[] = NO_RPC_IDS;
+  /** CallView: the one answer being classified (jsonrpc-verdict sets it). */
+  message: unknown = undefined;
+  private readonly verdict = new Verdict();
+  private readonly match: number[] = [];
 
   /** The VU this exchange serves; reassigned when the engine reuses the exchange for a new VU. */
   vu: VirtualUser;
@@ -65,6 +76,8 @@ export class HttpExchange extends PooledFlight implements ResponseView {
     this.rawHeaders = null;
     this.bodyText = null;
     this.parsed = undefined;
+    this.message = undefined;
+    this.rpcIds = NO_RPC_IDS;
   }
 
   /** Prepares for one request of `step`. */
@@ -73,7 +86,7 @@ export class HttpExchange extends PooledFlight implements ResponseView {
     this.dispatchedUs = this.nowUs();
     this.status = 0;
     this.beginFlight();
-    this.isCollecting = step.checks !== null && step.checks.needsBody;
+    this.isCollecting = step.collectsBody;
     if (this.chunks.length > 0) this.chunks = [];
     this.rawHeaders = null;
     this.bodyText = null;
@@ -111,6 +124,10 @@ export class HttpExchange extends PooledFlight implements ResponseView {
     const status = this.status;
     sink.recordLatency(h, this.nowUs() - this.vu.scheduledUs);
     sink.status(h, status);
+    if (step.rpcKind !== RPC_NONE && this.rpcIds.length > 0) {
+      this.settleRpc(step, status);
+      return this.vu.resume();
+    }
     const expected = step.outcomes.byStatus.get(status);
     if (step.rateLimitKey !== null) this.recordRateLimit(status === 429 || expected === 'rate_limited');
     if (expected !== undefined) sink.expected(h, expected);
@@ -125,6 +142,43 @@ export class HttpExchange extends PooledFlight implements ResponseView {
       }
     }
     this.vu.resume();
+  }
+
+  /** A JSON-RPC body's answer: classified as tool-rpc classifies a call (jsonrpc-verdict.ts), then recorded. */
+  private settleRpc(step: HttpStep, status: number): void {
+    const v = this.verdict;
+    const doc = this.json();
+    if (step.rpcKind === RPC_SINGLE) classifySingle(step, doc, status, this.rpcIds[0], this, this.vu.vars, v);
+    else this.classifyBatch(step, doc, status, v);
+    this.message = undefined;
+    if (step.rateLimitKey !== null) this.recordRateLimit(status === 429 || v.rpcCode === -32001 || (v.kind === EXPECTED && v.name === 'rate_limited'));
+    if (v.kind === OK) this.sink.ok(step.handle);
+    else if (v.kind === EXPECTED) this.sink.expected(step.handle, v.name);
+    else this.sink.failed(step.handle, v.name);
+  }
+
+  /** One step, one outcome: a batch's verdict is its worst call's (the first failure, else the first expected outcome). */
+  private classifyBatch(step: HttpStep, doc: unknown, status: number, v: Verdict): void {
+    const ids = this.rpcIds;
+    const isArray = Array.isArray(doc);
+    if (isArray) {
+      const foreign = matchBatch(doc, ids, this.match);
+      if (foreign > 0) this.sink.add(RPC_FOREIGN_IDS, foreign);
+    }
+    let kind: 0 | 1 | 2 = OK;
+    let name = '';
+    let code = 0;
+    for (let i = 0; i < ids.length && kind !== FAILED; i++) {
+      classifyBatchCall(step, doc, status, isArray ? this.match[i]! : -1, this, this.vu.vars, v);
+      if (v.kind > kind) {
+        kind = v.kind;
+        name = v.name;
+        code = v.rpcCode;
+      }
+    }
+    v.kind = kind;
+    v.name = name;
+    v.rpcCode = code;
   }
 
   private recordRateLimit(isLimited: boolean): void {

@@ -6,6 +6,8 @@
  */
 import type { PoolDispatchOpts } from '../../engine/transport/client-pool.ts';
 import type { OutcomeRules, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
+import { DEFAULT_RPC_OUTCOMES } from '../../engine/checks/jsonrpc-verdict.ts';
+import { RPC_NONE, rpcIdsOf, rpcKindOf } from './jsonrpc-body.ts';
 
 /** What undici's dispatch receives (through the ClientPool). */
 export type DispatchOpts = PoolDispatchOpts;
@@ -25,6 +27,12 @@ export interface HttpStep {
   readonly isStatic: boolean;
   /** `config.rateLimitKey` when the plan checks `expect.rateLimit`, else null (nothing recorded). */
   readonly rateLimitKey: Template | null;
+  /** RPC_NONE, or RPC_SINGLE / RPC_BATCH when the json body is JSON-RPC 2.0 (jsonrpc-body.ts) and `jsonrpc` is not false. */
+  readonly rpcKind: number;
+  /** The JSON-RPC ids the static body carries (notifications left out); null when json is templated (read per request). */
+  readonly rpcIds: readonly unknown[] | null;
+  /** True when the response body is read: JSON-RPC classification, or checks that read it. */
+  readonly collectsBody: boolean;
   staticOpts: DispatchOpts | null;
   staticOrigin: string | null;
 }
@@ -42,6 +50,9 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
   const raw = step[key];
   const req = (typeof raw === 'string' ? { url: raw } : raw) as Record<string, unknown>;
   if (req === null || typeof req !== 'object' || typeof req.url !== 'string') ctx.fail('an HTTP step needs a url', p);
+  if (req.jsonrpc !== undefined && typeof req.jsonrpc !== 'boolean') ctx.fail(`expected jsonrpc to be true or false, got ${JSON.stringify(req.jsonrpc)}`, `${p}.jsonrpc`);
+  const rpcKind = req.jsonrpc === false ? RPC_NONE : rpcKindOf(req.json);
+  if (req.jsonrpc === true && rpcKind === RPC_NONE) ctx.fail('jsonrpc: true needs a json body that is a JSON-RPC 2.0 request (jsonrpc: "2.0" and a method, as literals) or a list of them', `${p}.json`);
   const method = key.toUpperCase();
   const url = ctx.template(req.url as string, `${p}.url`);
   const qs = req.qs === undefined ? null : ctx.valueTemplate(req.qs, `${p}.qs`);
@@ -56,15 +67,20 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
   const config = (ctx.config.http ?? {}) as Record<string, unknown>;
   const isStatic = url.isStatic && (qs?.isStatic ?? true) && (json?.isStatic ?? true) && (body?.isStatic ?? true) &&
     headerEntries.every(([, t]) => t.isStatic);
+  const checks = ctx.checks(req.expect, req.capture, p);
   return {
     handle: ctx.sink.handle(name),
     method, url, qs, json, body,
     headers: headerEntries,
     timeoutMs: timeoutMs(req.timeout ?? config.timeout, ctx, `${p}.timeout`),
-    checks: ctx.checks(req.expect, req.capture, p),
-    outcomes: ctx.outcomes(req.outcomes, defaults, p),
+    checks,
+    // A JSON-RPC body gets tool-rpc's expected outcomes (429, -32001 → rate_limited; -32005 → quota_exceeded).
+    outcomes: ctx.outcomes(req.outcomes, rpcKind === RPC_NONE ? defaults : DEFAULT_RPC_OUTCOMES, p),
     isStatic,
     rateLimitKey: ctx.rateLimitKey ?? null,
+    rpcKind,
+    rpcIds: rpcKind !== RPC_NONE && json!.isStatic ? rpcIdsOf(req.json, rpcKind) : null,
+    collectsBody: rpcKind !== RPC_NONE || (checks !== null && checks.needsBody),
     staticOpts: null,
     staticOrigin: null,
   };

@@ -20,7 +20,7 @@ import type { VirtualUser } from '../../engine/contracts.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
 import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engine/metrics/names.ts';
-import { classifyMessage, classifyTransport, matchBatch, Verdict, EXPECTED, OK, type CallView } from './rpc-outcome.ts';
+import { classifyBatchCall, classifySingle, matchBatch, Verdict, EXPECTED, OK, type CallView } from '../../engine/checks/jsonrpc-verdict.ts';
 import { retryAfterMs, retryDelayMs } from './rpc-retry.ts';
 import { QUOTA_OUTCOME } from './quota-accounting.ts';
 import { RateLimitTap } from './rate-limit-tap.ts';
@@ -223,7 +223,7 @@ export class RpcSession extends PooledFlight implements CallView {
     const vars = this.vu.vars;
     const nominal = status === 0 ? 200 : status;
     if (!step.isBatch) {
-      if (!classifyTransport(calls[0]!, nominal, doc, v)) classifyMessage(calls[0]!, doc, nominal, this.ids[0], this, vars, v);
+      classifySingle(calls[0]!, doc, nominal, this.ids[0], this, vars, v);
       if (step.rateLimitKey !== null) this.tapAnswer(nominal === 429 || v.rpcCode === -32001 || (v.kind === EXPECTED && v.name === 'rate_limited'), doc);
       if (v.kind !== OK && this.shouldRetry(nominal, v.rpcCode, doc)) return;
       this.record(0, v, true, status);
@@ -232,20 +232,9 @@ export class RpcSession extends PooledFlight implements CallView {
     // A batch is retried as a whole, on its HTTP status only (per-call codes differ call by call).
     if (step.rateLimitKey !== null) this.tapAnswer(status === 429, undefined);
     if (status !== 0 && this.shouldRetry(status, 0, undefined)) return;
-    const isWhole = !Array.isArray(doc);
-    let foreign = 0;
-    if (!isWhole) foreign = matchBatch(doc as unknown[], this.ids, this.match);
+    const foreign = Array.isArray(doc) ? matchBatch(doc, this.ids, this.match) : 0;
     for (let i = 0; i < calls.length; i++) {
-      const call = calls[i]!;
-      if (classifyTransport(call, nominal, doc, v)) {
-        // decided by status or an unreadable body
-      } else if (isWhole) {
-        // One object for a whole batch can only be an error about the batch itself (parse error, invalid request).
-        if (doc !== null && typeof doc === 'object' && 'error' in doc) classifyMessage(call, doc, nominal, undefined, this, vars, v);
-        else v.fail('rpc_invalid_envelope');
-      }
-      else if (this.match[i]! < 0) v.fail('rpc_missing_id');
-      else classifyMessage(call, (doc as unknown[])[this.match[i]!], nominal, undefined, this, vars, v);
+      classifyBatchCall(calls[i]!, doc, nominal, Array.isArray(doc) ? this.match[i]! : -1, this, vars, v);
       this.record(i, v, true, status);
     }
     if (foreign > 0) this.rt.sink.add(RPC_FOREIGN_IDS, foreign);

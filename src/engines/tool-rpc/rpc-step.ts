@@ -15,12 +15,7 @@
  */
 import type { OutcomeRules, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 import { compileRetry, type RetryPolicy } from './rpc-retry.ts';
-
-/** Engine defaults: HTTP 429 or JSON-RPC -32001 → rate_limited; -32005 → quota_exceeded. */
-export const DEFAULT_RPC_OUTCOMES: OutcomeRules = Object.freeze({
-  byStatus: new Map([[429, 'rate_limited']]),
-  byRpcCode: new Map([[-32001, 'rate_limited'], [-32005, 'quota_exceeded']]),
-});
+import { DEFAULT_RPC_OUTCOMES } from '../../engine/checks/jsonrpc-verdict.ts';
 
 /** `config.rpcPath` default: AgentCore's endpoint. */
 export const DEFAULT_RPC_PATH = '/api/v1/jsonrpc';
