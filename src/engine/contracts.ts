@@ -172,7 +172,15 @@ export interface RunContext {
 export interface VirtualUser {
   readonly id: number;
   readonly vars: VuVars;
-  /** The engine's per-VU session (from openSession). */
+  /**
+   * The session (from openSession) of the engine whose step is running. A
+   * flow may mix engines, so the runner opens each engine's session at that
+   * engine's first step, keeps the others aside, and puts the right one here
+   * before each runStep and closeSession of that engine. Read it only inside
+   * those calls: a session that needs its VU later (a response callback, a
+   * timer) keeps a reference to the VU, as every built-in does, and never
+   * reads vu.session then, when it may hold another engine's session.
+   */
   session: unknown;
   /**
    * When the current request was due, in run microseconds. For the first
@@ -190,7 +198,9 @@ export interface VirtualUser {
  * A protocol plugin. Called by the VU runner; knows nothing of phases or reporters.
  * - compileStep: at compile time, once per step occurrence; pure; throws PlanError on bad input.
  * - init: once per run before any VU; may open pools.
- * - openSession / closeSession: once per VU (closeSession also on abort).
+ * - openSession / closeSession: once per VU that runs a step of this engine, opened
+ *   lazily at its first such step (a flow may mix engines; see VirtualUser.session),
+ *   closed when the VU ends (also on abort).
  * - runStep: per request, hot path; must record into the sink and call vu.resume();
  *   a failed request is an outcome, never a throw.
  * - close: once per run after all VUs; drains.

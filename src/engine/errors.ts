@@ -25,7 +25,7 @@ export const ERROR_TABLE = {
   AGENTLOAD_E_PLAN_READ: { family: 'plan', hint: 'check the path and that the file is readable' },
   AGENTLOAD_E_PLAN_DURATION: { family: 'plan', hint: 'write durations like 500ms, 30s, 5m, 1h, or a number of seconds' },
   AGENTLOAD_E_PLAN_UNKNOWN_ENGINE: { family: 'plan', hint: 'use a built-in engine (http, tool-rpc, ws) or install agentload-engine-<id>' },
-  AGENTLOAD_E_PLAN_UNKNOWN_STEP: { family: 'plan', hint: 'use a step the scenario\'s engine supports' },
+  AGENTLOAD_E_PLAN_UNKNOWN_STEP: { family: 'plan', hint: 'use a step some engine supports (docs/engines/); when several claim it, set the scenario\'s engine' },
   AGENTLOAD_E_PLAN_ENV_NOT_FOUND: { family: 'plan', hint: 'pick one of config.environments, or add it there' },
   AGENTLOAD_E_PLAN_SCENARIO_NOT_FOUND: { family: 'plan', hint: 'pick one of the plan\'s scenario names' },
   AGENTLOAD_E_PLAN_EXPECT: { family: 'plan', hint: 'see docs/plan-reference.md, config.expect' },

@@ -16,6 +16,7 @@ import type { HdrSink } from '../metrics/hdr-sink.ts';
 import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
 import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
+import { ScenarioEngines } from './scenario-engines.ts';
 
 const DEFAULT_INTERVAL_MS = 10_000;
 const DEFAULT_GRACE_MS = 10_000;
@@ -76,21 +77,19 @@ class Compiler {
       if (!engine) this.fail(`unknown engine "${engineId}"; available: ${[...engines.keys()].join(', ')}`, `${path}.engine`, 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE');
       const weight = s.weight ?? 1;
       if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
-      return {
-        name: s.name,
-        weight,
-        engine: engine!,
-        before: this.steps(s.beforeScenario ?? [], engine!, s.name, `${path}.beforeScenario`),
-        flow: this.steps(s.flow, engine!, s.name, `${path}.flow`),
-      };
+      const owners = new ScenarioEngines(engine!, [...engines.values()]);
+      const before = this.steps(s.beforeScenario ?? [], owners, s.name, `${path}.beforeScenario`);
+      const flow = this.steps(s.flow, owners, s.name, `${path}.flow`);
+      return { name: s.name, weight, engines: owners.used, isVuReusable: owners.releasesVus(), before, flow };
     });
   }
 
-  private steps(list: readonly StepInput[], engine: Engine, scenarioName: string, path: string): CompiledStep[] {
-    return list.map((step, i) => this.step(step, engine, scenarioName, `${path}[${i}]`));
+  private steps(list: readonly StepInput[], owners: ScenarioEngines, scenarioName: string, path: string): CompiledStep[] {
+    return list.map((step, i) => this.step(step, owners, scenarioName, `${path}[${i}]`));
   }
 
-  private step(step: StepInput, engine: Engine, scenarioName: string, path: string): CompiledStep {
+  /** Compiles one step; an engine step goes to the engine that owns its key (scenario-engines.ts). */
+  private step(step: StepInput, owners: ScenarioEngines, scenarioName: string, path: string): CompiledStep {
     if ('think' in step) return this.think(step.think, `${path}.think`);
     if ('log' in step) return { kind: 'log', template: this.template(String(step.log), `${path}.log`) };
     if ('loop' in step) {
@@ -98,14 +97,15 @@ class Compiler {
       const count = step.count === undefined ? (step.over === undefined ? 1 : Infinity) : Number(step.count);
       if (!(count >= 1)) this.fail(`expected count >= 1, got ${JSON.stringify(step.count)}`, `${path}.count`);
       const over = step.over === undefined ? null : compileValue(step.over, (src, p) => this.template(src, p), `${path}.over`);
-      return { kind: 'loop', steps: this.steps(step.loop as StepInput[], engine, scenarioName, `${path}.loop`), count, over };
+      return { kind: 'loop', steps: this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`), count, over };
     }
-    const key = Object.keys(step).find((k) => engine.stepKeys.includes(k));
-    if (key === undefined) {
+    const owner = owners.resolve(step, (m) => this.fail(m, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP'));
+    if (owner === null) {
       const given = Object.keys(step).filter((k) => !LOOP_MODIFIERS.has(k) && !COMMON_STEP_KEYS.has(k));
-      this.fail(`unknown step ${JSON.stringify(given[0] ?? '')} for engine "${engine.id}"; expected one of ${[...COMMON_STEP_KEYS, ...engine.stepKeys].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
+      this.fail(`unknown step ${JSON.stringify(given[0] ?? '')}; expected one of ${[...COMMON_STEP_KEYS, ...owners.knownKeys()].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
     }
-    return { kind: 'engine', engine, data: engine.compileStep(key!, step, this.context(scenarioName, `${path}.${key}`)) };
+    const { key, engine, slot } = owner!;
+    return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`)) };
   }
 
   private think(v: unknown, path: string): CompiledStep {
@@ -167,7 +167,8 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   const scenarios = c.scenarios(byId);
   let acc = 0;
   const cumulativeWeights = scenarios.map((s) => (acc += s.weight));
-  const used = [...new Set(scenarios.map((s) => s.engine))];
+  // Every engine some step uses, each init()ed and closed once (a scenario may mix several).
+  const used = [...new Set(scenarios.flatMap((s) => s.engines))];
   const at = (v: unknown, path: string, dflt: number): number => (v === undefined ? dflt : c.durationMs(v, path));
   const expectations = compileAllExpectations(plan, phases, opts.sink, at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS));
   const rl = expectations.series.rateLimit;

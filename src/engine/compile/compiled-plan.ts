@@ -26,7 +26,8 @@ export interface CompiledPhase extends RampSpec {
 
 /** One step of a flow, after compilation. */
 export type CompiledStep =
-  | { readonly kind: 'engine'; readonly engine: Engine; readonly data: unknown }
+  /** `slot`: the engine's index in its scenario's `engines`, where the VU keeps that engine's session. */
+  | { readonly kind: 'engine'; readonly engine: Engine; readonly slot: number; readonly data: unknown }
   | { readonly kind: 'think'; readonly minMs: number; readonly maxMs: number }
   | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null }
   | { readonly kind: 'log'; readonly template: Template };
@@ -35,7 +36,13 @@ export type CompiledStep =
 export interface CompiledScenario {
   readonly name: string;
   readonly weight: number;
-  readonly engine: Engine;
+  /**
+   * The engines its steps use, by slot (a flow may mix http, tool-rpc and ws
+   * steps; see scenario-engines.ts). Empty for a flow of think/log steps only.
+   */
+  readonly engines: readonly Engine[];
+  /** Every engine used releases its VUs at closeSession, so the runner may reuse VU objects (Engine.releasesVuOnClose). */
+  readonly isVuReusable: boolean;
   readonly before: readonly CompiledStep[];
   readonly flow: readonly CompiledStep[];
 }
@@ -50,6 +57,7 @@ export interface CompiledPlan {
   readonly scenarios: readonly CompiledScenario[];
   /** Cumulative weights, for the weighted pick. */
   readonly cumulativeWeights: readonly number[];
+  /** Every engine any step uses: each is init()ed before the first VU and closed after the last. */
   readonly engines: readonly Engine[];
   readonly variables: Readonly<Record<string, unknown>>;
   readonly intervalMs: number;

@@ -133,7 +133,7 @@ export class VuRunner implements VuStarter, VuHost {
       last.slot = slot;
     }
     vu.slot = -1;
-    if (vu.scenario!.engine.releasesVuOnClose === true && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
+    if (vu.scenario!.isVuReusable && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
     this.completed.count++;
     this.activeGauge.set(this.active.length);
     if (this.active.length === 0) {

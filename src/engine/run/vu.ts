@@ -62,6 +62,7 @@ export class Vu implements VirtualUser {
   id = 0;
   scenario: CompiledScenario | null = null;
   phase: PhaseState | null = null;
+  /** The session of the engine whose step runs now (see useEngine); the others wait in `sessions`. */
   session: unknown = null;
   scheduledUs = 0;
   /** The VU's slot in its runner's active list, or -1 when idle (owned by VuRunner). */
@@ -69,6 +70,10 @@ export class Vu implements VirtualUser {
   /** Created on first use: a static request never reads vars, and most arrivals make only those. */
   private varsRef: VuVars | null = null;
   private readonly frames: Frame[] = [];
+  /** Sessions by engine slot (CompiledScenario.engines); null until that engine's first step and after closeSessions. */
+  private readonly sessions: unknown[] = [];
+  /** The slot whose session is in `session`, or -1 before the first engine step. */
+  private engineSlot = -1;
   /** The frame of the before-steps or of the flow, reused for every iteration and every arrival. */
   private readonly root: Frame = frame(NO_STEPS);
   private isInBefore = false;
@@ -92,6 +97,7 @@ export class Vu implements VirtualUser {
     this.scenario = scenario;
     this.phase = phase;
     this.session = null;
+    this.engineSlot = -1;
     this.scheduledUs = scheduledUs;
     this.nextScheduledUs = scheduledUs;
     this.varsRef = null;
@@ -107,9 +113,8 @@ export class Vu implements VirtualUser {
     return (this.varsRef ??= { ...this.variables, vu: this.id });
   }
 
-  /** Starts the flow; opens the engine session first. */
+  /** Starts the flow. Engine sessions open lazily, at each engine's first step (see useEngine). */
   start(): void {
-    this.session = this.scenario!.engine.openSession(this);
     this.advance();
   }
 
@@ -158,6 +163,7 @@ export class Vu implements VirtualUser {
         this.scheduledUs = this.nextScheduledUs > 0 ? this.nextScheduledUs : this.host.nowUs();
         this.nextScheduledUs = 0;
         this.hasPendingResume = false;
+        if (step.slot !== this.engineSlot) this.useEngine(step.slot);
         step.engine.runStep(step.data, this);
         if (!this.hasPendingResume) {
           this.isInAdvance = false;
@@ -240,7 +246,40 @@ export class Vu implements VirtualUser {
   private finish(): void {
     this.isInAdvance = false;
     if (this.frames.length !== 0) this.frames.length = 0;
-    this.scenario!.engine.closeSession(this);
+    this.closeSessions();
     this.host.onFinish(this);
+  }
+
+  /**
+   * Puts the session of the scenario's engine `slot` in `session` (the one
+   * field VirtualUser has), opening it on that engine's first step, and
+   * keeps the previous engine's session in `sessions`. Swapping is safe
+   * because engines read vu.session only inside runStep and closeSession:
+   * their sessions keep the VU, not the other way round, for callbacks
+   * (HttpExchange, RpcSession, WsSession). Costs one comparison per step
+   * for a single-engine flow.
+   */
+  private useEngine(slot: number): void {
+    const sessions = this.sessions;
+    if (this.engineSlot >= 0) sessions[this.engineSlot] = this.session;
+    this.engineSlot = slot;
+    const s = sessions[slot];
+    this.session = s !== undefined && s !== null ? s : this.scenario!.engines[slot]!.openSession(this);
+  }
+
+  /** closeSession on every engine this VU opened a session with, each seeing its own session. */
+  private closeSessions(): void {
+    const sessions = this.sessions;
+    if (this.engineSlot >= 0) sessions[this.engineSlot] = this.session;
+    const engines = this.scenario!.engines;
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i];
+      if (s === null || s === undefined) continue;
+      this.session = s;
+      sessions[i] = null;
+      engines[i]!.closeSession(this);
+    }
+    this.session = null;
+    this.engineSlot = -1;
   }
 }
