@@ -56,6 +56,15 @@ test('a JSON-RPC error in a 200 fails as rpc_<code>; -32001 is rate_limited; a r
   assert.equal(r.summary.overall.expected, 1);
 });
 
+test('the plan\'s outcomes apply: config.outcomes names a code, a step turns a default off', async (t) => {
+  const srv = await gateway(t);
+  const r = await runInline({ target: srv.url, outcomes: { tool_down: { codes: [-32603] } }, ...once }, [{
+    name: 's', flow: [rpc('boom', 'boom'), rpc('limited', 'limited', { outcomes: { rate_limited: false } })],
+  }]);
+  assert.deepEqual(byName(r, 'boom').outcomes, { ok: 0, failed: {}, expected: { tool_down: 1 } });
+  assert.deepEqual(byName(r, 'limited').outcomes, { ok: 0, failed: { 'rpc_-32001': 1 }, expected: {} });
+});
+
 test('a templated body with literal jsonrpc/method keys counts; ids are read from the body as sent; captures and expect run on the answer', async (t) => {
   const srv = await gateway(t);
   const r = await runInline({ target: srv.url, variables: { who: 'me' }, ...once }, [{
