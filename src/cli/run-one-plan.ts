@@ -15,6 +15,7 @@ import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { HdrSink } from '../engine/metrics/hdr-sink.ts';
 import { runPlan } from '../engine/run/run-plan.ts';
 import { runWithWorkers } from '../engine/run/run-workers.ts';
+import { unreachableError } from '../engine/run/reachability.ts';
 import { workersToRun } from './worker-cap.ts';
 import { PlanError, UsageError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
 import { planDigest, type ShardIdentity } from '../engine/run/shard-record.ts';
@@ -119,7 +120,9 @@ export async function preparePlans(files: readonly string[], a: RunArgs, io: Plu
 
 /**
  * Runs a prepared plan once with `reporting` (this run's output files).
- * Throws RunError (exit 3) when it cannot start: sim, reporter init, target.
+ * Throws RunError (exit 3) when it cannot start (sim, reporter init) or when
+ * not one request reached the target (AGENTLOAD_E_TARGET_UNREACHABLE, after
+ * the reports were written).
  */
 export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: ReportingArgs, io: PluginIo, signal: AbortSignal): Promise<PlanRun> {
   const sink = new HdrSink();
@@ -145,6 +148,9 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
         planFile: p.file, overrides: { ...a.overrides }, scenarios: a.scenarios, target: compiled.target, entryUrl: WORKER_ENTRY.href,
       }, workers.count)
       : await runPlan(compiled, opts);
+    // The reports are written (onEnd ran); a run that never reached its target is an error, not a verdict.
+    const unreachable = result.isAborted ? null : unreachableError(result.summary, compiled.target);
+    if (unreachable !== null) throw unreachable;
     const exitCode = result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
     return { exitCode, result };
   } finally {

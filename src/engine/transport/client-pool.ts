@@ -13,6 +13,10 @@
 import { Client } from 'undici';
 import { SeqFifo } from './seq-fifo.ts';
 import { runEndedError } from './run-ended-error.ts';
+import { boundedLookup } from './bounded-lookup.ts';
+
+/** undici's connector options: a host name that does not resolve fails as `dns` within seconds (bounded-lookup.ts). */
+const CONNECT_OPTS = Object.freeze({ lookup: boundedLookup });
 
 /**
  * What the pool passes to undici's Client.dispatch. The engines' own option
@@ -114,7 +118,7 @@ export class ClientPool {
   /** A new connection's lanes, one of them for the caller, or null at the connection limit. */
   private open(): Client | null {
     if (this.clients.length >= this.connections || this.isClosed) return null;
-    const c = new Client(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout });
+    const c = new Client(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: CONNECT_OPTS });
     this.clients.push(c);
     for (let i = 1; i < this.pipelining; i++) this.lanes.push(c);
     return c;

@@ -14,6 +14,7 @@
 import { WebSocket } from 'ws';
 import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 
 /** What the connection calls back on its session. */
@@ -73,7 +74,7 @@ export class RpcWsConnection {
   }
 
   private connect(): void {
-    const socket = new WebSocket(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false });
+    const socket = new WebSocket(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup });
     this.socket = socket;
     socket.on('open', () => {
       if (this.socket !== socket) return;

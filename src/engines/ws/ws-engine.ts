@@ -18,6 +18,7 @@
 import type { ClientOptions } from 'ws';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { WS_CONNECTIONS } from '../../engine/metrics/names.ts';
+import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
 import { emfileLine, openFileLimits } from './fd-limit.ts';
@@ -57,7 +58,9 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
     this.fdLimits = openFileLimits();
     const cfg = (run.config.ws ?? {}) as { perMessageDeflate?: boolean };
     // skipUTF8Validation: a load generator only reads what its checks ask for; validating every frame costs CPU at 10k connections.
-    this.baseOptions = Object.freeze({ perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false });
+    this.baseOptions = Object.freeze({
+      perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false, lookup: boundedLookup,
+    });
     for (const c of this.connects) {
       if (!c.isStatic) continue;
       c.staticUrl = this.url(c, {});
