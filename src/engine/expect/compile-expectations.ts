@@ -19,6 +19,7 @@ import { PlanError } from '../errors.ts';
 import type { Comparator, CompiledExpectation, ValueUnit } from './expectation-types.ts';
 import { SCOPED_KEYS, SERIES_KEYS, compilePhaseScopes, compileRateLimited, compileStatusIn } from './compile-scoped.ts';
 import { compileWsThresholds, isWsThresholdKey } from './ws-thresholds.ts';
+import { isBuiltinMetricName } from '../metrics/builtin-names.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
 
@@ -32,11 +33,22 @@ const SIMPLE: Record<string, { metric: string; comparator: Comparator; unit: Val
   max5xx: { metric: 'status5xx', comparator: '<=', unit: 'count' },
   max4xx: { metric: 'status4xx', comparator: '<=', unit: 'count' },
 };
-const MAPS: Record<string, { prefix: string; unit: ValueUnit }> = {
-  outcomes: { prefix: 'outcome:', unit: 'count' },
-  counters: { prefix: 'counter:', unit: 'count' },
-  peaks: { prefix: 'peak:', unit: 'count' },
+const MAPS: Record<string, { prefix: string; unit: ValueUnit; isMetricMap: boolean }> = {
+  // Outcome names are the plan's own and the open failure vocabulary: not checked here.
+  outcomes: { prefix: 'outcome:', unit: 'count', isMetricMap: false },
+  counters: { prefix: 'counter:', unit: 'count', isMetricMap: true },
+  peaks: { prefix: 'peak:', unit: 'count', isMetricMap: true },
 };
+
+/**
+ * The grammar's tables are plain objects, so a lookup must read own
+ * properties only: `SIMPLE['toString']` would find Object.prototype's
+ * function and a key like `toString`, `constructor` or `__proto__` would be
+ * silently dropped instead of rejected.
+ */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 const COMPARATOR = /^\s*(<=|>=|==|<|>)?\s*(.+?)\s*$/;
 
@@ -126,9 +138,11 @@ function compileBlock(
       }
       continue;
     }
-    const mapSpec = MAPS[key];
-    if (mapSpec) {
-      for (const [name, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    const mapSpec = own(MAPS, key);
+    if (mapSpec !== undefined) {
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(p, `expected a map of name → limit, got ${JSON.stringify(raw)}`);
+      for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (mapSpec.isMetricMap && !isBuiltinMetricName(name)) fail(`${p}.${name}`, `"${name}" is not a metric agentload records; see docs/metrics.md for the ${key === 'peaks' ? 'gauges' : 'counters'}`);
         out.push(one(`${prefix}${key.replace(/s$/, '')} ${name}`, scope, mapSpec.prefix + name, '<=', mapSpec.unit, v, `${p}.${name}`, fail));
       }
       continue;
@@ -137,8 +151,8 @@ function compileBlock(
       out.push(one(`${prefix}${key}`, scope, key, '<=', 'ms', raw, p, fail));
       continue;
     }
-    const simple = SIMPLE[key];
-    if (!simple) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws'].join(', ')}`);
+    const simple = own(SIMPLE, key);
+    if (simple === undefined) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws'].join(', ')}`);
     out.push(one(`${prefix}${key}`, scope, simple!.metric, simple!.comparator, simple!.unit, raw, p, fail));
   }
   if (tagScope !== undefined) for (let i = first; i < out.length; i++) out[i] = { ...out[i]!, tagScope };

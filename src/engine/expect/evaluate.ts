@@ -10,6 +10,11 @@ import type { SeriesContext } from './series-types.ts';
 import { wsStability } from './ws-thresholds.ts';
 import { WS_STABILITY } from '../metrics/names.ts';
 
+/** `record[key]`, own properties only (a name like `constructor` must not read Object.prototype's); 0 when absent. */
+function ownNumber(record: Readonly<Record<string, number>>, key: string): number {
+  return Object.hasOwn(record, key) ? record[key]! : 0;
+}
+
 function sumStatuses(s: NameSummary, cls: number): number {
   let n = 0;
   for (const [code, count] of Object.entries(s.statuses)) if (Math.floor(Number(code) / 100) === cls) n += count;
@@ -24,8 +29,8 @@ function scopeSummaries(summary: RunSummary, e: CompiledExpectation): NameSummar
 }
 
 function read(e: CompiledExpectation, summary: RunSummary): number | null {
-  if (e.metric.startsWith('counter:')) return summary.counters[e.metric.slice(8)] ?? 0;
-  if (e.metric.startsWith('peak:')) return summary.gaugePeaks[e.metric.slice(5)] ?? 0;
+  if (e.metric.startsWith('counter:')) return ownNumber(summary.counters, e.metric.slice(8));
+  if (e.metric.startsWith('peak:')) return ownNumber(summary.gaugePeaks, e.metric.slice(5));
   if (e.metric === WS_STABILITY) return wsStability(summary.counters);
   const scoped = scopeSummaries(summary, e);
   if (scoped.length === 0) return null;
@@ -34,7 +39,7 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
   if (e.metric.startsWith('statusNotIn:')) return scoped.reduce((n, x) => n + statusNotIn(x, e.metric.slice(12)), 0);
   if (e.metric.startsWith('outcome:')) {
     const name = e.metric.slice(8);
-    return scoped.reduce((n, x) => n + (x.outcomes.expected[name] ?? x.outcomes.failed[name] ?? 0), 0);
+    return scoped.reduce((n, x) => n + (Object.hasOwn(x.outcomes.expected, name) ? ownNumber(x.outcomes.expected, name) : ownNumber(x.outcomes.failed, name)), 0);
   }
   switch (e.metric) {
     case 'errorRate': {

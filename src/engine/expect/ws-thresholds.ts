@@ -59,14 +59,15 @@ function compileOne(key: string, raw: unknown, p: string, make: MakeThreshold, s
   // `ws.connect.p95: 200ms` is `ws.connect: { p95: 200ms }` written flat.
   const value = dot === -1 ? raw : { [key.slice(dot + 1)]: raw };
   const base = dot === -1 ? p : p.slice(0, p.length - (key.length - dot));
-  const single = SINGLE[head];
+  // Own properties only: `ws.toString` must be an unknown key, not Object.prototype's function.
+  const single = Object.hasOwn(SINGLE, head) ? SINGLE[head] : undefined;
   if (single !== undefined && dot === -1) return [make(`ws.${head}`, single.metric, single.comparator, single.unit, raw, p)];
   if (head === 'errors') {
     if (!isMap(value)) fail(p, `expected a map of cause → limit like { emfile: 0 }, got ${JSON.stringify(raw)}`);
     return Object.entries(value as Record<string, unknown>)
       .map(([cause, v]) => make(`ws.errors.${cause}`, `counter:${WS_ERRORS}:${cause}`, '<=', 'count', v, `${base}.${cause}`));
   }
-  const scope = SCOPES[head];
+  const scope = Object.hasOwn(SCOPES, head) ? SCOPES[head] : undefined;
   if (scope !== undefined) {
     if (!isMap(value)) fail(p, `expected thresholds for ${scope} like { p95: 200ms }, got ${JSON.stringify(raw)}`);
     return scoped(value as Record<string, unknown>, scope, base).map((e) => ({ ...e, label: e.label.replace(`${scope}: `, `ws.${head}.`) }));

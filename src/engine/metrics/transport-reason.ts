@@ -16,12 +16,14 @@ const BY_CODE: Record<string, string> = {
   EPIPE: 'econnreset',
   UND_ERR_SOCKET: 'econnreset',
   UND_ERR_CLOSED: 'econnreset',
-  ENOTFOUND: 'enotfound',
-  EAI_AGAIN: 'enotfound',
+  // The host name did not resolve (no such name, or the resolver gave up): bounded-lookup.ts caps how long that takes.
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  EAI_NODATA: 'dns',
   EMFILE: 'emfile',
   UND_ERR_ABORTED: 'aborted',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'bad_response',
-  HPE_INVALID_CONSTANT: 'bad_response',
   WS_ERR_INVALID_UTF8: 'bad_response',
   WS_ERR_UNEXPECTED_RSV_1: 'bad_response',
 };
@@ -30,5 +32,12 @@ const BY_CODE: Record<string, string> = {
 export function transportReason(err: unknown): string {
   const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
   const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : '';
-  return BY_CODE[code] ?? (code ? `error_${code.toLowerCase()}` : 'error');
+  // Own properties only: a code such as `constructor` must not find Object.prototype's.
+  if (Object.hasOwn(BY_CODE, code)) return BY_CODE[code]!;
+  // llhttp's parser errors (HPE_INVALID_CONSTANT, HPE_INVALID_HEADER_TOKEN, HPE_INVALID_CHUNK_SIZE, …):
+  // whatever the detail, the target sent something that is not HTTP. undici 7 builds the code from
+  // llhttp's ERROR table indexed by number, which has no reverse entries, so `.code` comes out undefined:
+  // its class name, which undici keeps stable for this check (HTTPParserError), is what is left to match.
+  if (code.startsWith('HPE_') || (e as { name?: unknown } | null)?.name === 'HTTPParserError') return 'bad_response';
+  return code ? `error_${code.toLowerCase()}` : 'error';
 }

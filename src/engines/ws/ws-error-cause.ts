@@ -11,8 +11,10 @@ const BY_CODE: Record<string, string> = {
   ECONNRESET: 'econnreset',
   EPIPE: 'econnreset',
   ETIMEDOUT: 'timeout',
-  ENOTFOUND: 'enotfound',
-  EAI_AGAIN: 'enotfound',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  EAI_NODATA: 'dns',
   EMFILE: 'emfile',
   ENFILE: 'emfile',
   EADDRNOTAVAIL: 'eaddrnotavail',
@@ -25,5 +27,5 @@ export function wsErrorCause(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || code === '') return 'handshake_failed';
   if (code.startsWith('WS_ERR_')) return 'protocol_error';
-  return BY_CODE[code] ?? `error_${code.toLowerCase()}`;
+  return Object.hasOwn(BY_CODE, code) ? BY_CODE[code]! : `error_${code.toLowerCase()}`;
 }
