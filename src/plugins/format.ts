@@ -49,6 +49,14 @@ export function expectationLines(results: readonly ExpectationResult[]): string[
   return results.map((r) => `${r.isPass ? 'PASS' : 'FAIL'}  ${r.name}  ${r.measured} (limit ${r.limit})${r.reason ? ` — ${r.reason}` : ''}`);
 }
 
+/** The ws connection buckets (ws-meters.ts), when the run made any connection attempt; else null. */
+function wsConnectionsLine(c: Readonly<Record<string, number>>): string | null {
+  const n = (k: string): number => (Object.hasOwn(c, k) ? c[k]! : 0);
+  if (n('ws_connections_opened') + n('ws_connections_failed') === 0) return null;
+  return `ws connections: opened ${n('ws_connections_opened')} · failed ${n('ws_connections_failed')} · completed ${n('ws_connections_completed')}` +
+    ` · unexpected closes ${n('ws_unexpected_closes')} · abandoned ${n('ws_connections_abandoned')}`;
+}
+
 /**
  * Requests cut off by the end of the run, per name, on a line of their own:
  * they are neither in `count` nor errors, and a reader must not mistake them
@@ -69,6 +77,8 @@ export function resultText(result: RunResult): string[] {
   const c = s.counters;
   const extra = ['arrivals_dropped', 'arrivals_late', 'requests_abandoned', 'http_pool_waits'].filter((k) => (c[k] ?? 0) > 0).map((k) => `${k} ${c[k]}`);
   if (extra.length) lines.push(extra.join(' · '));
+  const ws = wsConnectionsLine(c);
+  if (ws !== null) lines.push(ws);
   const cut = abandonedLine(s.byName);
   if (cut !== null) lines.push(cut);
   if (result.saturation.message) lines.push(`WARNING ${result.saturation.message}`);

@@ -1,7 +1,9 @@
 /**
  * Applies compiled thresholds to a run summary. Pure: same input, same
- * PASS/FAIL lines. A threshold on a request name that never ran FAILs
- * ("no samples"), it never passes silently.
+ * PASS/FAIL lines. A threshold evaluated on zero samples FAILs ("no
+ * samples"), it never passes silently: a name that never ran, a scope whose
+ * requests all ended without a response for a latency threshold (every ws
+ * upgrade refused), a rate or error bound over zero requests.
  */
 import type { ExpectationResult, NameSummary, RunSummary } from '../contracts.ts';
 import type { CompiledExpectation, ValueUnit } from './expectation-types.ts';
@@ -34,7 +36,9 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
   if (e.metric === WS_STABILITY) return wsStability(summary.counters);
   const scoped = scopeSummaries(summary, e);
   if (scoped.length === 0) return null;
-  const s = scoped[0]!;
+  // Zero requests measured nothing: a rate, a latency or a bound on faults would pass vacuously, so every
+  // threshold but a count FAILs "no samples". `minCount` reads the 0 (its FAIL then shows the count).
+  if (e.metric !== 'count' && scoped.every((x) => x.count === 0)) return null;
   if (e.metric === 'rateLimited') return scoped.reduce((n, x) => n + rateLimitedCount(x), 0);
   if (e.metric.startsWith('statusNotIn:')) return scoped.reduce((n, x) => n + statusNotIn(x, e.metric.slice(12)), 0);
   if (e.metric.startsWith('outcome:')) {
@@ -42,10 +46,7 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
     return scoped.reduce((n, x) => n + (Object.hasOwn(x.outcomes.expected, name) ? ownNumber(x.outcomes.expected, name) : ownNumber(x.outcomes.failed, name)), 0);
   }
   switch (e.metric) {
-    case 'errorRate': {
-      const count = scoped.reduce((n, x) => n + x.count, 0);
-      return count === 0 ? 0 : scoped.reduce((n, x) => n + x.errors, 0) / count;
-    }
+    case 'errorRate': return scoped.reduce((n, x) => n + x.errors, 0) / scoped.reduce((n, x) => n + x.count, 0);
     case 'rps': return scoped.reduce((n, x) => n + x.rps, 0);
     case 'count': return scoped.reduce((n, x) => n + x.count, 0);
     case 'errors': return scoped.reduce((n, x) => n + x.errors, 0);
@@ -55,7 +56,7 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
       // Latency of a tagged name: the worst of its tag sets is the honest figure.
       // No latency sample at all (every request refused before a response): max is 0 only then, since
       // any recorded value is ≥ 1 µs. A latency threshold must not PASS on requests that never got an answer.
-      if (s.count === 0 || scoped.every((x) => x.latencyMs.max === 0)) return null;
+      if (scoped.every((x) => x.latencyMs.max === 0)) return null;
       return Math.max(...scoped.map((x) => (x.latencyMs as unknown as Record<string, number>)[e.metric] ?? 0));
     }
   }

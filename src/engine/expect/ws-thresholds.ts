@@ -6,7 +6,7 @@
  *
  *   ws:
  *     peakConnections: ">= 10000"       peak of the ws_connections gauge
- *     stability: ">= 99%"               completed / (opened − abandoned)
+ *     stability: ">= 99%"               completed / (opened + failed − abandoned)
  *     unexpectedCloses: 0               connections the server or network dropped
  *     errors: { emfile: 0, http_401: 0 }  ws_errors:<cause> counters
  *     connect: { p95: 200ms, maxErrorRate: 1% }   any per-name threshold on ws_connecting
@@ -18,7 +18,7 @@
  * `ws.peakConnections: ">= 1000"`, `ws.connect.p95: 200ms`.
  */
 import {
-  WS_CONNECTING, WS_CONNECTIONS, WS_CONNECTIONS_ABANDONED, WS_CONNECTIONS_COMPLETED, WS_CONNECTIONS_OPENED,
+  WS_CONNECTING, WS_CONNECTIONS, WS_CONNECTIONS_ABANDONED, WS_CONNECTIONS_COMPLETED, WS_CONNECTIONS_FAILED, WS_CONNECTIONS_OPENED,
   WS_ERRORS, WS_MESSAGE, WS_PING, WS_STABILITY, WS_UNEXPECTED_CLOSES,
 } from '../metrics/names.ts';
 import type { Comparator, CompiledExpectation, ValueUnit } from './expectation-types.ts';
@@ -76,12 +76,14 @@ function compileOne(key: string, raw: unknown, p: string, make: MakeThreshold, s
 }
 
 /**
- * Connection stability from run counters: completed / (opened − abandoned);
- * null (no samples) when no connection was opened. Connections agentload
- * itself cut at the end of the run are not the target's fault, so they are
- * left out of the denominator.
+ * Connection stability from run counters: completed / (opened + failed −
+ * abandoned); null (no samples) when no connection was even attempted. A
+ * connection that never opened (refused, reset, timed out) is one the target
+ * did not keep, so it counts against stability; connections agentload itself
+ * cut at the end of the run are not the target's fault, so they are left out.
  */
 export function wsStability(counters: Readonly<Record<string, number>>): number | null {
-  const settled = (counters[WS_CONNECTIONS_OPENED] ?? 0) - (counters[WS_CONNECTIONS_ABANDONED] ?? 0);
-  return settled <= 0 ? null : (counters[WS_CONNECTIONS_COMPLETED] ?? 0) / settled;
+  const n = (k: string): number => (Object.hasOwn(counters, k) ? counters[k]! : 0);
+  const settled = n(WS_CONNECTIONS_OPENED) + n(WS_CONNECTIONS_FAILED) - n(WS_CONNECTIONS_ABANDONED);
+  return settled <= 0 ? null : n(WS_CONNECTIONS_COMPLETED) / settled;
 }

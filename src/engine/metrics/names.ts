@@ -73,6 +73,11 @@ export const WS_HOLD = 'ws_hold';
 export const WS_CONNECTIONS = 'ws_connections';
 /** WebSocket connections whose upgrade succeeded. */
 export const WS_CONNECTIONS_OPENED = 'ws_connections_opened';
+/**
+ * WebSocket connections that never opened: the upgrade was refused (http_<status>), reset, timed
+ * out, or the TCP connect failed. Counted against stability; their cause is in `ws_errors:<cause>`.
+ */
+export const WS_CONNECTIONS_FAILED = 'ws_connections_failed';
 /** WebSocket connections the plan closed itself (close step or end of flow): they lasted as long as asked. */
 export const WS_CONNECTIONS_COMPLETED = 'ws_connections_completed';
 /** WebSocket connections still open when the run ended; cut by agentload, excluded from stability. */
@@ -95,8 +100,8 @@ export const WS_BYTES_RECEIVED = 'ws_bytes_received';
 export const WS_ERRORS = 'ws_errors';
 /**
  * Not a recorded metric: the derived ratio `ws_connections_completed /
- * (ws_connections_opened − ws_connections_abandoned)` that `ws.stability`
- * expectations read.
+ * (ws_connections_opened + ws_connections_failed − ws_connections_abandoned)`
+ * that `ws.stability` expectations read.
  */
 export const WS_STABILITY = 'ws_stability';
 /** HTTP requests that waited over 5 ms for a free pooled connection (config.http.connections too low). */

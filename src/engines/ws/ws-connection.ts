@@ -102,8 +102,8 @@ export abstract class WsConnection implements SocketOwner {
 
   onRefused(status: number): void {
     this.detach()?.terminate();
-    // The target answered, so the time is a real response time, as for an HTTP 4xx.
-    this.rt.meters.sink.recordLatency(this.rt.meters.connectHandle, this.rt.nowUs() - this.vu.scheduledUs);
+    // No latency: ws_connecting is the time to an open connection, and this one never opened. Recording
+    // the refusal's (short) time let a run whose every upgrade was refused PASS `ws.connect.p95`.
     this.afterConnectFailed(`http_${status}`);
   }
 

@@ -5,20 +5,28 @@
  * failures by cause. One per engine instance; every call is a plain method
  * on a monomorphic object, and cause keys are built once per cause.
  *
- * Every connection ends in exactly one bucket:
+ * Every connection attempt ends in exactly one bucket:
  *
- *   opened ──┬── completed    the plan closed it (close step or end of flow)
- *            ├── unexpected   the server or the network closed it first
- *            └── abandoned    still open when the run ended (cut by agentload)
+ *   attempt ──┬── failed       never opened: refused upgrade, reset, timeout, TCP error
+ *             │                (not the generator's own emfile / eaddrnotavail / bad_url)
+ *             └── opened ──┬── completed    the plan closed it (close step or end of flow)
+ *                          ├── unexpected   the server or the network closed it first
+ *                          └── abandoned    still open when the run ended (cut by agentload)
  *
- * stability = completed / (opened − abandoned)
+ * stability = completed / (opened + failed − abandoned)
  */
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
 import {
   WS_BYTES_RECEIVED, WS_BYTES_SENT, WS_CONNECTING, WS_CONNECTIONS, WS_CONNECTIONS_ABANDONED,
-  WS_CONNECTIONS_COMPLETED, WS_CONNECTIONS_OPENED, WS_ERRORS, WS_MESSAGES_RECEIVED, WS_MESSAGES_SENT,
+  WS_CONNECTIONS_COMPLETED, WS_CONNECTIONS_FAILED, WS_CONNECTIONS_OPENED, WS_ERRORS, WS_MESSAGES_RECEIVED, WS_MESSAGES_SENT,
   WS_UNEXPECTED_CLOSES,
 } from '../../engine/metrics/names.ts';
+
+/**
+ * Connect failures that are the generator's own (its open-file limit, its local ports, a URL the plan
+ * rendered badly): counted in ws_errors:<cause> but not as failed connections of the target.
+ */
+const GENERATOR_SIDE: ReadonlySet<string> = new Set(['emfile', 'eaddrnotavail', 'bad_url']);
 
 /** See the module comment. */
 export class WsMeters {
@@ -57,10 +65,11 @@ export class WsMeters {
     this.sink.gaugeAdd(WS_CONNECTIONS, -1);
   }
 
-  /** A failed step (or connect) under `handle`, also counted as `ws_errors:<cause>`. */
+  /** A failed step (or connect) under `handle`, also counted as `ws_errors:<cause>`; a failed connect also as ws_connections_failed. */
   fail(handle: number, cause: string): void {
     this.sink.failed(handle, cause);
     this.sink.add(this.causeKey(cause));
+    if (handle === this.connectHandle && !GENERATOR_SIDE.has(cause)) this.sink.add(WS_CONNECTIONS_FAILED);
   }
 
   /** A fault outside any step (the connection dropped between steps): `ws_errors:<cause>` only. */

@@ -188,8 +188,8 @@ export class WsSession extends WsConnection implements HeapItem {
     const nowUs = this.rt.nowUs();
     switch (this.op) {
       case OP_CONNECT:
+        // No latency: a connection that never opened has no connect time (see WsConnection.onRefused).
         this.cancelConnecting();
-        sink.recordLatency(this.rt.meters.connectHandle, nowUs - this.vu.scheduledUs);
         return this.failOp(this.rt.meters.connectHandle, 'timeout');
       case OP_WAIT:
         sink.recordLatency(this.wait!.handle, nowUs - this.opStartUs);
