@@ -20,6 +20,10 @@ run / validate options:
   --spawn-rate R        users started per second (with --users)
   --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
   --scenario NAME       run only the named scenario(s) (repeatable)
+  --grace D             how long running users may take to finish their scenario after the last phase, and
+                        requests in flight after an interrupt (default 30s, or config.grace); then they are incomplete
+  --seed N              make think times, scenario picks, Poisson arrivals and random template helpers
+                        reproducible (default: a random seed, recorded in the result as info.seed)
   --workers N|auto      split the load over N worker threads (auto: one per core); results merge exactly;
                         capped at the cores this process may use
   --oversubscribe       run every worker asked even on fewer cores (measures the cost; rarely faster)

@@ -82,6 +82,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
         reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
         repeat: { type: 'string' }, 'cool-down': { type: 'string' }, 'target-pid': { type: 'string' },
         workers: { type: 'string' }, oversubscribe: { type: 'boolean' }, shard: { type: 'string' }, 'start-at': { type: 'string' },
+        grace: { type: 'string' }, seed: { type: 'string' },
       },
     });
   } catch (e) {
@@ -107,6 +108,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     overrides: {
       target: values.target, env: values.env, vars,
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
+      graceMs: graceOf(values.grace), seed: seedOf(values.seed),
     },
     outputFile: values.output ?? null,
     csvPrefix: values.csv ?? null,
@@ -123,6 +125,21 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     shard: shardOf(values.shard),
     startAtMs: values['start-at'] === undefined ? null : parseStartAt(values['start-at'], Date.now()),
   };
+}
+
+// A bare number is seconds, as for --duration; 0 cuts running VUs off as soon as the last phase ends.
+function graceOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+  if (ms === null) throw new UsageError(`--grace expects a duration like 30s, 500ms or 0s, got "${v}"`);
+  return ms;
+}
+
+function seedOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed expects a whole number from 0 to 4294967295, got "${v}"`);
+  return n;
 }
 
 function repeatCount(v: string | undefined): number {

@@ -58,6 +58,8 @@ export interface ConfigInput {
   plugins?: Record<string, unknown>;
   interval?: DurationInput;
   grace?: DurationInput;
+  /** Seeds every random draw of the run (think, scenario pick, Poisson arrivals, template helpers); issue 16. */
+  seed?: number;
   sim?: Record<string, unknown>;
   [engineSpecific: string]: unknown;
 }

@@ -75,7 +75,7 @@ export function resultText(result: RunResult): string[] {
     ...summaryTable(s.byName, s.overall),
   ];
   const c = s.counters;
-  const extra = ['arrivals_dropped', 'arrivals_late', 'requests_abandoned', 'http_pool_waits'].filter((k) => (c[k] ?? 0) > 0).map((k) => `${k} ${c[k]}`);
+  const extra = ['arrivals_dropped', 'arrivals_late', 'requests_abandoned', 'vusers_incomplete', 'http_pool_waits'].filter((k) => (c[k] ?? 0) > 0).map((k) => `${k} ${c[k]}`);
   if (extra.length) lines.push(extra.join(' · '));
   const ws = wsConnectionsLine(c);
   if (ws !== null) lines.push(ws);

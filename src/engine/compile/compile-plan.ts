@@ -19,7 +19,8 @@ import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from
 import { ScenarioEngines } from './scenario-engines.ts';
 
 const DEFAULT_INTERVAL_MS = 10_000;
-const DEFAULT_GRACE_MS = 10_000;
+/** How long running VUs may take to finish their scenario after the last phase (or their requests after an interrupt). */
+const DEFAULT_GRACE_MS = 30_000;
 const COMMON_STEP_KEYS = new Set(['think', 'loop', 'log']);
 const LOOP_MODIFIERS = new Set(['count', 'over']);
 

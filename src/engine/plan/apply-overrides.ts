@@ -19,7 +19,8 @@ import type { PathSegment } from './yaml-positions.ts';
  * (everyone within the first second). `durationMs` alone sets the duration of
  * the only phase of a single-phase plan; with several phases it needs a
  * closed phase in the plan to take `users` from (then it is as if `--users`
- * had been given), otherwise it is a UsageError.
+ * had been given), otherwise it is a UsageError. `graceMs` and `seed` set
+ * `config.grace` and `config.seed`.
  */
 export interface PlanOverrides {
   target?: string;
@@ -28,6 +29,8 @@ export interface PlanOverrides {
   users?: number;
   spawnRate?: number;
   durationMs?: number;
+  graceMs?: number;
+  seed?: number;
 }
 
 /** The selected environment's name (null: none) and the config with it applied. */
@@ -100,6 +103,14 @@ export function applyCliOverrides(
   if (o.vars !== undefined && Object.keys(o.vars).length > 0) {
     config.variables = { ...(isRecord(config.variables) ? config.variables : {}), ...o.vars };
     for (const k of Object.keys(o.vars)) cliPaths.push(['config', 'variables', k]);
+  }
+  if (o.graceMs !== undefined) {
+    config.grace = formatDuration(o.graceMs);
+    cliPaths.push(['config', 'grace']);
+  }
+  if (o.seed !== undefined) {
+    config.seed = o.seed;
+    cliPaths.push(['config', 'seed']);
   }
   const phases = overridePhases(Array.isArray(config.phases) ? (config.phases as PhaseInput[]) : undefined, o, cliPaths);
   if (phases !== undefined) config.phases = phases;

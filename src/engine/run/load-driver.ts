@@ -15,8 +15,6 @@ import type { CompiledPlan } from '../compile/compiled-plan.ts';
 
 /** CPU and loop busyness over less wall time than this are not sampled (see sampleGenerator). */
 const MIN_BUSY_SAMPLE_MS = 100;
-/** After an interrupt, in-flight work gets at most this long. */
-const ABORT_GRACE_MS = 2000;
 
 /**
  * Runs the interval-snapshot code (histogram add, percentile walks over ~47 000
@@ -100,7 +98,7 @@ export class LoadDriver {
     this.eluMark = performance.eventLoopUtilization();
   }
 
-  /** Stops scheduling and tells every VU to stop; run() then finishes after a short grace. */
+  /** Stops scheduling and every VU (see VuRunner.stopAll); run() then waits at most the grace for requests in flight. */
   abort(): void {
     if (this.isAborted) return;
     this.isAborted = true;
@@ -116,10 +114,11 @@ export class LoadDriver {
     this.eluMark = performance.eventLoopUtilization();
     this.clock.restart?.();
     if (!this.isAborted) await this.scheduler.run();
-    this.runner.stopAll();
+    // Running VUs finish their scenario within the grace (closed-model users start no new iteration); after
+    // an interrupt they have already been stopped (abort), and the grace bounds their requests in flight.
     // VUs still busy here are cut off: their requests in flight are counted `requests_abandoned` by the
     // engines' close() below (per request, HdrSink.abandoned); the VUs themselves are `incomplete` (issue 16, item 6).
-    await this.runner.whenIdle(this.isAborted ? Math.min(this.plan.graceMs, ABORT_GRACE_MS) : this.plan.graceMs);
+    if (!(await this.runner.whenIdle(this.plan.graceMs))) this.runner.cutOff();
     this.sampleGenerator();
     this.lag.disable();
     for (const e of this.plan.engines) await e.close();

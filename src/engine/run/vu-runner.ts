@@ -9,7 +9,7 @@
  * nothing the scavenger must copy. The active list is an array with each
  * VU's slot, not a Set, for the same reason (a Set rehashes as it shrinks).
  */
-import { ARRIVALS_DROPPED, ARRIVALS_LATE, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED } from '../metrics/names.ts';
+import { ARRIVALS_DROPPED, ARRIVALS_LATE, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED, VUSERS_INCOMPLETE } from '../metrics/names.ts';
 import { newHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
 import { pickScenario, type CompiledPhase, type CompiledPlan } from '../compile/compiled-plan.ts';
 import type { CounterCell, GaugeCell, HdrSink } from '../metrics/hdr-sink.ts';
@@ -38,6 +38,7 @@ export class VuRunner implements VuStarter, VuHost {
   currentPhaseName: string | null = null;
   private readonly created: CounterCell;
   private readonly completed: CounterCell;
+  private readonly incomplete: CounterCell;
   private readonly activeGauge: GaugeCell;
   /** Set by the driver to its scheduler's pump (see Scheduler.pump). */
   pacer: { pump(): void } | null = null;
@@ -51,6 +52,7 @@ export class VuRunner implements VuStarter, VuHost {
   ) {
     this.created = sink.counterCell(VUSERS_CREATED);
     this.completed = sink.counterCell(VUSERS_COMPLETED);
+    this.incomplete = sink.counterCell(VUSERS_INCOMPLETE);
     this.activeGauge = sink.gaugeCell(VUSERS_ACTIVE);
   }
 
@@ -110,37 +112,62 @@ export class VuRunner implements VuStarter, VuHost {
     return shareOf(this.segment, phase.maxVusers);
   }
 
+  /** The phase ended: its closed-model users finish the iteration they are in and start no other (issue 16). */
   stopPhase(state: PhaseState): void {
     state.isStopping = true;
-    if (!state.isLooping) return;
-    for (const vu of this.active.slice()) if (vu.phase === state) vu.interruptThink();
   }
 
-  /** Stops every VU at its next boundary (end of run or interrupt). */
+  /** Interrupt: every VU stops now, or at its next step boundary when a request is in flight; cut-off ones are `incomplete`. */
   stopAll(): void {
     for (const vu of this.active.slice()) {
       vu.phase!.isStopping = true;
-      vu.interruptThink();
+      vu.halt();
     }
+  }
+
+  /**
+   * The grace period is over: every VU still running is counted
+   * `incomplete` now and let go. One that is still waiting on a request
+   * ends at that request's end, unfinished, and is not counted again.
+   */
+  cutOff(): void {
+    for (const vu of this.active.slice()) {
+      vu.phase!.isStopping = true;
+      if (vu.halt()) continue;
+      this.incomplete.count++;
+      this.release(vu);
+    }
+    this.activeGauge.set(this.active.length);
+    this.wakeIdleWaiters();
   }
 
   onFinish(vu: Vu): void {
     const slot = vu.slot;
     if (slot < 0 || this.active[slot] !== vu) return;
+    this.release(vu);
+    if (vu.scenario!.isVuReusable && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
+    if (vu.hasFinishedFlow) this.completed.count++;
+    else this.incomplete.count++;
+    this.activeGauge.set(this.active.length);
+    this.wakeIdleWaiters();
+  }
+
+  /** Takes `vu` out of the active list (swap with the last, O(1)). */
+  private release(vu: Vu): void {
+    const slot = vu.slot;
     const last = this.active.pop()!;
     if (last !== vu) {
       this.active[slot] = last;
       last.slot = slot;
     }
     vu.slot = -1;
-    if (vu.scenario!.isVuReusable && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
-    this.completed.count++;
-    this.activeGauge.set(this.active.length);
-    if (this.active.length === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.active.length !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Resolves true when no VU is active, or false after `timeoutMs`. */

@@ -7,7 +7,11 @@
 import type { VirtualUser, VuVars } from '../contracts.ts';
 import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts';
 
-/** Shared by every VU a phase started; the scheduler flips isStopping at the phase end. */
+/**
+ * Shared by every VU a phase started; the scheduler flips isStopping at the
+ * phase end. A stopping closed-model user finishes its current iteration
+ * and starts no other (issue 16); only halt() cuts a flow short.
+ */
 export interface PhaseState {
   readonly index: number;
   /** Closed model: users loop their flow until the phase stops. */
@@ -67,6 +71,10 @@ export class Vu implements VirtualUser {
   scheduledUs = 0;
   /** The VU's slot in its runner's active list, or -1 when idle (owned by VuRunner). */
   slot = -1;
+  /** Set when the VU ended: true when it ran its flow to the end, false when halt() cut it off (`incomplete`). */
+  hasFinishedFlow = false;
+  /** halt() was called: the flow ends at the next step boundary, unfinished. */
+  private isHalting = false;
   /** Created on first use: a static request never reads vars, and most arrivals make only those. */
   private varsRef: VuVars | null = null;
   private readonly frames: Frame[] = [];
@@ -104,6 +112,8 @@ export class Vu implements VirtualUser {
     this.isInBefore = scenario.before.length > 0;
     this.isInAdvance = false;
     this.hasPendingResume = false;
+    this.isHalting = false;
+    this.hasFinishedFlow = false;
     // Truncating costs a runtime call even on an empty array; a finished VU's stack is empty already.
     if (this.frames.length !== 0) this.frames.length = 0;
     this.frames.push(this.enterRoot(this.isInBefore ? scenario.before : scenario.flow));
@@ -131,13 +141,18 @@ export class Vu implements VirtualUser {
     this.host.log(`[vu ${this.id}] ${line}`);
   }
 
-  /** Ends the VU at the next step boundary; a thinking VU ends now. Returns true when it ended now. */
-  interruptThink(): boolean {
+  /**
+   * Cuts the flow short (interrupt, or the end of the grace period): a
+   * thinking VU ends now, a busy one at its next step boundary, either way
+   * unfinished. Returns true when it ended now.
+   */
+  halt(): boolean {
+    this.isHalting = true;
     if (this.timer === null) return false;
     if (this.isTimerImmediate) clearImmediate(this.timer as unknown as NodeJS.Immediate);
     else clearTimeout(this.timer);
     this.timer = null;
-    this.finish();
+    this.finish(false);
     return true;
   }
 
@@ -157,9 +172,8 @@ export class Vu implements VirtualUser {
         continue;
       }
       const step = f.steps[f.index++]!;
-      const phase = this.phase!;
       if (step.kind === 'engine') {
-        if (phase.isStopping && phase.isLooping) return this.finish();
+        if (this.isHalting) return this.finish(false);
         this.scheduledUs = this.nextScheduledUs > 0 ? this.nextScheduledUs : this.host.nowUs();
         this.nextScheduledUs = 0;
         this.hasPendingResume = false;
@@ -171,7 +185,7 @@ export class Vu implements VirtualUser {
         }
       } else if (step.kind === 'think') {
         const ms = step.minMs + Math.random() * (step.maxMs - step.minMs);
-        if (phase.isStopping && phase.isLooping) return this.finish();
+        if (this.isHalting) return this.finish(false);
         this.nextScheduledUs = this.host.nowUs() + ms * 1000;
         this.onThinkDone ??= () => this.endThink();
         this.isTimerImmediate = false;
@@ -243,7 +257,8 @@ export class Vu implements VirtualUser {
     this.vars.$loopElement = f.items === null ? f.iteration : f.items[f.iteration];
   }
 
-  private finish(): void {
+  private finish(hasFinishedFlow = true): void {
+    this.hasFinishedFlow = hasFinishedFlow;
     this.isInAdvance = false;
     if (this.frames.length !== 0) this.frames.length = 0;
     this.closeSessions();
