@@ -234,6 +234,8 @@ export interface RunInfo {
   readonly plannedDurationMs: number;
   readonly startedAt: string;
   readonly phases: ReadonlyArray<{ name: string; startMs: number; durationMs: number }>;
+  /** The run seed (`--seed N` replays this run's random draws); absent from results written before issue 16. */
+  readonly seed?: number;
 }
 
 /** One PASS/FAIL line. */

@@ -7,11 +7,14 @@
  *
  * Helpers: randomInt a b, randomFloat a b [digits], randomChoice x y … (or an
  * array), randomString n, uuid, isoTime, now (epoch ms), env NAME [default].
+ * The random helpers and uuid draw from the virtual user's seeded stream
+ * (vars[TEMPLATE_RANDOM], set by Vu), so a run with `--seed` renders the
+ * same values per user; a render without one (no user) uses Math.random.
+ * isoTime and now read the clock and are not reproducible.
  * Variables: plan `config.variables`, captured values, the loop item `$loopElement`
  * and `$loopIndex`, and `vu` (the virtual user's id).
  */
 import Handlebars from 'handlebars';
-import { randomUUID } from 'node:crypto';
 import { PlanError } from './errors.ts';
 import type { Template, ValueTemplate, VuVars } from './contracts.ts';
 
@@ -29,29 +32,48 @@ function args(list: unknown[]): unknown[] {
   return list.slice(0, -1);
 }
 
-hb.registerHelper('randomInt', (min: unknown, max: unknown) => {
+/** Where a virtual user's vars carry its random stream (see the module comment). */
+export const TEMPLATE_RANDOM: unique symbol = Symbol('agentload.templateRandom');
+
+/** The rendering user's stream, from the options Handlebars passes last (data.root is the vars). */
+function randomOf(options: unknown): () => number {
+  const root = (options as { data?: { root?: Record<symbol, unknown> } } | undefined)?.data?.root;
+  const stream = root?.[TEMPLATE_RANDOM] as { next(): number } | undefined;
+  return stream === undefined ? Math.random : () => stream.next();
+}
+
+hb.registerHelper('randomInt', (min: unknown, max: unknown, options: unknown) => {
   const lo = Math.ceil(num(min, 0));
   const hi = Math.floor(num(max, lo));
-  return lo + Math.floor(Math.random() * (hi - lo + 1));
+  return lo + Math.floor(randomOf(options)() * (hi - lo + 1));
 });
 hb.registerHelper('randomFloat', (...a: unknown[]) => {
   const [min, max, digits] = args(a);
   const lo = num(min, 0);
-  const v = lo + Math.random() * (num(max, 1) - lo);
+  const v = lo + randomOf(a[a.length - 1])() * (num(max, 1) - lo);
   return v.toFixed(Math.max(0, Math.min(10, num(digits, 2))));
 });
 hb.registerHelper('randomChoice', (...a: unknown[]) => {
   const list = args(a);
   const pool = list.length === 1 && Array.isArray(list[0]) ? (list[0] as unknown[]) : list;
-  return pool.length === 0 ? '' : pool[Math.floor(Math.random() * pool.length)];
+  return pool.length === 0 ? '' : pool[Math.floor(randomOf(a[a.length - 1])() * pool.length)];
 });
 hb.registerHelper('randomString', (...a: unknown[]) => {
   const n = Math.max(0, Math.min(1 << 20, num(args(a)[0], 8)));
+  const random = randomOf(a[a.length - 1]);
   let s = '';
-  for (let i = 0; i < n; i++) s += ALPHANUM[Math.floor(Math.random() * ALPHANUM.length)];
+  for (let i = 0; i < n; i++) s += ALPHANUM[Math.floor(random() * ALPHANUM.length)];
   return s;
 });
-hb.registerHelper('uuid', () => randomUUID());
+hb.registerHelper('uuid', (options: unknown) => uuidV4(randomOf(options)));
+
+/** An RFC 4122 version-4 UUID from `random` (seeded per user, so it replays with the run seed). */
+function uuidV4(random: () => number): string {
+  let hex = '';
+  for (let i = 0; i < 4; i++) hex += ((random() * 4294967296) >>> 0).toString(16).padStart(8, '0');
+  const variant = (8 + (parseInt(hex[16]!, 16) & 3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 hb.registerHelper('isoTime', () => new Date().toISOString());
 hb.registerHelper('now', () => Date.now());
 hb.registerHelper('env', (...a: unknown[]) => {

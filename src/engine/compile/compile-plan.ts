@@ -188,6 +188,7 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
     variables: Object.freeze({ ...(cfg.variables ?? {}) }),
     intervalMs: at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS),
     graceMs: at(cfg.grace, 'config.grace', DEFAULT_GRACE_MS),
+    seed: cfg.seed ?? null,
     warmupMs: at(cfg.warmup, 'config.warmup', 0),
     plannedDurationMs: phases.reduce((n, p) => n + p.durationMs, 0),
     ...expectations,

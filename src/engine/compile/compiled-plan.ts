@@ -62,6 +62,8 @@ export interface CompiledPlan {
   readonly variables: Readonly<Record<string, unknown>>;
   readonly intervalMs: number;
   readonly graceMs: number;
+  /** `config.seed` / `--seed`; null until the run picks one (runPlan records it in RunInfo). */
+  readonly seed: number | null;
   readonly warmupMs: number;
   readonly plannedDurationMs: number;
   readonly expectations: readonly CompiledExpectation[];

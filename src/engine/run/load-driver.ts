@@ -65,7 +65,7 @@ export class LoadDriver {
     private readonly segment: Segment = WHOLE,
   ) {
     this.runner = new VuRunner(plan, sink, clock, log, segment);
-    this.scheduler = new Scheduler(plan.phases, clock, this.runner, segment);
+    this.scheduler = new Scheduler(plan.phases, clock, this.runner, segment, plan.seed ?? 0);
     this.runner.pacer = this.scheduler;
   }
 

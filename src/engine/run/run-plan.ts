@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { MonotonicClock } from '../scheduler/clock.ts';
 import { LoadDriver } from './load-driver.ts';
+import { seededPlan } from './run-seed.ts';
 import { evaluateAll, seriesContext } from '../expect/evaluate-series.ts';
 import { startSeries, type SeriesOutcome } from './series-run.ts';
 import { assessSaturation, completeSaturation } from './saturation.ts';
@@ -74,6 +75,7 @@ export function runInfo(plan: CompiledPlan, planText: string | undefined): RunIn
     plannedDurationMs: plan.plannedDurationMs,
     startedAt: new Date().toISOString(),
     phases: plan.phases.map((p) => ({ name: p.name, startMs: p.startMs, durationMs: p.durationMs })),
+    ...(plan.seed === null ? {} : { seed: plan.seed }),
   };
 }
 
@@ -139,8 +141,9 @@ export function notStarted(startAtMs: number): RunError {
 }
 
 /** See the module comment. Never throws for target faults; those are outcomes. */
-export async function runPlan(plan: CompiledPlan, opts: RunOptions): Promise<RunResult> {
+export async function runPlan(unseeded: CompiledPlan, opts: RunOptions): Promise<RunResult> {
   const { sink } = opts;
+  const plan = seededPlan(unseeded, opts.segment);
   const clock = new MonotonicClock();
   const driver = new LoadDriver(plan, sink, clock, opts.log, opts.segment ?? WHOLE);
   await initReporters(opts.reporters);

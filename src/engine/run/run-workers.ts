@@ -13,6 +13,7 @@ import { RunError } from '../errors.ts';
 import { nestSegment, WHOLE } from '../scheduler/segment.ts';
 import { assessSaturation } from './saturation.ts';
 import { startSeries } from './series-run.ts';
+import { seededPlan } from './run-seed.ts';
 import { announceStart, awaitStartAt, finishRun, initReporters, notStarted, phaseAt, runInfo, type RunOptions } from './run-plan.ts';
 import type { EncodedWindow } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
@@ -76,9 +77,12 @@ class WorkerHandle {
 
 /** Runs `plan` on `count` worker threads started from `workerUrl` (the CLI's entry). */
 export async function runWithWorkers(
-  plan: CompiledPlan, opts: RunOptions, workerUrl: URL, setup: Omit<WorkerSetup, 'segment'>, count: number,
+  unseeded: CompiledPlan, opts: RunOptions, workerUrl: URL, unseededSetup: Omit<WorkerSetup, 'segment'>, count: number,
 ): Promise<RunResult> {
   const { sink } = opts;
+  // One seed for all: each worker compiles the plan itself, from these overrides.
+  const plan = seededPlan(unseeded, opts.segment);
+  const setup = { ...unseededSetup, overrides: { ...unseededSetup.overrides, seed: plan.seed } };
   // Inside a shard, worker j runs segment nestSegment(shard, j/count) of the whole plan.
   const shard = opts.segment ?? WHOLE;
   const workers = Array.from({ length: count }, (_, j) => new WorkerHandle(workerUrl, { ...setup, segment: nestSegment(shard, { index: j, count }) }, opts.log));

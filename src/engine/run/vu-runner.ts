@@ -17,6 +17,7 @@ import type { VuStarter } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
 import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
+import { streamSeed } from '../scheduler/seeded-random.ts';
 
 /** Arrivals starting later than this are counted as late (generator behind its schedule). */
 export const LATE_THRESHOLD_MS = 10;
@@ -96,9 +97,11 @@ export class VuRunner implements VuStarter, VuHost {
       this.sink.add(ARRIVALS_DROPPED);
       return false;
     }
-    const scenario = pickScenario(this.plan, Math.random());
     const vu = this.spare.pop() ?? new Vu(this.plan.variables, this);
-    vu.assign(this.nextId++, scenario, state, scheduledMs * 1000);
+    const id = this.nextId++;
+    // The user's own stream (issue 16): its scenario, think times and template helpers replay with the seed.
+    vu.random.reseed(streamSeed(this.plan.seed ?? 0, id));
+    vu.assign(id, pickScenario(this.plan, vu.random.next()), state, scheduledMs * 1000);
     vu.slot = this.active.length;
     this.active.push(vu);
     this.created.count++;

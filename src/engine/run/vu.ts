@@ -6,6 +6,8 @@
  */
 import type { VirtualUser, VuVars } from '../contracts.ts';
 import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts';
+import { SeededStream } from '../scheduler/seeded-random.ts';
+import { TEMPLATE_RANDOM } from '../templates.ts';
 
 /**
  * Shared by every VU a phase started; the scheduler flips isStopping at the
@@ -71,6 +73,8 @@ export class Vu implements VirtualUser {
   scheduledUs = 0;
   /** The VU's slot in its runner's active list, or -1 when idle (owned by VuRunner). */
   slot = -1;
+  /** This user's random stream, reseeded by VuRunner per arrival from (run seed, id): think times, template helpers. */
+  readonly random = new SeededStream();
   /** Set when the VU ended: true when it ran its flow to the end, false when halt() cut it off (`incomplete`). */
   hasFinishedFlow = false;
   /** halt() was called: the flow ends at the next step boundary, unfinished. */
@@ -120,7 +124,12 @@ export class Vu implements VirtualUser {
   }
 
   get vars(): VuVars {
-    return (this.varsRef ??= { ...this.variables, vu: this.id });
+    if (this.varsRef === null) {
+      this.varsRef = { ...this.variables, vu: this.id };
+      // Read by the random template helpers (templates.ts); a symbol, so no plan variable or JSON sees it.
+      (this.varsRef as Record<symbol, unknown>)[TEMPLATE_RANDOM] = this.random;
+    }
+    return this.varsRef;
   }
 
   /** Starts the flow. Engine sessions open lazily, at each engine's first step (see useEngine). */
@@ -184,7 +193,7 @@ export class Vu implements VirtualUser {
           return;
         }
       } else if (step.kind === 'think') {
-        const ms = step.minMs + Math.random() * (step.maxMs - step.minMs);
+        const ms = step.minMs + this.random.next() * (step.maxMs - step.minMs);
         if (this.isHalting) return this.finish(false);
         this.nextScheduledUs = this.host.nowUs() + ms * 1000;
         this.onThinkDone ??= () => this.endThink();

@@ -28,7 +28,7 @@
 import { ArrivalCursor } from './arrival-schedule.ts';
 import type { Clock } from './clock.ts';
 import { owns, WHOLE, type Segment } from './segment.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom, streamSeed } from './seeded-random.ts';
 import type { CompiledPhase } from '../compile/compiled-plan.ts';
 import type { PhaseState } from '../run/vu.ts';
 
@@ -69,6 +69,8 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly starter: VuStarter,
     private readonly segment: Segment = WHOLE,
+    /** The run seed (issue 16): Poisson arrivals draw from a stream derived from it and the phase. */
+    private readonly seed = 0,
   ) {}
 
   /** Runs the schedule; resolves when the last phase has ended (VUs may still be running). */
@@ -146,7 +148,7 @@ export class Scheduler {
     this.startedInPhase = 0;
     this.starter.onPhaseStart(p);
     // Seeded per phase so every segment draws the same Poisson sequence.
-    if (p.kind === 'arrivals') this.cursor = new ArrivalCursor(p, p.isPoisson, p.arrivalCount, seededRandom(0x5eed + p.index));
+    if (p.kind === 'arrivals') this.cursor = new ArrivalCursor(p, p.isPoisson, p.arrivalCount, seededRandom(streamSeed(this.seed, p.index)));
     else if (p.kind === 'users') {
       const spawn = { fromRatePerSec: p.spawnRatePerSec, toRatePerSec: p.spawnRatePerSec, durationMs: p.durationMs };
       this.cursor = new ArrivalCursor(spawn, false, null);
