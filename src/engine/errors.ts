@@ -43,6 +43,7 @@ export const ERROR_TABLE = {
   AGENTLOAD_E_MERGE_INPUT: { family: 'usage', hint: 'pass every shard file of one run (shard 1/N … N/N), each once' },
   AGENTLOAD_E_START_AT_MISSED: { family: 'run', hint: 'pick a --start-at far enough ahead for every shard to finish its setup (sim, workers, image pull)' },
   AGENTLOAD_E_ABORTED: { family: 'run', hint: 'the partial results were still written' },
+  AGENTLOAD_E_REPORT_WRITE: { family: 'run', hint: 'pick a path whose directory exists or can be created, and is writable; the other reports were written' },
   AGENTLOAD_E_NOT_YET: { family: 'usage', hint: 'this capability is not built yet; see the issue named in the message' },
   AGENTLOAD_E_INTERNAL: { family: 'internal', hint: 'this is a bug in agentload; please report it with the command you ran' },
 } as const satisfies Record<string, { family: Family; hint: string }>;

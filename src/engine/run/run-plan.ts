@@ -11,7 +11,7 @@ import { seededPlan } from './run-seed.ts';
 import { evaluateAll, seriesContext } from '../expect/evaluate-series.ts';
 import { startSeries, type SeriesOutcome } from './series-run.ts';
 import { assessSaturation, completeSaturation } from './saturation.ts';
-import { RunError, isAgentloadError } from '../errors.ts';
+import { RunError, isAgentloadError, type AgentloadError } from '../errors.ts';
 import { WHOLE, type Segment } from '../scheduler/segment.ts';
 import { waitForStart } from './start-at.ts';
 import { shardRecord, type ShardIdentity, type ShardedRunResult } from './shard-record.ts';
@@ -37,9 +37,16 @@ export interface RunOptions {
   readonly shard?: ShardIdentity | null;
 }
 
-/** Calls a reporter hook; a throwing reporter is disabled, the run goes on. */
+/**
+ * Calls a reporter hook. A reporter that throws in onStart or onInterval is
+ * logged and disabled, and the run goes on. One that throws in onEnd could
+ * not write its report: the others still get onEnd, and the failures are
+ * kept in `endFailures` for finishRun to fail the run with (exit 3).
+ */
 export class ReporterSet {
   private readonly live: Reporter[];
+  /** onEnd failures, as AGENTLOAD_E_REPORT_WRITE errors (or the reporter's own agentload error), in call order. */
+  readonly endFailures: AgentloadError[] = [];
   constructor(reporters: readonly Reporter[], private readonly log: (line: string) => void) {
     this.live = [...reporters];
   }
@@ -48,10 +55,15 @@ export class ReporterSet {
       try {
         await (r[hook] as ((a: unknown) => unknown) | undefined)?.call(r, arg);
       } catch (e) {
-        this.log(`reporter ${r.id} failed in ${hook} and was disabled: ${(e as Error).message}`);
         this.live.splice(this.live.indexOf(r), 1);
+        if (hook === 'onEnd') this.endFailures.push(isAgentloadError(e) ? e : new RunError('AGENTLOAD_E_REPORT_WRITE', `reporter ${r.id} could not write its report: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
+        else this.log(`reporter ${r.id} failed in ${hook} and was disabled: ${(e as Error).message}`);
       }
     }
+  }
+  /** Writes one line where reporter faults go. */
+  logLine(line: string): void {
+    this.log(line);
   }
 }
 
@@ -108,6 +120,13 @@ export async function finishRun(
     ...(shard == null ? {} : { shard: shardRecord(shard, plan, warmupMs) }),
   };
   await reporters.call('onEnd', result);
+  // Every reporter had its turn; a report that could not be written fails the run. Beyond the first
+  // (the error main.ts prints), each gets its own line.
+  const [unwritten, ...more] = reporters.endFailures;
+  if (unwritten !== undefined) {
+    for (const e of more) reporters.logLine(e.format());
+    throw unwritten;
+  }
   return result;
 }
 
