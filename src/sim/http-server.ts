@@ -1,8 +1,11 @@
 /**
  * The sim's HTTP layer on plain node:http (no framework in the hot path).
  *
- * Routes: POST /api/v1/jsonrpc, GET /api/v1/health (also /health), GET
- * /metrics; WebSocket upgrades are handed to ws-events.ts by start-sim.ts.
+ * Routes, as upstream's A2A service: POST /api/v1/jsonrpc (upstream rules in
+ * a2a/a2a-router.ts, or the seed's in jsonrpc-router.ts with seedCompat),
+ * GET /api/v1/jsonrpc/methods, POST /api/v1/jsonrpc/ping, GET /api/v1/health
+ * (+ /live, /ready), GET /metrics; plus the HTTP gateway's routes
+ * (gateway/gateway-routes.ts). WebSocket upgrades go to ws-events.ts.
  *
  * Hot-path habits: requests are a SimRequest subclass whose fields are all
  * set in its constructor, so the body is gathered by module-level listener
@@ -14,6 +17,11 @@ import { createServer, IncomingMessage, type Server, type ServerResponse } from 
 import type { Socket } from 'node:net';
 import { errorBody, RPC, RpcReply } from './jsonrpc-protocol.ts';
 import { routeRpc } from './jsonrpc-router.ts';
+import { A2A_METHODS } from './a2a/a2a-methods.ts';
+import { routeA2a } from './a2a/a2a-router.ts';
+import { pyIsoNow } from './a2a/py-format.ts';
+import { AGENTCORE_VERSION } from './a2a/rpc-methods.ts';
+import { isGatewayPath, serveGateway } from './gateway/gateway-routes.ts';
 import type { SimContext } from './sim-context.ts';
 
 /**
@@ -35,10 +43,20 @@ export class SimRequest extends IncomingMessage {
 
 const RPC_PATH = '/api/v1/jsonrpc';
 const JSON_TYPE = 'application/json';
-const HEALTH_REPLY = new RpcReply(200,
-  Buffer.from(JSON.stringify({ status: 'healthy', service: 'agentload-sim', version: '1.0.0' })), 0, 'health', '200');
-const NOT_FOUND_REPLY = new RpcReply(404, Buffer.from('{"error":"not found"}'), 0, 'not_found', '404');
-const NOT_ALLOWED_REPLY = new RpcReply(405, Buffer.from('{"error":"method not allowed"}'), 0, 'not_allowed', '405');
+const NOT_FOUND_REPLY = new RpcReply(404, Buffer.from('{"detail":"Not Found"}'), 0, 'not_found', '404');
+const NOT_ALLOWED_REPLY = new RpcReply(405, Buffer.from('{"detail":"Method Not Allowed"}'), 0, 'not_allowed', '405');
+// upstream's readiness probe always fails (its DB check is rejected by SQLAlchemy 2), so /ready is 503 there; the sim answers the same.
+const NOT_READY_REPLY = new RpcReply(503, Buffer.from('{"detail":"Service not ready"}'), 0, 'health_ready', '503');
+const LIVE_REPLY = new RpcReply(200, Buffer.from('{"status":"alive"}'), 0, 'health_live', '200');
+
+function healthReply(): RpcReply {
+  const body = { status: 'healthy', version: AGENTCORE_VERSION, timestamp: pyIsoNow(true), checks: { application: { status: 'healthy', details: 'Application is running' } } };
+  return new RpcReply(200, JSON.stringify(body), 0, 'health', '200');
+}
+
+function restPingReply(): RpcReply {
+  return new RpcReply(200, JSON.stringify({ pong: true, timestamp: pyIsoNow(true), service: 'agentcore-a2a-protocol' }), 0, 'rest_ping', '200');
+}
 /** Keep-alive long enough that virtual users with seconds of think time reuse their connections. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
@@ -107,7 +125,7 @@ function onBodyData(this: SimRequest, chunk: Buffer): void {
   if (this.isTooLarge) return;
   this.bodySize += chunk.length;
   const limit = this.sim!.config.bodyLimitBytes;
-  if (this.bodySize > limit) {
+  if (limit !== null && this.bodySize > limit) {
     this.isTooLarge = true;
     this.chunks.length = 0;
     deliverNow(this, tooLargeReply(limit));
@@ -122,7 +140,7 @@ function onBodyEnd(this: SimRequest): void {
   this.chunks.length = 0;
   const sim = this.sim!;
   if (sim.chaos.isActive && tookChaos(this, chaosReply(sim.config.errorStatus))) return;
-  const reply = routeRpc(sim, this, body);
+  const reply = sim.config.seedCompat ? routeRpc(sim, this, body) : routeA2a(sim, this, body, A2A_METHODS);
   if (reply instanceof Promise) reply.then(deliver.bind(null, this));
   else deliver(this, reply);
 }
@@ -154,21 +172,53 @@ function handleRequest(sim: SimContext, req: SimRequest, res: ServerResponse): v
   if (path === RPC_PATH) {
     if (verb !== 'POST') return deliverNow(req, NOT_ALLOWED_REPLY);
     const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > sim.config.bodyLimitBytes) {
+    const limit = sim.config.bodyLimitBytes;
+    if (limit !== null && declared !== undefined && Number(declared) > limit) {
       req.isTooLarge = true;
-      return deliverNow(req, tooLargeReply(sim.config.bodyLimitBytes));
+      return deliverNow(req, tooLargeReply(limit));
     }
     req.on('data', onBodyData);
     req.on('end', onBodyEnd);
     return;
   }
-  if (path === '/api/v1/health' || path === '/health') {
+  if (path === '/api/v1/health') {
     if (verb !== 'GET') return deliverNow(req, NOT_ALLOWED_REPLY);
     if (sim.chaos.isActive && tookChaos(req, chaosReply(sim.config.errorStatus))) return;
-    return deliver(req, HEALTH_REPLY);
+    return deliver(req, healthReply());
+  }
+  if (path === '/api/v1/health/live' && verb === 'GET') return deliver(req, LIVE_REPLY);
+  if (path === '/api/v1/health/ready' && verb === 'GET') return deliver(req, NOT_READY_REPLY);
+  if (path === '/api/v1/jsonrpc/ping' && verb === 'POST') return deliver(req, restPingReply());
+  if (path === '/api/v1/jsonrpc/methods' && verb === 'GET') {
+    return deliver(req, new RpcReply(200, JSON.stringify({ methods: [...A2A_METHODS.keys()] }), 0, 'methods', '200'));
   }
   if (path === '/metrics' && verb === 'GET') return serveMetrics(req);
+  if (isGatewayPath(path)) return serveGatewayRecorded(sim, req, res, path);
   deliverNow(req, NOT_FOUND_REPLY);
+}
+
+function serveGatewayRecorded(sim: SimContext, req: SimRequest, res: ServerResponse, path: string): void {
+  if (path === '/health' && sim.chaos.isActive && tookChaos(req, chaosReply(sim.config.errorStatus))) return;
+  serveGateway(sim, req, res, path);
+  sim.metrics.recordRequest('gateway', String(res.statusCode), (performance.now() - req.startMs) / 1000);
+}
+
+function handleGatewayOnly(sim: SimContext, req: SimRequest, res: ServerResponse): void {
+  req.startMs = performance.now();
+  req.sim = sim;
+  req.res = res;
+  serveGatewayRecorded(sim, req, res, pathOf(req.url ?? '/'));
+}
+
+/**
+ * Creates (does not start) the gateway-only server (config.gatewayPort): every
+ * path is the gateway's, as on upstream's port 8080.
+ */
+export function createGatewayServer(sim: SimContext): Server<typeof SimRequest> {
+  const server = createServer<typeof SimRequest>({ IncomingMessage: SimRequest, noDelay: true },
+    (req, res) => handleGatewayOnly(sim, req, res));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }
 
 /**

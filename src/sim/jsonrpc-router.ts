@@ -11,11 +11,11 @@
 
 import type { IncomingMessage } from 'node:http';
 import { errorBody, errorReply, resultBody, RPC, RpcFault, RpcReply, toResultJson } from './jsonrpc-protocol.ts';
-import { AGENT_METHODS } from './methods/agents.ts';
+import { AGENT_METHODS } from './methods/seed-agents.ts';
 import { SOLVE_METHODS } from './methods/modular-solve.ts';
 import { bearerToken, clientKey } from './methods/params.ts';
-import { TASK_METHODS } from './methods/tasks.ts';
-import { TOOL_METHODS } from './methods/tools.ts';
+import { TASK_METHODS } from './methods/seed-tasks.ts';
+import { TOOL_METHODS } from './methods/seed-tools.ts';
 import type { MethodSpec, Params, SimContext } from './sim-context.ts';
 
 /** Every method the sim serves, by name. */
@@ -45,7 +45,12 @@ function success(value: unknown, idJson: string | null, label: string): RpcReply
   return new RpcReply(200, resultBody(idJson, toResultJson(value)), 0, label, '200');
 }
 
-function rateLimited(sim: SimContext, spec: MethodSpec, idJson: string, req: IncomingMessage, params: Params): RpcReply | null {
+/**
+ * The sim's token-bucket extension (config.rateLimit; off by default): null when
+ * the call may proceed, else the 429 (or, for tool calls, 200 + -32001) reply.
+ * Shared by both routers.
+ */
+export function rateLimited(sim: SimContext, spec: MethodSpec, idJson: string, req: IncomingMessage, params: Params): RpcReply | null {
   const limiter = sim.limiter;
   if (limiter === null || spec.isRateExempt) return null;
   let key = clientKey(req, params);

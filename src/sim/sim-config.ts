@@ -44,12 +44,33 @@ export interface SolveLatencyConfig {
   complex: RangeMs;
 }
 
+/**
+ * The HTTP gateway's sliding-window limits on its own paths (/live, /ready,
+ * /auth/*, /realtime/*), upstream's defaults: per method+path for all clients,
+ * per client IP, and the DDoS check per IP and second. Upstream's client-IP
+ * and DDoS checks share one counter that every request bumps `ipCostPerRequest`
+ * (3) times, so one IP gets ~33 req/s and ~333 req/min in practice.
+ */
+export interface GatewayLimitConfig {
+  endpointPerMin: number;
+  ipPerMin: number;
+  ipPerSec: number;
+  ipCostPerRequest: number;
+}
+
 /** Fully resolved sim settings. Frozen once resolved; never mutated while serving. */
 export interface SimConfig {
   port: number;
   host: string;
+  /** Also serve the gateway's routes alone on this port (0 = a free one), as upstream's 8080; null = only on `port`. */
+  gatewayPort: number | null;
+  /** Serve the seed test files' request shapes instead of upstream's (docs/sim.md "seedCompat"). */
+  seedCompat: boolean;
+  /** The gateway's rate limits on its paths; null turns them off. */
+  gatewayLimits: GatewayLimitConfig | null;
   auth: boolean;
-  bodyLimitBytes: number;
+  /** Largest request body (413 above); null = no limit, as upstream. */
+  bodyLimitBytes: number | null;
   rateLimit: RateLimitConfig | null;
   quotas: QuotaConfig;
   latency: LatencyModel | null;
@@ -73,19 +94,26 @@ export interface SimConfig {
 }
 
 /** What callers may pass: any subset of the keys; nested sections may be partial too. */
-export type SimConfigInput = Partial<Omit<SimConfig, 'rateLimit' | 'quotas' | 'solveLatency'>> & {
+export type SimConfigInput = Partial<Omit<SimConfig, 'rateLimit' | 'quotas' | 'solveLatency' | 'gatewayLimits'>> & {
   rateLimit?: Partial<RateLimitConfig> | null;
+  gatewayLimits?: Partial<GatewayLimitConfig> | null;
   quotas?: Partial<QuotaConfig>;
   solveLatency?: Partial<SolveLatencyConfig>;
 };
 
-/** The defaults: a permissive, fast, fault-free gateway on 127.0.0.1:8001. */
+/** Token-bucket values used when `rateLimit` is given without them. */
+const RATE_LIMIT_DEFAULTS: Readonly<RateLimitConfig> = Object.freeze({ ratePerSec: 1000, burst: 2000, limitAnonymous: false, penaltyMs: 0 });
+
+/** The defaults: upstream's behaviour on 127.0.0.1:8001, no sim extension on, fault-free. */
 export const DEFAULT_SIM_CONFIG: Readonly<SimConfig> = Object.freeze({
   port: 8001,
   host: '127.0.0.1',
+  gatewayPort: null,
+  seedCompat: false,
+  gatewayLimits: { endpointPerMin: 100, ipPerMin: 1000, ipPerSec: 100, ipCostPerRequest: 3 },
   auth: false,
-  bodyLimitBytes: 1_048_576,
-  rateLimit: { ratePerSec: 1000, burst: 2000, limitAnonymous: false, penaltyMs: 0 },
+  bodyLimitBytes: null,
+  rateLimit: null,
   quotas: { daily: null, monthly: null },
   latency: null,
   errorRate: 0,
@@ -118,7 +146,7 @@ const RATE = { min: 0, max: 1 };
 
 function readRateLimit(r: ConfigReader, raw: unknown): RateLimitConfig | null {
   if (raw === null || raw === false) return null;
-  const d = DEFAULT_SIM_CONFIG.rateLimit!;
+  const d = RATE_LIMIT_DEFAULTS;
   const o = r.section(raw, 'rateLimit');
   r.onlyKeys(o, ['ratePerSec', 'burst', 'limitAnonymous', 'penaltyMs'], 'rateLimit');
   return {
@@ -126,6 +154,20 @@ function readRateLimit(r: ConfigReader, raw: unknown): RateLimitConfig | null {
     burst: r.number(o, 'burst', 'rateLimit', d.burst, { min: 1, isInteger: true }),
     limitAnonymous: r.bool(o, 'limitAnonymous', 'rateLimit', d.limitAnonymous),
     penaltyMs: r.durationMs(o, 'penaltyMs', 'rateLimit', d.penaltyMs),
+  };
+}
+
+function readGatewayLimits(r: ConfigReader, raw: unknown): GatewayLimitConfig | null {
+  if (raw === null || raw === false) return null;
+  const d = DEFAULT_SIM_CONFIG.gatewayLimits!;
+  const o = r.section(raw, 'gatewayLimits');
+  r.onlyKeys(o, ['endpointPerMin', 'ipPerMin', 'ipPerSec', 'ipCostPerRequest'], 'gatewayLimits');
+  const whole = { min: 1, isInteger: true };
+  return {
+    endpointPerMin: r.number(o, 'endpointPerMin', 'gatewayLimits', d.endpointPerMin, whole),
+    ipPerMin: r.number(o, 'ipPerMin', 'gatewayLimits', d.ipPerMin, whole),
+    ipPerSec: r.number(o, 'ipPerSec', 'gatewayLimits', d.ipPerSec, whole),
+    ipCostPerRequest: r.number(o, 'ipCostPerRequest', 'gatewayLimits', d.ipCostPerRequest, whole),
   };
 }
 
@@ -183,9 +225,12 @@ export function validateSimConfig(raw: unknown): { config: SimConfig; problems: 
   const config: SimConfig = {
     port: r.number(o, 'port', '', d.port, { min: 0, max: 65535, isInteger: true }),
     host: r.string(o, 'host', '', d.host),
+    gatewayPort: r.nullableNumber(o, 'gatewayPort', '', d.gatewayPort, { min: 0, max: 65535, isInteger: true }),
+    seedCompat: r.bool(o, 'seedCompat', '', d.seedCompat),
+    gatewayLimits: o['gatewayLimits'] === undefined ? { ...d.gatewayLimits! } : readGatewayLimits(r, o['gatewayLimits']),
     auth: r.bool(o, 'auth', '', d.auth),
-    bodyLimitBytes: r.bytes(o, 'bodyLimitBytes', '', d.bodyLimitBytes, 256),
-    rateLimit: o['rateLimit'] === undefined ? { ...d.rateLimit! } : readRateLimit(r, o['rateLimit']),
+    bodyLimitBytes: o['bodyLimitBytes'] === undefined || o['bodyLimitBytes'] === null ? null : r.bytes(o, 'bodyLimitBytes', '', 1_048_576, 256),
+    rateLimit: o['rateLimit'] === undefined || o['rateLimit'] === null ? null : readRateLimit(r, o['rateLimit']),
     quotas: readQuotas(r, o['quotas']),
     latency: readLatency(r, o['latency']),
     errorRate: r.number(o, 'errorRate', '', d.errorRate, RATE),

@@ -5,7 +5,9 @@
  */
 
 import type { IncomingMessage } from 'node:http';
+import type { A2aState } from './a2a/a2a-state.ts';
 import type { AgentStore } from './agent-store.ts';
+import type { GatewayState } from './gateway/gateway-state.ts';
 import type { Chaos } from './chaos.ts';
 import type { SimMetrics } from './metrics.ts';
 import type { QuotaBook } from './quotas.ts';
@@ -20,8 +22,13 @@ export interface SimContext {
   /** null when rate limiting is off. */
   readonly limiter: RateLimiter | null;
   readonly quotas: QuotaBook;
+  /** seedCompat mode's agents and tasks. */
   readonly agents: AgentStore;
   readonly tasks: TaskStore;
+  /** Upstream mode's agents and task executions. */
+  readonly a2a: A2aState;
+  /** The HTTP gateway's tokens, rate windows and realtime counters. */
+  readonly gateway: GatewayState;
   readonly chaos: Chaos;
   /** performance.now() when the sim started. */
   readonly startMs: number;

@@ -8,9 +8,11 @@
 
 import type { Server } from 'node:http';
 import { RunError } from '../engine/errors.ts';
+import { A2aState } from './a2a/a2a-state.ts';
 import { AgentStore } from './agent-store.ts';
+import { GatewayState } from './gateway/gateway-state.ts';
 import { Chaos } from './chaos.ts';
-import { createSimServer } from './http-server.ts';
+import { createGatewayServer, createSimServer } from './http-server.ts';
 import { SimMetrics } from './metrics.ts';
 import { QuotaBook } from './quotas.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -31,6 +33,8 @@ export interface SimHandle {
   url: string;
   /** The bound port (the real one when config.port was 0). */
   port: number;
+  /** Base URL of the HTTP gateway's routes: `url` unless config.gatewayPort puts them on a port of their own. */
+  gatewayUrl: string;
   /** The resolved settings the sim runs with. */
   config: SimConfig;
   close(): Promise<void>;
@@ -78,19 +82,29 @@ export async function startResolvedSim(config: SimConfig): Promise<SimHandle> {
     quotas: new QuotaBook(config.quotas),
     agents: new AgentStore(config.maxRecords),
     tasks: new TaskStore(config.maxRecords),
+    a2a: new A2aState(config.maxRecords),
+    gateway: new GatewayState(config.gatewayLimits),
   };
   const server = createSimServer(sim);
   const wsHub = hub;
-  server.on('upgrade', (req, socket, head) => wsHub.handleUpgrade(req, socket, head));
+  server.on('upgrade', (req, socket, head) => wsHub.handleUpgrade(req, socket, head, false));
+  const gatewayServer = config.gatewayPort === null ? null : createGatewayServer(sim);
+  gatewayServer?.on('upgrade', (req, socket, head) => wsHub.handleUpgrade(req, socket, head, true));
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      if (gatewayServer !== null) {
+        const gatewayClosed = new Promise<void>((resolve) => gatewayServer.close(() => resolve()));
+        gatewayServer.closeAllConnections();
+        await gatewayClosed;
+      }
       await wsHub.close();
       await serverClosed;
       limiter?.close();
+      sim.gateway.close();
       chaos.close();
       metrics.registry.clear();
     })();
@@ -98,13 +112,17 @@ export async function startResolvedSim(config: SimConfig): Promise<SimHandle> {
   };
 
   let port: number;
+  let gatewayPort: number | null = null;
   try {
     port = await listen(server, config.port, config.host);
+    if (gatewayServer !== null) gatewayPort = await listen(gatewayServer, config.gatewayPort!, config.host);
   } catch (err) {
     await close();
     throw err;
   }
-  return { url: `http://${urlHost(config.host)}:${port}`, port, config, close };
+  const url = `http://${urlHost(config.host)}:${port}`;
+  const gatewayUrl = gatewayPort === null ? url : `http://${urlHost(config.host)}:${gatewayPort}`;
+  return { url, port, gatewayUrl, config, close };
 }
 
 /**

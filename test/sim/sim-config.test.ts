@@ -19,10 +19,12 @@ function codeOf(fn: () => unknown): { code: string; yamlPath?: string; message: 
 test('an empty block resolves to the documented defaults', () => {
   const config = resolveSimConfig(undefined, 'test');
   assert.deepEqual(config, DEFAULT_SIM_CONFIG);
-  assert.equal(config.rateLimit?.ratePerSec, 1000);
-  assert.equal(config.rateLimit?.burst, 2000);
+  // Upstream's behaviour by default: no sim extension is on.
+  assert.equal(config.seedCompat, false);
+  assert.equal(config.rateLimit, null);
   assert.equal(config.auth, false);
-  assert.equal(config.bodyLimitBytes, 1_048_576);
+  assert.equal(config.bodyLimitBytes, null);
+  assert.deepEqual(config.gatewayLimits, { endpointPerMin: 100, ipPerMin: 1000, ipPerSec: 100, ipCostPerRequest: 3 });
   assert.ok(Object.isFrozen(config));
 });
 

@@ -6,9 +6,18 @@
 import type { TestContext } from 'node:test';
 import { startSim, type SimConfigInput, type SimHandle } from '../../src/sim/start-sim.ts';
 
-/** Starts a sim on a free port and closes it when `t` ends. */
+/**
+ * The settings these unit tests exercise: the seed-compat request shapes plus
+ * the extensions that used to be on by default (a generous token bucket, a
+ * 1 MiB body limit). Upstream's own behaviour is covered by golden.test.ts.
+ */
+export const SEED_TEST_CONFIG: SimConfigInput = {
+  seedCompat: true, rateLimit: { ratePerSec: 1000, burst: 2000 }, bodyLimitBytes: 1_048_576,
+};
+
+/** Starts a sim (SEED_TEST_CONFIG, then `config`) on a free port and closes it when `t` ends. */
 export async function startTestSim(t: TestContext, config: SimConfigInput = {}): Promise<SimHandle> {
-  const sim = await startSim({ port: 0, ...config });
+  const sim = await startSim({ port: 0, ...SEED_TEST_CONFIG, ...config });
   t.after(() => sim.close());
   return sim;
 }

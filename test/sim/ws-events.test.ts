@@ -40,11 +40,11 @@ test('connect sends a connected message; ping gets a pong with the same timestam
   assert.equal((await next(ws)).payload.error, 'unknown message_type');
 });
 
-test('other paths are refused with 404', async (t) => {
+test('other paths are refused with 403, as upstream', async (t) => {
   const sim = await startTestSim(t);
   const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/ws/other`);
   const [err] = await once(ws, 'error');
-  assert.match(String(err), /404/);
+  assert.match(String(err), /403/);
 });
 
 test('events are pushed to every subscriber at eventsPerSec', async (t) => {

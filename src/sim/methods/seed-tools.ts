@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { RPC, RpcFault } from '../jsonrpc-protocol.ts';
 import { method, type MethodSpec, type Params, type SimContext } from '../sim-context.ts';
 import { clientKey, invalidParam, optionalLimit, optionalObject, optionalString, quotaIdentifier, requireString } from './params.ts';
-import { TOOL_DESCRIPTORS, TOOLS_BY_ID, type ToolDef } from './tool-catalog.ts';
+import { TOOL_DESCRIPTORS, TOOLS_BY_ID, type ToolDef } from './seed-tool-catalog.ts';
 
 const MAX_BATCH = 100;
 
