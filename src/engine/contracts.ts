@@ -274,6 +274,10 @@ export interface SaturationReport {
   readonly arrivals?: number;
   readonly schedulingDelayP99Us: number;
   readonly maxEventLoopLagMs: number;
+  /** Steps after a think judged, those that started over 10 ms after the think's end, and the worst, ms (both models); absent when none ran. */
+  readonly steps?: number;
+  readonly lateSteps?: number;
+  readonly maxStepLateMs?: number;
   /** Run-clock ms of the first interval that showed it, when one did. */
   readonly saturatedFromMs?: number;
   /** Each sign of saturation found, in words (absent from older results). */

@@ -26,6 +26,11 @@ export const ARRIVALS_DROPPED = 'arrivals_dropped';
 /** Open-model arrivals started later than the lateness threshold. */
 export const ARRIVALS_LATE = 'arrivals_late';
 /**
+ * Steps after a think that started over 100 ms after the think's planned end
+ * (both models): think timers that fired that late mean a stalled generator.
+ */
+export const STEPS_STALLED = 'steps_stalled';
+/**
  * Requests cut off by the end of the run: still in flight, or still waiting for
  * a connection, when the engines closed after the grace period. Per request,
  * not per VU; kept out of the error rate (also per name as NameSummary.abandoned).

@@ -36,7 +36,8 @@ export async function serveWorker(plan: CompiledPlan, sink: HdrSink, segment: Se
   send({
     type: 'done',
     window: sink.takeInterval(),
-    lateness: { schedulingDelay: encodeHistogram(r.schedulingDelay), lateArrivals: r.lateArrivals, arrivals: r.arrivals, maxLagMs: driver.maxLagMs },
+    lateness: { schedulingDelay: encodeHistogram(r.schedulingDelay), lateArrivals: r.lateArrivals, arrivals: r.arrivals, maxLagMs: driver.maxLagMs,
+      steps: r.steps, lateSteps: r.lateSteps, maxStepLateMs: r.maxStepLateMs },
     isAborted,
   });
 }

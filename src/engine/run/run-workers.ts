@@ -138,6 +138,9 @@ export async function runWithWorkers(
     schedulingDelay: delay,
     lateArrivals: done.reduce((n, d) => n + d.lateness.lateArrivals, 0),
     arrivals: done.reduce((n, d) => n + d.lateness.arrivals, 0),
+    steps: done.reduce((n, d) => n + d.lateness.steps, 0),
+    lateSteps: done.reduce((n, d) => n + d.lateness.lateSteps, 0),
+    maxStepLateMs: Math.max(...done.map((d) => d.lateness.maxStepLateMs)),
   }, Math.max(...done.map((d) => d.lateness.maxLagMs)));
   const seriesOutcome = await series.stop();
   return finishRun(plan, sink, info, intervals, clock.nowMs(), done.some((d) => d.isAborted), saturation, reporters, seriesOutcome, opts.shard);

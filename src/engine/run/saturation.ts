@@ -7,6 +7,11 @@
  * per thread (each worker its own) and a hypervisor stealing the core does
  * not hide it.
  *
+ * Both models are judged: open-model arrivals by how late they started,
+ * and (either model) the steps after a think by how late they started
+ * after the think's planned end — a closed-model run has no arrivals to
+ * be late, and a blocked event loop shows in its think timers.
+ *
  * Two steps, because the figures arrive at two moments: assessSaturation()
  * when the load is done (lateness and lag, from one generator or merged
  * from workers), completeSaturation() once the intervals are closed (loop
@@ -15,19 +20,31 @@
 import type { SaturationReport } from '../contracts.ts';
 import type { Histogram } from '../metrics/histogram.ts';
 import type { IntervalSnapshot } from '../metrics/summary-types.ts';
-import { ARRIVALS_LATE, EVENT_LOOP_BUSY_PCT, EVENT_LOOP_LAG_MS, VUSERS_CREATED } from '../metrics/names.ts';
+import { ARRIVALS_LATE, EVENT_LOOP_BUSY_PCT, EVENT_LOOP_LAG_MS, STEPS_STALLED, VUSERS_CREATED } from '../metrics/names.ts';
+import { STEP_STALL_MS } from './vu-runner.ts';
 
 /** The scheduler's lateness record: one generator's, or several merged. */
 export interface LatenessStats {
   readonly schedulingDelay: Histogram;
   readonly lateArrivals: number;
   readonly arrivals: number;
+  /** Steps after a think (VuRunner.onThinkLateness): judged, late, and the worst lateness in ms. */
+  readonly steps?: number;
+  readonly lateSteps?: number;
+  readonly maxStepLateMs?: number;
 }
 
 /** More than this share of arrivals late → saturated. */
 const LATE_SHARE_LIMIT = 0.01;
 /** Event-loop stalls longer than this → saturated. */
 const LAG_LIMIT_MS = 200;
+/**
+ * A step after a think starting over STEP_STALL_MS late → saturated. A stall
+ * delays each closed-model user by one step only, so the late share stays
+ * small however long the stall: the worst case is judged too (a 139 ms stall
+ * went unflagged).
+ */
+const STEP_STALL_LIMIT_MS = STEP_STALL_MS;
 /** An interval whose event loop (the busiest worker's) was busy this share of the time → saturated. */
 const BUSY_LIMIT_PCT = 95;
 /** The first second is module loading and JIT compilation, not load: not judged. */
@@ -52,11 +69,18 @@ export function assessSaturation(runner: LatenessStats, maxEventLoopLagMs: numbe
   const lateShare = runner.arrivals === 0 ? 0 : runner.lateArrivals / runner.arrivals;
   const reasons: string[] = [];
   if (lateShare > LATE_SHARE_LIMIT) reasons.push(`${(lateShare * 100).toFixed(1)}% of arrivals started over 10 ms late`);
+  const steps = runner.steps ?? 0;
+  const lateSteps = runner.lateSteps ?? 0;
+  const maxStepLateMs = runner.maxStepLateMs ?? 0;
+  if (steps > 0 && (lateSteps / steps > LATE_SHARE_LIMIT || maxStepLateMs > STEP_STALL_LIMIT_MS)) {
+    reasons.push(`${lateSteps} of ${steps} steps after a think started over 10 ms after the think's end, up to ${Math.round(maxStepLateMs)} ms (think timers fired late: the event loop was blocked or the CPU busy)`);
+  }
   if (maxEventLoopLagMs > LAG_LIMIT_MS) reasons.push(`event loop stalled up to ${Math.round(maxEventLoopLagMs)} ms`);
   return {
     isSaturated: reasons.length > 0,
     lateArrivals: runner.lateArrivals,
     arrivals: runner.arrivals,
+    ...(steps === 0 ? {} : { steps, lateSteps, maxStepLateMs: Math.round(maxStepLateMs * 10) / 10 }),
     schedulingDelayP99Us: p99Us,
     maxEventLoopLagMs: Math.round(maxEventLoopLagMs * 10) / 10,
     reasons,
@@ -75,7 +99,8 @@ function isLoopBound(iv: IntervalSnapshot): boolean {
 
 function isBehind(iv: IntervalSnapshot): boolean {
   const created = iv.counters[VUSERS_CREATED] ?? 0;
-  return (created > 0 && (iv.counters[ARRIVALS_LATE] ?? 0) / created > LATE_SHARE_LIMIT) || (iv.gauges[EVENT_LOOP_LAG_MS] ?? 0) > LAG_LIMIT_MS;
+  return (created > 0 && (iv.counters[ARRIVALS_LATE] ?? 0) / created > LATE_SHARE_LIMIT) || (iv.gauges[EVENT_LOOP_LAG_MS] ?? 0) > LAG_LIMIT_MS
+    || (iv.counters[STEPS_STALLED] ?? 0) > 0;
 }
 
 /**
@@ -93,9 +118,10 @@ export function completeSaturation(report: SaturationReport, intervals: readonly
     reasons.push(`event loop busy ${Math.round(peak)}% of the time (no CPU headroom) in ${busy.length} of ${measured.filter(isJudgeable).length} intervals`);
   }
   if (reasons.length === 0) return report;
-  const onset = measured.find((iv) => isBehind(iv) || isLoopBound(iv));
-  const fromMs = onset === undefined ? null : onset.startMs;
-  const isCold = warmupMs === 0 && fromMs !== null && fromMs < COLD_ONSET_MS;
+  const signs = measured.filter((iv) => isBehind(iv) || isLoopBound(iv));
+  const fromMs = signs.length === 0 ? null : signs[0]!.startMs;
+  // Cold only when every sign sits at the start: lateness that starts early and goes on is load.
+  const isCold = warmupMs === 0 && signs.length > 0 && signs.every((iv) => iv.startMs < COLD_ONSET_MS - 1);
   return {
     ...report, isSaturated: true, reasons, message: message(reasons, fromMs, isCold),
     ...(fromMs === null ? {} : { saturatedFromMs: fromMs }),

@@ -9,7 +9,7 @@
  * nothing the scavenger must copy. The active list is an array with each
  * VU's slot, not a Set, for the same reason (a Set rehashes as it shrinks).
  */
-import { ARRIVALS_DROPPED, ARRIVALS_LATE, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED, VUSERS_INCOMPLETE } from '../metrics/names.ts';
+import { ARRIVALS_DROPPED, ARRIVALS_LATE, STEPS_STALLED, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED, VUSERS_INCOMPLETE } from '../metrics/names.ts';
 import { newHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
 import { pickScenario, type CompiledPhase, type CompiledPlan } from '../compile/compiled-plan.ts';
 import type { CounterCell, GaugeCell, HdrSink } from '../metrics/hdr-sink.ts';
@@ -21,6 +21,8 @@ import { streamSeed } from '../scheduler/seeded-random.ts';
 
 /** Arrivals starting later than this are counted as late (generator behind its schedule). */
 export const LATE_THRESHOLD_MS = 10;
+/** A step after a think starting this late counts as stalled (steps_stalled; saturation.ts judges it). */
+export const STEP_STALL_MS = 100;
 /** Finished VU objects kept for reuse; beyond this a burst's leftovers go to the GC. */
 const MAX_SPARE_VUS = 4096;
 
@@ -36,6 +38,10 @@ export class VuRunner implements VuStarter, VuHost {
   private readonly warmupDelay: Histogram = newHistogram();
   lateArrivals = 0;
   arrivals = 0;
+  /** Steps after a think judged (after the warm-up), those over LATE_THRESHOLD_MS late, and the worst, ms. */
+  steps = 0;
+  lateSteps = 0;
+  maxStepLateMs = 0;
   currentPhaseName: string | null = null;
   private readonly created: CounterCell;
   private readonly completed: CounterCell;
@@ -90,6 +96,17 @@ export class VuRunner implements VuStarter, VuHost {
       this.lateArrivals++;
       this.sink.add(ARRIVALS_LATE);
     }
+  }
+
+  onThinkLateness(lateUs: number): void {
+    // A closed-model user has no arrival schedule to fall behind: a think timer that fires late (a
+    // blocked event loop, a busy CPU) is where its generator shows it is behind.
+    if (this.clock.nowMs() < this.plan.warmupMs) return;
+    const lateMs = lateUs / 1000;
+    this.steps++;
+    if (lateMs > this.maxStepLateMs) this.maxStepLateMs = lateMs;
+    if (lateMs > LATE_THRESHOLD_MS) this.lateSteps++;
+    if (lateMs > STEP_STALL_MS) this.sink.add(STEPS_STALLED);
   }
 
   startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean {

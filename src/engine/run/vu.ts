@@ -27,6 +27,8 @@ export interface VuHost {
   onFinish(vu: Vu): void;
   /** A step finished: the scheduler may start overdue arrivals now (Scheduler.pump). */
   onStepDone(): void;
+  /** A think ended this late (µs) after its planned end: the closed model's measure of a generator behind (issue 16). */
+  onThinkLateness(lateUs: number): void;
   log(line: string): void;
 }
 
@@ -233,6 +235,7 @@ export class Vu implements VirtualUser {
       return;
     }
     this.timer = null;
+    this.host.onThinkLateness(-earlyUs);
     this.resume();
   }
 

@@ -29,6 +29,9 @@ export interface EncodedLateness {
   readonly lateArrivals: number;
   readonly arrivals: number;
   readonly maxLagMs: number;
+  readonly steps: number;
+  readonly lateSteps: number;
+  readonly maxStepLateMs: number;
 }
 
 /** worker → main */
