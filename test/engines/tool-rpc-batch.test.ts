@@ -65,7 +65,8 @@ test('a whole-batch answer (HTTP 400 parse error, non-JSON, not an array) decide
 });
 
 test('against the sim: a JSON-RPC batch of tool calls and tools.execute_batch', async (t) => {
-  const sim = await startSim({ port: 0 });
+  // The seed's tool shapes (no agent_id, `executions`, operation names): the sim's documented seedCompat option.
+  const sim = await startSim({ port: 0, seedCompat: true });
   t.after(() => sim.close());
   const r = await runInline({ target: sim.url, phases: [{ arrivalCount: 5, duration: 0.2 }] }, [{
     name: 's', engine: 'tool-rpc',

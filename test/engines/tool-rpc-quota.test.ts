@@ -10,7 +10,7 @@ const reply = (res: any, id: unknown, ok: boolean) => {
 };
 
 test('the sim enforces quotas consistently: per-identifier ok and quota_exceeded counts, zero inconsistencies', async (t) => {
-  const sim = await startSim({ port: 0, quotas: { daily: 3 } });
+  const sim = await startSim({ port: 0, seedCompat: true, quotas: { daily: 3 } });
   t.after(() => sim.close());
   const r = await runInline({ target: sim.url, phases: [{ arrivalCount: 4, duration: 0.1 }] }, [{
     name: 's', engine: 'tool-rpc',

@@ -61,7 +61,7 @@ test('degradation: a sim degraded after 6 s FAILs; a healthy one PASSes', async 
 });
 
 test('recovery: a limiter with a 3 s penalty measures at least ~3 s; maxTime 1s FAILs', async (t) => {
-  const sim = await startSim({ port: 0, rateLimit: { ratePerSec: 40, burst: 40, penaltyMs: 3000 } });
+  const sim = await startSim({ port: 0, seedCompat: true, rateLimit: { ratePerSec: 40, burst: 40, penaltyMs: 3000 } });
   t.after(() => sim.close());
   const r = await runInline({
     target: sim.url,
