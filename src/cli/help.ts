@@ -1,3 +1,10 @@
+/**
+ * `agentload --help` (HELP) and `agentload <command> --help` (commandHelp):
+ * a command's options are printed from its flag table (parse-flags.ts), so
+ * a flag added to a table is documented here with no second edit.
+ */
+import { flagHelpLines, type FlagTable } from './parse-flags.ts';
+
 /** The text of `agentload --help`. */
 export const HELP = `agentload — declarative load runner for AI-agent gateways
 
@@ -58,3 +65,61 @@ k8s options (plus the run flags --target --env --var --users --spawn-rate --dura
 Exit codes: 0 all expectations held · 1 an expectation failed ·
             2 the plan or command line is invalid · 3 the run could not start or was aborted
 Docs: README.md, docs/plan-reference.md, docs/suites.md, docs/scaling.md, docs/errors.md, docs/plugins.md, docs/reporters/`;
+
+
+interface CommandHelp {
+  readonly usage: readonly string[];
+  readonly about: string;
+  readonly flags: () => Promise<FlagTable>;
+}
+
+const COMMANDS: Readonly<Record<string, CommandHelp>> = {
+  run: {
+    usage: ['agentload run PLAN.yml [options]', 'agentload run A.yml B.yml | SUITE.yml [options]'],
+    about: 'Run a plan (or several, one after another). Exit 0 when every expectation held, 1 when one failed, 2 for a bad plan or flag, 3 when the run could not start or was aborted.',
+    flags: async () => (await import('./run-args.ts')).RUN_FLAGS,
+  },
+  validate: {
+    usage: ['agentload validate PLAN.yml [PLAN.yml | SUITE.yml …] [options]'],
+    about: 'Check plans or suites as run would (schema, semantics, templates, plugins) without sending a request. Every problem is listed in one pass; exit 2 when any.',
+    flags: async () => (await import('./run-args.ts')).RUN_FLAGS,
+  },
+  report: {
+    usage: ['agentload report RUN.json [--html FILE] [--csv PREFIX] [--junit FILE]'],
+    about: 'Render reports from a result saved with run --output; with no option, print the summary.',
+    flags: async () => (await import('./report-command.ts')).REPORT_FLAGS,
+  },
+  compare: {
+    usage: ['agentload compare BASELINE.json CURRENT.json [options]'],
+    about: 'Compare two saved results name by name; exit 1 when a metric worsened beyond its limit.',
+    flags: async () => (await import('./compare-command.ts')).COMPARE_FLAGS,
+  },
+  merge: {
+    usage: ['agentload merge SHARD-1.json … SHARD-N.json [--output FILE]'],
+    about: 'Combine the results of run --shard 1/N … N/N exactly; exit code of the merged expectations.',
+    flags: async () => (await import('./merge-command.ts')).MERGE_FLAGS,
+  },
+};
+
+const K8S_HELP = `Usage:
+  agentload k8s PLAN.yml --shards N [options]
+
+Print a Kubernetes Indexed Job (+ a ConfigMap holding the plan) that runs N shards, one pod each.
+
+Options:
+  --shards N            pods, one shard each (required)
+  --image IMG           container image (default agentload:<version>)
+  --namespace NS        namespace of the Job and ConfigMap
+  --name NAME           Job and ConfigMap name (default agentload-<plan>)
+  --results-claim PVC   where pods write results (else an emptyDir)
+  -o, --output FILE     write the manifest to FILE instead of stdout
+  plus the run flags --target --env --var --users --spawn-rate --duration --scenario --workers --oversubscribe --start-at --quiet --no-console`;
+
+/** The usage text of one command, or null for an unknown command (sim prints its own). */
+export async function commandHelp(command: string): Promise<string | null> {
+  if (command === 'k8s') return K8S_HELP;
+  const c = COMMANDS[command];
+  if (c === undefined) return null;
+  const lines = ['Usage:', ...c.usage.map((u) => `  ${u}`), '', c.about, '', 'Options:', ...flagHelpLines({ ...await c.flags(), help: { type: 'boolean', short: 'h', help: 'this text' } })];
+  return lines.join('\n');
+}

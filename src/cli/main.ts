@@ -4,7 +4,7 @@
  * unexpected exception is an InternalError with a bug-report hint.
  */
 import { readFileSync } from 'node:fs';
-import { HELP } from './help.ts';
+import { HELP, commandHelp } from './help.ts';
 import { runCommand, type CliIo } from './run-command.ts';
 import { validateCommand } from './validate-command.ts';
 import { AgentloadError, InternalError, UsageError, isAgentloadError } from '../engine/errors.ts';
@@ -20,8 +20,21 @@ function printError(e: AgentloadError, err: (t: string) => void): void {
   if (e.hint) err(`hint: ${e.hint}`);
 }
 
+/** Options after a lone `--` are plan arguments, not a request for help. */
+function isHelpAsked(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && command !== 'sim' && isHelpAsked(rest)) {
+    const text = await commandHelp(command);
+    if (text !== null) {
+      io.out(text);
+      return 0;
+    }
+  }
   switch (command) {
     case undefined:
     case '--help':

@@ -9,7 +9,7 @@
  * numbers are partial), 2 bad flags or files that are not every shard of one
  * run (merge-inputs.ts).
  */
-import { parseArgs } from 'node:util';
+import { parseFlags, type FlagTable } from './parse-flags.ts';
 import { UsageError } from '../engine/errors.ts';
 import { mergeShards } from '../engine/merge/merge-shards.ts';
 import { resultDocument } from '../plugins/json-reporter.ts';
@@ -17,15 +17,14 @@ import { resultText } from '../plugins/format.ts';
 import { writeAtomic } from '../plugins/write-atomic.ts';
 import { readShards } from './merge-inputs.ts';
 
+/** `merge`'s flags (parse-flags.ts). */
+export const MERGE_FLAGS = {
+  output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the merged result as JSON (report and compare read it)' },
+} as const satisfies FlagTable;
+
 /** Returns the exit code; see the module comment. */
 export async function mergeCommand(args: string[], out: (line: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option'));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(args, MERGE_FLAGS, 'merge');
   if (positionals.length === 0) throw new UsageError('agentload merge expects the shard result files (shard-1.json … shard-N.json), got none');
   const shards = readShards(positionals);
   const { result, notes } = mergeShards(shards);

@@ -6,7 +6,7 @@
  * Exit 0 once the reports are written (gate on expectations with `run`, or
  * on regressions with `compare`); 2 on bad flags or unreadable input.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags, type FlagTable } from './parse-flags.ts';
 import { UsageError } from '../engine/errors.ts';
 import { csvFiles, writeCsvReports } from '../plugins/csv-reporter.ts';
 import { renderHtml } from '../plugins/html-reporter.ts';
@@ -15,18 +15,17 @@ import { resultText } from '../plugins/format.ts';
 import { writeAtomic } from '../plugins/write-atomic.ts';
 import { readResult } from './read-result.ts';
 
+/** `report`'s flags (parse-flags.ts). */
+export const REPORT_FLAGS = {
+  html: { type: 'string', arg: 'FILE', help: 'write the self-contained HTML report' },
+  csv: { type: 'string', arg: 'PREFIX', help: 'write Locust-compatible CSV files' },
+  'csv-full-history': { type: 'boolean', help: 'with --csv: a stats_history row per name and interval' },
+  junit: { type: 'string', arg: 'FILE', help: 'write the expectations as JUnit XML' },
+} as const satisfies FlagTable;
+
 /** Returns the exit code; see the module comment. */
 export async function reportCommand(args: string[], out: (line: string) => void): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args, allowPositionals: true,
-      options: { html: { type: 'string' }, csv: { type: 'string' }, junit: { type: 'string' }, 'csv-full-history': { type: 'boolean' } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option'));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(args, REPORT_FLAGS, 'report');
   if (positionals.length !== 1) throw new UsageError(`agentload report expects one result file (run.json), got ${positionals.length}`);
   const result = readResult(positionals[0]!);
   const wrote: string[] = [];

@@ -2,7 +2,6 @@
  * Parses `run` / `validate` flags into plan overrides. Bad flags are a
  * UsageError (exit 2) naming the flag and what it expects.
  */
-import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../engine/errors.ts';
 import { parseDurationMs } from '../engine/duration.ts';
@@ -10,6 +9,7 @@ import { parseListenAddress } from '../plugins/prometheus-reporter.ts';
 import type { PlanOverrides } from '../engine/plan/load-plan.ts';
 import { parseShard, type Segment } from '../engine/scheduler/segment.ts';
 import { parseStartAt } from './start-at-arg.ts';
+import { parseFlags, type FlagTable } from './parse-flags.ts';
 
 /** The reporter flags of `run` (and `validate`, which loads the same plugins). */
 export interface ReportingArgs {
@@ -66,28 +66,41 @@ function listenAddress(spec: string): { host: string; port: number } {
   return parsed;
 }
 
+/**
+ * The flags of `run`, `validate` and `k8s` (parse-flags.ts): the parser,
+ * `--help` and did-you-mean read this table, so a flag added here is listed
+ * everywhere. `help` is the one line `--help` prints.
+ */
+export const RUN_FLAGS = {
+  target: { type: 'string', arg: 'URL', help: 'override config.target (an http(s) URL, or "sim")' },
+  env: { type: 'string', arg: 'NAME', help: 'apply config.environments.NAME (quick, full, …)' },
+  var: { type: 'string', multiple: true, arg: 'k=v', help: 'set a template variable (repeatable)' },
+  users: { type: 'string', arg: 'N', help: 'closed model: N looping users (replaces the phases)' },
+  'spawn-rate': { type: 'string', arg: 'R', help: 'users started per second (with --users)' },
+  duration: { type: 'string', arg: 'D', help: 'run time, e.g. 30s, 5m; a multi-phase plan is scaled to it (every phase in proportion)' },
+  scenario: { type: 'string', multiple: true, arg: 'NAME', help: 'run only the named scenario(s) (repeatable)' },
+  grace: { type: 'string', arg: 'D', help: 'how long running users may finish their scenario after the last phase (default 30s)' },
+  seed: { type: 'string', arg: 'N', help: 'reproducible think times, picks, Poisson arrivals and random helpers' },
+  workers: { type: 'string', arg: 'N|auto', help: 'split the load over N worker threads (auto: one per core)' },
+  oversubscribe: { type: 'boolean', help: 'run every worker asked even on fewer cores' },
+  shard: { type: 'string', arg: 'i/N', help: 'run only slice i of N (1-based) of the plan, for agentload merge' },
+  'start-at': { type: 'string', arg: 'TIME', help: 'wait after setup until TIME (ISO 8601 or unix ms), so shards align' },
+  'target-pid': { type: 'string', arg: 'PID', help: "read the target's memory from /proc/PID for expect.targetMemory" },
+  repeat: { type: 'string', arg: 'N', help: 'run each plan N times; prints the median and min–max' },
+  'cool-down': { type: 'string', arg: 'D', help: 'pause between consecutive runs (default 30s)' },
+  output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the whole result as JSON' },
+  csv: { type: 'string', arg: 'PREFIX', help: 'Locust-compatible PREFIX_stats.csv, _stats_history.csv, _failures.csv' },
+  html: { type: 'string', arg: 'FILE', help: 'self-contained HTML report with charts' },
+  junit: { type: 'string', arg: 'FILE', help: 'expectations as JUnit XML' },
+  prometheus: { type: 'string', arg: '[HOST:]PORT', help: 'live /metrics during the run (host 127.0.0.1 unless given)' },
+  reporter: { type: 'string', multiple: true, arg: 'NAME[:OPTS]', help: 'add a reporter: built-in id, plugin package or ./path (repeatable)' },
+  'no-console': { type: 'boolean', help: 'no progress line and no summary on stdout' },
+  quiet: { type: 'boolean', short: 'q', help: 'print only the verdict, PASS/FAIL lines and warnings' },
+} as const satisfies FlagTable;
+
 /** See the module comment. */
 export function parseRunArgs(args: string[], command: string): RunArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        target: { type: 'string' }, env: { type: 'string' }, var: { type: 'string', multiple: true },
-        users: { type: 'string' }, 'spawn-rate': { type: 'string' }, duration: { type: 'string' },
-        output: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' },
-        scenario: { type: 'string', multiple: true },
-        csv: { type: 'string' }, html: { type: 'string' }, junit: { type: 'string' }, prometheus: { type: 'string' },
-        reporter: { type: 'string', multiple: true }, 'no-console': { type: 'boolean' },
-        repeat: { type: 'string' }, 'cool-down': { type: 'string' }, 'target-pid': { type: 'string' },
-        workers: { type: 'string' }, oversubscribe: { type: 'boolean' }, shard: { type: 'string' }, 'start-at': { type: 'string' },
-        grace: { type: 'string' }, seed: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option'));
-  }
+  const parsed = parseFlags(args, RUN_FLAGS, command);
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`agentload ${command} expects a plan file (or several, or a suite file), got none`);
   const vars: Record<string, string> = {};

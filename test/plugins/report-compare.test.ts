@@ -71,7 +71,11 @@ test('compare: identical results exit 0; a synthetic p95 regression exits 1 with
   assert.equal(r.code, 1, r.out);
   const rows = r.out.split('\n').filter((l) => l.includes('REGRESSION'));
   assert.equal(rows.length, 1, r.out);
-  assert.match(rows[0]!, /^ok\s+p95\s+.*\+50\.0%\s+10%\s+REGRESSION$/);
+  assert.match(rows[0]!, /^ok\s+p95\s+.*slower by 50\.0%\s+10%\s+REGRESSION$/);
+  assert.match((await cli(['compare', slower, baseline])).out, /^ok\s+p95\s+.*faster by 33\.3%\s+10%\s+ok$/m);
+  // A bare number is a percentage: 5 is 5 %, so the 50 % slowdown still fails; 60 lets it pass.
+  assert.equal((await cli(['compare', baseline, slower, '--max-regression', '5'])).code, 1);
+  assert.equal((await cli(['compare', baseline, slower, '--max-regression', '60'])).code, 0);
   assert.match(r.out, /1 regression\(s\)/);
 
   assert.equal((await cli(['compare', baseline, slower, '--max-regression', '60%'])).code, 0);
@@ -85,10 +89,11 @@ test('compare: throughput drops and error-rate rises are regressions too', async
   const fewer = variant('fewer.json', (doc) => { doc.summary.overall.rps *= 0.8; });
   const r = await cli(['compare', baseline, fewer]);
   assert.equal(r.code, 1);
-  assert.match(r.out, /all requests\s+rps\s+.*\+20\.0%\s+10%\s+REGRESSION/);
+  assert.match(r.out, /all requests\s+rps\s+.*fewer req\/s by 20\.0%\s+10%\s+REGRESSION/);
   assert.equal(changeOf('errorRate', 0, 0.0005), 0.5, 'a zero baseline divides by the 0.1 % floor');
   assert.equal(changeOf('rps', 100, 120), -0.2);
   assert.deepEqual(parseLimits('5%,rps=20%'), { fallback: 0.05, byMetric: { rps: 0.2 } });
+  assert.deepEqual(parseLimits('5,p95=2.5'), { fallback: 0.05, byMetric: { p95: 0.025 } });
 });
 
 test('report and compare reject unreadable or foreign input with AGENTLOAD_E_REPORT_INPUT (exit 2)', async () => {
