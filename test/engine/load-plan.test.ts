@@ -244,10 +244,12 @@ test('CLI overrides: users, spawn rate and duration', () => {
   const cli = (o: PlanOverrides) => loadPlan(multi, o).config.phases;
   assert.deepEqual(cli({ users: 50, spawnRate: 10, durationMs: 120_000 }), [{ name: 'cli', users: 50, spawnRate: 10, duration: '2m' }]);
   assert.deepEqual(cli({ users: 50 }), [{ name: 'cli', users: 50, spawnRate: 5, duration: '1m' }], 'missing values come from the first closed phase');
-  assert.deepEqual(cli({ durationMs: 30_000 }), [{ name: 'cli', users: 20, spawnRate: 5, duration: '30s' }]);
+  assert.deepEqual(cli({ durationMs: 30_000 }), [
+    { name: 'warm', duration: '10s', arrivalRate: 5, rampTo: 10 }, { duration: '20s', users: 20, spawnRate: 5 },
+  ], '--duration alone scales every phase in proportion');
   const open = planFile([...HEAD, '    - {duration: 5s, arrivalRate: 1}', ...FLOW]);
   assert.deepEqual(loadPlan(open, { users: 8, durationMs: 1_500 }).config.phases, [{ name: 'cli', users: 8, spawnRate: 8, duration: '1500ms' }]);
-  assert.equal(loadError(open, { durationMs: 1_000 }).code, 'AGENTLOAD_E_USAGE', '--duration alone is ambiguous with two open phases');
+  assert.deepEqual(loadPlan(open, { durationMs: 3_000 }).config.phases, [{ duration: '2s', arrivalRate: 5 }, { duration: '1s', arrivalRate: 1 }]);
   assert.equal(loadError(open, { users: 8 }).code, 'AGENTLOAD_E_USAGE', 'no duration anywhere');
   assert.equal(loadError(open, { users: -1, durationMs: 1_000 }).code, 'AGENTLOAD_E_USAGE');
   const single = planFile([...HEAD, ...FLOW]);

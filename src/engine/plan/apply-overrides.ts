@@ -5,7 +5,7 @@
  */
 import type { ConfigInput, PhaseInput } from '../contracts.ts';
 import { PlanError, UsageError, planErrors, type SourceLocation } from '../errors.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration, parseDurationMs } from '../duration.ts';
 import { environmentNotFound, isRecord } from './plan-checks.ts';
 import type { PathSegment } from './yaml-positions.ts';
 
@@ -16,10 +16,9 @@ import type { PathSegment } from './yaml-positions.ts';
  * Phases: `users`/`spawnRate` replace all phases with one closed phase
  * `{name: 'cli', users, spawnRate, duration}`, taking any value not given
  * from the plan's first closed phase; spawnRate then defaults to `users`
- * (everyone within the first second). `durationMs` alone sets the duration of
- * the only phase of a single-phase plan; with several phases it needs a
- * closed phase in the plan to take `users` from (then it is as if `--users`
- * had been given), otherwise it is a UsageError. `graceMs` and `seed` set
+ * (everyone within the first second). `durationMs` alone scales the plan's
+ * timeline to that length: every phase's duration (or pause) in proportion,
+ * rates, counts and users unchanged (scalePhases). `graceMs` and `seed` set
  * `config.grace` and `config.seed`.
  */
 export interface PlanOverrides {
@@ -133,16 +132,7 @@ function overridePhases(phases: PhaseInput[] | undefined, o: PlanOverrides, cliP
 
   if (o.users === undefined && o.spawnRate === undefined) {
     if (o.durationMs === undefined) return undefined;
-    if (phases !== undefined && phases.length === 1) {
-      const only = { ...phases[0]! };
-      const key = only.pause !== undefined ? 'pause' : 'duration';
-      only[key] = formatDuration(o.durationMs);
-      cliPaths.push(['config', 'phases', 0, key]);
-      return [only];
-    }
-    if (closed === undefined) {
-      throw new UsageError('--duration alone needs a plan with exactly one phase, or a closed-model phase (users) to take users from; pass --users too');
-    }
+    if (phases !== undefined && phases.length > 0) return scalePhases(phases, o.durationMs, cliPaths);
   }
 
   const users = o.users ?? closed?.users;
@@ -151,6 +141,23 @@ function overridePhases(phases: PhaseInput[] | undefined, o: PlanOverrides, cliP
   if (duration === undefined) throw new UsageError('--users needs --duration, or a phase with users and duration in the plan');
   cliPaths.push(['config', 'phases']);
   return [{ name: 'cli', users, spawnRate: o.spawnRate ?? closed?.spawnRate ?? users, duration }];
+}
+
+/**
+ * `--duration D` on a plan of phases: each phase keeps its share of the
+ * timeline, so ramps keep their shape and the last phase still ends the run.
+ * Worked example: warm 30s + steady 1m (90s) with `--duration 30s` is
+ * warm 10s + steady 20s. Durations round to whole ms (at least 1 ms).
+ */
+function scalePhases(phases: PhaseInput[], targetMs: number, cliPaths: PathSegment[][]): PhaseInput[] {
+  const lengths = phases.map((p) => parseDurationMs(p.pause ?? p.duration ?? 0) ?? 0);
+  const totalMs = lengths.reduce((a, b) => a + b, 0);
+  if (!(totalMs > 0)) throw new UsageError('--duration scales the phases, but this plan\'s phases have no duration; pass --users too, or give the phases durations');
+  return phases.map((p, i) => {
+    const key = p.pause !== undefined ? 'pause' : 'duration';
+    cliPaths.push(['config', 'phases', i, key]);
+    return { ...p, [key]: formatDuration(Math.max(1, Math.round((lengths[i]! * targetMs) / totalMs))) };
+  });
 }
 
 /**
