@@ -12,6 +12,7 @@
  *   counters: { arrivals_dropped: 0 } · peaks: { vusers_active: ">= 20" }
  *   byName: { <request name>: { …any of the above but byName } }
  *   byTag:  { "class=light": { p95: 100ms } }                 names tagged class=light: counts summed, latency the worst
+ *   ttft.p95: 800ms · itl.p99: 250ms · goodput: ">= 20/s" · tokens.min: 50       stream metrics (stream-thresholds.ts)
  *   ws: { peakConnections: ">= 10000", stability: ">= 99%", connect: { p95: 200ms } }   (or `ws.stability: …`; ws-thresholds.ts)
  */
 import { parseDurationMs } from '../duration.ts';
@@ -19,6 +20,7 @@ import { PlanError } from '../errors.ts';
 import type { Comparator, CompiledExpectation, ValueUnit } from './expectation-types.ts';
 import { SCOPED_KEYS, SERIES_KEYS, compilePhaseScopes, compileRateLimited, compileStatusIn } from './compile-scoped.ts';
 import { compileWsThresholds, isWsThresholdKey } from './ws-thresholds.ts';
+import { compileStreamThresholds, isStreamThresholdKey, STREAM_THRESHOLD_KEYS } from './stream-thresholds.ts';
 import { isBuiltinMetricName } from '../metrics/builtin-names.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
@@ -147,12 +149,16 @@ function compileBlock(
       }
       continue;
     }
+    if (tagScope === undefined && isStreamThresholdKey(key)) {
+      out.push(...compileStreamThresholds(key, raw, p, scope, (l, sc, m, c, u, r, rp) => one(l, sc, m, c, u, r, rp, fail), fail));
+      continue;
+    }
     if (LATENCY_KEYS.has(key)) {
       out.push(one(`${prefix}${key}`, scope, key, '<=', 'ms', raw, p, fail));
       continue;
     }
     const simple = own(SIMPLE, key);
-    if (simple === undefined) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws'].join(', ')}`);
+    if (simple === undefined) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws', ...STREAM_THRESHOLD_KEYS].join(', ')}`);
     out.push(one(`${prefix}${key}`, scope, simple!.metric, simple!.comparator, simple!.unit, raw, p, fail));
   }
   if (tagScope !== undefined) for (let i = first; i < out.length; i++) out[i] = { ...out[i]!, tagScope };

@@ -26,7 +26,8 @@ function sumStatuses(s: NameSummary, cls: number): number {
 /** The summaries a threshold reads: one name (all its tag sets), the names carrying a tag, or overall. */
 function scopeSummaries(summary: RunSummary, e: CompiledExpectation): NameSummary[] {
   const tag = e.tagScope;
-  if (tag !== undefined) return summary.byName.filter((n) => n.tags[tag[0]] === tag[1] && n.count > 0);
+  // A scope and a tag together: one metric of one request name (stream-thresholds.ts: `stream_ttft` with request=chat).
+  if (tag !== undefined) return summary.byName.filter((n) => n.tags[tag[0]] === tag[1] && n.count > 0 && (e.scope === null || n.name === e.scope));
   return e.scope === null ? [summary.overall] : summary.byName.filter((n) => n.name === e.scope);
 }
 
@@ -34,6 +35,11 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
   if (e.metric.startsWith('counter:')) return ownNumber(summary.counters, e.metric.slice(8));
   if (e.metric.startsWith('peak:')) return ownNumber(summary.gaugePeaks, e.metric.slice(5));
   if (e.metric === WS_STABILITY) return wsStability(summary.counters);
+  // A counter per second of the run (stream-thresholds.ts `tokenRate`); no samples when the counter never moved.
+  if (e.metric.startsWith('counterRate:')) {
+    const n = ownNumber(summary.counters, e.metric.slice(12));
+    return n === 0 || summary.durationMs <= 0 ? null : n / (summary.durationMs / 1000);
+  }
   const scoped = scopeSummaries(summary, e);
   if (scoped.length === 0) return null;
   // Zero requests measured nothing: a rate, a latency or a bound on faults would pass vacuously, so every

@@ -14,7 +14,7 @@ import { addHistogram, newHistogram, recordUs, encodeHistogram, decodeHistogram,
 import { buildNameSummary, type CountsView } from './summarize.ts';
 import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
 import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
-import { REQUESTS_ABANDONED } from './names.ts';
+import { DERIVED_NAMES, REQUESTS_ABANDONED } from './names.ts';
 
 /** Counters of one window (interval or total) for one name. */
 class Counts implements CountsView {
@@ -38,7 +38,11 @@ class NameStats {
   readonly total: Histogram = newHistogram();
   iCounts = new Counts();
   readonly tCounts = new Counts();
-  constructor(readonly name: string, readonly tags: Record<string, string>) {}
+  /** A part of another request (names.ts DERIVED_NAMES): left out of the overall figures. */
+  readonly isDerived: boolean;
+  constructor(readonly name: string, readonly tags: Record<string, string>) {
+    this.isDerived = DERIVED_NAMES.has(name);
+  }
 }
 
 /** One name's window in portable form (worker → main, shard → merge). */
@@ -256,8 +260,10 @@ export class HdrSink {
     const perName = this.isKeepingIntervalHistograms ? new Map<string, Histogram>() : null;
     for (const s of this.stats) {
       byName.push(buildNameSummary(s.name, s.tags, s.interval, s.iCounts, seconds));
-      addHistogram(overallHist, s.interval);
-      overallCounts.addAll(s.iCounts);
+      if (!s.isDerived) {
+        addHistogram(overallHist, s.interval);
+        overallCounts.addAll(s.iCounts);
+      }
       if (perName !== null) addInto(perName, s.name, s.interval);
       this.fold(s);
     }
@@ -302,8 +308,10 @@ export class HdrSink {
     const overallHist = newHistogram();
     const overallCounts = new Counts();
     const byName = this.stats.map((s) => {
-      overallHist.add(s.total);
-      overallCounts.addAll(s.tCounts);
+      if (!s.isDerived) {
+        overallHist.add(s.total);
+        overallCounts.addAll(s.tCounts);
+      }
       return buildNameSummary(s.name, s.tags, s.total, s.tCounts, seconds);
     });
     return {
@@ -321,7 +329,7 @@ export class HdrSink {
     const overall = newHistogram();
     for (const s of this.stats) {
       out[keyOf(s.name, s.tags)] = encodeHistogram(s.total);
-      overall.add(s.total);
+      if (!s.isDerived) overall.add(s.total);
     }
     out[''] = encodeHistogram(overall);
     return out;

@@ -111,3 +111,33 @@ export const WS_ERRORS = 'ws_errors';
 export const WS_STABILITY = 'ws_stability';
 /** HTTP requests that waited over 5 ms for a free pooled connection (config.http.connections too low). */
 export const HTTP_POOL_WAITS = 'http_pool_waits';
+
+// ── Streams (stream engine). Each is recorded per stream step under the tag `request=<step name>`;
+// the step's own name carries the end-to-end duration and the outcome. docs/engines/stream.md gives the formulas.
+/** Time to first byte: scheduled start → response headers. */
+export const STREAM_TTFB = 'stream_ttfb';
+/** Time to first token: scheduled start → the first event that carried a token. */
+export const STREAM_TTFT = 'stream_ttft';
+/** Inter-token latency: every gap between two token-carrying events of a stream. */
+export const STREAM_ITL = 'stream_itl';
+/** Time per output token, one sample per stream: (end − first token) / (tokens − 1). */
+export const STREAM_TPOT = 'stream_tpot';
+/**
+ * Tokens per stream. Its histogram holds tokens × 1000 so the summary's "ms"
+ * figures read as token counts (a histogram holds integers; ×1000 keeps three decimals for rates).
+ */
+export const STREAM_TOKENS = 'stream_tokens';
+/** Output tokens per second of one stream (tokens / (end − first token)), recorded × 1000 like STREAM_TOKENS. */
+export const STREAM_TOKENS_PER_SEC = 'stream_tokens_per_sec';
+/** Streams that ended ok and met every SLO of their step (`slo:`): their count per second is goodput. */
+export const STREAM_GOODPUT = 'stream_goodput';
+/** Tokens received over all streams (counter): divided by the run's duration, aggregate tokens/s. */
+export const STREAM_TOKENS_TOTAL = 'stream_tokens_total';
+
+/**
+ * Names that measure a request already counted under its own name (the parts of a stream):
+ * kept out of the overall histogram and counts, so they neither skew overall latency nor count twice.
+ */
+export const DERIVED_NAMES: ReadonlySet<string> = new Set([
+  STREAM_TTFB, STREAM_TTFT, STREAM_ITL, STREAM_TPOT, STREAM_TOKENS, STREAM_TOKENS_PER_SEC, STREAM_GOODPUT,
+]);
