@@ -116,6 +116,12 @@ export const CASES = {
     rpc('tools.execute_with_fallback with old key fallbacks', 'tools.execute_with_fallback', {
       primary: exec('echo', { message: 'p' }), fallbacks: [exec('echo', { message: 'f' })],
     }),
+    rpc('tools.execute_with_fallback without agent_id', 'tools.execute_with_fallback', {
+      primary: exec('echo', { message: 'p' }, null), fallback: exec('calculator', { operation: '+', a: 1, b: 1 }, null),
+    }),
+    rpc('tools.execute_with_fallback fallback without agent_id', 'tools.execute_with_fallback', {
+      primary: exec('calculator', { operation: 'add', a: 1, b: 1 }), fallback: exec('echo', { message: 'f' }, null),
+    }),
     rpc('tools.get_rate_limit_status', 'tools.get_rate_limit_status', { tool_id: 'echo', agent_id: AGENT }),
     rpc('tools.get_rate_limit_status without tool_id', 'tools.get_rate_limit_status', { agent_id: AGENT }),
     rpc('tools.get_rate_limit_status unknown tool', 'tools.get_rate_limit_status', { tool_id: 'nope', agent_id: AGENT }),
@@ -153,10 +159,33 @@ export const CASES = {
     rpc('task.create without title', 'task.create', { task_definition: { task_type: 'golden.test' } }, { loose: PYDANTIC }),
     rpc('task.create without task_definition', 'task.create', { task_type: 'golden.test', title: 't' }),
     rpc('task.create empty params', 'task.create', {}),
+    // A field validator's ValueError cannot be JSON-encoded upstream: HTTP 500, id null.
+    rpc('task.create task_type without namespace', 'task.create', { task_definition: { task_type: 'generation', title: 't' } }),
+    rpc('task.create blank title', 'task.create', { task_definition: { task_type: 'golden.test', title: '  ' } }),
     rpc('task.get', 'task.get', { execution_id: '{{execution_id}}' }),
     rpc('task.get unknown', 'task.get', { execution_id: 'nope' }),
     rpc('task.query by type', 'task.query', { task_type: 'no-such-type', limit: 5 }),
     rpc('task.query bad status', 'task.query', { status: 'nope' }),
+  ],
+  routing: [
+    rpc('health.get_stats', 'health.get_stats', {}),
+    rpc('route.message to an unknown destination', 'route.message', {
+      envelope: { message_id: 'golden-msg-1', source: 'golden', destination: 'nobody', timestamp: '2026-01-01T00:00:00Z', payload: { jsonrpc: '2.0', method: 'generate', id: 'm1' } },
+      required_capabilities: ['text-generation'],
+    }),
+    rpc('route.message by capability', 'route.message', {
+      envelope: { message_id: 'golden-msg-2', source: 'golden', timestamp: '2026-01-01T00:00:00Z', payload: { jsonrpc: '2.0', method: 'generate', id: 'm2' } },
+      required_capabilities: ['text-generation'],
+    }),
+    rpc('route.message seed envelope', 'route.message', {
+      envelope: { message_id: 'msg-1', sender_id: 'a', recipient_id: 'any', message_type: 'request', payload: { action: 'generate', input: 'test' }, timestamp: '2025-09-30T00:00:00Z' },
+      required_capabilities: ['text-generation'],
+    }, { loose: PYDANTIC }),
+    rpc('route.message empty params', 'route.message', {}),
+    rpc('route.message bad strategy', 'route.message', {
+      envelope: { source: 'golden', destination: 'nobody', timestamp: '2026-01-01T00:00:00Z', payload: { jsonrpc: '2.0', method: 'generate', id: 'm3' } },
+      strategy: 'bogus',
+    }),
   ],
   'ws-events': [
     { name: 'ws without subscriber_id', service: 'a2a', ws: { path: '/api/v1/ws/events' } },

@@ -40,6 +40,12 @@ export class RawJson {
   constructor(value: unknown) {
     this.json = JSON.stringify(value);
   }
+  /** Already-serialised JSON text, for answers whose exact spelling matters (Python's `0.0`). */
+  static fromText(json: string): RawJson {
+    const r = new RawJson(null);
+    (r as { json: string }).json = json;
+    return r;
+  }
 }
 
 /** `{"jsonrpc":"2.0","id":<idJson>,"result":<resultJson>}` */

@@ -18,7 +18,7 @@ import { rateLimited } from '../jsonrpc-router.ts';
 import { bearerToken } from '../methods/params.ts';
 import type { MethodSpec, Params, SimContext } from '../sim-context.ts';
 import { setSourceAgent } from './call-context.ts';
-import { internal, invalidRequest, methodNotFound, type ValidationIssue } from './faults.ts';
+import { internal, invalidRequest, methodNotFound, UnserializableValidationError, type ValidationIssue } from './faults.ts';
 import { bodyIssues, unprocessable } from './fastapi-body.ts';
 
 const NO_CONTENT = new RpcReply(204, null, 0, 'notification', '204');
@@ -66,6 +66,7 @@ function settled(spec: MethodSpec, idJson: string | null, value: unknown): CallA
 }
 
 function failed(spec: MethodSpec, idJson: string | null, err: unknown): CallAnswer {
+  if (err instanceof UnserializableValidationError) return fault('null', spec.name, err, 500);
   return fault(idJson, spec.name, err instanceof RpcFault ? err : internal(String(err)));
 }
 
@@ -126,6 +127,9 @@ function single(a: CallAnswer): RpcReply {
 }
 
 function batch(answers: CallAnswer[]): RpcReply {
+  // One unserialisable answer fails the whole batch's encoding upstream, as for a single call.
+  const broken = answers.find((a) => a.status === 500);
+  if (broken !== undefined) return single(broken);
   const parts = answers.filter((a) => a.json !== null).map((a) => a.json);
   return new RpcReply(200, '[' + parts.join(',') + ']', 0, 'batch', '200');
 }

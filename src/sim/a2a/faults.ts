@@ -48,3 +48,14 @@ export function enumIssue(field: string, allowed: readonly string[], input: unkn
     : allowed.slice(0, -1).map((a) => `'${a}'`).join(', ') + ` or '${allowed[allowed.length - 1]}'`;
   return { type: 'enum', loc: [field], msg: `Input should be ${expected}`, input, ctx: { expected }, url: docsUrl('enum') };
 }
+
+/**
+ * A pydantic ValidationError raised by a custom field validator: its errors() carry the ValueError
+ * itself in `ctx.error`, which upstream cannot JSON-encode, so the route's last-resort handler answers
+ * the whole request HTTP 500 with id null (seen with task.create's task_type "text-generation").
+ */
+export class UnserializableValidationError extends RpcFault {
+  constructor() {
+    super(RPC.INTERNAL_ERROR, 'Internal server error', { details: 'Object of type ValueError is not JSON serializable' });
+  }
+}

@@ -9,7 +9,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { method, type MethodSpec, type Params, type SimContext } from '../sim-context.ts';
-import { enumIssue, internal, invalidRequest, missingField, type ValidationIssue } from './faults.ts';
+import { enumIssue, internal, invalidRequest, missingField, UnserializableValidationError, type ValidationIssue } from './faults.ts';
 import { pydanticIso } from './py-format.ts';
 
 const PRIORITIES = ['low', 'normal', 'high', 'critical'];
@@ -21,11 +21,17 @@ function definition(raw: Params, nowMs: number): Record<string, unknown> {
   if (typeof raw['title'] !== 'string') issues.push(missingField('title', raw));
   const priority = raw['priority'] ?? 'normal';
   if (!PRIORITIES.includes(priority as string)) issues.push(enumIssue('priority', PRIORITIES, priority));
+  // TaskDefinition's field validators (namespace.action task_type, non-blank title of at most 200
+  // characters) raise ValueError, which upstream fails to serialise: HTTP 500 for the whole request.
+  const type = raw['task_type'];
+  const title = raw['title'];
+  if ((typeof type === 'string' && (type.trim() === '' || !type.includes('.'))) ||
+      (typeof title === 'string' && (title.trim() === '' || title.length > 200))) throw new UnserializableValidationError();
   if (issues.length > 0) throw invalidRequest(issues);
   const req = (raw['requirements'] ?? {}) as Params;
   return {
     task_id: typeof raw['task_id'] === 'string' ? raw['task_id'] : randomUUID(),
-    task_type: raw['task_type'], title: raw['title'], description: raw['description'] ?? null,
+    task_type: (type as string).trim(), title: (title as string).trim(), description: raw['description'] ?? null,
     input_data: raw['input_data'] ?? {}, parameters: raw['parameters'] ?? {},
     requirements: {
       required_capabilities: req['required_capabilities'] ?? [], preferred_agents: req['preferred_agents'] ?? [],

@@ -108,6 +108,20 @@ function executeBatch(p: Params, sim: SimContext, req: IncomingMessage): unknown
   return { results, successful_count: successful, failed_count: results.length - successful, total_time_ms: Date.now() - startMs };
 }
 
+/**
+ * upstream reads each side's `agent_id` and `tool_id` by subscript inside try blocks: a missing key is a
+ * KeyError printed as the quoted key. On the primary side it becomes primary_error and the fallback runs;
+ * on the fallback side it becomes a failed result with execution_time_ms 0. Neither is a JSON-RPC error.
+ */
+function runSide(sim: SimContext, p: Params, side: Params, req: IncomingMessage): { toolId: string; run: ToolRun } {
+  const agentId = str(side['agent_id']) ?? sourceAgent(req);
+  if (agentId === null) throw new Error("'agent_id'");
+  if (side['tool_id'] === undefined) throw new Error("'tool_id'");
+  const toolId = String(side['tool_id']);
+  charge(sim, p, agentId);
+  return { toolId, run: runTool(toolId, side['parameters'] ?? {}) };
+}
+
 function executeWithFallback(p: Params, sim: SimContext, req: IncomingMessage): unknown {
   const startMs = Date.now();
   const primary = p['primary'] as Params | undefined;
@@ -116,18 +130,20 @@ function executeWithFallback(p: Params, sim: SimContext, req: IncomingMessage): 
   if (!fallback) throw internal('fallback parameter required');
   let primaryError: string | null = null;
   let result: unknown;
-  // upstream reads primary["agent_id"] directly: a missing one is a KeyError, printed as the quoted key.
-  const agentOf = (q: Params): string => {
-    const a = str(q['agent_id']) ?? sourceAgent(req);
-    if (a === null) throw internal("'agent_id'");
-    return a;
-  };
-  const primaryRun = runTool(String(primary['tool_id'] ?? ''), primary['parameters'] ?? {});
-  charge(sim, p, agentOf(primary));
-  if (primaryRun.status === 'success') result = entryView(String(primary['tool_id']), primaryRun);
-  else {
-    primaryError = primaryRun.error ?? 'Primary execution failed';
-    result = entryView(String(fallback['tool_id'] ?? ''), runTool(String(fallback['tool_id'] ?? ''), fallback['parameters'] ?? {}));
+  try {
+    const { toolId, run } = runSide(sim, p, primary, req);
+    if (run.status !== 'success') throw new Error(run.error ?? 'Primary execution failed');
+    result = entryView(toolId, run);
+  } catch (err) {
+    if (err instanceof RpcFault) throw err;
+    primaryError = (err as Error).message;
+    try {
+      const { toolId, run } = runSide(sim, p, fallback, req);
+      result = entryView(toolId, run);
+    } catch (fallbackErr) {
+      if (fallbackErr instanceof RpcFault) throw fallbackErr;
+      result = { tool_id: fallback['tool_id'] ?? null, status: 'failed', result: null, error: (fallbackErr as Error).message, execution_time_ms: 0 };
+    }
   }
   return { result, used_fallback: primaryError !== null, primary_error: primaryError, total_time_ms: Date.now() - startMs };
 }
