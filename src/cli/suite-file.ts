@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { parseDurationMs } from '../engine/duration.ts';
+import { nestingOverflowAt } from '../engine/plan/yaml-guards.ts';
 import { PlanError, planErrors, type AgentloadError, type SourceLocation } from '../engine/errors.ts';
 
 /** The run list once suite files are expanded. */
@@ -41,8 +42,13 @@ function parse(file: string): { doc: Document; lines: LineCounter } | null {
   } catch {
     return null; // loadPlan reports the unreadable file as AGENTLOAD_E_PLAN_READ
   }
+  // Plans are parsed again by loadPlan: spare a big plan a second parse when no line can start a `suite` key.
+  if (!/(^|[{,]\s*)["']?suite["']?\s*:/m.test(text)) return null;
+  // Too deep for the parser's recursion: not a suite, and loadPlan reports the depth where it is.
+  if (nestingOverflowAt(text) >= 0) return null;
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // yaml's duplicate-key check is quadratic in a map's size (yaml-guards.ts); loadPlan reports duplicates.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   return doc.errors.length > 0 ? null : { doc, lines };
 }
 

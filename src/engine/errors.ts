@@ -29,6 +29,7 @@ export const ERROR_TABLE = {
   AGENTLOAD_E_PLAN_ENV_NOT_FOUND: { family: 'plan', hint: 'pick one of config.environments, or add it there' },
   AGENTLOAD_E_PLAN_SCENARIO_NOT_FOUND: { family: 'plan', hint: 'pick one of the plan\'s scenario names' },
   AGENTLOAD_E_PLAN_EXPECT: { family: 'plan', hint: 'see docs/plan-reference.md, config.expect' },
+  AGENTLOAD_E_PLAN_LIMIT: { family: 'plan', hint: 'stay within the limit named in the message (docs/errors.md lists every limit)' },
   AGENTLOAD_E_PLAN_TARGET: { family: 'plan', hint: 'set config.target to an http(s) URL or "sim", or pass --target URL' },
   AGENTLOAD_E_SUITE: { family: 'plan', hint: 'a suite file is `suite: { plans: [a.yml, b.yml], coolDown: 30s }` (see docs/suites.md)' },
   AGENTLOAD_E_TEMPLATE: { family: 'plan', hint: 'fix the {{ }} template; helpers are listed in docs/plan-reference.md' },

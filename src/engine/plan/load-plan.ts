@@ -20,6 +20,7 @@ import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } f
 import { checkPlan, isRecord } from './plan-checks.ts';
 import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
+import { duplicateKeyOffsets, MAX_NESTING_DEPTH, nestingOverflowAt } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
@@ -50,11 +51,18 @@ function isMergedKey(config: Record<string, unknown>, env: Record<string, unknow
  */
 export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPlan {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(readPlanText(file), { lineCounter, merge: true, prettyErrors: false });
+  const text = readPlanText(file);
   const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
-  if (doc.errors.length > 0) {
-    throw planErrors(doc.errors.map((e) => new PlanError('AGENTLOAD_E_YAML', e.message, { location: at(e.pos[0]) })));
+  const tooDeepAt = nestingOverflowAt(text);
+  if (tooDeepAt >= 0) {
+    throw planErrors([new PlanError('AGENTLOAD_E_PLAN_LIMIT', `the plan nests deeper than ${MAX_NESTING_DEPTH} levels here`, {
+      location: { file, ...linePosOf(text, tooDeepAt) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
+    })]);
   }
+  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
+  const errors = doc.errors.map((e) => new PlanError('AGENTLOAD_E_YAML', e.message, { location: at(e.pos[0]) }));
+  for (const offset of duplicateKeyOffsets(doc)) errors.push(new PlanError('AGENTLOAD_E_YAML', 'map keys must be unique', { location: at(offset) }));
+  if (errors.length > 0) throw planErrors(errors);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 10_000 });
@@ -105,6 +113,13 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
  */
 export function validatePlanFile(file: string, overrides: PlanOverrides = {}): void {
   loadPlan(file, overrides);
+}
+
+/** 1-based line and column of `offset` (the LineCounter is only filled by the parser). */
+function linePosOf(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return { line, col: offset - text.lastIndexOf('\n', offset - 1) };
 }
 
 function readPlanText(file: string): string {
