@@ -25,6 +25,8 @@ import { loadRunPlugins, type PluginIo } from './plugin-loader.ts';
 import { selectScenarios } from './select-scenarios.ts';
 import { IS_COMPILED, siblingModule } from '../engine/module-form.ts';
 import type { ReportingArgs, RunArgs } from './run-args.ts';
+import { reportOutputs } from '../plugins/report-outputs.ts';
+import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
 import type { PlanInput, RunResult } from '../engine/contracts.ts';
 
 const WORKER_ENTRY = siblingModule('./worker-entry.ts', import.meta.url);
@@ -49,6 +51,8 @@ export interface PlanRun {
   /** 0 every expectation held, 1 one failed, 3 aborted. */
   readonly exitCode: number;
   readonly result: RunResult;
+  /** Where the reporters wrote (report-outputs.ts), for the end-of-run list. */
+  readonly outputs: readonly string[];
 }
 
 function checkTarget(plan: PlanInput, target: string): void {
@@ -130,6 +134,8 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
   if (a.shard !== null) sink.isKeepingIntervalHistograms = true;
   const plugins = await loadRunPlugins(p.plan, reporting, io);
   let compiled = compilePlan(p.plan, { engines: plugins.engines, sink, environment: p.environment });
+  // No config.interval: sample finely enough that a short run still charts (default-interval.ts).
+  if (p.plan.config.interval === undefined) compiled = { ...compiled, intervalMs: defaultIntervalMs(compiled.plannedDurationMs) };
   let sim: SpawnedSim | null = null;
   try {
     if (compiled.target === 'sim') {
@@ -152,7 +158,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     const unreachable = result.isAborted ? null : unreachableError(result.summary, compiled.target);
     if (unreachable !== null) throw unreachable;
     const exitCode = result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
-    return { exitCode, result };
+    return { exitCode, result, outputs: reportOutputs(plugins.reporters) };
   } finally {
     await sim?.stop();
   }

@@ -16,6 +16,7 @@ import { isAgentloadError } from '../engine/errors.ts';
 import { writeAtomic } from '../plugins/write-atomic.ts';
 import { repeatStats, repeatText, type RepeatStats } from './repeat-summary.ts';
 import { headline, worstExit, type RunRecord } from './run-headline.ts';
+import { verdictLine } from './run-verdict.ts';
 import { runOnePlan, type PreparedPlan } from './run-one-plan.ts';
 import { runReporting, runTag, taggedFile, uniqueLabels } from './run-outputs.ts';
 import { sessionDocument, sessionTable } from './session-summary.ts';
@@ -64,6 +65,7 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
     const reporting = runReporting(a, runTag(job.label, job.repetition, plans.length, a.repeat));
     try {
       const run = await runOnePlan(job.plan, a, reporting, io, signal);
+      if (!a.isConsoleOff) io.out(['', verdictLine(run.result), ...run.outputs].join('\n'));
       records.push({
         plan: job.plan.file, label: job.label, repetition: job.repetition, exitCode: run.exitCode, headline: headline(run.result),
         failed: run.result.expectations.filter((e) => !e.isPass).map((e) => e.name), outputFile: reporting.outputFile, errorCode: null,

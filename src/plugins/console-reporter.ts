@@ -1,14 +1,18 @@
 /**
- * The console reporter: a live progress bar (cli-progress) on a terminal —
- * elapsed/planned, phase, current rps, last-interval p95, errors, expected
- * outcomes, active users and connections — one plain line per interval
- * elsewhere (CI logs), then the summary table and the PASS/FAIL lines.
+ * The console reporter: on a terminal, a progress line redrawn every second
+ * from the start (progress-line.ts: elapsed/planned, phase, req/s, p95,
+ * errors so far, users, connections), fitted to the terminal's width and
+ * refitted when it is resized; elsewhere (CI logs) one plain line per
+ * interval. At the end, the summary table and the expectation lines — an
+ * aborted run's expectations are shown as not judged, never as PASS.
  */
 import cliProgress from 'cli-progress';
 import type { PluginContext, PluginOptions } from '../engine/contracts.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
+import type { LiveStatus } from '../engine/metrics/live-status.ts';
 import { resultText } from './format.ts';
 import { optionalBoolean } from './reporter-options.ts';
+import { progressLine } from './progress-line.ts';
 import { VUSERS_ACTIVE, WS_CONNECTIONS } from '../engine/metrics/names.ts';
 
 /** Where the console reporter writes; the CLI passes process streams. */
@@ -18,70 +22,59 @@ export interface ConsoleStreams {
   readonly isQuiet: boolean;
 }
 
-/** Connections the engines report (WebSocket today); absent for HTTP-only plans. */
-function connections(s: IntervalSnapshot): number | undefined {
-  return s.gauges[WS_CONNECTIONS];
-}
-
 /** The plain per-interval line used where stdout is not a terminal. */
 export function intervalLine(s: IntervalSnapshot, plannedMs: number): string {
   const o = s.overall;
-  const active = s.gauges[VUSERS_ACTIVE] ?? 0;
-  const conns = connections(s);
+  const conns = s.gauges[WS_CONNECTIONS];
   return `[${(s.endMs / 1000).toFixed(0)}s/${(plannedMs / 1000).toFixed(0)}s] ${s.phase ?? '-'}: ${o.rps.toFixed(1)} req/s, p95 ${o.latencyMs.p95}ms, ` +
-    `errors ${o.errors}, expected ${o.expected}, users ${active}${conns === undefined ? '' : `, conns ${conns}`}`;
+    `errors ${o.errors}, expected ${o.expected}, users ${s.gauges[VUSERS_ACTIVE] ?? 0}${conns === undefined ? '' : `, conns ${conns}`}`;
 }
 
 /** See the module comment. */
 export class ConsoleReporter implements Reporter {
   readonly id = 'console';
   private bar: cliProgress.SingleBar | null = null;
-  private ticker: NodeJS.Timeout | null = null;
   private info: RunInfo | null = null;
-  private startedAtMs = 0;
-  private last = { phase: '-', rps: '0', p95: '0', errors: 0, expected: 0, users: 0, conns: '' };
+  private status: LiveStatus | null = null;
 
   constructor(private readonly streams: ConsoleStreams) {}
 
+  private get tty(): NodeJS.WriteStream | null {
+    const t = this.streams.progress;
+    return this.streams.isQuiet || t === null || !t.isTTY ? null : t;
+  }
+
   onStart(info: RunInfo): void {
     this.info = info;
-    this.startedAtMs = Date.now();
-    const tty = this.streams.progress;
-    if (this.streams.isQuiet || tty === null || !tty.isTTY) return;
+    const tty = this.tty;
+    if (tty === null) return;
+    // cli-progress owns drawing (cursor, redraw, clear at the end); the text is ours, fitted to the width at each draw.
     this.bar = new cliProgress.SingleBar({
       stream: tty,
-      format: '{bar} {elapsed}s/{planned}s {phase} | {rps} req/s | p95 {p95}ms | err {errors} | exp {expected} | users {users}{conns}',
+      format: () => (this.status === null ? '' : progressLine(this.status, tty.columns || 80)),
       hideCursor: true,
       clearOnComplete: true,
-    }, cliProgress.Presets.shades_classic);
-    const plannedS = Math.round(info.plannedDurationMs / 1000);
-    this.bar.start(Math.max(plannedS, 1), 0, { planned: plannedS, elapsed: 0, ...this.last });
-    this.ticker = setInterval(() => this.tick(), 500);
-    this.ticker.unref();
+      linewrap: false,
+      fps: 2,
+    });
+    this.bar.start(Math.max(info.plannedDurationMs, 1), 0);
+  }
+
+  onTick(status: LiveStatus): void {
+    this.status = status;
+    this.bar?.update(Math.min(status.elapsedMs, this.bar.getTotal()));
+    this.bar?.render();
   }
 
   onInterval(s: IntervalSnapshot): void {
-    const o = s.overall;
-    const conns = connections(s);
-    this.last = {
-      phase: s.phase ?? '-', rps: o.rps.toFixed(1), p95: String(o.latencyMs.p95),
-      errors: this.last.errors + o.errors, expected: this.last.expected + o.expected, users: s.gauges[VUSERS_ACTIVE] ?? 0,
-      conns: conns === undefined ? '' : ` | conns ${conns}`,
-    };
     if (this.bar === null && !this.streams.isQuiet) this.streams.out(intervalLine(s, this.info?.plannedDurationMs ?? 0));
   }
 
   onEnd(result: RunResult): void {
-    if (this.ticker) clearInterval(this.ticker);
     this.bar?.stop();
     this.bar = null;
     const lines = resultText(result);
-    this.streams.out(this.streams.isQuiet ? lines.filter((l) => /^(PASS|FAIL|WARNING)/.test(l)).join('\n') : lines.join('\n'));
-  }
-
-  private tick(): void {
-    const elapsed = Math.round((Date.now() - this.startedAtMs) / 1000);
-    this.bar?.update(Math.min(elapsed, this.bar.getTotal()), { elapsed, ...this.last });
+    this.streams.out(this.streams.isQuiet ? lines.filter((l) => /^(PASS|FAIL|NOT JUDGED|WARNING)/.test(l)).join('\n') : lines.join('\n'));
   }
 }
 

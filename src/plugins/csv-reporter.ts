@@ -6,6 +6,7 @@
  * three are (re)written from the final result at the end — the same function
  * `agentload report --csv` calls, so both give identical files.
  */
+import { fileOutput } from './report-outputs.ts';
 import { resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { PluginOptions } from '../engine/contracts.ts';
@@ -47,6 +48,11 @@ export class CsvReporter implements Reporter {
   private startedAtMs = 0;
 
   constructor(private readonly options: CsvOptions) {}
+
+  outputs(): string[] {
+    const f = csvFiles(this.options.prefix);
+    return [fileOutput('CSV stats', f.stats), fileOutput('CSV history', f.history), fileOutput('CSV failures', f.failures)];
+  }
 
   onStart(info: RunInfo): void {
     this.startedAtMs = Date.parse(info.startedAt);

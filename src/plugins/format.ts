@@ -44,9 +44,14 @@ export function summaryTable(byName: readonly NameSummary[], overall: NameSummar
   return table(rows);
 }
 
-/** One line per expectation: `PASS p95 12.3ms <= 50ms`. */
-export function expectationLines(results: readonly ExpectationResult[]): string[] {
-  return results.map((r) => `${r.isPass ? 'PASS' : 'FAIL'}  ${r.name}  ${r.measured} (limit ${r.limit})${r.reason ? ` — ${r.reason}` : ''}`);
+/**
+ * One line per expectation: `PASS  p95  12.3ms (limit <= 50ms)`. An aborted
+ * run's numbers cover only part of the plan, so nothing is called PASS or
+ * FAIL: each line says NOT JUDGED with what was measured so far.
+ */
+export function expectationLines(results: readonly ExpectationResult[], isAborted = false): string[] {
+  const word = (r: ExpectationResult): string => (isAborted ? 'NOT JUDGED' : r.isPass ? 'PASS' : 'FAIL');
+  return results.map((r) => `${word(r)}  ${r.name}  ${r.measured}${isAborted ? ' so far' : ''} (limit ${r.limit})${r.reason ? ` — ${r.reason}` : ''}`);
 }
 
 /** The ws connection buckets (ws-meters.ts), when the run made any connection attempt; else null. */
@@ -82,6 +87,6 @@ export function resultText(result: RunResult): string[] {
   const cut = abandonedLine(s.byName);
   if (cut !== null) lines.push(cut);
   if (result.saturation.message) lines.push(`WARNING ${result.saturation.message}`);
-  if (result.expectations.length) lines.push('', ...expectationLines(result.expectations));
+  if (result.expectations.length) lines.push('', ...expectationLines(result.expectations, result.isAborted));
   return lines;
 }

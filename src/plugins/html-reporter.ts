@@ -6,6 +6,7 @@
  * it. Written atomically at the end of the run; `agentload report --html`
  * renders the same page from a saved run.json.
  */
+import { fileOutput } from './report-outputs.ts';
 import Handlebars from 'handlebars';
 import type { PluginOptions } from '../engine/contracts.ts';
 import type { Reporter, RunResult } from '../engine/contracts.ts';
@@ -27,6 +28,9 @@ export function renderHtml(result: RunResult): string {
 export class HtmlReporter implements Reporter {
   readonly id = 'html';
   constructor(private readonly file: string) {}
+  outputs(): string[] {
+    return [fileOutput('HTML report', this.file)];
+  }
   onEnd(result: RunResult): void {
     writeAtomic(this.file, renderHtml(result));
   }

@@ -4,6 +4,7 @@
  * atomically (temp file + rename) so a reader never sees half a file.
  * `agentload report` and `agentload compare` read this document back.
  */
+import { fileOutput } from './report-outputs.ts';
 import type { PluginOptions } from '../engine/contracts.ts';
 import type { Reporter, RunResult } from '../engine/contracts.ts';
 import { writeAtomic } from './write-atomic.ts';
@@ -23,6 +24,9 @@ export function resultDocument(result: RunResult): Record<string, unknown> {
 export class JsonReporter implements Reporter {
   readonly id = 'json';
   constructor(private readonly file: string) {}
+  outputs(): string[] {
+    return [fileOutput('JSON result', this.file)];
+  }
   onEnd(result: RunResult): void {
     writeAtomic(this.file, `${JSON.stringify(resultDocument(result), null, 2)}\n`);
   }

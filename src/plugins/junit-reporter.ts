@@ -5,6 +5,7 @@
  * adds a "run completed" testcase with a failure, so a half-run never shows
  * up green. Written atomically at the end of the run.
  */
+import { fileOutput } from './report-outputs.ts';
 import { basename } from 'node:path';
 import type { PluginOptions } from '../engine/contracts.ts';
 import type { ExpectationResult, Reporter, RunResult } from '../engine/contracts.ts';
@@ -63,6 +64,9 @@ export function junitXml(result: RunResult): string {
 export class JunitReporter implements Reporter {
   readonly id = 'junit';
   constructor(private readonly file: string) {}
+  outputs(): string[] {
+    return [fileOutput('JUnit XML', this.file)];
+  }
   onEnd(result: RunResult): void {
     writeAtomic(this.file, junitXml(result));
   }

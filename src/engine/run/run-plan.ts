@@ -14,6 +14,7 @@ import { assessSaturation, completeSaturation } from './saturation.ts';
 import { RunError, isAgentloadError, type AgentloadError } from '../errors.ts';
 import { WHOLE, type Segment } from '../scheduler/segment.ts';
 import { waitForStart } from './start-at.ts';
+import { LiveTicker } from './live-ticker.ts';
 import { shardRecord, type ShardIdentity, type ShardedRunResult } from './shard-record.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
@@ -184,8 +185,13 @@ export async function runPlan(unseeded: CompiledPlan, opts: RunOptions): Promise
     const snap = sink.snapshot(lastMs, now, driver.runner.currentPhaseName);
     lastMs = now;
     intervals.push(snap);
+    ticker.onSnapshot(snap);
     void reporters.call('onInterval', snap);
   };
+  const ticker = new LiveTicker(opts.reporters, {
+    sink, nowMs: () => clock.nowMs(), phase: () => phaseAt(plan, clock.nowMs()), plannedDurationMs: plan.plannedDurationMs, log: opts.log,
+  });
+  ticker.start();
   const intervalTimer = setInterval(takeSnapshot, plan.intervalMs);
   const series = startSeries(plan, sink, clock, opts.targetPid ?? null, takeSnapshot);
 
@@ -195,6 +201,7 @@ export async function runPlan(unseeded: CompiledPlan, opts: RunOptions): Promise
   const { isAborted } = await driver.run();
   opts.signal?.removeEventListener('abort', onAbort);
   clearInterval(intervalTimer);
+  ticker.stop();
   takeSnapshot();
   const seriesOutcome = await series.stop();
   const saturation = assessSaturation(driver.runner, driver.maxLagMs);

@@ -15,6 +15,7 @@ import { assessSaturation } from './saturation.ts';
 import { startSeries } from './series-run.ts';
 import { seededPlan } from './run-seed.ts';
 import { announceStart, awaitStartAt, finishRun, initReporters, notStarted, phaseAt, runInfo, type RunOptions } from './run-plan.ts';
+import { LiveTicker } from './live-ticker.ts';
 import type { EncodedWindow } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
 import type { IntervalSnapshot, RunResult } from '../contracts.ts';
@@ -109,8 +110,13 @@ export async function runWithWorkers(
     const snap = sink.snapshot(lastMs, now, phaseAt(plan, lastMs));
     lastMs = now;
     intervals.push(snap);
+    ticker.onSnapshot(snap);
     void reporters.call('onInterval', snap);
   };
+  const ticker = new LiveTicker(opts.reporters, {
+    sink, nowMs: () => clock.nowMs(), phase: () => phaseAt(plan, clock.nowMs()), plannedDurationMs: plan.plannedDurationMs, log: opts.log,
+  });
+  ticker.start();
   const flushAndClose = (): Promise<void> => {
     const n = ++seq;
     pending = pending.then(() => Promise.all(workers.map((w) => w.flush(n)))).then((ws) => close(ws.filter((w) => w !== null)));
@@ -127,6 +133,7 @@ export async function runWithWorkers(
     done = await Promise.all(workers.map((w) => w.done));
   } finally {
     clearInterval(timer);
+    ticker.stop();
     await pending;
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.worker.terminate()));
