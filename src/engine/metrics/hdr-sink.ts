@@ -33,15 +33,32 @@ class Counts implements CountsView {
   }
 }
 
+/**
+ * What a name's histograms point at until its first sample: a name costs two 190 KB
+ * arrays otherwise, so a 10 000-step plan took 1.5 GB just to validate. Never written:
+ * every write goes through NameStats' writable getters (reset() on it clears zeros).
+ */
+const EMPTY_HISTOGRAM: Histogram = newHistogram();
+
 class NameStats {
-  interval: Histogram = newHistogram();
-  readonly total: Histogram = newHistogram();
+  interval: Histogram = EMPTY_HISTOGRAM;
+  total: Histogram = EMPTY_HISTOGRAM;
   iCounts = new Counts();
   readonly tCounts = new Counts();
   /** A part of another request (names.ts DERIVED_NAMES): left out of the overall figures. */
   readonly isDerived: boolean;
   constructor(readonly name: string, readonly tags: Record<string, string>) {
     this.isDerived = DERIVED_NAMES.has(name);
+  }
+
+  writableInterval(): Histogram {
+    if (this.interval === EMPTY_HISTOGRAM) this.interval = newHistogram();
+    return this.interval;
+  }
+
+  writableTotal(): Histogram {
+    if (this.total === EMPTY_HISTOGRAM) this.total = newHistogram();
+    return this.total;
   }
 }
 
@@ -99,14 +116,6 @@ export interface IntervalPeek {
   readonly p95Ms: number | null;
 }
 
-/** What peek() sees of the open interval: counts, and its overall p95 (null before any sample). */
-export interface IntervalPeek {
-  readonly requests: number;
-  readonly errors: number;
-  readonly expected: number;
-  readonly p95Ms: number | null;
-}
-
 /** See the module comment. */
 export class HdrSink {
   private readonly stats: NameStats[] = [];
@@ -129,7 +138,6 @@ export class HdrSink {
    */
   rateLimits: RateLimitRecorder | null = null;
   private readonly overallScratch: Histogram = newHistogram();
-  private peekScratch: Histogram | null = null;
   private peekScratch: Histogram | null = null;
   /**
    * Cells of the counters and gauges that change per request (vusers_created, vusers_active, …):
@@ -185,7 +193,8 @@ export class HdrSink {
   }
 
   recordLatency(handle: number, latencyUs: number): void {
-    recordUs(this.stats[handle]!.interval, latencyUs);
+    const s = this.stats[handle]!;
+    recordUs(s.interval === EMPTY_HISTOGRAM ? s.writableInterval() : s.interval, latencyUs);
   }
 
   ok(handle: number): void {
@@ -258,34 +267,13 @@ export class HdrSink {
   absorb(w: EncodedWindow): void {
     for (const n of w.names) {
       const s = this.stats[this.handle(n.name, n.tags)]!;
-      s.interval.add(decodeHistogram(n.histogram));
+      const h = decodeHistogram(n.histogram);
+      if (h.totalCount > 0) s.writableInterval().add(h);
       s.iCounts.addAll(countsFromRecords(n));
     }
     for (const [k, v] of Object.entries(w.counters)) this.add(k, v);
     for (const [k, v] of Object.entries(w.gauges)) if (!k.endsWith('_max')) this.gaugeSet(k, v);
     if (w.rateLimits !== undefined) (this.rateLimits ??= new RateLimitRecorder()).merge(w.rateLimits);
-  }
-
-  /**
-   * The open interval so far, for live displays (live-ticker.ts, once a
-   * second): counts and the overall p95 from a scratch histogram, nothing
-   * reset or folded. Derived names stay out, as in snapshot().
-   */
-  peek(): IntervalPeek {
-    const scratch = (this.peekScratch ??= newHistogram());
-    scratch.reset();
-    let ok = 0;
-    let errors = 0;
-    let expected = 0;
-    for (const s of this.stats) {
-      if (s.isDerived) continue;
-      ok += s.iCounts.ok;
-      for (const n of s.iCounts.failed.values()) errors += n;
-      for (const n of s.iCounts.expected.values()) expected += n;
-      if (s.interval.totalCount > 0) addHistogram(scratch, s.interval);
-    }
-    const p95Ms = scratch.totalCount === 0 ? null : scratch.getValueAtPercentile(95) / 1000;
-    return { requests: ok + errors + expected, errors, expected, p95Ms };
   }
 
   /**
@@ -398,7 +386,7 @@ export class HdrSink {
   }
 
   private fold(s: NameStats): void {
-    addHistogram(s.total, s.interval);
+    if (s.interval.totalCount > 0) addHistogram(s.writableTotal(), s.interval);
     s.tCounts.addAll(s.iCounts);
     s.interval.reset();
     s.iCounts = new Counts();
