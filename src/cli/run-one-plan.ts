@@ -27,6 +27,7 @@ import { IS_COMPILED, siblingModule } from '../engine/module-form.ts';
 import type { ReportingArgs, RunArgs } from './run-args.ts';
 import { reportOutputs } from '../plugins/report-outputs.ts';
 import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
+import { resourceWarnings } from '../engine/run/resource-warnings.ts';
 import type { PlanInput, RunResult } from '../engine/contracts.ts';
 
 const WORKER_ENTRY = siblingModule('./worker-entry.ts', import.meta.url);
@@ -145,6 +146,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     }
     const workers = workersToRun(a.workers, a.isOversubscribing);
     if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
+    for (const w of resourceWarnings(compiled)) io.err(w);
     const opts = {
       sink, reporters: plugins.reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
       segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a, workers.count),

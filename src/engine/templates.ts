@@ -192,6 +192,18 @@ export function compileValue(value: unknown, compileAt: (source: string, path: s
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v, compileAt, `${path}.${k}`)] as const);
     if (entries.every(([, t]) => t.isStatic)) return constant(value);
+    // `out.__proto__ = v` would set the prototype, and JSON.stringify would drop the key: a templated body
+    // must send `__proto__` as the static one does (an own property, as yaml parses it).
+    if (entries.some(([k]) => k === '__proto__')) {
+      return {
+        isStatic: false,
+        render: (vars) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, t] of entries) Object.defineProperty(out, k, { value: t.render(vars), enumerable: true, writable: true, configurable: true });
+          return out;
+        },
+      };
+    }
     return {
       isStatic: false,
       render: (vars) => {

@@ -2,7 +2,7 @@
  * Plan rules that JSON Schema expresses badly or with unreadable errors:
  * the open/closed/pause shape of a phase, one action per step, `count`/`over`
  * next to `loop`, think `min <= max`, unique scenario names, known engines
- * and a `defaultEnvironment` that exists.
+ * and a `defaultEnvironment` that exists; and the limits of plan-limits.ts.
  *
  * Runs on the raw parsed YAML even when schema validation failed, so every
  * check guards its own types and stays silent on shapes the schema already
@@ -11,6 +11,7 @@
 import { PlanError, type AgentloadError, type ErrorCode } from '../errors.ts';
 import { parseDurationMs } from '../duration.ts';
 import { didYouMeanSuffix } from './did-you-mean.ts';
+import { checkLimits } from './plan-limits.ts';
 import { formatYamlPath, type PathSegment, type YamlPositions } from './yaml-positions.ts';
 
 /** What the checks need to know besides the plan. */
@@ -50,6 +51,7 @@ export function checkPlan(plan: unknown, ctx: PlanCheckContext): AgentloadError[
     report('AGENTLOAD_E_PLAN_ENV_NOT_FOUND', environmentNotFound(config.defaultEnvironment, Object.keys(envs)), ['config', 'defaultEnvironment']);
   }
   if (Array.isArray(plan.scenarios)) checkScenarios(plan.scenarios, ctx, report);
+  checkLimits(plan, report);
   return out;
 }
 
