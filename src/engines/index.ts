@@ -9,6 +9,7 @@ import type { PluginRegistrar } from '../engine/contracts.ts';
 import { HttpEngine } from './http/http-engine.ts';
 import { ToolRpcEngine } from './tool-rpc/tool-rpc-engine.ts';
 import { WsEngine } from './ws/ws-engine.ts';
+import { StreamEngine } from './stream/stream-engine.ts';
 
 /** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
@@ -16,6 +17,7 @@ export function builtinEngines(): Engine[] {
     new HttpEngine() as Engine,
     new ToolRpcEngine() as Engine,
     new WsEngine() as Engine,
+    new StreamEngine() as Engine,
   ];
 }
 

@@ -23,6 +23,7 @@ import { pyIsoNow } from './a2a/py-format.ts';
 import { AGENTCORE_VERSION } from './a2a/rpc-methods.ts';
 import { isGatewayPath, serveGateway } from './gateway/gateway-routes.ts';
 import type { SimContext } from './sim-context.ts';
+import { COMPLETIONS_PATH, serveCompletion } from './stream/completions.ts';
 
 /**
  * An incoming request with room for the body being gathered. Node builds
@@ -194,6 +195,8 @@ function handleRequest(sim: SimContext, req: SimRequest, res: ServerResponse): v
   }
   if (path === '/metrics' && verb === 'GET') return serveMetrics(req);
   if (isGatewayPath(path)) return serveGatewayRecorded(sim, req, res, path);
+  // Beyond upstream (a documented option): an OpenAI-compatible streaming completion endpoint (stream/completions.ts).
+  if (path === COMPLETIONS_PATH) return serveCompletion(req, res);
   deliverNow(req, NOT_FOUND_REPLY);
 }
 

@@ -21,6 +21,16 @@ export const VUSERS_COMPLETED = 'vusers_completed';
  * Never counted in vusers_completed.
  */
 export const VUSERS_INCOMPLETE = 'vusers_incomplete';
+/** Virtual users whose scenario a processor function ended by failing (throw, rejection, next(err)); see docs/artillery-processor.md. */
+export const VUSERS_FAILED = 'vusers_failed';
+/** Processor functions that failed; `processor_errors:<function>` counts them per function. */
+export const PROCESSOR_ERRORS = 'processor_errors';
+/**
+ * The tag `custom=histogram` marks a histogram a processor emitted (`events.emit('histogram', name, v)`):
+ * its values recorded × 1000 like µs, so its "ms" figures read as the values; not a request, so left out of the overall figures.
+ */
+export const CUSTOM_TAG = 'custom';
+export const CUSTOM_HISTOGRAM = 'histogram';
 /** Open-model arrivals not started because maxVusers was reached. */
 export const ARRIVALS_DROPPED = 'arrivals_dropped';
 /** Open-model arrivals started later than the lateness threshold. */
@@ -123,16 +133,22 @@ export const STREAM_ITL = 'stream_itl';
 /** Time per output token, one sample per stream: (end − first token) / (tokens − 1). */
 export const STREAM_TPOT = 'stream_tpot';
 /**
- * Tokens per stream. Its histogram holds tokens × 1000 so the summary's "ms"
- * figures read as token counts (a histogram holds integers; ×1000 keeps three decimals for rates).
+ * Tokens per stream. Its histogram holds the count itself (exact up to 2047), and its
+ * summary's `latencyMs` figures are that count, not milliseconds (COUNT_NAMES).
  */
 export const STREAM_TOKENS = 'stream_tokens';
-/** Output tokens per second of one stream (tokens / (end − first token)), recorded × 1000 like STREAM_TOKENS. */
+/**
+ * Output tokens per second of one stream (tokens / end-to-end duration), recorded × 1000 so its
+ * summary's `latencyMs` figures read as tokens per second with three decimals.
+ */
 export const STREAM_TOKENS_PER_SEC = 'stream_tokens_per_sec';
 /** Streams that ended ok and met every SLO of their step (`slo:`): their count per second is goodput. */
 export const STREAM_GOODPUT = 'stream_goodput';
 /** Tokens received over all streams (counter): divided by the run's duration, aggregate tokens/s. */
 export const STREAM_TOKENS_TOTAL = 'stream_tokens_total';
+
+/** Names whose histogram holds a count, not µs: their summaries report the count (summarize.ts). */
+export const COUNT_NAMES: ReadonlySet<string> = new Set([STREAM_TOKENS]);
 
 /**
  * Names that measure a request already counted under its own name (the parts of a stream):
