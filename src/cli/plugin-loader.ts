@@ -24,11 +24,14 @@ import { importPlugin, packageCandidates, resolvePackage } from './plugin-import
 import { parseReporterSpec } from './reporter-spec.ts';
 import type { Engine, PlanInput, Reporter } from '../engine/contracts.ts';
 import type { ReportingArgs } from './run-args.ts';
+import { loadProcessor, type ProcessorModule } from '../engine/processor/load-processor.ts';
 
 /** What a run gets: every engine it may use and the reporters to call. */
 export interface RunPlugins {
   readonly engines: Engine[];
   readonly reporters: Reporter[];
+  /** `config.processor`, imported (exit 2 when it cannot be); null when the plan has none. */
+  readonly processor: ProcessorModule | null;
 }
 
 /** Streams handed to reporter factories. */
@@ -130,5 +133,5 @@ export async function loadRunPlugins(plan: PlanInput, args: ReportingArgs, io: P
     const yamlPath = `scenarios[${i}].engine`;
     await loader.external(`agentload-engine-${id}`, {}, planDir, { location: plan.locate(yamlPath), yamlPath });
   }
-  return { engines: loader.registry.engines(), reporters: loader.reporters() };
+  return { engines: loader.registry.engines(), reporters: loader.reporters(), processor: await loadProcessor(plan) };
 }

@@ -82,7 +82,7 @@ export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promi
   if (plan.config.target === 'sim') resolveSimConfig({ port: 0, ...(plan.config.sim ?? {}) as Record<string, unknown> }, `${file} config.sim`);
   const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;
   const plugins = await loadRunPlugins(plan, { ...a, isQuiet: true }, { ...io, progress: null });
-  const c = compilePlan(plan, { engines: plugins.engines, sink: new HdrSink(), environment });
+  const c = compilePlan(plan, { engines: plugins.engines, sink: new HdrSink(), environment, processor: plugins.processor });
   const counts = {
     phases: c.phases.length, scenarios: c.scenarios.length, expectations: c.expectations.length,
     reporters: plugins.reporters.length, plannedDurationMs: c.plannedDurationMs,
@@ -134,7 +134,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
   // A shard keeps every interval's histograms so `merge` can add intervals exactly, not only the totals.
   if (a.shard !== null) sink.isKeepingIntervalHistograms = true;
   const plugins = await loadRunPlugins(p.plan, reporting, io);
-  let compiled = compilePlan(p.plan, { engines: plugins.engines, sink, environment: p.environment });
+  let compiled = compilePlan(p.plan, { engines: plugins.engines, sink, environment: p.environment, processor: plugins.processor });
   // No config.interval: sample finely enough that a short run still charts (default-interval.ts).
   if (p.plan.config.interval === undefined) compiled = { ...compiled, intervalMs: defaultIntervalMs(compiled.plannedDurationMs) };
   let sim: SpawnedSim | null = null;
@@ -145,6 +145,10 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
       if (!reporting.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
     const workers = workersToRun(a.workers, a.isOversubscribing);
+    if (workers.count > 1 && (compiled.beforeFlow !== null || compiled.afterFlow !== null)) {
+      // Each worker would run them once: N logins where Artillery makes one (TODO #18: run them in the main thread).
+      throw new UsageError('a plan with a top-level before or after flow cannot run with --workers yet; run it without --workers', {}, 'AGENTLOAD_E_NOT_YET');
+    }
     if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
     for (const w of resourceWarnings(compiled)) io.err(w);
     const opts = {

@@ -22,8 +22,8 @@ try {
   const plan = selectScenarios(loadPlan(setup.planFile, setup.overrides as PlanOverrides), setup.scenarios);
   const sink = workerSink();
   // Same engines as the main thread (built-ins and plan plugins); reporters stay in the main thread.
-  const { engines } = await loadRunPlugins(plan, NO_REPORTERS, { out: () => {}, err: () => {}, progress: null });
-  const compiled = { ...compilePlan(plan, { engines, sink }), target: setup.target };
+  const { engines, processor } = await loadRunPlugins(plan, NO_REPORTERS, { out: () => {}, err: () => {}, progress: null });
+  const compiled = { ...compilePlan(plan, { engines, sink, processor }), target: setup.target };
   await serveWorker(compiled, sink, setup.segment, port);
 } catch (e) {
   const err = e as { code?: string; message?: string; exitCode?: number; format?: () => string };

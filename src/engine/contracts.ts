@@ -72,7 +72,20 @@ export interface ScenarioInput {
   name: string;
   weight?: number;
   engine?: string;
-  beforeScenario?: StepInput[];
+  /** Steps, or processor function names (a name, or names among the steps). */
+  beforeScenario?: string | Array<StepInput | string>;
+  /** Processor functions run after the user's last iteration. */
+  afterScenario?: string | string[];
+  /** Processor functions around every request of the scenario. */
+  beforeRequest?: string | string[];
+  afterResponse?: string | string[];
+  flow: StepInput[];
+}
+
+/** A top-level `before` / `after` flow as written. */
+export interface HookFlowInput {
+  name?: string;
+  engine?: string;
   flow: StepInput[];
 }
 
@@ -81,6 +94,9 @@ export interface PlanInput {
   readonly file: string;
   readonly config: ConfigInput;
   readonly scenarios: ScenarioInput[];
+  /** The top-level `before` / `after` flows (Artillery 2.x), run once around the phases; absent when the plan has none. */
+  readonly before?: HookFlowInput;
+  readonly after?: HookFlowInput;
   /** Maps a YAML path like `scenarios[0].flow[2]` to its source position (for compile-time errors). */
   readonly locate: (yamlPath: string) => { file: string; line: number; col: number } | undefined;
 }
@@ -123,6 +139,46 @@ export interface StepCompileContext {
    * Null (or absent) means record nothing.
    */
   readonly rateLimitKey?: Template | null;
+  /**
+   * The processor hooks of an HTTP-like request: the scenario's
+   * `beforeRequest` / `afterResponse` then the step's own (`stepBefore`,
+   * `stepAfter` as written). Null when there are none, which is every step
+   * of a plan without `config.processor`; absent from older compilers.
+   */
+  requestHooks?(stepBefore: unknown, stepAfter: unknown, yamlPath: string): RequestHooks | null;
+}
+
+/** An HTTP request as processor hooks see and change it (Artillery's `requestParams`): templates already rendered. */
+export interface HookRequest {
+  url: string;
+  method: string;
+  name: string;
+  headers: Record<string, string>;
+  json?: unknown;
+  body?: unknown;
+  qs?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A response as `afterResponse` hooks see it. */
+export interface HookResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Processor functions around one request. `before` runs the beforeRequest
+ * functions on the mutable `req`; `after` runs afterResponse. Each calls
+ * `done(true)` when every function succeeded, else `done(false)` after it
+ * has ended the user's scenario (the engine then sends nothing more and
+ * just calls vu.resume()). Either may call `done` synchronously.
+ */
+export interface RequestHooks {
+  readonly hasBefore: boolean;
+  readonly hasAfter: boolean;
+  before(req: HookRequest, vu: VirtualUser, done: (isOk: boolean) => void): void;
+  after(req: HookRequest, res: HookResponse, vu: VirtualUser, done: (isOk: boolean) => void): void;
 }
 
 /** A response as checks see it; engines implement it lazily (parse only when asked). */

@@ -3,6 +3,7 @@
  * the per-name summary table and the PASS/FAIL lines.
  */
 import type { ExpectationResult, NameSummary, RunResult } from '../engine/contracts.ts';
+import { customCountersLine, processorFailureLine } from './processor-lines.ts';
 
 function ms(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
@@ -84,6 +85,7 @@ export function resultText(result: RunResult): string[] {
   if (extra.length) lines.push(extra.join(' · '));
   const ws = wsConnectionsLine(c);
   if (ws !== null) lines.push(ws);
+  for (const line of [processorFailureLine(c), customCountersLine(c)]) if (line !== null) lines.push(line);
   const cut = abandonedLine(s.byName);
   if (cut !== null) lines.push(cut);
   if (result.saturation.message) lines.push(`WARNING ${result.saturation.message}`);

@@ -17,17 +17,29 @@ import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
 import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
 import { ScenarioEngines } from './scenario-engines.ts';
+import { Processor, type NamedHook } from '../processor/processor.ts';
+import { ProcessorRequestHooks } from '../processor/request-hooks.ts';
+import type { ProcessorModule } from '../processor/load-processor.ts';
+import type { ScenarioInput } from '../contracts.ts';
 
 const DEFAULT_INTERVAL_MS = 10_000;
 /** How long running VUs may take to finish their scenario after the last phase (or their requests after an interrupt). */
 const DEFAULT_GRACE_MS = 30_000;
-const COMMON_STEP_KEYS = new Set(['think', 'loop', 'log']);
+const COMMON_STEP_KEYS = new Set(['think', 'loop', 'log', 'function']);
 const LOOP_MODIFIERS = new Set(['count', 'over']);
 
-class Compiler {
-  constructor(private readonly plan: PlanInput, private readonly sink: HdrSink) {}
+/** A scenario's beforeRequest / afterResponse functions, handed to each of its request steps. */
+interface ScenarioHooks {
+  readonly before: readonly NamedHook[];
+  readonly after: readonly NamedHook[];
+}
 
-  fail(message: string, yamlPath: string, code: 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE' | 'AGENTLOAD_E_PLAN_UNKNOWN_STEP' | 'AGENTLOAD_E_PLAN_DURATION' = 'AGENTLOAD_E_SCHEMA'): never {
+const NO_HOOKS: ScenarioHooks = { before: [], after: [] };
+
+class Compiler {
+  constructor(private readonly plan: PlanInput, private readonly sink: HdrSink, readonly processor: Processor | null) {}
+
+  fail(message: string, yamlPath: string, code: 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE' | 'AGENTLOAD_E_PLAN_UNKNOWN_STEP' | 'AGENTLOAD_E_PLAN_DURATION' | 'AGENTLOAD_E_PROCESSOR_FUNCTION' = 'AGENTLOAD_E_SCHEMA'): never {
     throw new PlanError(code, message, { location: this.plan.locate(yamlPath), yamlPath });
   }
 
@@ -71,26 +83,54 @@ class Compiler {
   }
 
   scenarios(engines: ReadonlyMap<string, Engine>): CompiledScenario[] {
-    return this.plan.scenarios.map((s, i) => {
-      const path = `scenarios[${i}]`;
-      const engineId = s.engine ?? 'http';
-      const engine = engines.get(engineId);
-      if (!engine) this.fail(`unknown engine "${engineId}"; available: ${[...engines.keys()].join(', ')}`, `${path}.engine`, 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE');
-      const weight = s.weight ?? 1;
-      if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
-      const owners = new ScenarioEngines(engine!, [...engines.values()]);
-      const before = this.steps(s.beforeScenario ?? [], owners, s.name, `${path}.beforeScenario`);
-      const flow = this.steps(s.flow, owners, s.name, `${path}.flow`);
-      return { name: s.name, weight, engines: owners.used, isVuReusable: owners.releasesVus(), before, flow };
-    });
+    return this.plan.scenarios.map((s, i) => this.scenario(s, `scenarios[${i}]`, engines));
   }
 
-  private steps(list: readonly StepInput[], owners: ScenarioEngines, scenarioName: string, path: string): CompiledStep[] {
-    return list.map((step, i) => this.step(step, owners, scenarioName, `${path}[${i}]`));
+  /** One scenario, or a top-level `before` / `after` flow (which has no weight and no scenario hooks). */
+  scenario(s: ScenarioInput, path: string, engines: ReadonlyMap<string, Engine>): CompiledScenario {
+    const engineId = s.engine ?? 'http';
+    const engine = engines.get(engineId);
+    if (!engine) this.fail(`unknown engine "${engineId}"; available: ${[...engines.keys()].join(', ')}`, `${path}.engine`, 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE');
+    const weight = s.weight ?? 1;
+    if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
+    const owners = new ScenarioEngines(engine!, [...engines.values()]);
+    const raw = s as ScenarioInput & Record<string, unknown>;
+    const hooks: ScenarioHooks = raw.beforeRequest === undefined && raw.afterResponse === undefined ? NO_HOOKS : {
+      before: this.hookList(raw.beforeRequest, `${path}.beforeRequest`),
+      after: this.hookList(raw.afterResponse, `${path}.afterResponse`),
+    };
+    const name = s.name ?? path;
+    const before = this.steps(hookSteps(raw.beforeScenario), owners, name, `${path}.beforeScenario`, hooks);
+    const flow = this.steps(s.flow, owners, name, `${path}.flow`, hooks);
+    const after = this.steps(hookSteps(raw.afterScenario), owners, name, `${path}.afterScenario`, hooks);
+    return { name, weight, engines: owners.used, isVuReusable: owners.releasesVus(), before, flow, after };
+  }
+
+  private steps(list: readonly StepInput[], owners: ScenarioEngines, scenarioName: string, path: string, hooks: ScenarioHooks): CompiledStep[] {
+    return list.map((step, i) => this.step(step, owners, scenarioName, `${path}[${i}]`, hooks));
+  }
+
+  /** The processor, or a located error: the plan names a function but has no `config.processor`. */
+  private needProcessor(yamlPath: string): Processor {
+    if (this.processor === null) this.fail('this names a processor function, but the plan has no config.processor', yamlPath, 'AGENTLOAD_E_PROCESSOR_FUNCTION');
+    return this.processor!;
+  }
+
+  private hookList(names: unknown, yamlPath: string): NamedHook[] {
+    if (names === undefined) return [];
+    return this.needProcessor(yamlPath).resolveList(names, yamlPath, (m, p) => this.fail(m, p, 'AGENTLOAD_E_PROCESSOR_FUNCTION'));
+  }
+
+  private functionStep(name: unknown, yamlPath: string): CompiledStep {
+    const processor = this.needProcessor(yamlPath);
+    return { kind: 'function', processor, hook: processor.resolve(name, yamlPath, (m, p) => this.fail(m, p, 'AGENTLOAD_E_PROCESSOR_FUNCTION')) };
   }
 
   /** Compiles one step; an engine step goes to the engine that owns its key (scenario-engines.ts). */
-  private step(step: StepInput, owners: ScenarioEngines, scenarioName: string, path: string): CompiledStep {
+  private step(step: StepInput, owners: ScenarioEngines, scenarioName: string, path: string, hooks: ScenarioHooks): CompiledStep {
+    // A bare name in beforeScenario / afterScenario is a processor function (Artillery's form).
+    if (typeof step === 'string') return this.functionStep(step, path);
+    if ('function' in step) return this.functionStep(step.function, `${path}.function`);
     if ('think' in step) return this.think(step.think, `${path}.think`);
     if ('log' in step) return { kind: 'log', template: this.template(String(step.log), `${path}.log`) };
     if ('loop' in step) {
@@ -98,7 +138,7 @@ class Compiler {
       const count = step.count === undefined ? (step.over === undefined ? 1 : Infinity) : Number(step.count);
       if (!(count >= 1)) this.fail(`expected count >= 1, got ${JSON.stringify(step.count)}`, `${path}.count`);
       const over = step.over === undefined ? null : compileValue(step.over, (src, p) => this.template(src, p), `${path}.over`);
-      return { kind: 'loop', steps: this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`), count, over };
+      return { kind: 'loop', steps: this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`, hooks), count, over };
     }
     const owner = owners.resolve(step, (m) => this.fail(m, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP'));
     if (owner === null) {
@@ -106,7 +146,7 @@ class Compiler {
       this.fail(`unknown step ${JSON.stringify(given[0] ?? '')}; expected one of ${[...COMMON_STEP_KEYS, ...owners.knownKeys()].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
     }
     const { key, engine, slot } = owner!;
-    return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`)) };
+    return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks)) };
   }
 
   private think(v: unknown, path: string): CompiledStep {
@@ -121,8 +161,14 @@ class Compiler {
     return { kind: 'think', minMs: ms, maxMs: ms };
   }
 
-  private context(scenarioName: string, yamlPath: string): StepCompileContext {
+  private context(scenarioName: string, yamlPath: string, hooks: ScenarioHooks = NO_HOOKS): StepCompileContext {
     return {
+      requestHooks: (stepBefore, stepAfter, p) => {
+        if (stepBefore === undefined && stepAfter === undefined && hooks === NO_HOOKS) return null;
+        const before = [...hooks.before, ...this.hookList(stepBefore, `${p}.beforeRequest`)];
+        const after = [...hooks.after, ...this.hookList(stepAfter, `${p}.afterResponse`)];
+        return before.length === 0 && after.length === 0 ? null : new ProcessorRequestHooks(this.processor!, before, after);
+      },
       yamlPath,
       scenarioName,
       sink: this.sink,
@@ -143,11 +189,19 @@ function isRecordingRateLimits(cfg: PlanInput['config']): boolean {
   return cfg.expect?.rateLimit !== undefined && typeof cfg.rateLimitKey === 'string';
 }
 
+/** `beforeScenario` / `afterScenario` as written (a name, a list of names and steps, or absent) as a list. */
+function hookSteps(v: unknown): StepInput[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]) as StepInput[];
+}
+
 /** Options resolved by the CLI before compiling. */
 export interface CompileOptions {
   readonly engines: readonly Engine[];
   readonly sink: HdrSink;
   readonly environment?: string | null;
+  /** `config.processor`, loaded (loadProcessor); null or absent when the plan has none. */
+  readonly processor?: ProcessorModule | null;
 }
 
 /** Thresholds plus time-series checks, each reference checked against the plan (issue 7). */
@@ -161,15 +215,22 @@ function compileAllExpectations(plan: PlanInput, phases: readonly CompiledPhase[
 
 /** See the module comment. */
 export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan {
-  const c = new Compiler(plan, opts.sink);
   const cfg = plan.config;
+  const processor = opts.processor == null ? null : new Processor(opts.processor, opts.sink, cfg.target);
+  const c = new Compiler(plan, opts.sink, processor);
   const byId = new Map(opts.engines.map((e) => [e.id, e] as const));
   const phases = c.phases();
   const scenarios = c.scenarios(byId);
+  const hookFlow = (key: 'before' | 'after'): CompiledScenario | null => {
+    const s = plan[key];
+    return s === undefined ? null : c.scenario({ name: key, ...s }, key, byId);
+  };
+  const beforeFlow = hookFlow('before');
+  const afterFlow = hookFlow('after');
   let acc = 0;
   const cumulativeWeights = scenarios.map((s) => (acc += s.weight));
   // Every engine some step uses, each init()ed and closed once (a scenario may mix several).
-  const used = [...new Set(scenarios.flatMap((s) => s.engines))];
+  const used = [...new Set([...scenarios, ...(beforeFlow === null ? [] : [beforeFlow]), ...(afterFlow === null ? [] : [afterFlow])].flatMap((s) => s.engines))];
   const at = (v: unknown, path: string, dflt: number): number => (v === undefined ? dflt : c.durationMs(v, path));
   const expectations = compileAllExpectations(plan, phases, opts.sink, at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS));
   const rl = expectations.series.rateLimit;
@@ -192,5 +253,8 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
     warmupMs: at(cfg.warmup, 'config.warmup', 0),
     plannedDurationMs: phases.reduce((n, p) => n + p.durationMs, 0),
     ...expectations,
+    processor,
+    beforeFlow,
+    afterFlow,
   });
 }

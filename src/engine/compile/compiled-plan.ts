@@ -7,6 +7,7 @@ import type { ConfigInput, Engine, Template, ValueTemplate } from '../contracts.
 import type { RampSpec } from '../scheduler/arrival-schedule.ts';
 import type { CompiledExpectation } from '../expect/expectation-types.ts';
 import type { SeriesExpectations } from '../expect/series-types.ts';
+import type { NamedHook, Processor } from '../processor/processor.ts';
 
 /** A phase on the run's timeline. */
 export interface CompiledPhase extends RampSpec {
@@ -30,7 +31,9 @@ export type CompiledStep =
   | { readonly kind: 'engine'; readonly engine: Engine; readonly slot: number; readonly data: unknown }
   | { readonly kind: 'think'; readonly minMs: number; readonly maxMs: number }
   | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null }
-  | { readonly kind: 'log'; readonly template: Template };
+  | { readonly kind: 'log'; readonly template: Template }
+  /** A processor function (`function:` step, or a beforeScenario / afterScenario name). */
+  | { readonly kind: 'function'; readonly hook: NamedHook; readonly processor: Processor };
 
 /** One weighted scenario. */
 export interface CompiledScenario {
@@ -45,6 +48,8 @@ export interface CompiledScenario {
   readonly isVuReusable: boolean;
   readonly before: readonly CompiledStep[];
   readonly flow: readonly CompiledStep[];
+  /** afterScenario functions: run once after the user's last iteration, unless its scenario failed or was cut off. */
+  readonly after: readonly CompiledStep[];
 }
 
 /** The whole compiled plan. Immutable. */
@@ -69,6 +74,11 @@ export interface CompiledPlan {
   readonly expectations: readonly CompiledExpectation[];
   /** Time-series expectations (degradation, recovery, target memory); see src/engine/expect/compile-series.ts. */
   readonly series: SeriesExpectations;
+  /** `config.processor` at run time, or null when the plan has none (then nothing of it runs). */
+  readonly processor: Processor | null;
+  /** The top-level `before` / `after` flows, run once around the phases (run-hook-flows.ts); null when absent. */
+  readonly beforeFlow: CompiledScenario | null;
+  readonly afterFlow: CompiledScenario | null;
 }
 
 /** Picks a scenario by weight; `r` is uniform in [0, 1). */

@@ -8,7 +8,7 @@
 import * as names from './names.ts';
 
 const BUILTIN: ReadonlySet<string> = new Set<string>(Object.values(names as Record<string, unknown>).filter((v): v is string => typeof v === 'string'));
-const FAMILIES: readonly string[] = [names.WS_ERRORS, names.QUOTA_OK, names.QUOTA_EXCEEDED, names.QUOTA_INCONSISTENCIES].map((f) => `${f}:`);
+const FAMILIES: readonly string[] = [names.WS_ERRORS, names.QUOTA_OK, names.QUOTA_EXCEEDED, names.QUOTA_INCONSISTENCIES, names.PROCESSOR_ERRORS].map((f) => `${f}:`);
 
 /** True when `name` is a built-in counter or gauge, or a member of a per-key family. */
 export function isBuiltinMetricName(name: string): boolean {

@@ -14,7 +14,7 @@ import { addHistogram, newHistogram, recordUs, encodeHistogram, decodeHistogram,
 import { buildNameSummary, type CountsView } from './summarize.ts';
 import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
 import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
-import { DERIVED_NAMES, REQUESTS_ABANDONED } from './names.ts';
+import { CUSTOM_HISTOGRAM, CUSTOM_TAG, DERIVED_NAMES, REQUESTS_ABANDONED } from './names.ts';
 
 /** Counters of one window (interval or total) for one name. */
 class Counts implements CountsView {
@@ -48,7 +48,7 @@ class NameStats {
   /** A part of another request (names.ts DERIVED_NAMES): left out of the overall figures. */
   readonly isDerived: boolean;
   constructor(readonly name: string, readonly tags: Record<string, string>) {
-    this.isDerived = DERIVED_NAMES.has(name);
+    this.isDerived = DERIVED_NAMES.has(name) || tags[CUSTOM_TAG] === CUSTOM_HISTOGRAM;
   }
 
   writableInterval(): Histogram {

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pluginsMayProvideEngine } from '../plugin-registry.ts';
 import { LineCounter, parseDocument } from 'yaml';
-import type { ConfigInput, PlanInput, ScenarioInput } from '../contracts.ts';
+import type { ConfigInput, HookFlowInput, PlanInput, ScenarioInput } from '../contracts.ts';
 import { PlanError, planErrors, type SourceLocation } from '../errors.ts';
 import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } from './apply-overrides.ts';
 import { checkPlan, isRecord } from './plan-checks.ts';
@@ -83,7 +83,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   );
   if (diagnostics.length > 0) throw planErrors(diagnostics);
 
-  const plan = data as { config: Record<string, unknown>; scenarios: ScenarioInput[] };
+  const plan = data as { config: Record<string, unknown>; scenarios: ScenarioInput[]; before?: HookFlowInput; after?: HookFlowInput };
   const located = (segs: PathSegment[]) => () => positions.of(segs) ?? positions.nearest(segs);
   const { config: withEnv, environment } = applyEnvironment(plan.config, overrides, located(['config', 'defaultEnvironment']));
   const targetPattern = new RegExp(bundle.schema.properties.config.properties.target.pattern as string);
@@ -104,7 +104,8 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
     return positions.of(segs) ?? positions.nearest(segs);
   };
 
-  return deepFreeze<LoadedPlan>({ file, config: config as ConfigInput, scenarios, environment, locate });
+  const hookFlows = { ...(plan.before === undefined ? {} : { before: plan.before }), ...(plan.after === undefined ? {} : { after: plan.after }) };
+  return deepFreeze<LoadedPlan>({ file, config: config as ConfigInput, scenarios, ...hookFlows, environment, locate });
 }
 
 /**

@@ -12,6 +12,8 @@ import { VuRunner } from './vu-runner.ts';
 import { EVENT_LOOP_BUSY_PCT, EVENT_LOOP_LAG_MS, GENERATOR_CPU_PCT } from '../metrics/names.ts';
 import { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
+import { RunError } from '../errors.ts';
+import { runHookFlow } from './run-hook-flow.ts';
 
 /** CPU and loop busyness over less wall time than this are not sampled (see sampleGenerator). */
 const MIN_BUSY_SAMPLE_MS = 100;
@@ -61,7 +63,7 @@ export class LoadDriver {
     private readonly plan: CompiledPlan,
     private readonly sink: HdrSink,
     private readonly clock: Clock & { restart?(): void },
-    log: (line: string) => void,
+    private readonly log: (line: string) => void,
     private readonly segment: Segment = WHOLE,
   ) {
     this.runner = new VuRunner(plan, sink, clock, log, segment);
@@ -76,8 +78,31 @@ export class LoadDriver {
       concurrencyHint: concurrencyHint(this.plan, this.segment),
     };
     for (const e of this.plan.engines) await e.init(runCtx);
+    // Hooks read context.vars.target: the run's, after --target and the sim's port are known.
+    if (this.plan.processor !== null) this.plan.processor.target = this.plan.target;
+    if (this.plan.beforeFlow !== null) await this.runBefore();
     warmSnapshotPath();
     this.lag.enable();
+  }
+
+  /**
+   * The top-level `before` flow, once, before the first phase: what it
+   * leaves in its variables every user starts with. When it fails no user
+   * starts: the engines are closed and the run ends with AGENTLOAD_E_BEFORE_FLOW.
+   */
+  private async runBefore(): Promise<void> {
+    const { vars, isOk } = await runHookFlow(this.plan.beforeFlow!, this.runner.variables, () => this.clock.nowMs() * 1000, this.log, this.plan.seed ?? 0, 0);
+    if (!isOk) {
+      for (const e of this.plan.engines) await e.close();
+      throw new RunError('AGENTLOAD_E_BEFORE_FLOW', 'the top-level before flow failed (see the processor error above), so no virtual user started');
+    }
+    this.runner.variables = Object.freeze({ ...this.runner.variables, ...vars });
+  }
+
+  /** The top-level `after` flow, once, after the last user, with the variables `before` left; a failure is logged, the run's results stand. */
+  private async runAfter(): Promise<void> {
+    const { isOk } = await runHookFlow(this.plan.afterFlow!, this.runner.variables, () => this.clock.nowMs() * 1000, this.log, this.plan.seed ?? 0, -1);
+    if (!isOk) this.log('the top-level after flow failed (see the processor error above)');
   }
 
   /** Records the event-loop delay, how busy the loop was and the process's CPU since the last call into the sink's gauges; call once per interval. */
@@ -119,6 +144,7 @@ export class LoadDriver {
     // VUs still busy here are cut off: their requests in flight are counted `requests_abandoned` by the
     // engines' close() below (per request, HdrSink.abandoned); the VUs themselves are `incomplete` (issue 16, item 6).
     if (!(await this.runner.whenIdle(this.plan.graceMs))) this.runner.cutOff();
+    if (this.plan.afterFlow !== null && !this.isAborted) await this.runAfter();
     this.sampleGenerator();
     this.lag.disable();
     for (const e of this.plan.engines) await e.close();

@@ -9,7 +9,7 @@
  * nothing the scavenger must copy. The active list is an array with each
  * VU's slot, not a Set, for the same reason (a Set rehashes as it shrinks).
  */
-import { ARRIVALS_DROPPED, ARRIVALS_LATE, STEPS_STALLED, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED, VUSERS_INCOMPLETE } from '../metrics/names.ts';
+import { ARRIVALS_DROPPED, ARRIVALS_LATE, STEPS_STALLED, VUSERS_ACTIVE, VUSERS_COMPLETED, VUSERS_CREATED, VUSERS_FAILED, VUSERS_INCOMPLETE } from '../metrics/names.ts';
 import { newHistogram, recordUs, type Histogram } from '../metrics/histogram.ts';
 import { pickScenario, type CompiledPhase, type CompiledPlan } from '../compile/compiled-plan.ts';
 import type { CounterCell, GaugeCell, HdrSink } from '../metrics/hdr-sink.ts';
@@ -46,7 +46,10 @@ export class VuRunner implements VuStarter, VuHost {
   private readonly created: CounterCell;
   private readonly completed: CounterCell;
   private readonly incomplete: CounterCell;
+  private readonly failed: CounterCell;
   private readonly activeGauge: GaugeCell;
+  /** Every user's starting variables: the plan's, plus what the top-level `before` flow left (LoadDriver). */
+  variables: Readonly<Record<string, unknown>>;
   /** Set by the driver to its scheduler's pump (see Scheduler.pump). */
   pacer: { pump(): void } | null = null;
 
@@ -60,7 +63,9 @@ export class VuRunner implements VuStarter, VuHost {
     this.created = sink.counterCell(VUSERS_CREATED);
     this.completed = sink.counterCell(VUSERS_COMPLETED);
     this.incomplete = sink.counterCell(VUSERS_INCOMPLETE);
+    this.failed = sink.counterCell(VUSERS_FAILED);
     this.activeGauge = sink.gaugeCell(VUSERS_ACTIVE);
+    this.variables = plan.variables;
   }
 
   nowUs(): number {
@@ -114,7 +119,7 @@ export class VuRunner implements VuStarter, VuHost {
       this.sink.add(ARRIVALS_DROPPED);
       return false;
     }
-    const vu = this.spare.pop() ?? new Vu(this.plan.variables, this);
+    const vu = this.spare.pop() ?? new Vu(this.variables, this);
     const id = this.nextId++;
     // The user's own stream (issue 16): its scenario, think times and template helpers replay with the seed.
     vu.random.reseed(streamSeed(this.plan.seed ?? 0, id));
@@ -166,7 +171,8 @@ export class VuRunner implements VuStarter, VuHost {
     if (slot < 0 || this.active[slot] !== vu) return;
     this.release(vu);
     if (vu.scenario!.isVuReusable && this.spare.length < MAX_SPARE_VUS) this.spare.push(vu);
-    if (vu.hasFinishedFlow) this.completed.count++;
+    if (vu.isFailed) this.failed.count++;
+    else if (vu.hasFinishedFlow) this.completed.count++;
     else this.incomplete.count++;
     this.activeGauge.set(this.active.length);
     this.wakeIdleWaiters();

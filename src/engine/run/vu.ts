@@ -8,6 +8,7 @@ import type { VirtualUser, VuVars } from '../contracts.ts';
 import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts';
 import { SeededStream } from '../scheduler/seeded-random.ts';
 import { TEMPLATE_RANDOM } from '../templates.ts';
+import type { HookContext, HookUser } from '../processor/processor.ts';
 
 /**
  * Shared by every VU a phase started; the scheduler flips isStopping at the
@@ -66,7 +67,7 @@ const NO_STEPS: readonly CompiledStep[] = [];
  * made every scavenge copy them (scavenge p50 3.4 ms against 1.7 ms for a bare
  * undici loop).
  */
-export class Vu implements VirtualUser {
+export class Vu implements VirtualUser, HookUser {
   id = 0;
   scenario: CompiledScenario | null = null;
   phase: PhaseState | null = null;
@@ -79,6 +80,10 @@ export class Vu implements VirtualUser {
   readonly random = new SeededStream();
   /** Set when the VU ended: true when it ran its flow to the end, false when halt() cut it off (`incomplete`). */
   hasFinishedFlow = false;
+  /** A processor function failed (failScenario): the flow ends at the next step boundary, counted vusers_failed. */
+  isFailed = false;
+  /** Processor hooks' `context` for this user (processor.ts), made at its first hook. */
+  hookContext: HookContext | null = null;
   /** halt() was called: the flow ends at the next step boundary, unfinished. */
   private isHalting = false;
   /** Created on first use: a static request never reads vars, and most arrivals make only those. */
@@ -91,6 +96,8 @@ export class Vu implements VirtualUser {
   /** The frame of the before-steps or of the flow, reused for every iteration and every arrival. */
   private readonly root: Frame = frame(NO_STEPS);
   private isInBefore = false;
+  /** The scenario's `after` steps (afterScenario functions) are running: the user's last. */
+  private isInAfter = false;
   private isInAdvance = false;
   private hasPendingResume = false;
   private nextScheduledUs = 0;
@@ -116,6 +123,9 @@ export class Vu implements VirtualUser {
     this.nextScheduledUs = scheduledUs;
     this.varsRef = null;
     this.isInBefore = scenario.before.length > 0;
+    this.isInAfter = false;
+    this.isFailed = false;
+    this.hookContext = null;
     this.isInAdvance = false;
     this.hasPendingResume = false;
     this.isHalting = false;
@@ -150,6 +160,20 @@ export class Vu implements VirtualUser {
 
   log(line: string): void {
     this.host.log(`[vu ${this.id}] ${line}`);
+  }
+
+  get scenarioName(): string {
+    return this.scenario?.name ?? '';
+  }
+
+  /**
+   * A processor function failed: no further step runs (no afterScenario
+   * either) and the user ends as failed once the caller resumes it.
+   */
+  failScenario(): void {
+    this.isFailed = true;
+    this.isHalting = true;
+    if (this.frames.length !== 0) this.frames.length = 0;
   }
 
   /**
@@ -207,6 +231,14 @@ export class Vu implements VirtualUser {
         return;
       } else if (step.kind === 'log') {
         this.log(step.template.render(this.vars));
+      } else if (step.kind === 'function') {
+        if (this.isHalting) return this.finish(false);
+        this.hasPendingResume = false;
+        step.processor.runFunction(step.hook, this);
+        if (!this.hasPendingResume) {
+          this.isInAdvance = false;
+          return;
+        }
       } else {
         const items = step.over === null ? null : loopItems(step.over.render(this.vars), this.vars);
         if (items !== null && items.length === 0) continue;
@@ -241,16 +273,22 @@ export class Vu implements VirtualUser {
 
   /** After the before-steps or a finished iteration: what runs next, if anything. */
   private nextIteration(): boolean {
+    if (this.isHalting) return false;
     if (this.isInBefore) {
       this.isInBefore = false;
       this.frames.push(this.enterRoot(this.scenario!.flow));
       return true;
     }
+    if (this.isInAfter) return false;
     if (this.phase!.isLooping && !this.phase!.isStopping) {
       this.frames.push(this.enterRoot(this.scenario!.flow));
       return true;
     }
-    return false;
+    if (this.scenario!.after.length === 0) return false;
+    // afterScenario runs once, after the user's last iteration (Artillery appends it to the flow).
+    this.isInAfter = true;
+    this.frames.push(this.enterRoot(this.scenario!.after));
+    return true;
   }
 
   /** The root frame, rewound onto `steps` (the root is only re-entered after it was popped). */
@@ -270,7 +308,7 @@ export class Vu implements VirtualUser {
   }
 
   private finish(hasFinishedFlow = true): void {
-    this.hasFinishedFlow = hasFinishedFlow;
+    this.hasFinishedFlow = hasFinishedFlow && !this.isFailed;
     this.isInAdvance = false;
     if (this.frames.length !== 0) this.frames.length = 0;
     this.closeSessions();

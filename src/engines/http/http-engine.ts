@@ -12,6 +12,7 @@ import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 import { RPC_NONE, rpcIdsOf } from './jsonrpc-body.ts';
+import { dispatchOf, hookRequestOf } from './hooked-request.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
@@ -65,6 +66,7 @@ export class HttpEngine implements Engine<HttpStep> {
   }
 
   runStep(step: HttpStep, vu: VirtualUser): void {
+    if (step.hooks !== null) return this.runHooked(step, vu);
     const ex = vu.session as HttpExchange;
     ex.begin(step);
     let origin: string;
@@ -85,6 +87,37 @@ export class HttpEngine implements Engine<HttpStep> {
     } catch (e) {
       ex.onError(e as Error);
     }
+  }
+
+  /**
+   * A step with processor hooks: beforeRequest may change the request, so it
+   * is rendered into an object first and sent as the hooks leave it. Time
+   * spent in the hooks is the generator's, not the target's: it is added to
+   * the request's scheduled start so latency does not include it.
+   */
+  private runHooked(step: HttpStep, vu: VirtualUser): void {
+    const ex = vu.session as HttpExchange;
+    const req = hookRequestOf(step, vu.vars, step.name);
+    const hooksStartUs = this.nowUs();
+    step.hooks!.before(req, vu, (isOk) => {
+      if (!isOk) return vu.resume();
+      vu.scheduledUs += this.nowUs() - hooksStartUs;
+      ex.begin(step);
+      ex.hookRequest = req;
+      let built;
+      try {
+        built = dispatchOf(req, this.target!);
+      } catch (e) {
+        return ex.onError(e as Error);
+      }
+      if (step.rpcKind !== RPC_NONE) ex.rpcIds = rpcIdsOf(built.json, step.rpcKind);
+      ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
+      try {
+        this.pool(built.origin).dispatch(built.opts, ex);
+      } catch (e) {
+        ex.onError(e as Error);
+      }
+    });
   }
 
   closeSession(vu: VirtualUser): void {

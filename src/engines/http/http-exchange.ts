@@ -13,7 +13,8 @@
  * while it still waits in the ClientPool for a connection.
  */
 import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
-import type { VirtualUser } from '../../engine/contracts.ts';
+import type { HookRequest, VirtualUser } from '../../engine/contracts.ts';
+import { hookResponseOf } from './hooked-request.ts';
 import type { HttpStep } from './http-step.ts';
 import { classifyBatchCall, classifySingle, matchBatch, Verdict, EXPECTED, FAILED, OK, type CallView } from '../../engine/checks/jsonrpc-verdict.ts';
 import { NO_RPC_IDS, RPC_NONE, RPC_SINGLE } from './jsonrpc-body.ts';
@@ -48,6 +49,8 @@ export class HttpExchange extends PooledFlight implements CallView {
   private rlIsUnder = false;
   /** JSON-RPC ids of the request in flight (set by the engine's runStep for JSON-RPC steps only). */
   rpcIds: readonly unknown[] = NO_RPC_IDS;
+  /** The request as processor hooks left it (hooked-request.ts), for afterResponse; null on hook-free steps. */
+  hookRequest: HookRequest | null = null;
   /** CallView: the one answer being classified (jsonrpc-verdict sets it). */
   message: unknown = undefined;
   private readonly verdict = new Verdict();
@@ -78,6 +81,7 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.parsed = undefined;
     this.message = undefined;
     this.rpcIds = NO_RPC_IDS;
+    this.hookRequest = null;
   }
 
   /** Prepares for one request of `step`. */
@@ -107,7 +111,7 @@ export class HttpExchange extends PooledFlight implements CallView {
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     this.status = status;
-    if (this.step!.checks !== null || this.step!.rateLimitKey !== null) this.rawHeaders = rawHeaders;
+    if (this.step!.checks !== null || this.step!.rateLimitKey !== null || this.step!.hooks !== null) this.rawHeaders = rawHeaders;
     return true;
   }
 
@@ -126,7 +130,7 @@ export class HttpExchange extends PooledFlight implements CallView {
     sink.status(h, status);
     if (step.rpcKind !== RPC_NONE && this.rpcIds.length > 0) {
       this.settleRpc(step, status);
-      return this.vu.resume();
+      return this.next();
     }
     const expected = step.outcomes.byStatus.get(status);
     if (step.rateLimitKey !== null) this.recordRateLimit(status === 429 || expected === 'rate_limited');
@@ -141,7 +145,16 @@ export class HttpExchange extends PooledFlight implements CallView {
         else sink.failed(h, reason);
       }
     }
-    this.vu.resume();
+    this.next();
+  }
+
+  /** The step is recorded: afterResponse hooks, if the step has any, then the flow goes on. */
+  private next(): void {
+    const hooks = this.step!.hooks;
+    if (hooks === null || !hooks.hasAfter) return this.vu.resume();
+    const vu = this.vu;
+    const res = hookResponseOf(this.status, this.rawHeaders, this.text());
+    hooks.after(this.hookRequest!, res, vu, () => vu.resume());
   }
 
   /** A JSON-RPC body's answer: classified as tool-rpc classifies a call (jsonrpc-verdict.ts), then recorded. */

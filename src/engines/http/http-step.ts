@@ -5,7 +5,7 @@
  * (body serialised to a Buffer) shared by every request it sends.
  */
 import type { PoolDispatchOpts } from '../../engine/transport/client-pool.ts';
-import type { OutcomeRules, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
+import type { OutcomeRules, RequestHooks, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 import { DEFAULT_RPC_OUTCOMES } from '../../engine/checks/jsonrpc-verdict.ts';
 import { RPC_NONE, rpcIdsOf, rpcKindOf } from './jsonrpc-body.ts';
 
@@ -33,6 +33,10 @@ export interface HttpStep {
   readonly rpcIds: readonly unknown[] | null;
   /** True when the response body is read: JSON-RPC classification, or checks that read it. */
   readonly collectsBody: boolean;
+  /** The metric name (for processor hooks' `req.name`). */
+  readonly name: string;
+  /** beforeRequest / afterResponse processor functions (hooked-request.ts); null for nearly every step. */
+  readonly hooks: RequestHooks | null;
   staticOpts: DispatchOpts | null;
   staticOrigin: string | null;
 }
@@ -68,6 +72,7 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
   const isStatic = url.isStatic && (qs?.isStatic ?? true) && (json?.isStatic ?? true) && (body?.isStatic ?? true) &&
     headerEntries.every(([, t]) => t.isStatic);
   const checks = ctx.checks(req.expect, req.capture, p);
+  const hooks = ctx.requestHooks?.(req.beforeRequest, req.afterResponse, p) ?? null;
   return {
     handle: ctx.sink.handle(name),
     method, url, qs, json, body,
@@ -76,11 +81,14 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
     checks,
     // A JSON-RPC body gets tool-rpc's expected outcomes (429, -32001 → rate_limited; -32005 → quota_exceeded).
     outcomes: ctx.outcomes(req.outcomes, rpcKind === RPC_NONE ? defaults : DEFAULT_RPC_OUTCOMES, p),
-    isStatic,
+    // Hooks may change any part of a request, so a hooked step is built per request.
+    isStatic: isStatic && hooks === null,
     rateLimitKey: ctx.rateLimitKey ?? null,
     rpcKind,
     rpcIds: rpcKind !== RPC_NONE && json!.isStatic ? rpcIdsOf(req.json, rpcKind) : null,
-    collectsBody: rpcKind !== RPC_NONE || (checks !== null && checks.needsBody),
+    collectsBody: rpcKind !== RPC_NONE || (checks !== null && checks.needsBody) || (hooks !== null && hooks.hasAfter),
+    name,
+    hooks,
     staticOpts: null,
     staticOrigin: null,
   };

@@ -1,0 +1,37 @@
+/**
+ * The beforeRequest / afterResponse functions of one request step, resolved
+ * at compile time: the scenario's first, then the request's own, each list
+ * in order (Artillery's order). Engines see them as the RequestHooks
+ * contract and know nothing of the processor.
+ */
+import type { HookRequest, HookResponse, RequestHooks, VirtualUser } from '../contracts.ts';
+import type { HookUser, NamedHook, Processor } from './processor.ts';
+import { renderWritten } from './render-written.ts';
+
+/** See the module comment. Immutable; shared by every user running the step. */
+export class ProcessorRequestHooks implements RequestHooks {
+  readonly hasBefore: boolean;
+  readonly hasAfter: boolean;
+
+  constructor(
+    private readonly processor: Processor,
+    private readonly beforeHooks: readonly NamedHook[],
+    private readonly afterHooks: readonly NamedHook[],
+  ) {
+    this.hasBefore = beforeHooks.length > 0;
+    this.hasAfter = afterHooks.length > 0;
+  }
+
+  before(req: HookRequest, vu: VirtualUser, done: (isOk: boolean) => void): void {
+    const ev = this.processor.events;
+    this.processor.callAll(this.beforeHooks, (ctx) => [req, ctx, ev], vu as unknown as HookUser, (isOk) => {
+      if (isOk) renderWritten(req, vu.vars);
+      done(isOk);
+    });
+  }
+
+  after(req: HookRequest, res: HookResponse, vu: VirtualUser, done: (isOk: boolean) => void): void {
+    const ev = this.processor.events;
+    this.processor.callAll(this.afterHooks, (ctx) => [req, res, ctx, ev], vu as unknown as HookUser, done);
+  }
+}
