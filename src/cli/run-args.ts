@@ -28,6 +28,8 @@ export interface ReportingArgs {
   /** `--no-console`: no progress and no summary on stdout. */
   readonly isConsoleOff: boolean;
   readonly isQuiet: boolean;
+  /** `--dashboard [host:]port`: the live web dashboard (host 127.0.0.1 unless given); absent or null = none. */
+  readonly dashboard?: { readonly host: string; readonly port: number } | null;
 }
 
 /** Parsed `run` command line. */
@@ -93,10 +95,17 @@ export const RUN_FLAGS = {
   html: { type: 'string', arg: 'FILE', help: 'self-contained HTML report with charts' },
   junit: { type: 'string', arg: 'FILE', help: 'expectations as JUnit XML' },
   prometheus: { type: 'string', arg: '[HOST:]PORT', help: 'live /metrics during the run (host 127.0.0.1 unless given)' },
+  dashboard: { type: 'string', arg: '[HOST:]PORT', help: 'live web dashboard, e.g. 8089 (host 127.0.0.1 unless given; elsewhere a token is printed)' },
   reporter: { type: 'string', multiple: true, arg: 'NAME[:OPTS]', help: 'add a reporter: built-in id, plugin package or ./path (repeatable)' },
   'no-console': { type: 'boolean', help: 'no progress line and no summary on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'print only the verdict, PASS/FAIL lines and warnings' },
 } as const satisfies FlagTable;
+
+function dashboardAddress(spec: string): { host: string; port: number } {
+  const parsed = parseListenAddress(spec);
+  if (parsed === null) throw new UsageError(`--dashboard expects [host:]port like 8089 or 0.0.0.0:8089, got "${spec}"`);
+  return parsed;
+}
 
 /** See the module comment. */
 export function parseRunArgs(args: string[], command: string): RunArgs {
@@ -131,6 +140,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     reporterSpecs: values.reporter ?? [],
     isConsoleOff: values['no-console'] ?? false,
     isQuiet: values.quiet ?? false,
+    dashboard: values.dashboard === undefined ? null : dashboardAddress(values.dashboard),
     scenarios: values.scenario ?? [],
     targetPid: targetPid(values['target-pid']),
     workers: workerCount(values.workers),

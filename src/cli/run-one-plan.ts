@@ -28,7 +28,7 @@ import type { ReportingArgs, RunArgs } from './run-args.ts';
 import { reportOutputs } from '../plugins/report-outputs.ts';
 import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
 import { resourceWarnings } from '../engine/run/resource-warnings.ts';
-import type { PlanInput, RunResult } from '../engine/contracts.ts';
+import type { PlanInput, Reporter, RunResult } from '../engine/contracts.ts';
 
 const WORKER_ENTRY = siblingModule('./worker-entry.ts', import.meta.url);
 // From source a worker thread starts without tsx: worker-boot.mjs registers it, then imports the entry.
@@ -151,8 +151,9 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     }
     if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
     for (const w of resourceWarnings(compiled)) io.err(w);
+    const reporters = reporting.dashboard == null ? plugins.reporters : [...plugins.reporters, await dashboardFor(reporting.dashboard, p.file, io)];
     const opts = {
-      sink, reporters: plugins.reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
+      sink, reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
       segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a, workers.count),
     };
     const result = workers.count > 1
@@ -168,6 +169,13 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
   } finally {
     await sim?.stop();
   }
+}
+
+/** The live dashboard (loaded only when asked: start-up time matters). Stop sends SIGINT, which run-command.ts handles as Ctrl-C. */
+async function dashboardFor(at: { host: string; port: number }, planFile: string, io: PluginIo): Promise<Reporter> {
+  const { DashboardReporter } = await import('../plugins/dashboard/dashboard-reporter.ts');
+  const { verdictLine } = await import('./run-verdict.ts');
+  return new DashboardReporter({ ...at, planFile, log: io.err, stop: () => process.kill(process.pid, 'SIGINT'), verdict: verdictLine });
 }
 
 /** What the result records about this shard, or null when the run is not sharded. */
