@@ -154,11 +154,14 @@ export class PrometheusReporter implements Reporter {
     return g;
   }
 
-  private counter(key: string): Counter | undefined {
+  private counter(raw: string): Counter | undefined {
+    // Counters a processor emits are named the Artillery way (`orders.created`, `errors.E_TOKEN`): their
+    // other characters become `_` rather than the counter being dropped.
+    const key = raw.replace(/[^a-zA-Z0-9_]/g, '_');
     if (!METRIC_NAME.test(key)) return undefined;
     let c = this.counters.get(key);
     if (c === undefined) {
-      c = new Counter({ name: `${PROM_PREFIX}${key}_total`, help: `Counter ${key} since the run began`, registers: [this.registry] });
+      c = new Counter({ name: `${PROM_PREFIX}${key}_total`, help: `Counter ${raw} since the run began`, registers: [this.registry] });
       this.counters.set(key, c);
     }
     return c;

@@ -18,6 +18,7 @@ import { runPlan } from '../../src/engine/run/run-plan.ts';
 import { loadProcessor } from '../../src/engine/processor/load-processor.ts';
 import { builtinEngines } from '../../src/engines/index.ts';
 import { agentload } from '../helpers/cli.ts';
+import { PrometheusReporter } from '../../src/plugins/prometheus-reporter.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/artillery/', import.meta.url));
 
@@ -154,4 +155,12 @@ test('the CLI: --workers 2 loads the processor in each worker; emitted metrics r
   assert.equal(result.summary.overall.count, 8);
   assert.match(readFileSync(join(dir, 'r_stats.csv'), 'utf8'), /work\.size/);
   assert.match(run.out + run.err, /counters: status\.200 8 · work\.done 8/);
+});
+
+test('Prometheus: a counter named the Artillery way (dots) is exported with underscores, not dropped', async () => {
+  const sink = new HdrSink();
+  sink.add('orders.created', 2);
+  const prom = new PrometheusReporter({ host: '127.0.0.1', port: 0 });
+  prom.onInterval(sink.snapshot(0, 1000, null));
+  assert.match(await prom.registry.metrics(), /^agentload_orders_created_total 2$/m);
 });
