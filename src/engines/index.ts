@@ -10,6 +10,7 @@ import { HttpEngine } from './http/http-engine.ts';
 import { ToolRpcEngine } from './tool-rpc/tool-rpc-engine.ts';
 import { WsEngine } from './ws/ws-engine.ts';
 import { StreamEngine } from './stream/stream-engine.ts';
+import { McpEngine } from './mcp/mcp-engine.ts';
 
 /** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
@@ -18,6 +19,7 @@ export function builtinEngines(): Engine[] {
     new ToolRpcEngine() as Engine,
     new WsEngine() as Engine,
     new StreamEngine() as Engine,
+    new McpEngine() as Engine,
   ];
 }
 

@@ -24,6 +24,19 @@ import { AGENTCORE_VERSION } from './a2a/rpc-methods.ts';
 import { isGatewayPath, serveGateway } from './gateway/gateway-routes.ts';
 import type { SimContext } from './sim-context.ts';
 import { COMPLETIONS_PATH, serveCompletion } from './stream/completions.ts';
+import { MCP_PATH, McpSessions } from './mcp/mcp-server.ts';
+
+/** Each sim's MCP sessions, made at its first MCP request (the SDK is loaded with the sim either way). */
+const mcpSessions = new WeakMap<SimContext, McpSessions>();
+
+function mcpOf(sim: SimContext): McpSessions {
+  let m = mcpSessions.get(sim);
+  if (m === undefined) {
+    m = new McpSessions();
+    mcpSessions.set(sim, m);
+  }
+  return m;
+}
 
 /**
  * An incoming request with room for the body being gathered. Node builds
@@ -197,6 +210,8 @@ function handleRequest(sim: SimContext, req: SimRequest, res: ServerResponse): v
   if (isGatewayPath(path)) return serveGatewayRecorded(sim, req, res, path);
   // Beyond upstream (a documented option): an OpenAI-compatible streaming completion endpoint (stream/completions.ts).
   if (path === COMPLETIONS_PATH) return serveCompletion(req, res);
+  // … and an MCP server on the official SDK (mcp/mcp-server.ts).
+  if (path === MCP_PATH) return mcpOf(sim).serve(req, res);
   deliverNow(req, NOT_FOUND_REPLY);
 }
 

@@ -157,3 +157,13 @@ export const COUNT_NAMES: ReadonlySet<string> = new Set([STREAM_TOKENS]);
 export const DERIVED_NAMES: ReadonlySet<string> = new Set([
   STREAM_TTFB, STREAM_TTFT, STREAM_ITL, STREAM_TPOT, STREAM_TOKENS, STREAM_TOKENS_PER_SEC, STREAM_GOODPUT,
 ]);
+
+// ── MCP sessions (mcp engine). Calls are counted per method and tool under their own names (tag `mcp=<method>`).
+/** MCP sessions open now: initialized and not yet ended (gauge; peak per interval and run). */
+export const MCP_SESSIONS = 'mcp_sessions';
+/** MCP sessions whose `initialize` succeeded. */
+export const MCP_SESSIONS_OPENED = 'mcp_sessions_opened';
+/** MCP sessions whose `initialize` failed (its cause is counted under the `initialize` name). */
+export const MCP_SESSIONS_FAILED = 'mcp_sessions_failed';
+/** MCP sessions ended by agentload (DELETE sent when the server gave a session id). */
+export const MCP_SESSIONS_CLOSED = 'mcp_sessions_closed';

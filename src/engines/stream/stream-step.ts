@@ -82,7 +82,7 @@ function compileSlo(raw: unknown, ctx: StepCompileContext, p: string): StreamSlo
 
 /** See the module comment. */
 export function compileStreamStep(step: StepInput, ctx: StepCompileContext): StreamStep {
-  const p = `${ctx.yamlPath}.stream`;
+  const p = ctx.yamlPath;
   const raw = step.stream;
   const given = (typeof raw === 'string' ? { url: raw } : raw) as Record<string, unknown>;
   if (given === null || typeof given !== 'object' || typeof given.url !== 'string') ctx.fail('a stream step needs a url', p);
