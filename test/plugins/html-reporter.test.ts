@@ -1,40 +1,27 @@
+/**
+ * The HTML report in a real browser: Debian's chromium (installed by .ci/run),
+ * driven by playwright-core with every request outside the file refused, so
+ * the page must work offline. Checks every section against the run's numbers
+ * and saves a screenshot to docs/images/report.png.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ROOT } from '../helpers/cli.ts';
 import { runFixture, startTarget, tempDir } from './report-fixture.ts';
 
 /** Debian's chromium (installed by .ci/run); AGENTLOAD_CHROMIUM overrides the path. */
 const CHROMIUM = process.env.AGENTLOAD_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Loads `file` in headless Chromium; returns the DOM after scripts ran, and Chromium's log. */
-function renderInChromium(file: string): Promise<{ dom: string; log: string }> {
+test('--html: a self-contained page whose every section Chromium draws with no script error', async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set AGENTLOAD_CHROMIUM)`);
-  const profile = mkdtempSync(join(tmpdir(), 'agentload-chromium-'));
-  const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-extensions',
-    // Any network access from the page fails: the report must not need one.
-    '--host-resolver-rules=MAP * ~NOTFOUND',
-    `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--window-size=1600,1400',
-    '--virtual-time-budget=3000', '--dump-dom', pathToFileURL(file).href,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(CHROMIUM, args, { timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      rmSync(profile, { recursive: true, force: true });
-      if (err) reject(new Error(`chromium failed: ${err.message}\n${stderr.slice(-2000)}`));
-      else resolve({ dom: stdout, log: stderr });
-    });
-  });
-}
-
-test('--html: a self-contained page whose charts Chromium draws with no script error', async (t) => {
   const server = await startTarget();
   const tmp = tempDir('html');
-  t.after(async () => { await server.close(); tmp.cleanup(); });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  t.after(async () => { await browser.close(); await server.close(); tmp.cleanup(); });
   const file = join(tmp.dir, 'report.html');
   const { result } = await runFixture(tmp.dir, server.url, { flags: { htmlFile: file } });
   const html = readFileSync(file, 'utf8');
@@ -44,32 +31,66 @@ test('--html: a self-contained page whose charts Chromium draws with no script e
   const rest = html.replaceAll('xmlns="http://www.w3.org/2000/svg"', '').replaceAll(server.url, '');
   assert.doesNotMatch(rest, /http:\/\//, 'the only http:// strings are the SVG namespace and the target URL as text');
 
-  const { dom, log } = await renderInChromium(file);
-  assert.doesNotMatch(log, /Uncaught/, "a script error reached the console");
-  const ready = /<div id="agentload-ready"[^>]*data-charts="(\d+)" data-drawn="(\d+)"/.exec(dom);
-  assert.ok(ready, 'the page script did not finish (no agentload-ready marker)');
-  assert.equal(ready[1], '4');
-  assert.equal(ready[2], '4', 'every chart has a series path with a non-empty box');
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+  const problems: string[] = [];
+  const fetched: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.route('**/*', (route) => {
+    if (route.request().url() === pathToFileURL(file).href) return route.continue();
+    fetched.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('#agentload-ready', { state: 'attached' });
+  assert.deepEqual(problems, [], 'no script error');
+  assert.deepEqual(fetched, [], 'nothing fetched');
+  const ready = await page.$eval('#agentload-ready', (d) => [d.getAttribute('data-charts'), d.getAttribute('data-drawn')]);
+  assert.deepEqual(ready, ['7', '7'], 'four run charts, two per-name charts and the histogram, each drawn');
 
-  // Each chart has its series with one point per interval, non-empty path data.
-  for (const id of ['chart-rps', 'chart-latency', 'chart-outcomes', 'chart-users']) {
-    const svg = new RegExp(`<svg[^>]*id="${id}"[\\s\\S]*?</svg>`).exec(dom);
-    assert.ok(svg, id);
-    const paths = [...svg[0].matchAll(/<path class="series"[^>]*data-points="(\d+)" d="([^"]*)"/g)];
-    assert.ok(paths.length >= 1, id);
-    for (const p of paths) {
-      assert.equal(Number(p[1]), result.intervals.length, id);
-      assert.equal((p[2]!.match(/[ML]/g) ?? []).length, result.intervals.length, id);
-    }
-  }
-  assert.match(dom, /id="chart-outcomes"[\s\S]*?<title>rate_limited<\/title>/);
+  // Full width: the charts grow with the window instead of stopping at 760 px.
+  const chartWidth = await page.$eval('#chart-rps', (s) => s.getBoundingClientRect().width);
+  const pageWidth = await page.evaluate(() => document.documentElement.clientWidth);
+  assert.ok(chartWidth > 760 || chartWidth > pageWidth / 3, `chart ${chartWidth}px in a ${pageWidth}px page`);
 
-  // The per-name table and the expectations, with the run's numbers.
-  for (const s of result.summary.byName) {
-    assert.match(dom, new RegExp(`<tr><td>${s.name}</td><td>${s.count}</td>`));
+  // Each time chart has one point per interval.
+  for (const id of ['chart-rps', 'chart-latency', 'chart-outcomes', 'chart-users', 'chart-endpoint-rps', 'chart-endpoint-p95']) {
+    const points = await page.$$eval(`#${id} path.series`, (ps) => ps.map((p) => [Number(p.getAttribute('data-points')), (p.getAttribute('d')!.match(/[ML]/g) ?? []).length]));
+    assert.ok(points.length >= 1, id);
+    for (const [n, segs] of points) assert.deepEqual([n, segs], [result.intervals.length, result.intervals.length], id);
   }
-  assert.match(dom, new RegExp(`<tr class="total"><td>All requests</td><td>${result.summary.overall.count}</td>`));
-  const verdicts = [...dom.matchAll(/<td class="(pass|fail)">(PASS|FAIL)<\/td><td>([^<]*)<\/td>/g)].map((m) => [m[3], m[2]]);
-  assert.deepEqual(verdicts, result.expectations.map((e) => [e.name, e.isPass ? 'PASS' : 'FAIL']));
-  assert.match(dom, /<span class="verdict FAIL">FAIL<\/span>/);
+  assert.ok((await page.$$('#chart-outcomes path.series title')).length >= 2);
+  assert.match(await page.textContent('#chart-outcomes') ?? '', /rate_limited/);
+  const named = result.summary.byName.filter((s) => s.count > 0);
+  assert.equal((await page.$$('#chart-endpoint-rps path.series')).length, named.length, 'one per-name series per name');
+  const barShare = await page.$$eval('#chart-histogram rect.bar title', (ts) => ts.reduce((n, t) => n + Number(/: ([\d.]+) %/.exec(t.textContent!)![1]), 0));
+  assert.ok(Math.abs(barShare - 100) < 0.5, `the histogram's bars add up to 100 %, got ${barShare}`);
+
+  // The per-name table, the percentile table (min … max), the failures with causes.
+  const cells = (sel: string) => page.$$eval(`${sel} tbody tr`, (rs) => rs.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+  const names = await cells('#names');
+  for (const s of named) assert.ok(names.some((r) => r[0] === s.name && r[1] === String(s.count)), s.name);
+  assert.deepEqual(names.at(-1)!.slice(0, 2), ['All requests', String(result.summary.overall.count)]);
+  assert.deepEqual(await page.$$eval('#percentiles th', (h) => h.map((x) => x.textContent)), ['Name', 'Requests', 'min', 'mean', 'p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'max']);
+  const pct = await cells('#percentiles');
+  assert.equal(pct.length, named.length + 1);
+  for (const row of pct) {
+    const v = row.slice(2).map(Number);
+    assert.ok(v[0]! <= v[2]! && v[2]! <= v[3]! && v[3]! <= v[4]! && v[4]! <= v[5]! && v[5]! <= v[6]! && v[6]! <= v[7]! && v[7]! <= v[8]!, `ordered percentiles: ${row}`);
+  }
+  const failures = await cells('#failures');
+  const failed = named.flatMap((s) => Object.entries(s.outcomes.failed).map(([cause, n]) => [s.name, cause, String(n)]));
+  assert.ok(failed.length > 0, 'the fixture has failures');
+  for (const f of failed) assert.ok(failures.some((r) => r[0] === f[0] && r[1] === f[1] && r[2] === f[2]), `failure row ${f}`);
+  assert.ok(failures.every((r) => !/rate_limited/.test(r[1]!)), 'expected outcomes are not failures');
+
+  // Expectations with their measured values, and the metadata.
+  const verdicts = await cells('#expectations');
+  assert.deepEqual(verdicts.map((r) => [r[1], r[0], r[2]]), result.expectations.map((e) => [e.name, e.isPass ? 'PASS' : 'FAIL', e.measured]));
+  assert.equal(await page.textContent('.verdict'), 'FAIL');
+  const facts = await page.$$eval('dl.facts dt', (d) => d.map((x) => x.textContent));
+  for (const label of ['Plan', 'Target', 'Seed', 'agentload', 'Generator', 'Started', 'Duration']) assert.ok(facts.includes(label), label);
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  assert.match(await page.textContent('dl.facts') ?? '', new RegExp(`version ${version.replace(/\./g, '\\.')}`));
+  await page.screenshot({ path: join(ROOT, 'docs/images/report.png'), fullPage: true });
 });

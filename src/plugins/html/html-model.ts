@@ -7,6 +7,7 @@ import type { IntervalSnapshot, NameSummary, RunResult } from '../../engine/cont
 import { nameLabel } from '../format.ts';
 import { CHART_GEOMETRY, PALETTE, lineChart, type ChartSeries, type ChartSpec } from './svg-chart.ts';
 import { VUSERS_ACTIVE, WS_CONNECTIONS } from '../../engine/metrics/names.ts';
+import { PERCENTILE_COLUMNS, agentloadVersion, endpointChartSpecs, failureRows, generatorHealth, latencyHistogram, percentileRows, type FailureRow } from './html-sections.ts';
 
 /** One row of the per-name table. */
 export interface TableRow {
@@ -22,6 +23,13 @@ export interface HtmlView {
   readonly facts: ReadonlyArray<{ label: string; value: string }>;
   readonly warnings: readonly string[];
   readonly charts: readonly string[];
+  /** Per-endpoint rps and p95 over time (empty when nothing was requested). */
+  readonly endpointCharts: readonly string[];
+  /** The latency histogram (SVG), or null without samples. */
+  readonly histogram: string | null;
+  readonly percentileColumns: readonly string[];
+  readonly percentileRows: ReadonlyArray<{ isTotal: boolean; cells: readonly string[] }>;
+  readonly failures: readonly FailureRow[];
   readonly columns: readonly string[];
   readonly rows: readonly TableRow[];
   readonly expectations: ReadonlyArray<{ isPass: boolean; name: string; measured: string; limit: string; reason: string }>;
@@ -99,12 +107,16 @@ function verdictOf(result: RunResult): HtmlView['verdict'] {
 export function htmlView(result: RunResult): HtmlView {
   const { info, summary } = result;
   const specs = chartSpecs(result);
+  const endpointSpecs = endpointChartSpecs(result, { xMaxS: Math.max(info.plannedDurationMs, summary.durationMs) / 1000, phases: info.phases.map((p) => ({ name: p.name, startS: p.startMs / 1000 })) });
   const extra = Object.entries(summary.counters).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(' · ');
   const peaks = Object.entries(summary.gaugePeaks).map(([k, n]) => `${k} ${n}`).join(' · ');
   const facts = [
     { label: 'Plan', value: `${info.planFile} (digest ${info.planDigest})` },
     { label: 'Target', value: info.target },
     { label: 'Environment', value: info.environment ?? '—' },
+    { label: 'Seed', value: info.seed === undefined ? '—' : `${info.seed} (--seed ${info.seed} replays its random draws)` },
+    { label: 'agentload', value: `version ${agentloadVersion()}` },
+    { label: 'Generator', value: generatorHealth(result) },
     { label: 'Started', value: info.startedAt },
     { label: 'Duration', value: `${(summary.durationMs / 1000).toFixed(1)} s (planned ${(info.plannedDurationMs / 1000).toFixed(0)} s)` },
     { label: 'Requests', value: `${summary.overall.count} at ${summary.overall.rps.toFixed(1)}/s, ${summary.overall.errors} errors, ${summary.overall.expected} expected outcomes` },
@@ -113,7 +125,7 @@ export function htmlView(result: RunResult): HtmlView {
   ];
   const data = {
     geometry: CHART_GEOMETRY,
-    charts: specs.map((c) => ({ id: c.id, unit: c.unit, labels: c.series.map((s) => s.label), points: c.series.map((s) => s.points) })),
+    charts: [...specs, ...endpointSpecs].map((c) => ({ id: c.id, unit: c.unit, labels: c.series.map((s) => s.label), points: c.series.map((s) => s.points) })),
   };
   return {
     title: `agentload report — ${info.planFile}`,
@@ -121,6 +133,11 @@ export function htmlView(result: RunResult): HtmlView {
     facts,
     warnings: result.saturation.message ? [result.saturation.message] : [],
     charts: specs.map(lineChart),
+    endpointCharts: endpointSpecs.map(lineChart),
+    histogram: latencyHistogram(result),
+    percentileColumns: PERCENTILE_COLUMNS,
+    percentileRows: percentileRows(result),
+    failures: failureRows(result),
     columns: TABLE_COLUMNS,
     rows: [
       ...summary.byName.filter((s) => s.count > 0).map((s) => row(nameLabel(s), s, false)),

@@ -37,7 +37,7 @@ export const PAGE_SCRIPT = String.raw`
     });
     svg.addEventListener('mouseleave', function () { cursor.setAttribute('visibility', 'hidden'); tip.hidden = true; });
   });
-  var table = document.getElementById('names');
+  Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
     th.addEventListener('click', function () {
       var body = table.tBodies[0];
@@ -53,11 +53,12 @@ export const PAGE_SCRIPT = String.raw`
       rows.forEach(function (r) { body.insertBefore(r, total); });
     });
   });
+  });
   var drawn = 0;
   Array.prototype.forEach.call(document.querySelectorAll('svg.chart'), function (svg) {
-    var ok = Array.prototype.some.call(svg.querySelectorAll('path.series'), function (p) {
+    var ok = Array.prototype.some.call(svg.querySelectorAll('path.series, rect.bar'), function (p) {
       var b = p.getBBox();
-      return p.getTotalLength() > 0 && (b.width > 0 || b.height > 0);
+      return (p.tagName === 'rect' || p.getTotalLength() > 0) && (b.width > 0 || b.height > 0);
     });
     if (ok) drawn++;
   });
@@ -72,14 +73,15 @@ export const PAGE_SCRIPT = String.raw`
 
 /** Inline stylesheet. */
 export const PAGE_STYLE = `
-body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #111827; }
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 16px 2vw; color: #111827; }
+.scroll { overflow-x: auto; max-width: 100%; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; }
 .verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-weight: 600; }
 .verdict.PASS { background: #16a34a; } .verdict.FAIL, .verdict.ABORTED { background: #dc2626; } .verdict.NO { background: #6b7280; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0; } dt { color: #6b7280; } dd { margin: 0; }
 .warning { background: #fef3c7; border: 1px solid #f59e0b; padding: 6px 10px; border-radius: 4px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(760px, 1fr)); gap: 12px; }
-svg.chart { max-width: 100%; height: auto; border: 1px solid #e5e7eb; border-radius: 4px; background: #fff; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 520px), 1fr)); gap: 12px; }
+svg.chart { width: 100%; height: auto; border: 1px solid #e5e7eb; border-radius: 4px; background: #fff; }
 svg .title { font-weight: 600; font-size: 13px; } svg .tick, svg .legend, svg .phase-label { font-size: 11px; fill: #4b5563; }
 svg .grid { stroke: #f3f4f6; } svg .axis { stroke: #9ca3af; } svg .phase { stroke: #9ca3af; stroke-dasharray: 4 3; }
 svg .series { stroke-width: 2; } svg .cursor { stroke: #111827; stroke-width: 1; }
@@ -112,13 +114,32 @@ export const PAGE_TEMPLATE = `<!DOCTYPE html>
 <div class="charts">
 {{#each charts}}{{{this}}}
 {{/each}}</div>
+{{#if endpointCharts.length}}<h2>By name over time</h2>
+<div class="charts" id="endpoint-charts">
+{{#each endpointCharts}}{{{this}}}
+{{/each}}</div>{{/if}}
 <h2>Requests by name</h2>
-<table id="names">
+<div class="scroll"><table id="names" class="sortable">
 <thead><tr>{{#each columns}}<th>{{this}}</th>{{/each}}</tr></thead>
 <tbody>
 {{#each rows}}<tr{{#if isTotal}} class="total"{{/if}}>{{#each cells}}<td>{{this}}</td>{{/each}}</tr>
 {{/each}}</tbody>
-</table>
+</table></div>
+<h2>Latency percentiles (ms, from each request's scheduled start)</h2>
+<div class="scroll"><table id="percentiles" class="sortable">
+<thead><tr>{{#each percentileColumns}}<th>{{this}}</th>{{/each}}</tr></thead>
+<tbody>
+{{#each percentileRows}}<tr{{#if isTotal}} class="total"{{/if}}>{{#each cells}}<td>{{this}}</td>{{/each}}</tr>
+{{/each}}</tbody>
+</table></div>
+{{#if histogram}}<div class="charts" id="histogram">{{{histogram}}}</div>{{/if}}
+<h2>Failures</h2>
+{{#if failures.length}}<div class="scroll"><table id="failures" class="sortable">
+<thead><tr><th>Name</th><th>Cause</th><th>Count</th><th>Share of the name's requests</th><th>HTTP statuses seen</th></tr></thead>
+<tbody>
+{{#each failures}}<tr><td>{{name}}</td><td>{{cause}}</td><td>{{count}}</td><td>{{share}}</td><td>{{statuses}}</td></tr>
+{{/each}}</tbody>
+</table></div>{{else}}<p id="failures">No failed requests.</p>{{/if}}
 <h2>Expectations</h2>
 {{#if expectations.length}}<table id="expectations">
 <thead><tr><th>Result</th><th>Expectation</th><th>Measured</th><th>Limit</th><th>Note</th></tr></thead>
