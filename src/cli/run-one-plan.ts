@@ -145,10 +145,6 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
       if (!reporting.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }
     const workers = workersToRun(a.workers, a.isOversubscribing);
-    if (workers.count > 1 && (compiled.beforeFlow !== null || compiled.afterFlow !== null)) {
-      // Each worker would run them once: N logins where Artillery makes one (TODO #18: run them in the main thread).
-      throw new UsageError('a plan with a top-level before or after flow cannot run with --workers yet; run it without --workers', {}, 'AGENTLOAD_E_NOT_YET');
-    }
     if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
     for (const w of resourceWarnings(compiled)) io.err(w);
     const reporters = reporting.dashboard == null ? plugins.reporters : [...plugins.reporters, await dashboardFor(reporting.dashboard, p.file, io)];

@@ -23,7 +23,9 @@ try {
   const sink = workerSink();
   // Same engines as the main thread (built-ins and plan plugins); reporters stay in the main thread.
   const { engines, processor } = await loadRunPlugins(plan, NO_REPORTERS, { out: () => {}, err: () => {}, progress: null });
-  const compiled = { ...compilePlan(plan, { engines, sink, processor }), target: setup.target };
+  const c = compilePlan(plan, { engines, sink, processor });
+  // The main thread runs the top-level before / after flows once for all workers and hands over before's variables.
+  const compiled = { ...c, target: setup.target, beforeFlow: null, afterFlow: null, variables: Object.freeze({ ...c.variables, ...setup.contextVars }) };
   await serveWorker(compiled, sink, setup.segment, port);
 } catch (e) {
   const err = e as { code?: string; message?: string; exitCode?: number; format?: () => string };

@@ -164,3 +164,31 @@ test('Prometheus: a counter named the Artillery way (dots) is exported with unde
   prom.onInterval(sink.snapshot(0, 1000, null));
   assert.match(await prom.registry.metrics(), /^agentload_orders_created_total 2$/m);
 });
+
+test('--workers 2: the top-level before and after flows run once, in the main thread, and every worker\'s users get before\'s variables', async (t) => {
+  const server = await echoServer(t);
+  const log = join(mkdtempSync(join(tmpdir(), 'agentload-processor-')), 'calls.log');
+  writeFileSync(log, '');
+  process.env.PROCESSOR_TEST_LOG = log;
+  const run = await agentload(['run', join(FIXTURES, 'processor-hooks.yml'), '--target', server.url, '--workers', '2']);
+  assert.equal(run.code, 0, run.err);
+  const calls = readFileSync(log, 'utf8').trim().split('\n');
+  assert.equal(calls.filter((c) => c.endsWith('beforeRun')).length, 1);
+  assert.deepEqual(calls.filter((c) => c.includes('afterRun')), ['-1 afterRun token=tok-9']);
+  assert.equal(server.requests.filter((r) => r.url === '/login').length, 1);
+  const posts = server.requests.filter((r) => r.url.startsWith('/items/'));
+  assert.equal(posts.length, 3);
+  for (const p of posts) assert.equal(p.headers['x-signed'], 'tok-9:stamp-1');
+});
+
+test('a before flow whose function fails stops the run before any user starts (AGENTLOAD_E_BEFORE_FLOW, exit 3)', async (t) => {
+  const server = await echoServer(t);
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  writeFileSync(join(dir, 'p.cjs'), 'module.exports = { async boom() { throw new Error("no token today"); } };\n');
+  writeFileSync(join(dir, 'plan.yml'), `config:\n  target: "${server.url}"\n  phases: [{ duration: 1, arrivalCount: 3 }]\n  processor: "./p.cjs"\nbefore:\n  flow:\n    - function: "boom"\nscenarios:\n  - name: s\n    flow:\n      - get: { url: "/never" }\n`);
+  const run = await agentload(['run', join(dir, 'plan.yml')]);
+  assert.equal(run.code, 3, run.err);
+  assert.match(run.err, /AGENTLOAD_E_BEFORE_FLOW/);
+  assert.match(run.err, /processor function boom failed .*no token today/);
+  assert.equal(server.requests.length, 0);
+});

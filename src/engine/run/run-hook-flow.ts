@@ -6,8 +6,9 @@
  */
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
 import { streamSeed } from '../scheduler/seeded-random.ts';
-import type { CompiledScenario } from '../compile/compiled-plan.ts';
+import type { CompiledPlan, CompiledScenario } from '../compile/compiled-plan.ts';
 import type { VuVars } from '../contracts.ts';
+import type { HdrSink } from '../metrics/hdr-sink.ts';
 
 /** How the flow ended: its variables (string keys only), and whether it ran to its end without a failed processor function. */
 export interface HookFlowOutcome {
@@ -40,4 +41,36 @@ export function runHookFlow(
     vu.assign(id, scenario, phase, nowUs());
     vu.start();
   });
+}
+
+/**
+ * The same, where no LoadDriver has the engines up: the main thread of a
+ * `--workers` run, which runs `before` once before starting the workers (and
+ * hands its variables to each) and `after` once when they are done. Inits
+ * the engines the flow uses, runs it, and closes them again.
+ */
+export async function runHookFlowAlone(
+  plan: CompiledPlan, scenario: CompiledScenario, variables: Readonly<VuVars>, sink: HdrSink, nowUs: () => number, log: (line: string) => void, id: number,
+): Promise<HookFlowOutcome> {
+  const runCtx = { target: plan.target, config: plan.config, sink, nowUs, concurrencyHint: 1 };
+  if (plan.processor !== null) plan.processor.target = plan.target;
+  for (const e of scenario.engines) await e.init(runCtx);
+  try {
+    return await runHookFlow(scenario, variables, nowUs, log, plan.seed ?? 0, id);
+  } finally {
+    for (const e of scenario.engines) await e.close();
+  }
+}
+
+/** Variables that can cross to a worker thread (structured clone): a function a hook stored stays behind. */
+export function transferableVars(vars: VuVars): VuVars {
+  const out: VuVars = {};
+  for (const [k, v] of Object.entries(vars)) {
+    try {
+      out[k] = structuredClone(v);
+    } catch {
+      // not cloneable (a function, a socket): workers start without it
+    }
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import { nestSegment, WHOLE } from '../scheduler/segment.ts';
 import { assessSaturation } from './saturation.ts';
 import { startSeries } from './series-run.ts';
 import { seededPlan } from './run-seed.ts';
+import { runHookFlowAlone, transferableVars } from './run-hook-flow.ts';
 import { announceStart, awaitStartAt, finishRun, initReporters, notStarted, phaseAt, runInfo, type RunOptions } from './run-plan.ts';
 import { LiveTicker } from './live-ticker.ts';
 import type { EncodedWindow } from '../metrics/hdr-sink.ts';
@@ -76,6 +77,15 @@ class WorkerHandle {
   }
 }
 
+/** The top-level `before` flow, once, here: its variables for every worker (null when the plan has none). */
+async function runBefore(plan: CompiledPlan, sink: RunOptions['sink'], log: (line: string) => void): Promise<Record<string, unknown> | null> {
+  if (plan.beforeFlow === null) return null;
+  const clock = new MonotonicClock();
+  const out = await runHookFlowAlone(plan, plan.beforeFlow, plan.variables, sink, () => clock.nowMs() * 1000, log, 0);
+  if (!out.isOk) throw new RunError('AGENTLOAD_E_BEFORE_FLOW', 'the top-level before flow failed (see the processor error above), so no virtual user started');
+  return transferableVars(out.vars);
+}
+
 /** Runs `plan` on `count` worker threads started from `workerUrl` (the CLI's entry). */
 export async function runWithWorkers(
   unseeded: CompiledPlan, opts: RunOptions, workerUrl: URL, unseededSetup: Omit<WorkerSetup, 'segment'>, count: number,
@@ -83,7 +93,8 @@ export async function runWithWorkers(
   const { sink } = opts;
   // One seed for all: each worker compiles the plan itself, from these overrides.
   const plan = seededPlan(unseeded, opts.segment);
-  const setup = { ...unseededSetup, overrides: { ...unseededSetup.overrides, seed: plan.seed } };
+  const contextVars = await runBefore(plan, sink, opts.log);
+  const setup = { ...unseededSetup, overrides: { ...unseededSetup.overrides, seed: plan.seed }, ...(contextVars === null ? {} : { contextVars }) };
   // Inside a shard, worker j runs segment nestSegment(shard, j/count) of the whole plan.
   const shard = opts.segment ?? WHOLE;
   const workers = Array.from({ length: count }, (_, j) => new WorkerHandle(workerUrl, { ...setup, segment: nestSegment(shard, { index: j, count }) }, opts.log));
@@ -137,6 +148,10 @@ export async function runWithWorkers(
     await pending;
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+  if (plan.afterFlow !== null && !done.some((d) => d.isAborted)) {
+    const after = await runHookFlowAlone(plan, plan.afterFlow, { ...plan.variables, ...contextVars }, sink, () => clock.nowMs() * 1000, opts.log, -1);
+    if (!after.isOk) opts.log('the top-level after flow failed (see the processor error above)');
   }
   close(done.map((d) => d.window));
   const delay = newHistogram();

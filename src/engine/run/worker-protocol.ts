@@ -15,6 +15,8 @@ export interface WorkerSetup {
   readonly segment: Segment;
   /** The module the boot script imports (the CLI's worker entry). */
   readonly entryUrl: string;
+  /** What the top-level `before` flow (run once, in the main thread) left in its variables: every user starts with them. */
+  readonly contextVars?: Record<string, unknown>;
 }
 
 /** main → worker */
