@@ -28,6 +28,11 @@ export abstract class PooledFlight implements Deadlined, PooledRequest {
     else if (this.client === null) this.onError(timeoutError()); // still waiting for a connection
   }
 
+  /** Ends the request on its connection with `err` (undici destroys the socket mid-response and calls onError). */
+  protected abortFlight(err: Error): void {
+    if (this.abortFn !== null) this.abortFn(err);
+  }
+
   protected beginFlight(): void {
     this.isExpired = false;
     this.abortFn = null;

@@ -12,6 +12,7 @@ import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 import { RPC_NONE, rpcIdsOf } from './jsonrpc-body.ts';
+import { DEFAULT_MAX_BODY_BYTES, maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 import { dispatchOf, hookRequestOf } from './hooked-request.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
@@ -37,6 +38,7 @@ export class HttpEngine implements Engine<HttpStep> {
   private deadlines: RequestDeadlines | null = null;
   private connections = DEFAULT_CONNECTIONS;
   private pipelining = 1;
+  private maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
     const compiled = compileHttpStep(key, step, ctx, NO_HTTP_OUTCOMES);
@@ -54,13 +56,18 @@ export class HttpEngine implements Engine<HttpStep> {
     // more CPU, which makes it later. So the default is one connection per possible VU, at least 128.
     this.connections = http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0);
     this.pipelining = http.pipelining ?? 1;
+    this.maxBodyBytes = maxBodyBytesOf(run.config);
     for (const s of this.steps) if (s.isStatic) this.prebuild(s);
   }
 
   /** Reuses a finished VU's exchange when there is one: open-model runs start thousands of VUs a second. */
   openSession(vu: VirtualUser): HttpExchange {
     const ex = this.freeExchanges.pop();
-    if (ex === undefined) return new HttpExchange(vu, this.sink!, this.nowUs);
+    if (ex === undefined) {
+      const fresh = new HttpExchange(vu, this.sink!, this.nowUs);
+      fresh.maxBodyBytes = this.maxBodyBytes;
+      return fresh;
+    }
     ex.vu = vu;
     return ex;
   }

@@ -23,6 +23,7 @@ import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view
 import { HTTP_POOL_WAITS, RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
+import { bodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from '../../engine/transport/body-limit.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
@@ -41,6 +42,9 @@ export class HttpExchange extends PooledFlight implements CallView {
   private parsed: unknown = undefined;
   private isParsed = false;
   private isCollecting = false;
+  /** Bytes of the answer kept so far, and the most that may be (body-limit.ts; the engine sets it from the config). */
+  private bodyBytes = 0;
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   /** When the request in flight was dispatched (run µs); its deadline runs from here. */
   dispatchedUs = 0;
   /** The rate-limit key and run second of the request in flight (only when expect.rateLimit is on). */
@@ -91,6 +95,7 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.status = 0;
     this.beginFlight();
     this.isCollecting = step.collectsBody;
+    this.bodyBytes = 0;
     if (this.chunks.length > 0) this.chunks = [];
     this.rawHeaders = null;
     this.bodyText = null;
@@ -116,7 +121,16 @@ export class HttpExchange extends PooledFlight implements CallView {
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.isCollecting) this.chunks.push(chunk);
+    // A body nobody reads is not kept: nothing to count, whatever its size.
+    if (this.isCollecting) {
+      this.bodyBytes += chunk.length;
+      if (this.bodyBytes <= this.maxBodyBytes) this.chunks.push(chunk);
+      else {
+        this.isCollecting = false;
+        this.chunks = [];
+        this.abortFlight(bodyTooLargeError(this.maxBodyBytes));
+      }
+    }
     return true;
   }
 

@@ -12,6 +12,8 @@ import { joinParts, renderHeaders, type RpcStep } from './rpc-step.ts';
 export interface RpcRuntime {
   readonly sink: HdrSink;
   readonly accounting: QuotaAccounting;
+  /** The most bytes of one answer kept (config.http.maxBodyBytes, body-limit.ts). */
+  readonly maxBodyBytes: number;
   nowUs(): number;
   /** POSTs `body` to the rpc path; undici calls the session's handler methods. */
   sendHttp(session: RpcSessionState, body: Buffer): void;

@@ -30,6 +30,7 @@ import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view
 import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
 import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';
+import { bodyTooLargeError } from '../../engine/transport/body-limit.ts';
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
 export class RpcSession extends PooledFlight implements CallView {
@@ -57,6 +58,8 @@ export class RpcSession extends PooledFlight implements CallView {
   private rawHeaders: Buffer[] | null = null;
   private readonly chunks: Buffer[] = [];
   private bodyText: string | null = null;
+  /** Bytes of the answer kept so far (capped at the runtime's maxBodyBytes, body-limit.ts). */
+  private bodyBytes = 0;
   private isInFlight = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly verdict = new Verdict();
@@ -102,6 +105,7 @@ export class RpcSession extends PooledFlight implements CallView {
     this.status = 0;
     this.rawHeaders = null;
     this.chunks.length = 0;
+    this.bodyBytes = 0;
     this.bodyText = null;
     this.isInFlight = true;
     this.beginFlight();
@@ -125,8 +129,19 @@ export class RpcSession extends PooledFlight implements CallView {
   }
 
   onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
+    const cap = this.rt.maxBodyBytes;
+    this.bodyBytes += chunk.length;
+    if (this.bodyBytes <= cap) this.chunks.push(chunk);
+    else if (this.bodyBytes - chunk.length <= cap) {
+      this.chunks.length = 0;
+      this.abortFlight(bodyTooLargeError(cap));
+    }
     return true;
+  }
+
+  /** The cap on one answer; the WebSocket transport applies it to each message. */
+  get maxBodyBytes(): number {
+    return this.rt.maxBodyBytes;
   }
 
   onComplete(): void {

@@ -14,6 +14,7 @@ import { compileRpcStep, DEFAULT_RPC_PATH, renderHeaders, type RpcStep } from '.
 import { RpcSession } from './rpc-session.ts';
 import { RpcWsConnection } from './ws-connection.ts';
 import type { RpcRuntime } from './rpc-request.ts';
+import { DEFAULT_MAX_BODY_BYTES, maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 
 const STEP_KEYS = ['call', 'batch'] as const;
 
@@ -52,6 +53,7 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
   private readonly sockets = new Set<RpcWsConnection>();
   private windowUs = Infinity;
   private clock: () => number = () => 0;
+  maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): RpcStep {
     const w = ctx.config.quotaWindow;
@@ -69,6 +71,7 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
     const connections = http.connections ?? Math.max(DEFAULT_RPC_CONNECTIONS, run.concurrencyHint ?? 0);
     this.pool = new ClientPool(this.ep.origin, connections, http.pipelining ?? 1, 30_000);
     this.deadlines = new RequestDeadlines(run.nowUs);
+    this.maxBodyBytes = maxBodyBytesOf(run.config);
   }
 
   get sink(): HdrSink {

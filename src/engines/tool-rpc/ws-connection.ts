@@ -24,6 +24,8 @@ export interface WsSessionHooks {
   onTransportFailure(reason: string): void;
   /** The run ended with a request in flight: abandoned, not failed. */
   onAbandoned(): void;
+  /** The cap on one message (config.http.maxBodyBytes): a bigger one closes the socket as body_too_large. */
+  readonly maxBodyBytes: number;
 }
 
 /** See the module comment. One per session; single request in flight. */
@@ -74,7 +76,7 @@ export class RpcWsConnection {
   }
 
   private connect(): void {
-    const socket = new WebSocket(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup });
+    const socket = new WebSocket(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup, maxPayload: this.session.maxBodyBytes });
     this.socket = socket;
     socket.on('open', () => {
       if (this.socket !== socket) return;
