@@ -155,6 +155,7 @@ test('the CLI: --workers 2 loads the processor in each worker; emitted metrics r
   assert.equal(result.summary.overall.count, 8);
   assert.match(readFileSync(join(dir, 'r_stats.csv'), 'utf8'), /work\.size/);
   assert.match(run.out + run.err, /counters: status\.200 8 · work\.done 8/);
+  assert.match(run.out + run.err, /PASS\s+counter work\.done\s+8/);
 });
 
 test('Prometheus: a counter named the Artillery way (dots) is exported with underscores, not dropped', async () => {

@@ -208,7 +208,7 @@ export interface CompileOptions {
 function compileAllExpectations(plan: PlanInput, phases: readonly CompiledPhase[], sink: HdrSink, intervalMs: number): Pick<CompiledPlan, 'expectations' | 'series'> {
   const facts = { requestNames: sink.names(), phaseNames: phases.map((p) => p.name), hasBurstPhase: phases.some((p) => p.isBurst), intervalMs,
     hasRateLimitKey: typeof plan.config.rateLimitKey === 'string' };
-  const expectations = compileExpectations(plan.config.expect, plan.locate);
+  const expectations = compileExpectations(plan.config.expect, plan.locate, 'config.expect', plan.config.processor !== undefined);
   checkExpectationRefs(expectations, plan.locate, facts);
   return { expectations, series: compileSeries(plan.config.expect, plan.locate, facts) };
 }

@@ -78,11 +78,15 @@ function parseLimit(unit: ValueUnit, v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Compiles the whole `config.expect` block (may be undefined); `basePath` locates a nested block (compile-scoped.ts). */
-export function compileExpectations(expect: unknown, locate: Locate, basePath = 'config.expect'): CompiledExpectation[] {
+/**
+ * Compiles the whole `config.expect` block (may be undefined); `basePath` locates a nested block (compile-scoped.ts).
+ * `allowsCustomCounters`: the plan has a processor, whose functions emit counters of any name
+ * (docs/artillery-processor.md), so `counters` may name them; otherwise only agentload's own.
+ */
+export function compileExpectations(expect: unknown, locate: Locate, basePath = 'config.expect', allowsCustomCounters = false): CompiledExpectation[] {
   if (expect === undefined || expect === null) return [];
   const out: CompiledExpectation[] = [];
-  compileBlock(expect as Record<string, unknown>, null, basePath, locate, out);
+  compileBlock(expect as Record<string, unknown>, null, basePath, locate, out, undefined, allowsCustomCounters);
   return out;
 }
 
@@ -90,7 +94,7 @@ const TAG_SCOPE = /^\s*([^=\s]+)\s*=\s*(.+?)\s*$/;
 
 function compileBlock(
   block: Record<string, unknown>, scope: string | null, path: string, locate: Locate, out: CompiledExpectation[],
-  tagScope?: readonly [string, string],
+  tagScope?: readonly [string, string], allowsCustomCounters = false,
 ): void {
   const fail = (p: string, msg: string): never => {
     throw new PlanError('AGENTLOAD_E_PLAN_EXPECT', msg, { location: locate(p), yamlPath: p });
@@ -104,13 +108,13 @@ function compileBlock(
     // Keys are per gateway, not per request name or tag: only the top level makes sense.
     if (key === 'rateLimit') fail(p, '"rateLimit" applies to the whole plan; put it directly under expect (rateLimitKey picks the key)');
     if (isTop && key === 'phases') {
-      out.push(...compilePhaseScopes(raw, p, (sub, sp) => compileExpectations(sub, locate, sp), fail));
+      out.push(...compilePhaseScopes(raw, p, (sub, sp) => compileExpectations(sub, locate, sp, allowsCustomCounters), fail));
       continue;
     }
     if (isTop && isWsThresholdKey(key)) {
       const scoped = (sub: Record<string, unknown>, name: string, sp: string): CompiledExpectation[] => {
         const o: CompiledExpectation[] = [];
-        compileBlock(sub, name, sp, locate, o);
+        compileBlock(sub, name, sp, locate, o, undefined, allowsCustomCounters);
         return o;
       };
       out.push(...compileWsThresholds(key, raw, p, (l, m, c, u, r, rp) => one(l, null, m, c, u, r, rp, fail), scoped, fail));
@@ -127,7 +131,7 @@ function compileBlock(
     if (key === 'byName' && scope === null) {
       for (const [name, sub] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
         if (sub === null || typeof sub !== 'object') fail(`${p}.${name}`, `expected thresholds for "${name}", got ${JSON.stringify(sub)}`);
-        compileBlock(sub as Record<string, unknown>, name, `${p}.${name}`, locate, out);
+        compileBlock(sub as Record<string, unknown>, name, `${p}.${name}`, locate, out, undefined, allowsCustomCounters);
       }
       continue;
     }
@@ -136,7 +140,7 @@ function compileBlock(
         const m = TAG_SCOPE.exec(sel);
         if (m === null) fail(`${p}.${sel}`, `expected a tag selector like "class=light", got ${JSON.stringify(sel)}`);
         if (sub === null || typeof sub !== 'object') fail(`${p}.${sel}`, `expected thresholds for "${sel}", got ${JSON.stringify(sub)}`);
-        compileBlock(sub as Record<string, unknown>, null, `${p}.${sel}`, locate, out, [m![1]!, m![2]!]);
+        compileBlock(sub as Record<string, unknown>, null, `${p}.${sel}`, locate, out, [m![1]!, m![2]!], allowsCustomCounters);
       }
       continue;
     }
@@ -144,7 +148,8 @@ function compileBlock(
     if (mapSpec !== undefined) {
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(p, `expected a map of name → limit, got ${JSON.stringify(raw)}`);
       for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
-        if (mapSpec.isMetricMap && !isBuiltinMetricName(name)) fail(`${p}.${name}`, `"${name}" is not a metric agentload records; see docs/metrics.md for the ${key === 'peaks' ? 'gauges' : 'counters'}`);
+        const isCustom = allowsCustomCounters && key === 'counters';
+        if (mapSpec.isMetricMap && !isCustom && !isBuiltinMetricName(name)) fail(`${p}.${name}`, `"${name}" is not a metric agentload records; see docs/metrics.md for the ${key === 'peaks' ? 'gauges' : 'counters'}`);
         out.push(one(`${prefix}${key.replace(/s$/, '')} ${name}`, scope, mapSpec.prefix + name, '<=', mapSpec.unit, v, `${p}.${name}`, fail));
       }
       continue;
