@@ -74,8 +74,13 @@ function listenAddress(spec: string): { host: string; port: number } {
  * everywhere. `help` is the one line `--help` prints.
  */
 export const RUN_FLAGS = {
-  target: { type: 'string', arg: 'URL', help: 'override config.target (an http(s) URL, or "sim")' },
-  env: { type: 'string', arg: 'NAME', help: 'apply config.environments.NAME (quick, full, …)' },
+  target: { type: 'string', short: 't', arg: 'URL', help: 'override config.target (an http(s) or ws(s) URL, or "sim"), whatever the file holds' },
+  env: { type: 'string', short: 'e', arg: 'NAME', help: 'apply config.environments.NAME (quick, full, …)' },
+  environment: { type: 'string', arg: 'NAME', help: 'the same as --env (Artillery\'s name)' },
+  variables: { type: 'string', short: 'v', arg: 'JSON', help: 'Artillery: a JSON object merged into config.variables' },
+  overrides: { type: 'string', arg: 'JSON', help: 'Artillery: a JSON object deep-merged into the plan (lists replaced whole)' },
+  dotenv: { type: 'string', arg: 'FILE', help: 'load environment variables from FILE before the plan is read' },
+  insecure: { type: 'boolean', help: 'Artillery: skip TLS certificate checks (not supported yet)' },
   var: { type: 'string', multiple: true, arg: 'k=v', help: 'set a template variable (repeatable)' },
   users: { type: 'string', arg: 'N', help: 'closed model: N looping users (replaces the phases)' },
   'spawn-rate': { type: 'string', arg: 'R', help: 'users started per second (with --users)' },
@@ -112,6 +117,10 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
   const parsed = parseFlags(args, RUN_FLAGS, command);
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`agentload ${command} expects a plan file (or several, or a suite file), got none`);
+  if (values.insecure === true) {
+    throw new UsageError('--insecure (skip TLS certificate checks) is not supported yet; make the runner trust the certificate with NODE_EXTRA_CA_CERTS=ca.pem', {}, 'AGENTLOAD_E_NOT_YET');
+  }
+  if (values.dotenv !== undefined) loadDotenv(values.dotenv);
   const vars: Record<string, string> = {};
   for (const kv of values.var ?? []) {
     const eq = kv.indexOf('=');
@@ -128,7 +137,8 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     repeat: repeatCount(values.repeat),
     coolDownMs: coolDown(values['cool-down']),
     overrides: {
-      target: values.target, env: values.env, vars,
+      target: values.target, env: values.env ?? values.environment, vars,
+      scriptOverrides: artilleryOverrides(values.overrides, values.variables),
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
       graceMs: graceOf(values.grace), seed: seedOf(values.seed),
     },
@@ -148,6 +158,36 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     shard: shardOf(values.shard),
     startAtMs: values['start-at'] === undefined ? null : parseStartAt(values['start-at'], Date.now()),
   };
+}
+
+/** `--dotenv FILE`: its variables join process.env (existing ones win, as with dotenv), before any plan is read. */
+function loadDotenv(file: string): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (e) {
+    throw new UsageError(`--dotenv cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** `--overrides` and `-v/--variables` (Artillery's JSON flags) as one object merged into the plan. */
+function artilleryOverrides(overrides: string | undefined, variables: string | undefined): Record<string, unknown> | undefined {
+  const parse = (flag: string, text: string): Record<string, unknown> => {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--${flag} expects a JSON object, got ${JSON.stringify(text.slice(0, 60))}: ${(e as Error).message}`);
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--${flag} expects a JSON object like '{"config": {…}}', got ${JSON.stringify(text.slice(0, 60))}`);
+    return v as Record<string, unknown>;
+  };
+  if (overrides === undefined && variables === undefined) return undefined;
+  const out = overrides === undefined ? {} : parse('overrides', overrides);
+  if (variables !== undefined) {
+    const config = (out.config ??= {}) as Record<string, unknown>;
+    config.variables = { ...(config.variables as Record<string, unknown> | undefined), ...parse('variables', variables) };
+  }
+  return out;
 }
 
 // A bare number is seconds, as for --duration; 0 cuts running VUs off as soon as the last phase ends.

@@ -29,6 +29,7 @@ import { reportOutputs } from '../plugins/report-outputs.ts';
 import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
 import { resourceWarnings } from '../engine/run/resource-warnings.ts';
 import type { PlanInput, Reporter, RunResult } from '../engine/contracts.ts';
+import type { CompiledPlan } from '../engine/compile/compiled-plan.ts';
 
 const WORKER_ENTRY = siblingModule('./worker-entry.ts', import.meta.url);
 // From source a worker thread starts without tsx: worker-boot.mjs registers it, then imports the entry.
@@ -147,7 +148,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     const workers = workersToRun(a.workers, a.isOversubscribing);
     if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
     for (const w of resourceWarnings(compiled)) io.err(w);
-    const reporters = reporting.dashboard == null ? plugins.reporters : [...plugins.reporters, await dashboardFor(reporting.dashboard, p.file, io)];
+    const reporters = reporting.dashboard == null ? plugins.reporters : [...plugins.reporters, await dashboardFor(reporting.dashboard, p.file, io, () => compiled, sink)];
     const opts = {
       sink, reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
       segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a, workers.count),
@@ -168,10 +169,11 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
 }
 
 /** The live dashboard (loaded only when asked: start-up time matters). Stop sends SIGINT, which run-command.ts handles as Ctrl-C. */
-async function dashboardFor(at: { host: string; port: number }, planFile: string, io: PluginIo): Promise<Reporter> {
+async function dashboardFor(at: { host: string; port: number }, planFile: string, io: PluginIo, plan: () => CompiledPlan, sink: HdrSink): Promise<Reporter> {
   const { DashboardReporter } = await import('../plugins/dashboard/dashboard-reporter.ts');
   const { verdictLine } = await import('./run-verdict.ts');
-  return new DashboardReporter({ ...at, planFile, log: io.err, stop: () => process.kill(process.pid, 'SIGINT'), verdict: verdictLine });
+  const { liveJudge } = await import('./dashboard-judge.ts');
+  return new DashboardReporter({ ...at, planFile, log: io.err, stop: () => process.kill(process.pid, 'SIGINT'), verdict: verdictLine, judge: liveJudge(plan, sink) });
 }
 
 /** What the result records about this shard, or null when the run is not sharded. */

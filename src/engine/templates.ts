@@ -68,7 +68,7 @@ hb.registerHelper('randomString', (...a: unknown[]) => {
 hb.registerHelper('uuid', (options: unknown) => uuidV4(randomOf(options)));
 
 /** An RFC 4122 version-4 UUID from `random` (seeded per user, so it replays with the run seed). */
-function uuidV4(random: () => number): string {
+export function uuidV4(random: () => number): string {
   let hex = '';
   for (let i = 0; i < 4; i++) hex += ((random() * 4294967296) >>> 0).toString(16).padStart(8, '0');
   const variant = (8 + (parseInt(hex[16]!, 16) & 3)).toString(16);
@@ -81,9 +81,10 @@ hb.registerHelper('env', (...a: unknown[]) => {
   return process.env[String(name)] ?? (fallback === undefined ? '' : String(fallback));
 });
 hb.registerHelper('json', (v: unknown) => JSON.stringify(v));
+hb.registerHelper('urlEncode', (v: unknown) => encodeURIComponent(v === undefined || v === null ? '' : String(v)));
 
 /** Names usable inside `{{ }}` as helpers (for docs and did-you-mean). */
-export const HELPER_NAMES = Object.freeze(['randomInt', 'randomFloat', 'randomChoice', 'randomString', 'uuid', 'isoTime', 'now', 'env', 'json']);
+export const HELPER_NAMES = Object.freeze(['randomInt', 'randomFloat', 'randomChoice', 'randomString', 'uuid', 'isoTime', 'now', 'env', 'json', 'urlEncode']);
 
 class StaticTemplate implements Template {
   readonly isStatic = true;
@@ -93,15 +94,39 @@ class StaticTemplate implements Template {
   }
 }
 
+/** Where a virtual user's vars keep the element it picked of each list variable (see pickFor). */
+const TEMPLATE_PICKS: unique symbol = Symbol('agentload.templatePicks');
+
+/**
+ * A list rendered as text is one element, picked at random once per user
+ * and kept (Artillery's meaning of a list in `config.variables`): `{{ email }}`
+ * of `email: [a, b, c]` is the same address all through one user's
+ * scenario. Helpers (`randomChoice emails`) and `loop.over` still get the list.
+ */
+function pickFor(vars: VuVars, key: string, list: unknown[]): unknown {
+  const bag = vars as Record<symbol, Record<string, number> | undefined>;
+  const picks = (bag[TEMPLATE_PICKS] ??= Object.create(null) as Record<string, number>);
+  let i = picks[key];
+  if (i === undefined || i >= list.length) {
+    const stream = (vars as Record<symbol, unknown>)[TEMPLATE_RANDOM] as { next(): number } | undefined;
+    i = picks[key] = Math.floor((stream === undefined ? Math.random() : stream.next()) * list.length);
+  }
+  return list[i];
+}
+
 /** A template that is only text and plain `{{name}}` / `{{a.b}}` variables: rendered by concatenation. */
 class VariablesTemplate implements Template {
   readonly isStatic = false;
-  constructor(readonly source: string, private readonly texts: readonly string[], private readonly paths: ReadonlyArray<readonly string[]>) {}
+  private readonly keys: readonly string[];
+  constructor(readonly source: string, private readonly texts: readonly string[], private readonly paths: ReadonlyArray<readonly string[]>) {
+    this.keys = paths.map((p) => p.join('.'));
+  }
   render(vars: VuVars): string {
     let out = this.texts[0]!;
     for (let i = 0; i < this.paths.length; i++) {
       let v: unknown = vars;
       for (const key of this.paths[i]!) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+      if (Array.isArray(v)) v = pickFor(vars, this.keys[i]!, v);
       out += (v === undefined || v === null ? '' : String(v)) + this.texts[i + 1]!;
     }
     return out;

@@ -9,6 +9,7 @@ import type { PluginRegistrar } from '../engine/contracts.ts';
 import { HttpEngine } from './http/http-engine.ts';
 import { ToolRpcEngine } from './tool-rpc/tool-rpc-engine.ts';
 import { WsEngine } from './ws/ws-engine.ts';
+import { SocketioEngine } from './socketio/socketio-engine.ts';
 import { StreamEngine } from './stream/stream-engine.ts';
 import { McpEngine } from './mcp/mcp-engine.ts';
 
@@ -18,6 +19,7 @@ export function builtinEngines(): Engine[] {
     new HttpEngine() as Engine,
     new ToolRpcEngine() as Engine,
     new WsEngine() as Engine,
+    new SocketioEngine() as Engine,
     new StreamEngine() as Engine,
     new McpEngine() as Engine,
   ];

@@ -171,11 +171,11 @@ test('a missing required key is reported at its parent, with the key in the path
 });
 
 test('an unparsable duration is AGENTLOAD_E_PLAN_DURATION at its value', () => {
-  const lines = [...HEAD.slice(0, 3), '    - duration: 30 sec', '      arrivalRate: 5', ...FLOW, '      - think: abc'];
+  const lines = [...HEAD.slice(0, 3), '    - duration: 30 fortnights', '      arrivalRate: 5', ...FLOW, '      - think: abc'];
   const e = loadError(planFile(lines));
   const d = byPath(e, 'config.phases[0].duration');
   assert.equal(d.code, 'AGENTLOAD_E_PLAN_DURATION');
-  assert.deepEqual([d.location!.line, d.location!.col], Object.values(pos(lines, '30 sec')));
+  assert.deepEqual([d.location!.line, d.location!.col], Object.values(pos(lines, '30 fortnights')));
   assert.equal(byPath(e, 'scenarios[0].flow[1].think').code, 'AGENTLOAD_E_PLAN_DURATION');
   assert.equal(e.diagnostics.length, 2, 'one diagnostic per bad duration, not one per anyOf branch');
 });

@@ -44,9 +44,24 @@ test('value trees: static stays static, a single numeric expression becomes a nu
 test('plain-variable templates (the fast path) render exactly as Handlebars does', async () => {
   const Handlebars = (await import('handlebars')).default;
   const vars = { vu: 7, a: { b: 'x', n: null, z: 0, f: false }, list: [1, 2], s: 'q r' };
-  for (const src of ['id-{{vu}}', '{{a.b}}/{{a.n}}/{{a.z}}/{{a.f}}/{{missing}}/{{a.missing.deep}}', '{{list}} {{s}}!', '{{ vu }}', 'x{{constructor}}y']) {
+  for (const src of ['id-{{vu}}', '{{a.b}}/{{a.n}}/{{a.z}}/{{a.f}}/{{missing}}/{{a.missing.deep}}', '{{s}}!', '{{ vu }}', 'x{{constructor}}y']) {
     const expected = Handlebars.compile(src, { noEscape: true })(vars);
     assert.equal(at(src, 'x').render(vars), expected, src);
   }
   assert.match(at('{{uuid}}', 'x').render({}), /^[0-9a-f-]{36}$/, 'a helper without arguments is not taken for a variable');
+});
+
+test('a list variable rendered as text is one element, picked once per user (Artillery\'s meaning)', () => {
+  const emails = ['a@x', 'b@x', 'c@x', 'd@x'];
+  const t = at('{{ email }}', 'x');
+  const seen = new Set<unknown>();
+  for (let user = 0; user < 40; user++) {
+    const vars: Record<string, unknown> = { email: emails };
+    const first = t.render(vars);
+    assert.ok(emails.includes(first), first);
+    for (let i = 0; i < 5; i++) assert.equal(t.render(vars), first, 'the same value all through one user');
+    seen.add(first);
+  }
+  assert.ok(seen.size >= 2, `users pick different values, saw ${[...seen].join(',')}`);
+  assert.equal(at('{{randomChoice email}}', 'x').render({ email: ['only'] }), 'only', 'helpers still get the whole list');
 });

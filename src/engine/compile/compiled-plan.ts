@@ -5,6 +5,7 @@
  */
 import type { ConfigInput, Engine, Template, ValueTemplate } from '../contracts.ts';
 import type { RampSpec } from '../scheduler/arrival-schedule.ts';
+import type { VarsInit } from './vu-vars.ts';
 import type { CompiledExpectation } from '../expect/expectation-types.ts';
 import type { SeriesExpectations } from '../expect/series-types.ts';
 import type { NamedHook, Processor } from '../processor/processor.ts';
@@ -65,6 +66,8 @@ export interface CompiledPlan {
   /** Every engine any step uses: each is init()ed before the first VU and closed after the last. */
   readonly engines: readonly Engine[];
   readonly variables: Readonly<Record<string, unknown>>;
+  /** Per-user starting variables beyond `variables` (payload rows, $uuid, $environment); null when none (compile/vu-vars.ts). */
+  readonly initVars?: VarsInit | null;
   readonly intervalMs: number;
   readonly graceMs: number;
   /** `config.seed` / `--seed`; null until the run picks one (runPlan records it in RunInfo). */

@@ -30,6 +30,8 @@ export interface PlanOverrides {
   durationMs?: number;
   graceMs?: number;
   seed?: number;
+  /** Artillery's `--overrides` (and `-v`): deep-merged into the plan before it is read; lists replace whole. */
+  scriptOverrides?: Record<string, unknown>;
 }
 
 /** The selected environment's name (null: none) and the config with it applied. */

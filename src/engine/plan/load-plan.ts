@@ -20,6 +20,7 @@ import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } f
 import { checkPlan, isRecord } from './plan-checks.ts';
 import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
+import { readArtilleryScript } from './artillery/read-artillery.ts';
 import { duplicateKeyOffsets, MAX_NESTING_DEPTH, nestingOverflowAt } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
 
@@ -71,8 +72,11 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   }
 
   const positions = new YamlPositions(doc, lineCounter, file);
+  const artillery = readArtilleryScript(data, file, overrides, positions);
+  data = artillery.data;
   const { bundle, validate } = planValidator();
   const diagnostics = validate(data) ? [] : explainSchemaErrors(validate.errors ?? [], { root: bundle.schema, data, positions });
+  diagnostics.push(...artillery.diagnostics);
   diagnostics.push(
     ...checkPlan(data, {
       positions,

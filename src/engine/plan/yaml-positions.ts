@@ -84,15 +84,34 @@ export class YamlPositions {
   readonly #lines: LineCounter;
   readonly #file: string;
 
+  readonly #aliases: Array<readonly [readonly PathSegment[], readonly PathSegment[]]> = [];
+
   constructor(doc: Document, lineCounter: LineCounter, file: string) {
     this.#doc = doc;
     this.#lines = lineCounter;
     this.#file = file;
   }
 
+  /**
+   * Paths under `to` are written under `from` in the file: a dialect (the
+   * Artillery rewrite) moved or renamed them before validation. Later
+   * aliases win; a path is rewritten by its longest matching alias.
+   */
+  alias(to: readonly PathSegment[], from: readonly PathSegment[]): void {
+    this.#aliases.push([to, from]);
+  }
+
+  #unalias(segments: readonly PathSegment[]): readonly PathSegment[] {
+    let best: readonly [readonly PathSegment[], readonly PathSegment[]] | null = null;
+    for (const a of this.#aliases) {
+      if (a[0].length <= segments.length && a[0].every((s, i) => s === segments[i]) && (best === null || a[0].length >= best[0].length)) best = a;
+    }
+    return best === null ? segments : [...best[1], ...segments.slice(best[0].length)];
+  }
+
   /** True when the path exists in the YAML as written. */
   has(segments: readonly PathSegment[]): boolean {
-    return this.#walk(segments).length === segments.length;
+    return this.#walk(segments).length === this.#unalias(segments).length;
   }
 
   /**
@@ -102,7 +121,7 @@ export class YamlPositions {
    */
   of(segments: readonly PathSegment[]): SourceLocation | undefined {
     const hits = this.#walk(segments);
-    if (hits.length !== segments.length) return undefined;
+    if (hits.length !== this.#unalias(segments).length) return undefined;
     if (hits.length === 0) return this.#pos(this.#doc.contents);
     const { key, value } = hits[hits.length - 1]!;
     if (value !== null && (key === null || isScalar(value) || isAlias(value))) return this.#pos(value);
@@ -112,7 +131,7 @@ export class YamlPositions {
   /** Where the last segment's key is written (for unknown keys); undefined if absent. */
   keyOf(segments: readonly PathSegment[]): SourceLocation | undefined {
     const hits = this.#walk(segments);
-    if (hits.length !== segments.length || hits.length === 0) return undefined;
+    if (hits.length !== this.#unalias(segments).length || hits.length === 0) return undefined;
     const { key, value } = hits[hits.length - 1]!;
     return this.#pos(key ?? value);
   }
@@ -126,7 +145,8 @@ export class YamlPositions {
     return { file: this.#file, line: 1, col: 1 };
   }
 
-  #walk(segments: readonly PathSegment[]): Hit[] {
+  #walk(path: readonly PathSegment[]): Hit[] {
+    const segments = this.#aliases.length === 0 ? path : this.#unalias(path);
     const hits: Hit[] = [];
     let node: unknown = this.#doc.contents;
     for (const seg of segments) {

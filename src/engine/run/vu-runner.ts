@@ -15,6 +15,7 @@ import { pickScenario, type CompiledPhase, type CompiledPlan } from '../compile/
 import type { CounterCell, GaugeCell, HdrSink } from '../metrics/hdr-sink.ts';
 import type { VuStarter } from '../scheduler/scheduler.ts';
 import type { Clock } from '../scheduler/clock.ts';
+import type { VuVars } from '../contracts.ts';
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
 import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
 import { streamSeed } from '../scheduler/seeded-random.ts';
@@ -74,6 +75,10 @@ export class VuRunner implements VuStarter, VuHost {
 
   log(line: string): void {
     this.logLine(line);
+  }
+
+  initVars(vars: VuVars, random: { next(): number }): void {
+    this.plan.initVars?.(vars, random);
   }
 
   onStepDone(): void {

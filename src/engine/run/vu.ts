@@ -31,6 +31,8 @@ export interface VuHost {
   /** A think ended this late (µs) after its planned end: the closed model's measure of a generator behind (issue 16). */
   onThinkLateness(lateUs: number): void;
   log(line: string): void;
+  /** Fills a new user's starting variables (payload rows, $uuid …; compile/vu-vars.ts); absent when none. */
+  initVars?(vars: VuVars, random: { next(): number }): void;
 }
 
 interface Frame {
@@ -140,6 +142,7 @@ export class Vu implements VirtualUser, HookUser {
       this.varsRef = { ...this.variables, vu: this.id };
       // Read by the random template helpers (templates.ts); a symbol, so no plan variable or JSON sees it.
       (this.varsRef as Record<symbol, unknown>)[TEMPLATE_RANDOM] = this.random;
+      this.host.initVars?.(this.varsRef, this.random);
     }
     return this.varsRef;
   }
@@ -304,6 +307,7 @@ export class Vu implements VirtualUser, HookUser {
 
   private setLoopVars(f: Frame): void {
     this.vars.$loopIndex = f.iteration;
+    this.vars.$loopCount = f.iteration;
     this.vars.$loopElement = f.items === null ? f.iteration : f.items[f.iteration];
   }
 

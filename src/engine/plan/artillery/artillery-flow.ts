@@ -1,0 +1,280 @@
+/**
+ * Artillery flow steps rewritten, in place, into agentload's step model at
+ * load time (artillery-script.ts calls it for every flow). Steps agentload
+ * already reads pass through unchanged; Artillery-only keys become their
+ * agentload equivalent (see docs/artillery.md), and what has none yet is
+ * reported as not supported at its own position, naming the alternative.
+ */
+import { toPlanDuration } from './artillery-duration.ts';
+
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
+/** Keys the processor support owns (docs/artillery-processor.md): passed through untouched. */
+const PROCESSOR_KEYS = new Set(['function', 'beforeRequest', 'afterResponse']);
+/** Artillery expect-plugin checks; an object with any of them (or a list) is the plugin's form. */
+const EXPECT_PLUGIN_KEYS = new Set(['statusCode', 'notStatusCode', 'hasProperty', 'notHasProperty', 'equals', 'matchesRegexp', 'hasHeader', 'headerEquals', 'jmespath', 'cdnHit']);
+
+export type Segs = Array<string | number>;
+
+/** What the flow rewrite needs from the script. */
+export interface FlowContext {
+  /** `config.defaults.headers` (and `config.http.defaults.headers`), lower-cased names. */
+  readonly defaultHeaders: Record<string, string>;
+  /** `config.defaults.think.jitter`, if any. */
+  readonly defaultJitter: unknown;
+  /** Whether the expect plugin is enabled (config or the selected environment); Artillery ignores `expect` otherwise. */
+  readonly isExpectOn: boolean;
+  /** The scenario's engine after renames (`http`, `ws`, `socketio`, …). */
+  readonly engine: string;
+  /** A feature with no agentload equivalent yet, at `path` (a key when `isKey`). */
+  unsupported(message: string, path: Segs, isKey?: boolean): void;
+  /** `to` (as rewritten) is written at `from` in the file: for error positions. */
+  alias(to: Segs, from: Segs): void;
+}
+
+/** Rewrites a list of steps in place (see the module comment). */
+export function rewriteSteps(steps: unknown, base: Segs, ctx: FlowContext): void {
+  if (!Array.isArray(steps)) return;
+  steps.forEach((step, i) => {
+    if (step !== null && typeof step === 'object' && !Array.isArray(step)) rewriteStep(step as Record<string, unknown>, [...base, i], ctx);
+  });
+}
+
+function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  for (const key of ['ifTrue', 'whileTrue', 'parallel', 'probability']) {
+    if (key in step) {
+      ctx.unsupported(`Artillery's "${key}" is not supported yet; split the flow into weighted scenarios, or use loop with count`, [...at, key], true);
+      delete step[key];
+    }
+  }
+  if ('think' in step) return rewriteThink(step, at, ctx);
+  if ('loop' in step) {
+    if (typeof step.count === 'string' && /^\d+$/.test(step.count)) step.count = Number(step.count);
+    for (const key of ['loopValue', 'loopElement']) {
+      if (key in step) {
+        ctx.unsupported(`loop "${key}" (renaming the loop variables) is not supported yet; use $loopElement and $loopCount`, [...at, key], true);
+        delete step[key];
+      }
+    }
+    if (typeof step.over === 'string' && step.over.includes('.') && !step.over.includes('{{')) {
+      ctx.unsupported(`loop over a dotted path ("${step.over}") is not supported yet; capture the list into a variable and loop over its name`, [...at, 'over']);
+    }
+    return rewriteSteps(step.loop, [...at, 'loop'], ctx);
+  }
+  const method = HTTP_METHODS.find((m) => m in step);
+  if (method !== undefined && isRecord(step[method])) return rewriteRequest(step[method] as Record<string, unknown>, [...at, method], ctx);
+  if (ctx.engine === 'ws' && 'send' in step) rewriteWsSend(step, at, ctx);
+  if ('emit' in step) rewriteEmit(step, at, ctx);
+  for (const k of Object.keys(step)) if (PROCESSOR_KEYS.has(k)) continue;
+}
+
+function rewriteThink(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const jitter = step.jitter ?? ctx.defaultJitter;
+  delete step.jitter;
+  if (typeof step.think === 'string' && step.think.includes('{{')) {
+    ctx.unsupported('a templated think time is not supported yet; write a number of seconds or a duration', [...at, 'think']);
+    return;
+  }
+  const think = toPlanDuration(step.think);
+  step.think = think;
+  if (jitter === undefined) return;
+  const seconds = typeof think === 'number' ? think : Number(String(think).replace(/ms$/, '')) / 1000;
+  const spread = typeof jitter === 'string' && jitter.trim().endsWith('%') ? seconds * Number(jitter.trim().slice(0, -1)) / 100 : Number(jitter);
+  if (!Number.isFinite(seconds) || !Number.isFinite(spread)) {
+    ctx.unsupported(`think jitter ${JSON.stringify(jitter)} is not a number or a percentage`, [...at, 'jitter'], true);
+    return;
+  }
+  step.think = { min: Math.max(0, seconds - spread), max: seconds + spread };
+}
+
+function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const headers: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ctx.defaultHeaders)) headers[k] = v;
+  if (isRecord(req.headers)) {
+    for (const [k, v] of Object.entries(req.headers)) {
+      for (const d of Object.keys(headers)) if (d.toLowerCase() === k.toLowerCase()) delete headers[d];
+      headers[k] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+    }
+  }
+  if (isRecord(req.cookie)) {
+    headers.cookie = Object.entries(req.cookie).map(([k, v]) => `${k}=${String(v)}`).join('; ');
+    delete req.cookie;
+  }
+  if (isRecord(req.auth)) {
+    const { user, pass } = req.auth;
+    if (String(user).includes('{{') || String(pass ?? '').includes('{{')) {
+      ctx.unsupported('templated basic auth is not supported yet; set an Authorization header', [...at, 'auth']);
+    } else headers.authorization = `Basic ${Buffer.from(`${String(user)}:${String(pass ?? '')}`).toString('base64')}`;
+    delete req.auth;
+  }
+  if (isRecord(req.form)) {
+    req.body = Object.entries(req.form).map(([k, v]) => `${encodeURIComponent(k)}=${formValue(v)}`).join('&');
+    headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    delete req.form;
+  }
+  if (isRecord(req.formData)) {
+    rewriteFormData(req, headers, at, ctx);
+  }
+  if (Object.keys(headers).length > 0) req.headers = headers;
+  for (const key of ['followRedirect', 'gzip']) delete req[key];
+  for (const key of ['ifTrue', 'transform', 'think']) {
+    if (key in req) {
+      ctx.unsupported(`"${key}" on a request is not supported yet; remove it (for think, use a think step after the request)`, [...at, key], true);
+      delete req[key];
+    }
+  }
+  if (req.capture !== undefined) rewriteCaptures(req, at, ctx);
+  if (req.match !== undefined) rewriteMatch(req, at, ctx);
+  if (req.expect !== undefined) rewriteExpect(req, at, ctx);
+}
+
+/** A form value: URL-encoded when static; a lone `{{ name }}` renders through the urlEncode helper. */
+function formValue(v: unknown): string {
+  const s = String(v);
+  const m = /^\{\{\s*([A-Za-z_$][\w.$]*)\s*\}\}$/.exec(s);
+  if (m !== null) return `{{urlEncode ${m[1]}}}`;
+  return s.includes('{{') ? s : encodeURIComponent(s);
+}
+
+function rewriteFormData(req: Record<string, unknown>, headers: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const boundary = 'agentload-form-boundary-7d9f3c';
+  let body = '';
+  for (const [k, v] of Object.entries(req.formData as Record<string, unknown>)) {
+    if (isRecord(v)) {
+      ctx.unsupported('formData fields from files (fromFile) or with options are not supported yet; send the content inline as a string field', [...at, 'formData', k]);
+      continue;
+    }
+    body += `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${String(v)}\r\n`;
+  }
+  req.body = `${body}--${boundary}--\r\n`;
+  headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+  delete req.formData;
+}
+
+function rewriteCaptures(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const list = Array.isArray(req.capture) ? req.capture : [req.capture];
+  list.forEach((c, i) => {
+    if (!isRecord(c)) return;
+    const cAt = Array.isArray(req.capture) ? [...at, 'capture', i] : [...at, 'capture'];
+    if ('regexp' in c) {
+      c.regex = c.regexp;
+      delete c.regexp;
+      ctx.alias([...cAt, 'regex'], [...cAt, 'regexp']);
+    }
+    if ('flags' in c) {
+      ctx.unsupported('regexp capture flags are not supported yet; write the flag into the pattern, e.g. (?i) is not available: use character classes', [...cAt, 'flags'], true);
+      delete c.flags;
+    }
+    for (const key of ['transform', 'xpath', 'selector', 'strict', 'index', 'attr']) {
+      if (key in c) {
+        ctx.unsupported(`capture "${key}" is not supported yet; capture with json, header or regexp`, [...cAt, key], true);
+        delete c[key];
+      }
+    }
+  });
+}
+
+/** Artillery's legacy `match: {json, value}` as agentload's `expect.json` equality check. */
+function rewriteMatch(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const list = Array.isArray(req.match) ? req.match : [req.match];
+  const expect = isRecord(req.expect) ? req.expect : {};
+  const json = Array.isArray(expect.json) ? expect.json : [];
+  list.forEach((m, i) => {
+    const mAt = Array.isArray(req.match) ? [...at, 'match', i] : [...at, 'match'];
+    if (!isRecord(m) || typeof m.json !== 'string') {
+      ctx.unsupported('only json matches are supported ({json: "$.path", value: …}); use capture with regexp and a later check', mAt);
+      return;
+    }
+    if (String(m.value).includes('{{')) {
+      ctx.unsupported('a match against a templated value is not supported yet; match a literal value', [...mAt, 'value']);
+      return;
+    }
+    json.push({ path: m.json, equals: m.value });
+  });
+  delete req.match;
+  if (json.length > 0) req.expect = { ...expect, json };
+}
+
+function isPluginExpect(e: unknown): boolean {
+  return Array.isArray(e) || (isRecord(e) && Object.keys(e).some((k) => EXPECT_PLUGIN_KEYS.has(k)));
+}
+
+/** The expect plugin's checks (a map or a list of one-key maps) as agentload's step `expect`. */
+function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  if (!isPluginExpect(req.expect)) return;
+  if (!ctx.isExpectOn) {
+    // Artillery only checks these when the expect plugin is enabled.
+    delete req.expect;
+    return;
+  }
+  const items: Array<[string, unknown, Segs]> = Array.isArray(req.expect)
+    ? req.expect.flatMap((e, i) => (isRecord(e) ? Object.entries(e).map(([k, v]) => [k, v, [...at, 'expect', i, k]] as [string, unknown, Segs]) : []))
+    : Object.entries(req.expect as Record<string, unknown>).map(([k, v]) => [k, v, [...at, 'expect', k]] as [string, unknown, Segs]);
+  const out: Record<string, unknown> = {};
+  const json: unknown[] = [];
+  for (const [key, value, path] of items) {
+    const isTemplated = JSON.stringify(value).includes('{{');
+    if (isTemplated && key !== 'equals') {
+      ctx.unsupported(`a templated expect ${key} is not supported yet; write the literal value`, path);
+      continue;
+    }
+    if (key === 'statusCode') out.status = Array.isArray(value) ? value.map(Number) : Number(value);
+    else if (key === 'contentType') out.contentType = String(value);
+    else if (key === 'hasProperty' || key === 'notHasProperty') json.push({ path: `$.${String(value)}`, exists: key === 'hasProperty' });
+    else if (key === 'equals' && Array.isArray(value) && new Set(value.map(String)).size <= 1 && !isTemplated) continue; // literal values that are all equal: always holds
+    else ctx.unsupported(`expect ${key} is not supported yet; use statusCode, contentType, hasProperty or notHasProperty`, path);
+  }
+  if (json.length > 0) out.json = json;
+  req.expect = out;
+  if (Object.keys(out).length === 0) delete req.expect;
+}
+
+/**
+ * Artillery's socketio step keeps `response`, `acknowledge` and `namespace`
+ * next to `emit`, and may write emit as `[channel, data…]`: folded into the
+ * one `emit` object agentload's socketio engine reads.
+ */
+function rewriteEmit(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  let emit = step.emit;
+  if (Array.isArray(emit)) emit = { channel: String(emit[0]), args: emit.slice(1) };
+  if (!isRecord(emit)) return;
+  for (const key of ['response', 'acknowledge', 'namespace']) {
+    if (!(key in step)) continue;
+    emit[key] = step[key];
+    delete step[key];
+    ctx.alias([...at, 'emit', key], [...at, key]);
+  }
+  if (isRecord(emit.response)) {
+    const r = emit.response;
+    for (const key of ['capture', 'match']) {
+      if (key in r) {
+        ctx.unsupported(`socketio response ${key} is not supported yet; compare the data with response.data`, [...at, 'emit', 'response', key], true);
+        delete r[key];
+      }
+    }
+    if (r.on !== undefined && r.channel === undefined) {
+      r.channel = r.on;
+      delete r.on;
+    }
+  }
+  if (isRecord(emit.acknowledge) && 'capture' in emit.acknowledge) {
+    ctx.unsupported('socketio acknowledge capture is not supported yet; check it with acknowledge.match', [...at, 'emit', 'acknowledge', 'capture'], true);
+    delete emit.acknowledge.capture;
+  }
+  if ('concat' in emit) delete emit.concat;
+  step.emit = emit;
+}
+
+function rewriteWsSend(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const v = step.send;
+  if (typeof v === 'string') return;
+  if (isRecord(v) && Object.keys(v).every((k) => k === 'json' || k === 'text' || k === 'name')) return;
+  if (isRecord(v) && ('payload' in v || 'match' in v)) {
+    ctx.unsupported('ws send with payload/match (request-response) is not supported yet; send, then waitFor with match', [...at, 'send']);
+    return;
+  }
+  step.send = { json: v };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

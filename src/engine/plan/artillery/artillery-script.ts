@@ -1,0 +1,274 @@
+/**
+ * Artillery 2.x scripts read as agentload plans: one pass over the parsed
+ * YAML, before schema validation, that rewrites Artillery's forms into the
+ * one plan model (docs/artillery.md lists every key). A plan written in
+ * agentload's own syntax passes through unchanged: every rewrite keys on
+ * something agentload does not accept as written.
+ *
+ * Features with no agentload equivalent yet are reported as
+ * AGENTLOAD_E_NOT_YET at their position (exit 2), naming the alternative,
+ * and removed so that the schema does not report them a second time.
+ */
+import { dirname } from 'node:path';
+import { toPlanDuration } from './artillery-duration.ts';
+import { translateEnsure } from './artillery-ensure.ts';
+import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
+import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
+import { loadPayloads } from './payload-csv.ts';
+
+/** What the rewrite knows besides the script. */
+export interface ArtilleryContext {
+  readonly file: string;
+  /** `-e` / `--env`, else null. */
+  readonly environment: string | null;
+  /** `--target`, which replaces whatever the file holds. */
+  readonly target: string | undefined;
+  /** `-v` / `--var` values, for templated phase values and the target. */
+  readonly variables: Record<string, unknown>;
+  readonly env: NodeJS.ProcessEnv;
+  /** `--overrides` / `-v`: merged into the script first (lists replace whole), and over the selected environment's keys. */
+  readonly overrides?: Record<string, unknown>;
+}
+
+/** A problem at a YAML path (reported by the loader with its position). */
+export interface ArtilleryProblem {
+  readonly message: string;
+  readonly path: Segs;
+  readonly isKey: boolean;
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ';
+}
+
+/** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
+export interface ArtilleryResult {
+  readonly data: unknown;
+  readonly problems: ArtilleryProblem[];
+  readonly aliases: Array<readonly [Segs, Segs]>;
+}
+
+const ARTILLERY_PLUGINS = new Set(['ensure', 'expect', 'metrics-by-endpoint', 'apdex']);
+const ENGINE_ALIASES: Record<string, string> = { websocket: 'ws', 'socketio-v3': 'socketio' };
+const CONNECTING_ENGINES = new Set(['ws']);
+
+/** See the module comment. Does not mutate `input`. */
+export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): ArtilleryResult {
+  const problems: ArtilleryProblem[] = [];
+  const aliases: Array<readonly [Segs, Segs]> = [];
+  if (!isRecord(input)) return { data: input, problems, aliases };
+  const data = structuredClone(input);
+  const report = (message: string, path: Segs, isKey = false, code: ArtilleryProblem['code'] = 'AGENTLOAD_E_NOT_YET'): void => {
+    problems.push({ message, path, isKey, code });
+  };
+  delete data.version;
+  if (ctx.overrides !== undefined) applyOverrides(data, ctx.overrides, ctx.environment);
+  walkStrings(data, rewriteArtilleryTemplate);
+  data.config ??= {};
+  const config = data.config;
+  if (!isRecord(config)) return { data, problems, aliases };
+  const envs = isRecord(config.environments) ? config.environments : {};
+  const envName = ctx.environment ?? (typeof config.defaultEnvironment === 'string' ? config.defaultEnvironment : null);
+  const selected = envName !== null && isRecord(envs[envName]) ? envs[envName] : {};
+
+  const isExpectOn = hasPlugin(config, 'expect') || hasPlugin(selected, 'expect');
+  rewriteConfig(config, ['config'], ctx, report, aliases);
+  for (const [name, env] of Object.entries(envs)) {
+    if (isRecord(env)) rewriteConfig(env, ['config', 'environments', name], { ...ctx, target: undefined }, name === envName ? report : quietReport(report), aliases);
+  }
+  if (ctx.target !== undefined) {
+    // --target replaces whatever the file holds, even a value that would not validate (applyCliOverrides sets it).
+    delete config.target;
+    for (const env of Object.values(envs)) if (isRecord(env)) delete env.target;
+  }
+  if (config.phases === undefined && selected.phases === undefined) config.phases = [{ duration: 1, arrivalCount: 1 }];
+  if (isExpectOn) addExpectExitCheck(config);
+  if (Array.isArray(config.payload)) loadPayloads(config.payload, dirname(ctx.file), (m, p, code) => report(m, ['config', 'payload', ...p], false, code));
+
+  const defaults = isRecord(config.defaults) ? config.defaults : {};
+  const defaultHeaders = isRecord(defaults.headers) ? (defaults.headers as Record<string, string>) : {};
+  const defaultJitter = isRecord(defaults.think) ? defaults.think.jitter : undefined;
+  delete config.defaults;
+  const target = typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
+  if (Array.isArray(data.scenarios)) {
+    data.scenarios.forEach((s, i) => {
+      if (!isRecord(s)) return;
+      if (s.name === undefined) s.name = String(i);
+      if (typeof s.engine === 'string' && Object.hasOwn(ENGINE_ALIASES, s.engine)) s.engine = ENGINE_ALIASES[s.engine];
+      const engine = typeof s.engine === 'string' ? s.engine : 'http';
+      const flowCtx: FlowContext = {
+        defaultHeaders, defaultJitter, isExpectOn, engine,
+        unsupported: (m, p, isKey) => report(m, p, isKey),
+        alias: (to, from) => aliases.push([to, from]),
+      };
+      rewriteSteps(s.flow, ['scenarios', i, 'flow'], flowCtx);
+      if (Array.isArray(s.beforeScenario)) rewriteSteps(s.beforeScenario, ['scenarios', i, 'beforeScenario'], flowCtx);
+      if (CONNECTING_ENGINES.has(engine) && Array.isArray(s.flow) && !hasConnectStep(s.flow) && !hasConnectStep(s.beforeScenario)) {
+        // Artillery's ws engine connects to the target when the scenario starts: a connect before the flow.
+        const connect = { connect: target !== undefined && /^wss?:\/\//i.test(target) ? target : '/' };
+        const before = s.beforeScenario === undefined ? [] : Array.isArray(s.beforeScenario) ? s.beforeScenario : [s.beforeScenario];
+        s.beforeScenario = [connect, ...before];
+        aliases.push([['scenarios', i, 'beforeScenario', 0], ['scenarios', i, 'engine']]);
+        for (let k = 1; k < before.length + 1; k++) aliases.push([['scenarios', i, 'beforeScenario', k], ['scenarios', i, 'beforeScenario', k - 1]]);
+      }
+    });
+  }
+  return { data, problems, aliases };
+}
+
+type Report = (message: string, path: Segs, isKey?: boolean, code?: ArtilleryProblem['code']) => void;
+
+/**
+ * An environment that is not selected is never applied: a template in it
+ * that names an unset variable (Artillery renders it only when selected)
+ * is no error. Its value stays out of the schema's way as a placeholder.
+ */
+function quietReport(report: Report): Report {
+  return (message, path, isKey, code) => {
+    if (code !== 'AGENTLOAD_E_SCHEMA' || !/is not set/.test(message)) report(message, path, isKey, code);
+  };
+}
+
+function hasPlugin(config: Record<string, unknown>, name: string): boolean {
+  return isRecord(config.plugins) && config.plugins[name] !== undefined && config.plugins[name] !== false;
+}
+
+/** config or one environment: target, phases, plugins, ensure, engines, http, tls, statsInterval. */
+function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: ArtilleryContext, report: Report, aliases: Array<readonly [Segs, Segs]>): void {
+  const vars = { ...(isRecord(config.variables) ? config.variables : {}), ...ctx.variables };
+  if (typeof config.target === 'string' && ctx.target === undefined) {
+    if (config.target.trim() === '') delete config.target;
+    else if (config.target.includes('{{')) {
+      const t = renderConfigTemplate(config.target, vars, ctx.env, ctx.environment);
+      if (t === null) report(`target ${JSON.stringify(config.target)} names a variable or environment variable that is not set; set it, or pass --target URL`, [...at, 'target'], false, 'AGENTLOAD_E_SCHEMA');
+      config.target = t ?? config.target;
+    }
+  }
+  if (Array.isArray(config.phases)) config.phases.forEach((p, i) => isRecord(p) && rewritePhase(p, [...at, 'phases', i], vars, ctx, report));
+  if (config.statsInterval !== undefined) {
+    config.interval = toPlanDuration(config.statsInterval);
+    delete config.statsInterval;
+    aliases.push([[...at, 'interval'], [...at, 'statsInterval']]);
+  }
+  rewritePlugins(config, at, report, aliases);
+  if (isRecord(config.engines)) {
+    for (const name of Object.keys(config.engines)) {
+      if (name === 'playwright') report('the playwright engine (browser flows in JS) is not supported; keep browser scenarios in Artillery and run the HTTP ones here', [...at, 'engines', name], true);
+    }
+    delete config.engines;
+  }
+  if (isRecord(config.http)) rewriteHttp(config.http, [...at, 'http'], report);
+  if (isRecord(config.tls)) {
+    if (config.tls.rejectUnauthorized === false) report('tls.rejectUnauthorized: false is not supported yet; make the runner trust the certificate with NODE_EXTRA_CA_CERTS=ca.pem', [...at, 'tls', 'rejectUnauthorized']);
+    delete config.tls;
+  }
+  if (isRecord(config.variables)) {
+    for (const [k, v] of Object.entries(config.variables)) {
+      if (typeof v === 'string' && v.includes('{{')) report(`a templated variable is not supported yet; put the template where "${k}" is used`, [...at, 'variables', k]);
+    }
+  }
+  if (config.payload !== undefined && !Array.isArray(config.payload)) config.payload = [config.payload];
+}
+
+function rewritePhase(p: Record<string, unknown>, at: Segs, vars: Record<string, unknown>, ctx: ArtilleryContext, report: Report): void {
+  for (const [k, v] of Object.entries(p)) {
+    if (typeof v !== 'string' || !v.includes('{{')) continue;
+    const r = renderConfigTemplate(v, vars, ctx.env, ctx.environment);
+    if (r === null) {
+      report(`phase ${k} ${JSON.stringify(v)} names a variable or environment variable that is not set; set it (or pass -v / --overrides)`, [...at, k], false, 'AGENTLOAD_E_SCHEMA');
+      p[k] = k === 'duration' || k === 'pause' ? '1s' : 1; // reported above, or in an environment that does not run
+    } else p[k] = r;
+  }
+  for (const k of ['duration', 'pause']) if (p[k] !== undefined) p[k] = toPlanDuration(p[k]);
+  for (const k of ['arrivalRate', 'rampTo', 'arrivalCount', 'maxVusers']) {
+    if (typeof p[k] === 'string' && /^\d+(\.\d+)?$/.test(p[k] as string)) p[k] = Number(p[k]);
+  }
+  if (p.rampTo !== undefined && p.arrivalRate === undefined && p.arrivalCount === undefined) p.arrivalRate = 0;
+  if (p.mode !== undefined) {
+    p.arrivalDistribution = p.mode;
+    delete p.mode;
+  }
+}
+
+function rewritePlugins(config: Record<string, unknown>, at: Segs, report: Report, aliases: Array<readonly [Segs, Segs]>): void {
+  const plugins = isRecord(config.plugins) ? config.plugins : {};
+  const ensures: Array<[Record<string, unknown>, Segs]> = [];
+  if (isRecord(config.ensure)) ensures.push([config.ensure, [...at, 'ensure']]);
+  if (isRecord(plugins.ensure)) ensures.push([plugins.ensure, [...at, 'plugins', 'ensure']]);
+  if (ensures.length > 0) {
+    const expect = isRecord(config.expect) ? config.expect : {};
+    for (const [e, path] of ensures) {
+      for (const pr of translateEnsure(e, expect)) report(pr.message, [...path, ...pr.path]);
+    }
+    if (!isRecord(config.expect)) aliases.push([[...at, 'expect'], ensures[0]![1]]);
+    config.expect = expect;
+  }
+  delete config.ensure;
+  if (isRecord(config.apdex) || plugins.apdex !== undefined) {
+    report('the apdex plugin is not supported yet; use a latency threshold such as p95 in config.ensure', isRecord(config.apdex) ? [...at, 'apdex'] : [...at, 'plugins', 'apdex'], true);
+    delete config.apdex;
+  }
+  for (const name of ARTILLERY_PLUGINS) delete plugins[name];
+  if (isRecord(config.plugins) && Object.keys(plugins).length === 0) delete config.plugins;
+}
+
+function rewriteHttp(http: Record<string, unknown>, at: Segs, report: Report): void {
+  for (const key of ['pool', 'maxSockets']) {
+    if (http[key] !== undefined) {
+      http.connections = Number(http[key]);
+      delete http[key];
+    }
+  }
+  for (const key of ['extendedMetrics', 'cookieJarOptions', 'defaults']) {
+    if (key === 'defaults' && http[key] !== undefined) report('config.http.defaults is not supported yet; use config.defaults.headers', [...at, key], true);
+    delete http[key];
+  }
+}
+
+/** With the expect plugin on, a failed check fails the run (Artillery exits 21; agentload 1). */
+function addExpectExitCheck(config: Record<string, unknown>): void {
+  const expect = isRecord(config.expect) ? config.expect : {};
+  const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
+  for (const o of ['expect_status', 'expect_content_type', 'expect_json']) outcomes[o] ??= 0;
+  expect.outcomes = outcomes;
+  config.expect = expect;
+}
+
+/**
+ * Artillery's `--overrides`: objects merge deeply, anything else (lists too)
+ * replaces. Artillery applies the environment first and the overrides over
+ * it; here the environment is applied later, so keys it also sets are
+ * overridden in it too.
+ */
+function applyOverrides(data: Record<string, unknown>, overrides: Record<string, unknown>, environment: string | null): void {
+  mergeInto(data, structuredClone(overrides));
+  const config = data.config;
+  const oc = overrides.config;
+  if (environment === null || !isRecord(config) || !isRecord(oc) || !isRecord(config.environments)) return;
+  const env = config.environments[environment];
+  if (!isRecord(env)) return;
+  for (const k of Object.keys(oc)) if (k in env) env[k] = isRecord(env[k]) && isRecord(oc[k]) ? mergeInto(env[k] as Record<string, unknown>, structuredClone(oc[k])) : structuredClone(oc[k]);
+}
+
+function mergeInto(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(from)) into[k] = isRecord(v) && isRecord(into[k]) ? mergeInto(into[k] as Record<string, unknown>, v) : v;
+  return into;
+}
+
+/** Whether a list of steps, loops included, holds a `connect` step. */
+function hasConnectStep(steps: unknown): boolean {
+  return Array.isArray(steps) && steps.some((st) => isRecord(st) && ('connect' in st || hasConnectStep(st.loop)));
+}
+
+/** Applies `f` to every string in the tree (object keys untouched). */
+function walkStrings(node: unknown, f: (s: string) => string): void {
+  if (Array.isArray(node)) {
+    node.forEach((v, i) => (typeof v === 'string' ? (node[i] = f(v)) : walkStrings(v, f)));
+  } else if (isRecord(node)) {
+    for (const [k, v] of Object.entries(node)) {
+      if (typeof v === 'string') node[k] = f(v);
+      else walkStrings(v, f);
+    }
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

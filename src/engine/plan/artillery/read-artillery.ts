@@ -1,0 +1,20 @@
+/**
+ * The loader's side of the Artillery dialect: runs the rewrite
+ * (artillery-script.ts) on the parsed YAML, registers the moved paths with
+ * the positions, and turns its problems into located PlanErrors.
+ */
+import { PlanError, type AgentloadError } from '../../errors.ts';
+import type { PlanOverrides } from '../apply-overrides.ts';
+import { formatYamlPath, type YamlPositions } from '../yaml-positions.ts';
+import { rewriteArtilleryScript } from './artillery-script.ts';
+
+/** The plan data to validate, and the Artillery problems found (not thrown). */
+export function readArtilleryScript(data: unknown, file: string, overrides: PlanOverrides, positions: YamlPositions): { data: unknown; diagnostics: AgentloadError[] } {
+  const r = rewriteArtilleryScript(data, { file, environment: overrides.env ?? null, target: overrides.target, variables: overrides.vars ?? {}, env: process.env, overrides: overrides.scriptOverrides });
+  for (const [to, from] of r.aliases) positions.alias(to, from);
+  const diagnostics = r.problems.map((p) => {
+    const location = (p.isKey ? positions.keyOf(p.path) : positions.of(p.path)) ?? positions.nearest(p.path);
+    return new PlanError(p.code, p.message, { location, yamlPath: formatYamlPath(p.path) || undefined });
+  });
+  return { data: r.data, diagnostics };
+}

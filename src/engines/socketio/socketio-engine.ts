@@ -1,0 +1,137 @@
+/**
+ * The `socketio` engine: Artillery's socketio scenarios on socket.io-client.
+ * Each virtual user opens one connection per namespace, at that namespace's
+ * first `emit` (Artillery connects the same way), and closes them when its
+ * flow ends. An emit records the time from its scheduled start to the
+ * awaited answer (the `response` event or the acknowledgement), or to the
+ * emit itself when nothing is awaited; HTTP steps in the same flow run on the
+ * http engine.
+ *
+ * Outcomes: ok, or failed with `socketio_connect` (the connection did not
+ * open), `timeout`, `socketio_response` (the response's data differs) or
+ * `socketio_ack` (the acknowledgement's data or match differs).
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
+import { readJsonPath } from '../../engine/checks/json-path.ts';
+import { compileEmitStep, type EmitStep } from './emit-step.ts';
+
+/** One user's sockets by namespace. */
+interface SocketioSession {
+  readonly sockets: Map<string, Socket>;
+}
+
+type Sink = RunContext['sink'];
+
+/** See the module comment. */
+export class SocketioEngine implements Engine<EmitStep> {
+  readonly id = 'socketio';
+  readonly stepKeys = ['emit'];
+  private sink: Sink | null = null;
+  private nowUs: () => number = () => 0;
+  private target = '';
+  private options: Record<string, unknown> = {};
+
+  compileStep(_key: string, step: StepInput, ctx: StepCompileContext): EmitStep {
+    return compileEmitStep(step, ctx);
+  }
+
+  async init(run: RunContext): Promise<void> {
+    this.sink = run.sink;
+    this.nowUs = () => run.nowUs();
+    this.target = run.target.replace(/\/$/, '');
+    const c = (run.config.socketio ?? {}) as Record<string, unknown>;
+    this.options = {
+      transports: Array.isArray(c.transports) ? c.transports : ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      ...(c.query !== undefined ? { query: c.query } : {}),
+      ...(c.extraHeaders !== undefined ? { extraHeaders: c.extraHeaders } : {}),
+      ...(typeof c.path === 'string' ? { path: c.path } : {}),
+    };
+  }
+
+  openSession(): SocketioSession {
+    return { sockets: new Map() };
+  }
+
+  runStep(step: EmitStep, vu: VirtualUser): void {
+    const session = vu.session as SocketioSession;
+    const namespace = step.namespace.render(vu.vars);
+    let socket = session.sockets.get(namespace);
+    if (socket === undefined) {
+      socket = io(this.target + namespace, this.options);
+      session.sockets.set(namespace, socket);
+    }
+    const deadline = setTimeout(() => this.end(step, vu, done, socket.connected ? 'timeout' : 'socketio_connect'), step.timeoutMs);
+    let isDone = false;
+    const done = (): boolean => {
+      if (isDone) return false;
+      isDone = true;
+      clearTimeout(deadline);
+      return true;
+    };
+    if (socket.connected) this.emit(step, vu, socket, done);
+    else {
+      socket.once('connect', () => this.emit(step, vu, socket, done));
+      socket.once('connect_error', () => this.end(step, vu, done, 'socketio_connect'));
+    }
+  }
+
+  private emit(step: EmitStep, vu: VirtualUser, socket: Socket, done: () => boolean): void {
+    const vars = vu.vars;
+    const channel = step.channel.render(vars);
+    const args = step.args.map((a) => a.render(vars));
+    const a = step.awaited;
+    if (a.kind === 'none') {
+      socket.emit(channel, ...args);
+      this.end(step, vu, done, null);
+    } else if (a.kind === 'response') {
+      const event = a.channel.render(vars);
+      socket.once(event, (...got: unknown[]) => this.end(step, vu, done, matches(a.expected, a.isArgs, got, vars) ? null : 'socketio_response'));
+      socket.emit(channel, ...args);
+    } else {
+      socket.emit(channel, ...args, (...got: unknown[]) => {
+        let isOk = a.expected === null || matches(a.expected, a.isArgs, got.length === 0 ? [] : [got[0]], vars);
+        if (isOk && a.match !== null) isOk = sameValue(readJsonPath(got, a.match.path), a.match.value.render(vars));
+        this.end(step, vu, done, isOk ? null : 'socketio_ack');
+      });
+    }
+  }
+
+  /** Records the outcome once (the first of answer, error and timeout) and resumes the user. */
+  private end(step: EmitStep, vu: VirtualUser, done: () => boolean, failure: string | null): void {
+    if (!done()) return;
+    const sink = this.sink!;
+    sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
+    if (failure === null) sink.ok(step.handle);
+    else sink.failed(step.handle, failure);
+    vu.resume();
+  }
+
+  closeSession(vu: VirtualUser): void {
+    const session = vu.session as SocketioSession | null;
+    if (session === null) return;
+    for (const s of session.sockets.values()) s.disconnect();
+    session.sockets.clear();
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Artillery's comparison: a list of expected arguments deep-equals the
+ * arguments; a single expected value is compared with the last argument,
+ * as text when it is a string.
+ */
+function matches(expected: EmitStep['args'][number] | null, isArgs: boolean, got: unknown[], vars: VuVars): boolean {
+  if (expected === null) return true;
+  const want = expected.render(vars);
+  if (isArgs) return JSON.stringify(want) === JSON.stringify(got);
+  return sameValue(got[got.length - 1], want);
+}
+
+function sameValue(got: unknown, want: unknown): boolean {
+  if (typeof want === 'string' || typeof want === 'number' || typeof want === 'boolean') return String(got) === String(want);
+  return JSON.stringify(got) === JSON.stringify(want);
+}
