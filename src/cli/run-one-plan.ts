@@ -28,6 +28,7 @@ import type { ReportingArgs, RunArgs } from './run-args.ts';
 import { reportOutputs } from '../plugins/report-outputs.ts';
 import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
 import { resourceWarnings } from '../engine/run/resource-warnings.ts';
+import { redactUrl } from '../engine/redact.ts';
 import type { PlanInput, Reporter, RunResult } from '../engine/contracts.ts';
 import type { CompiledPlan } from '../engine/compile/compiled-plan.ts';
 
@@ -66,7 +67,7 @@ function checkTarget(plan: PlanInput, target: string): void {
     ok = false;
   }
   if (!ok) {
-    throw new PlanError('AGENTLOAD_E_PLAN_TARGET', `expected an http(s) URL or "sim", got ${JSON.stringify(target)}`, {
+    throw new PlanError('AGENTLOAD_E_PLAN_TARGET', `expected an http(s) URL or "sim", got ${JSON.stringify(redactUrl(target))}`, {
       location: plan.locate('config.target'), yamlPath: 'config.target',
     });
   }

@@ -12,6 +12,7 @@
  */
 import { RunError } from '../errors.ts';
 import type { RunSummary } from '../metrics/summary-types.ts';
+import { redactUrl } from '../redact.ts';
 
 /** Failure reasons that mean the request never got to the target. */
 const NEVER_REACHED: ReadonlySet<string> = new Set(['econnrefused', 'dns', 'not_connected', 'ehostunreach', 'enetunreach', 'eaddrnotavail']);
@@ -45,7 +46,7 @@ export function unreachableError(summary: RunSummary, target: string): RunError 
   if (first === null) return null;
   return new RunError(
     'AGENTLOAD_E_TARGET_UNREACHABLE',
-    `not one of ${o.count} requests reached ${target}; first error: ${first.reason} (${first.name})`,
+    `not one of ${o.count} requests reached ${redactUrl(target)}; first error: ${first.reason} (${first.name})`,
     Object.hasOwn(HINTS, first.reason) ? { hint: HINTS[first.reason]! } : {},
   );
 }

@@ -19,6 +19,7 @@ import { shardRecord, type ShardIdentity, type ShardedRunResult } from './shard-
 import type { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult, SaturationReport } from '../contracts.ts';
+import { redactUrl } from '../redact.ts';
 
 /** How to run; all optional but the sink. */
 export interface RunOptions {
@@ -83,7 +84,8 @@ export function runInfo(plan: CompiledPlan, planText: string | undefined): RunIn
   return {
     planFile: plan.file,
     planDigest: createHash('sha256').update(planText ?? JSON.stringify(plan.config)).digest('hex').slice(0, 16),
-    target: plan.target,
+    // Reports and dashboards show the target: never its credentials.
+    target: redactUrl(plan.target),
     environment: plan.environment,
     plannedDurationMs: plan.plannedDurationMs,
     startedAt: new Date().toISOString(),
