@@ -86,7 +86,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   const defaultHeaders = isRecord(defaults.headers) ? (defaults.headers as Record<string, string>) : {};
   const defaultJitter = isRecord(defaults.think) ? defaults.think.jitter : undefined;
   delete config.defaults;
-  const target = typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
+  const target = ctx.target !== undefined ? ctx.target : typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
   if (Array.isArray(data.scenarios)) {
     data.scenarios.forEach((s, i) => {
       if (!isRecord(s)) return;

@@ -5,7 +5,7 @@
  *   {{ $randomString() }}          → {{randomString 10}}
  *   {{ $randomString(5) }}         → {{randomString 5}}
  *   {{ $randomNumber(1, 150) }}    → {{randomInt 1 150}}
- *   {{ $uuid }} / {{ $uuid() }}    → {{uuid}}
+ *   {{ $uuid }}                    → the user's own UUID, the same all through its scenario (a variable)
  *   {{ $timestamp }} / ()          → {{now}}
  *   {{ $env.NAME }}                → {{env "NAME"}}
  *   {{ $processEnvironment.NAME }} → {{env "NAME"}}
@@ -22,7 +22,6 @@ function rewriteExpr(expr: string): string | null {
   let m: RegExpExecArray | null;
   if ((m = /^\$randomString\(\s*(\d*)\s*\)$/.exec(expr)) !== null) return `randomString ${m[1] === '' ? 10 : m[1]}`;
   if ((m = /^\$randomNumber\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)$/.exec(expr)) !== null) return `randomInt ${m[1]} ${m[2]}`;
-  if (/^\$uuid(\(\s*\))?$/.test(expr)) return 'uuid';
   if (/^\$timestamp(\(\s*\))?$/.test(expr)) return 'now';
   if ((m = /^\$(?:env|processEnvironment)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr)) !== null) return `env "${m[1]}"`;
   return null;
@@ -50,7 +49,7 @@ export function unknownDollarNames(source: string): string[] {
 }
 
 /** `$` names the runner sets as variables. */
-const KNOWN_DOLLAR_VARS = new Set(['$loopElement', '$loopIndex', '$loopCount', '$environment']);
+const KNOWN_DOLLAR_VARS = new Set(['$loopElement', '$loopIndex', '$loopCount', '$environment', '$uuid']);
 
 /**
  * Renders a config-time template (phase values, the target): `$env` /

@@ -1,0 +1,133 @@
+/**
+ * Artillery 2.x scripts run unchanged (issue 18): the plans under
+ * test/fixtures/artillery/ are written in Artillery's syntax and run through
+ * the CLI against servers on 127.0.0.1, asserting what Artillery's docs say
+ * happens: requests sent, values picked, order, exit codes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, tempDir } from '../cli/cli-fixture.ts';
+import { startHttpServer } from '../helpers/servers.ts';
+
+const FIX = join(import.meta.dirname, '../fixtures/artillery');
+
+/** 200 JSON `{id: 1, username}` everywhere; 50 ms on /slow. */
+function target() {
+  return startHttpServer((req, res) => {
+    const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":1,"username":"new-user"}');
+    if (req.url === '/slow') setTimeout(send, 50);
+    else send();
+  });
+}
+
+async function run(plan: string, url: string, extra: string[] = []) {
+  const { dir, cleanup } = tempDir('artillery');
+  try {
+    const out = join(dir, 'r.json');
+    const r = await cli(['run', join(FIX, plan), '--target', url, '-o', out, '--no-console', '--grace', '5s', ...extra]);
+    let result: any = null;
+    try {
+      result = JSON.parse(readFileSync(out, 'utf8'));
+    } catch { /* no result written: the test looks at the code */ }
+    return { ...r, result };
+  } finally {
+    cleanup();
+  }
+}
+
+test('a file with scenarios only runs one arrival of its unnamed scenario (named by its index)', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const r = await run('scenarios-only.yml', srv.url);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(srv.requests.map((q) => q.url), ['/only']);
+  assert.equal(r.result.summary.counters.vusers_created, 1);
+});
+
+test('ensure: thresholds and conditions become expectations; one failing gives exit 1, --overrides can lift it', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const failing = await run('ensure.yml', srv.url);
+  assert.equal(failing.code, 1, failing.out + failing.err);
+  assert.equal(srv.requests.length, 4);
+  const names = failing.result.expectations.map((e: { name: string; isPass: boolean }) => `${e.name}:${e.isPass}`);
+  assert.ok(names.some((n: string) => /max.*false/.test(n)), names.join(' '));
+  assert.ok(names.some((n: string) => /p95.*true/.test(n)), names.join(' '));
+  assert.ok(names.some((n: string) => /rps.*true/i.test(n)), names.join(' '));
+  const lifted = await run('ensure.yml', srv.url, ['--overrides', '{"config":{"ensure":{"conditions":[{"expression":"http.response_time.max < 60000"}]}}}']);
+  assert.equal(lifted.code, 0, lifted.out + lifted.err);
+});
+
+test('expect plugin: checks are ignored unless the plugin is on; on, failed checks are counted and exit 1', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const off = await run('expect-plugin.yml', srv.url);
+  assert.equal(off.code, 0, off.out + off.err);
+  assert.deepEqual(srv.requests.map((q) => q.url).sort(), ['/users', '/users', '/users/1', '/users/1']);
+  const on = await run('expect-plugin.yml', srv.url, ['-e', 'functional']);
+  assert.equal(on.code, 1, on.out + on.err);
+  const byName = Object.fromEntries(on.result.summary.byName.map((n: any) => [n.name, n]));
+  assert.deepEqual(byName['POST /users'].outcomes.failed, { expect_status: 2 }, 'statusCode 201 expected, 200 got');
+  assert.deepEqual(byName['GET /users/{{ id }}'].outcomes.failed, { expect_json: 2 }, 'hasProperty nickname is missing');
+});
+
+test('payload: one row per user in file order (sequence, header skipped), loadAll gives every row; $loopCount counts from 0', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const r = await run('payload.yml', srv.url);
+  assert.equal(r.code, 0, r.out + r.err);
+  const users = srv.requests.filter((q) => q.url.startsWith('/user/')).map((q) => q.url);
+  assert.deepEqual(users, ['/user/ann?age=31', '/user/bob?age=42', '/user/cid?age=53', '/user/ann?age=31']);
+  const all = srv.requests.filter((q) => q.url.startsWith('/all/')).map((q) => q.url);
+  assert.equal(all.length, 12);
+  assert.deepEqual(all.slice(0, 3), ['/all/ann/0', '/all/bob/1', '/all/cid/2']);
+});
+
+test('variables: a list gives each user one value for its whole scenario; $randomNumber, $randomString, $uuid, $processEnvironment, auth, cookie', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  process.env.AGENTLOAD_ART_TEST = 'from-env';
+  t.after(() => { delete process.env.AGENTLOAD_ART_TEST; });
+  const r = await run('variables.yml', srv.url, ['--seed', '7']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const logins = srv.requests.filter((q) => q.url === '/login');
+  const again = srv.requests.filter((q) => q.url.startsWith('/again'));
+  assert.equal(logins.length, 20);
+  assert.equal(again.length, 20);
+  const emails = new Set<string>();
+  for (const q of logins) {
+    const b = JSON.parse(q.body);
+    assert.match(b.email, /^[abc]@example\.invalid$/);
+    emails.add(b.email);
+    assert.ok(b.n >= 5 && b.n <= 7 && Number.isInteger(b.n), `randomNumber ${b.n}`);
+    assert.match(b.s, /^[A-Za-z0-9]{10}$/);
+    assert.match(b.id, /^[0-9a-f-]{36}$/);
+    const next = again.find((a) => a.url.includes(encodeURIComponent(b.id)) || a.url.includes(b.id))!;
+    assert.ok(next, 'the same $uuid all through the user');
+    assert.ok(next.url.includes(`email=${b.email}`), 'the same picked value all through the user');
+    assert.equal(q.headers['x-env'], 'from-env');
+  }
+  assert.ok(emails.size >= 2, 'users pick different values');
+  assert.equal(again[0]!.headers.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
+  assert.equal(again[0]!.headers.cookie, 'state=online');
+});
+
+test('phases: Artillery durations, rampTo without arrivalRate, mode and templated values compile', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const r = await cli(['validate', join(FIX, 'phases.yml')]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /3 phase\(s\)/);
+  assert.match(r.out, /63s planned/, '2 s + 1 min + 0.5 s');
+  const bad = await cli(['validate', join(FIX, 'phases.yml'), '--overrides', '{"config":{"variables":{"rate":"{{ $processEnvironment.AGENTLOAD_UNSET_RATE }}"}}}']);
+  assert.equal(bad.code, 2);
+});
+
+test('unsupported Artillery features stop at validate with exit 2, each at its line:col', async () => {
+  const r = await cli(['validate', join(FIX, 'unsupported.yml')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unsupported\.yml:5:5 AGENTLOAD_E_NOT_YET config\.engines\.playwright/);
+  assert.match(r.err, /unsupported\.yml:10:11 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.get\.ifTrue/);
+});
