@@ -26,7 +26,7 @@ test('redactUrl masks userinfo and secret-looking query values, and leaves the r
 });
 
 test('the JSON, HTML, JUnit and CSV reports and the console show the target without its credentials', async (t) => {
-  const srv = await startHttpServer((_req, res) => res.end('{}'));
+  const srv = await startHttpServer((_req, res) => { res.end('{}'); });
   t.after(() => srv.close());
   const target = srv.url.replace('http://', 'http://alice:s3cret-pass@') + '/?access_token=q-token-value';
   const plan = join(dir, 'plan.yml');
