@@ -62,6 +62,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { mergeCommand } = await import('./merge-command.ts');
       return mergeCommand(rest, io.out);
     }
+    case 'sweep': {
+      const { sweepCommand } = await import('./sweep-command.ts');
+      return sweepCommand(rest, io);
+    }
     case 'k8s': {
       const { k8sCommand } = await import('./k8s-command.ts');
       return k8sCommand(rest, io);
@@ -71,7 +75,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return simCommand(rest, io.out);
     }
     default:
-      throw new UsageError(`unknown command "${command}"; expected run, validate, report, compare, merge, k8s, sim, --help or --version`);
+      throw new UsageError(`unknown command "${command}"; expected run, validate, sweep, report, compare, merge, k8s, sim, --help or --version`);
   }
 }
 
