@@ -121,8 +121,20 @@ function rowOf(ratePerSec: number, r: RunResult): SweepRow {
   };
 }
 
+/** `agentload sweep --help`. */
+export const SWEEP_USAGE = `agentload sweep PLAN.yml --to RATE [--from RATE] [--step RATE] [--stage 30s] [--output sweep.json]
+                 [--target URL] [--env NAME] [--var k=v]
+
+Runs the plan's scenarios at rising arrival rates (per second), each stage judged by the plan's
+config.expect, until an expectation fails or the generator saturates; prints the highest rate that
+held, with latency and goodput against rate. Exit 0 when a rate held, 1 when none did. See docs/sweep.md.`;
+
 /** See the module comment. */
 export async function sweepCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(SWEEP_USAGE);
+    return 0;
+  }
   const a = parseSweepArgs(args);
   const plan = loadPlan(a.file, a.overrides);
   if (plan.config.expect === undefined || Object.keys(plan.config.expect).length === 0) {

@@ -33,12 +33,15 @@ test('the verdict is the last rate before the first failure or saturation', () =
   assert.ok(renderSweep([row(5, true), row(10, true)], 10).some((l) => l.includes('raise --to')));
 });
 
-test('flags: --to is required, --from may not exceed it, unknown flags are named', () => {
+test('flags: --to is required, --from may not exceed it, unknown flags are named; --help prints the usage', async () => {
   assert.throws(() => parseSweepArgs(['plan.yml']), (e: { code?: string; message: string }) => e.code === 'AGENTLOAD_E_USAGE' && e.message.includes('--to'));
   assert.throws(() => parseSweepArgs(['plan.yml', '--to', '5', '--from', '10']), { code: 'AGENTLOAD_E_USAGE' });
   assert.throws(() => parseSweepArgs(['plan.yml', '--to', '5', '--bogus']), (e: { message: string }) => e.message.includes('--bogus'));
   assert.throws(() => parseSweepArgs(['plan.yml', '--to', '1000', '--step', '1']), { code: 'AGENTLOAD_E_USAGE' });
   const a = parseSweepArgs(['plan.yml', '--to', '50', '--stage', '10s', '--var', 'k=v']);
+  const out: string[] = [];
+  assert.equal(await sweepCommand(['--help'], { out: (l) => out.push(l), err: () => {}, progress: null }), 0);
+  assert.ok(out[0]?.startsWith('agentload sweep PLAN.yml --to RATE'));
   assert.equal(a.fromPerSec, 5);
   assert.equal(a.stageMs, 10_000);
   assert.deepEqual(a.overrides.vars, { k: 'v' });
