@@ -193,3 +193,18 @@ test('a before flow whose function fails stops the run before any user starts (A
   assert.match(run.err, /processor function boom failed .*no token today/);
   assert.equal(server.requests.length, 0);
 });
+
+test('a beforeRequest still running when the run ends sends nothing afterwards', async (t) => {
+  const server = await echoServer(t);
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  writeFileSync(join(dir, 'p.cjs'), 'module.exports = { async slow() { await new Promise((r) => setTimeout(r, 1500)); } };\n');
+  writeFileSync(join(dir, 'plan.yml'), `config:\n  target: "${server.url}"\n  grace: 200ms\n  phases: [{ duration: 1, arrivalCount: 1 }]\n  processor: "./p.cjs"\nscenarios:\n  - name: s\n    flow:\n      - get: { url: "/late", beforeRequest: "slow" }\n`);
+  const plan = loadPlan(join(dir, 'plan.yml'));
+  const sink = new HdrSink();
+  const compiled = compilePlan(plan, { engines: builtinEngines(), sink, processor: await loadProcessor(plan) });
+  const result = await runPlan(compiled, { sink, reporters: [], log: () => {} });
+  assert.equal(result.summary.counters.vusers_incomplete, 1);
+  // The hook ends after the engines closed: its request must not reach the target.
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal(server.requests.filter((r) => r.url === '/late').length, 0);
+});

@@ -14,6 +14,7 @@ import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.t
 import { RPC_NONE, rpcIdsOf } from './jsonrpc-body.ts';
 import { DEFAULT_MAX_BODY_BYTES, maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 import { dispatchOf, hookRequestOf } from './hooked-request.ts';
+import { runEndedError } from '../../engine/transport/run-ended-error.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
@@ -38,6 +39,8 @@ export class HttpEngine implements Engine<HttpStep> {
   private deadlines: RequestDeadlines | null = null;
   private connections = DEFAULT_CONNECTIONS;
   private pipelining = 1;
+  /** Set by close(), cleared by init(): a hooked request whose beforeRequest ends after the run is abandoned, not sent. */
+  private isClosed = false;
   private maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
@@ -51,6 +54,7 @@ export class HttpEngine implements Engine<HttpStep> {
     this.sink = run.sink;
     this.nowUs = run.nowUs;
     this.deadlines = new RequestDeadlines(run.nowUs);
+    this.isClosed = false;
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
     // Unbounded pools spiral when the generator runs late: every queued arrival opens a socket, which costs
     // more CPU, which makes it later. So the default is one connection per possible VU, at least 128.
@@ -111,6 +115,7 @@ export class HttpEngine implements Engine<HttpStep> {
       vu.scheduledUs += this.nowUs() - hooksStartUs;
       ex.begin(step);
       ex.hookRequest = req;
+      if (this.isClosed) return ex.onError(runEndedError());
       let built;
       try {
         built = dispatchOf(req, this.target!);
@@ -137,6 +142,7 @@ export class HttpEngine implements Engine<HttpStep> {
   }
 
   async close(): Promise<void> {
+    this.isClosed = true;
     this.deadlines?.close();
     const pools = [...this.pools.values()];
     this.pools.clear();
