@@ -3,8 +3,8 @@
  * playwright-core (never a browser download) opens the page during a short
  * run of the real CLI against a loopback target, watches the counters grow
  * and the charts draw, presses Stop, and checks the run ended as Ctrl-C
- * does: exit 3, reports written, the page saying so. A screenshot goes to
- * docs/images/dashboard.png.
+ * does: exit 3, reports written, the page saying so. With
+ * AGENTLOAD_SCREENSHOTS=1 its screenshot refreshes docs/images/dashboard.png.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +59,10 @@ test('dashboard: live counters and charts, Stop ends the run with its reports wr
   const drawn = await page.$$eval('#charts svg.chart', (svgs) => svgs.filter((s) => [...s.querySelectorAll('path.series')].some((p) => (p as SVGPathElement).getTotalLength() > 0)).length);
   assert.equal(drawn, 4, 'rps, latency, outcomes and users charts are drawn');
   assert.match(await page.textContent('#names') ?? '', /req/, 'the per-name table lists the request');
-  await page.screenshot({ path: join(ROOT, 'docs/images/dashboard.png'), fullPage: true });
+  assert.match(await page.textContent('#expectations') ?? '', /PASS so far\s*maxErrors\s*0/, 'expectations so far, with their current values');
+  assert.match(await page.textContent('#generator') ?? '', /^CPU \d+% of a core · event loop busy \d+% · lag \d+ ms · late arrivals \d+$/);
+  // AGENTLOAD_SCREENSHOTS=1 refreshes the README's picture; otherwise it goes to the temp dir.
+  await page.screenshot({ path: process.env.AGENTLOAD_SCREENSHOTS ? join(ROOT, 'docs/images/dashboard.png') : join(tmp.dir, 'dashboard.png'), fullPage: true });
 
   // A page opened mid-run gets the history at once.
   const late = await browser.newPage();

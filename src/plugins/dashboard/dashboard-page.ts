@@ -35,6 +35,7 @@ const SCRIPT = String.raw`
     $('expectations').innerHTML = v.expectations;
     $('warnings').textContent = v.warnings.join(' ');
     $('warnings').hidden = v.warnings.length === 0;
+    text('generator', v.generator);
     document.body.setAttribute('data-views', String(Number(document.body.getAttribute('data-views') || 0) + 1));
   });
   es.addEventListener('end', function (e) {
@@ -81,6 +82,7 @@ export function dashboardPage(planFile: string): string {
 <header><h1>agentload live — ${esc(planFile)}</h1><span id="state" class="verdict RUNNING" style="background:#2563eb">Running</span>
 <button id="stop" type="button">Stop run</button><a id="report" hidden>Open the HTML report</a></header>
 <div class="tiles">${TILES.map(([id, label]) => `<div class="tile"><b id="${id}">-</b><span>${esc(label!)}</span></div>`).join('')}</div>
+<p>Generator: <span id="generator">-</span></p>
 <p id="warnings" class="warning" hidden></p>
 <h2>Over time</h2><div class="charts" id="charts"></div>
 <h2>Requests by name</h2><div id="names"></div>

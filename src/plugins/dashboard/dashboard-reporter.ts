@@ -16,7 +16,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../../engine/contracts.ts';
+import type { ExpectationResult, IntervalSnapshot, Reporter, RunInfo, RunResult } from '../../engine/contracts.ts';
 import type { LiveStatus } from '../../engine/metrics/live-status.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { finalView, liveView } from './dashboard-view.ts';
@@ -32,6 +32,17 @@ export interface DashboardOptions {
   readonly stop: () => void;
   /** The end-of-run verdict line (run-verdict.ts), for the page's banner. */
   readonly verdict: (result: RunResult) => string;
+  /** Expectations and generator health so far, at each interval (the CLI's dashboard-judge.ts); absent = none shown. */
+  readonly judge?: (intervals: readonly IntervalSnapshot[], elapsedMs: number) => LiveJudgement;
+}
+
+/** What the judge says at an interval. */
+export interface LiveJudgement {
+  readonly expectations: readonly ExpectationResult[];
+  /** One line of generator health. */
+  readonly generator: string;
+  /** The saturation warning, or null while the generator keeps up. */
+  readonly warning: string | null;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -81,7 +92,7 @@ export class DashboardReporter implements Reporter {
   onInterval(s: IntervalSnapshot): void {
     this.intervals.push(s);
     if (this.info === null) return;
-    this.lastView = JSON.stringify(liveView(this.info, this.intervals, s.endMs));
+    this.lastView = JSON.stringify(liveView(this.info, this.intervals, s.endMs, this.o.judge?.(this.intervals, s.endMs) ?? null));
     this.send('view', this.lastView);
   }
 

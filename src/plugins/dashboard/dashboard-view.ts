@@ -4,11 +4,12 @@
  * (counts and errors for the run so far, latencies of the last interval),
  * and the expectations once they are judged. Pure; strings are escaped here.
  */
-import type { IntervalSnapshot, RunInfo, RunResult } from '../../engine/contracts.ts';
+import type { ExpectationResult, IntervalSnapshot, RunInfo, RunResult } from '../../engine/contracts.ts';
 import { chartSpecs } from '../html/html-model.ts';
 import { lineChart } from '../html/svg-chart.ts';
 import { nameLabel } from '../format.ts';
 import { msText } from '../progress-line.ts';
+import { generatorHealth } from '../html/html-sections.ts';
 
 /** One `view` event. */
 export interface DashboardView {
@@ -16,6 +17,15 @@ export interface DashboardView {
   readonly table: string;
   readonly expectations: string;
   readonly warnings: readonly string[];
+  /** Generator health, one line. */
+  readonly generator: string;
+}
+
+/** Expectations and generator health so far (dashboard-reporter.ts LiveJudgement). */
+export interface Judgement {
+  readonly expectations: readonly ExpectationResult[];
+  readonly generator: string;
+  readonly warning: string | null;
 }
 
 function esc(s: string): string {
@@ -41,28 +51,32 @@ function table(intervals: readonly IntervalSnapshot[]): string {
   return `<table id="names-table"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** The view while running: `expectations` says they are judged at the end. */
-export function liveView(info: RunInfo, intervals: readonly IntervalSnapshot[], elapsedMs: number): DashboardView {
+function expectationTable(results: readonly ExpectationResult[], word: (e: ExpectationResult) => string): string {
+  if (results.length === 0) return '<p>The plan sets no threshold expectations.</p>';
+  const rows = results.map((e) => `<tr><td class="${e.isPass ? 'pass' : 'fail'}">${word(e)}</td><td>${esc(e.name)}</td><td>${esc(e.measured)}</td><td>${esc(e.limit)}</td><td>${esc(e.reason ?? '')}</td></tr>`);
+  return `<table id="expectations-table"><thead><tr><th>Result</th><th>Expectation</th><th>Measured</th><th>Limit</th><th>Note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The view while running: expectations so far (as the judge sees them now), else a note that they are judged at the end. */
+export function liveView(info: RunInfo, intervals: readonly IntervalSnapshot[], elapsedMs: number, judged: Judgement | null): DashboardView {
   const shim = { info, intervals, summary: { durationMs: elapsedMs } } as unknown as RunResult;
   return {
     charts: chartSpecs(shim).map(lineChart),
     table: table(intervals),
-    expectations: '<p>Judged when the run ends; the live tiles above show where the run stands.</p>',
-    warnings: [],
+    expectations: judged === null ? '<p>Judged when the run ends.</p>'
+      : expectationTable(judged.expectations, (e) => (e.isPass ? 'PASS so far' : 'FAIL so far')),
+    warnings: judged?.warning ? [`WARNING ${judged.warning}`] : [],
+    generator: judged?.generator ?? '',
   };
 }
 
 /** The final view, with the judged expectations and the saturation warning. */
 export function finalView(result: RunResult): DashboardView {
-  const rows = result.expectations.map((e) => {
-    const word = result.isAborted ? 'NOT JUDGED' : e.isPass ? 'PASS' : 'FAIL';
-    return `<tr><td class="${e.isPass ? 'pass' : 'fail'}">${word}</td><td>${esc(e.name)}</td><td>${esc(e.measured)}</td><td>${esc(e.limit)}</td></tr>`;
-  });
   return {
     charts: chartSpecs(result).map(lineChart),
     table: table(result.intervals),
-    expectations: rows.length === 0 ? '<p>The plan sets no expectations.</p>'
-      : `<table id="expectations-table"><thead><tr><th>Result</th><th>Expectation</th><th>Measured</th><th>Limit</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    expectations: expectationTable(result.expectations, (e) => (result.isAborted ? 'NOT JUDGED' : e.isPass ? 'PASS' : 'FAIL')),
     warnings: result.saturation.message ? [`WARNING ${result.saturation.message}`] : [],
+    generator: generatorHealth(result),
   };
 }
