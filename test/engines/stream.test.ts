@@ -147,3 +147,33 @@ test('memory stays bounded: a 4 MB SSE line with no end is bad_stream at maxEven
   assert.deepEqual(named(r, 'limited')!.outcomes.expected, { rate_limited: 1 });
   assert.ok(written > 0);
 });
+
+test('capture reads the concatenated token text (regex) and the last JSON event; until: { tokens: N } ends an endless stream ok', async (t) => {
+  const server = await startHttpServer((req, res) => {
+    if (req.url === '/sse') {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': a comment line\nretry: 1000\n\n');
+      res.write('id: 1\ndata: {"t":"hello",\ndata: "n":1}\n\n');
+      res.write('event: message\ndata: {"t":" world","n":2}\n\n');
+      return void res.end('data: [DONE]\n\n');
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  }, { record: true });
+  const s = await sim(t);
+  t.after(() => server.close());
+  const r = await runInline({ target: server.url, ...once(1) }, [{
+    name: 's', flow: [
+      { stream: { name: 'text', url: '/sse', until: 'data == "[DONE]"', tokens: { text: 't', split: 'whitespace' },
+        capture: [{ regex: '^(\\w+) (\\w+)$', group: 2, as: 'second' }, { json: 'n', as: 'n' }] } },
+      { get: { url: '/echo?second={{ second }}&n={{ n }}', name: 'echo' } },
+      { stream: { name: 'realtime', url: `${s.gatewayUrl}/realtime/events`, until: { tokens: 1 },
+        expect: { json: [{ path: 'connection_id', matches: '^[0-9a-f-]{36}$' }] } } },
+    ],
+  }]);
+  assert.equal(named(r, 'text')!.ok, 1, JSON.stringify(named(r, 'text')!.outcomes));
+  // Multi-line data joins with "\n" (WHATWG): the first event is one JSON value split over two data lines.
+  assert.equal(named(r, 'stream_tokens', 'text')!.latencyMs.max, 2);
+  assert.ok(server.requests.some((q) => q.url === '/echo?second=world&n=2'), JSON.stringify(server.requests.map((q) => q.url)));
+  assert.equal(named(r, 'realtime')!.ok, 1, JSON.stringify(named(r, 'realtime')!.outcomes));
+});

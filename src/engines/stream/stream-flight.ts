@@ -209,6 +209,11 @@ export class StreamFlight implements ResponseView {
     }
     if (step.keepsText) this.keep(text);
     if (added > 0) this.token(added);
+    const until = step.until;
+    if (until !== null && until.tokens !== null && this.tokens >= until.tokens) {
+      this.isDone = true;
+      this.endUs = this.nowChunkUs;
+    }
   }
 
   private token(n: number): void {

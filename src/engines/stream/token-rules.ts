@@ -6,6 +6,7 @@
  *   tokens: { text: choices[0].delta.content, split: event }   text at a JSON path; split: event | whitespace | chars | chars4
  *   tokens: { count: usage.completion_tokens }      a numeric count at a JSON path (the last one seen is the stream's total)
  *   until: 'data == "[DONE]"' · 'event == "done"' · { event: done } · { data: "[DONE]" } · { json: done, equals: true }
+ *          · { tokens: 10 } (ends ok once 10 tokens arrived: for streams that never end, such as realtime events)
  *
  * An event "carries tokens" when it adds text (text rule) or, without a text
  * rule, when it is any event but the terminator: that is when TTFT and ITL are
@@ -33,6 +34,8 @@ export interface UntilRule {
   readonly data: string | null;
   readonly jsonPath: JsonPath | null;
   readonly equals: unknown;
+  /** End once this many tokens arrived (the event that reaches it counts); null = no such rule. */
+  readonly tokens: number | null;
 }
 
 type Fail = (message: string, yamlPath: string) => never;
@@ -68,7 +71,9 @@ export function compileUntilRule(raw: unknown, yamlPath: string, fail: Fail): Un
     const m = CONDITION.exec(raw);
     if (m === null) return fail(`expected a condition like 'data == "[DONE]"' or 'event == "done"', got ${JSON.stringify(raw)}`, yamlPath);
     const value = m[2] !== undefined ? (JSON.parse(`"${m[2]}"`) as string) : m[3]!;
-    return m[1] === 'event' ? { event: value, data: null, jsonPath: null, equals: undefined } : { event: null, data: value, jsonPath: null, equals: undefined };
+    return m[1] === 'event'
+      ? { event: value, data: null, jsonPath: null, equals: undefined, tokens: null }
+      : { event: null, data: value, jsonPath: null, equals: undefined, tokens: null };
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) return fail(`expected until to be a condition or { event | data | json+equals }, got ${JSON.stringify(raw)}`, yamlPath);
   const r = raw as Record<string, unknown>;
@@ -77,13 +82,19 @@ export function compileUntilRule(raw: unknown, yamlPath: string, fail: Fail): Un
     data: typeof r.data === 'string' ? r.data : null,
     jsonPath: r.json === undefined ? null : path(r.json, `${yamlPath}.json`, fail),
     equals: r.equals,
+    tokens: null,
   };
-  if (rule.event === null && rule.data === null && rule.jsonPath === null) fail('until needs event, data or json', yamlPath);
+  if (r.tokens !== undefined) {
+    if (!Number.isInteger(r.tokens) || (r.tokens as number) < 1) fail(`expected tokens to be a whole number ≥ 1, got ${JSON.stringify(r.tokens)}`, `${yamlPath}.tokens`);
+    return { ...rule, tokens: r.tokens as number };
+  }
+  if (rule.event === null && rule.data === null && rule.jsonPath === null) fail('until needs event, data, json or tokens', yamlPath);
   return rule;
 }
 
-/** True when the event (name, raw data, parsed data or undefined) is the terminator. */
+/** True when the event (name, raw data, parsed data or undefined) is the terminator (a `tokens` rule alone never is). */
 export function isUntil(rule: UntilRule, event: string | undefined, data: string, json: unknown): boolean {
+  if (rule.event === null && rule.data === null && rule.jsonPath === null) return false;
   if (rule.event !== null && event !== rule.event) return false;
   if (rule.data !== null && data !== rule.data) return false;
   if (rule.jsonPath !== null) {
