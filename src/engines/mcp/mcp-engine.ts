@@ -46,6 +46,8 @@ function isHttpFailure(rules: RpcRules, status: number, doc: unknown): boolean {
 export class McpEngine implements Engine<McpStep> {
   readonly id = 'mcp';
   readonly stepKeys = Object.keys(MCP_METHODS);
+  /** closeSession's DELETE carries the session id only, never the VU: a closed VU is never touched again. */
+  readonly releasesVuOnClose = true;
   private agent: Agent | null = null;
   private endpoint: URL | null = null;
   private sink: Sink | null = null;

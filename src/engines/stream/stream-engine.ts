@@ -30,6 +30,8 @@ type StreamSession = null;
 export class StreamEngine implements Engine<StreamStep> {
   readonly id = 'stream';
   readonly stepKeys = ['stream'] as const;
+  /** A stream resumes its VU before the flow can end, and the session holds nothing: a closed VU is never touched again. */
+  readonly releasesVuOnClose = true;
   private agent: Agent | null = null;
   private target = '';
   private sink: RunContext['sink'] | null = null;
