@@ -27,6 +27,7 @@ import { IS_COMPILED, siblingModule } from '../engine/module-form.ts';
 import type { ReportingArgs, RunArgs } from './run-args.ts';
 import { reportOutputs } from '../plugins/report-outputs.ts';
 import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
+import { expectationCount } from './expectation-count.ts';
 import { resourceWarnings } from '../engine/run/resource-warnings.ts';
 import { redactUrl } from '../engine/redact.ts';
 import type { PlanInput, Reporter, RunResult } from '../engine/contracts.ts';
@@ -86,7 +87,7 @@ export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promi
   const plugins = await loadRunPlugins(plan, { ...a, isQuiet: true }, { ...io, progress: null });
   const c = compilePlan(plan, { engines: plugins.engines, sink: new HdrSink(), environment, processor: plugins.processor });
   const counts = {
-    phases: c.phases.length, scenarios: c.scenarios.length, expectations: c.expectations.length,
+    phases: c.phases.length, scenarios: c.scenarios.length, expectations: expectationCount(c),
     reporters: plugins.reporters.length, plannedDurationMs: c.plannedDurationMs,
   };
   return Object.freeze({ file, label: basename(file).replace(/\.[^.]+$/, ''), plan, environment, counts });
