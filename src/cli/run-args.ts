@@ -80,7 +80,10 @@ export const RUN_FLAGS = {
   variables: { type: 'string', short: 'v', arg: 'JSON', help: 'Artillery: a JSON object merged into config.variables' },
   overrides: { type: 'string', arg: 'JSON', help: 'Artillery: a JSON object deep-merged into the plan (lists replaced whole)' },
   dotenv: { type: 'string', arg: 'FILE', help: 'load environment variables from FILE before the plan is read' },
-  insecure: { type: 'boolean', help: 'Artillery: skip TLS certificate checks (not supported yet)' },
+  insecure: { type: 'boolean', short: 'k', help: 'Artillery: skip TLS certificate checks (not supported yet)' },
+  'scenario-name': { type: 'string', arg: 'NAME', help: 'Artillery: the same as --scenario' },
+  solo: { type: 'boolean', short: 's', help: 'Artillery: one virtual user, once (replaces the phases)' },
+  config: { type: 'string', short: 'c', arg: 'FILE', help: 'Artillery: a separate config file (not supported yet)' },
   var: { type: 'string', multiple: true, arg: 'k=v', help: 'set a template variable (repeatable)' },
   users: { type: 'string', arg: 'N', help: 'closed model: N looping users (replaces the phases)' },
   'spawn-rate': { type: 'string', arg: 'R', help: 'users started per second (with --users)' },
@@ -121,6 +124,9 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     throw new UsageError('--insecure (skip TLS certificate checks) is not supported yet; make the runner trust the certificate with NODE_EXTRA_CA_CERTS=ca.pem', {}, 'AGENTLOAD_E_NOT_YET');
   }
   if (values.dotenv !== undefined) loadDotenv(values.dotenv);
+  if (values.config !== undefined) {
+    throw new UsageError('--config (a separate Artillery config file) is not supported yet; put the config section into the script, or pass --target and --overrides', {}, 'AGENTLOAD_E_NOT_YET');
+  }
   const vars: Record<string, string> = {};
   for (const kv of values.var ?? []) {
     const eq = kv.indexOf('=');
@@ -138,7 +144,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     coolDownMs: coolDown(values['cool-down']),
     overrides: {
       target: values.target, env: values.env ?? values.environment, vars,
-      scriptOverrides: artilleryOverrides(values.overrides, values.variables),
+      scriptOverrides: artilleryOverrides(values.overrides, values.variables, values.solo === true),
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
       graceMs: graceOf(values.grace), seed: seedOf(values.seed),
     },
@@ -151,7 +157,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     isConsoleOff: values['no-console'] ?? false,
     isQuiet: values.quiet ?? false,
     dashboard: values.dashboard === undefined ? null : dashboardAddress(values.dashboard),
-    scenarios: values.scenario ?? [],
+    scenarios: [...(values.scenario ?? []), ...(values['scenario-name'] === undefined ? [] : [values['scenario-name']])],
     targetPid: targetPid(values['target-pid']),
     workers: workerCount(values.workers),
     isOversubscribing: values.oversubscribe === true,
@@ -170,7 +176,7 @@ function loadDotenv(file: string): void {
 }
 
 /** `--overrides` and `-v/--variables` (Artillery's JSON flags) as one object merged into the plan. */
-function artilleryOverrides(overrides: string | undefined, variables: string | undefined): Record<string, unknown> | undefined {
+function artilleryOverrides(overrides: string | undefined, variables: string | undefined, isSolo: boolean): Record<string, unknown> | undefined {
   const parse = (flag: string, text: string): Record<string, unknown> => {
     let v: unknown;
     try {
@@ -181,8 +187,10 @@ function artilleryOverrides(overrides: string | undefined, variables: string | u
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--${flag} expects a JSON object like '{"config": {…}}', got ${JSON.stringify(text.slice(0, 60))}`);
     return v as Record<string, unknown>;
   };
-  if (overrides === undefined && variables === undefined) return undefined;
+  if (overrides === undefined && variables === undefined && !isSolo) return undefined;
   const out = overrides === undefined ? {} : parse('overrides', overrides);
+  // --solo: Artillery runs one user, once, whatever the phases say.
+  if (isSolo) ((out.config ??= {}) as Record<string, unknown>).phases = [{ duration: 1, arrivalCount: 1 }];
   if (variables !== undefined) {
     const config = (out.config ??= {}) as Record<string, unknown>;
     config.variables = { ...(config.variables as Record<string, unknown> | undefined), ...parse('variables', variables) };

@@ -54,7 +54,7 @@ test('an invalid plan in a suite: exit 2 before any plan runs, every bad plan re
   const broken = writePlan(tmp.dir, 'broken.yml', server.url, '/s2-broken', ['    p95: fast']);
   const last = writePlan(tmp.dir, 'last.yml', server.url, '/s2-last');
   const typo = join(tmp.dir, 'typo.yml');
-  writeFileSync(typo, 'config:\n  target: http://127.0.0.1:1\n  phases: [{ duration: "1 sec", arrivalRate: 1 }]\nscenarios:\n  - flow: [{ get: { url: / } }]\n');
+  writeFileSync(typo, 'config:\n  target: http://127.0.0.1:1\n  phases: [{ duration: "1 fortnight", arrivalRate: 1 }]\nscenarios:\n  - flow: [{ get: { url: / } }]\n');
   const r = await cli(['run', first, broken, last, typo, '--cool-down', '0s']);
   assert.equal(r.code, 2, r.err);
   assert.match(r.err, /broken\.yml:\d+:\d+ AGENTLOAD_E_PLAN_EXPECT/);

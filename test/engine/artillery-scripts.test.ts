@@ -131,3 +131,22 @@ test('unsupported Artillery features stop at validate with exit 2, each at its l
   assert.match(r.err, /unsupported\.yml:5:5 AGENTLOAD_E_NOT_YET config\.engines\.playwright/);
   assert.match(r.err, /unsupported\.yml:10:11 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.get\.ifTrue/);
 });
+
+test('a template naming a variable nothing defines is a validate error at its line:col, not an empty string', async () => {
+  const r = await cli(['validate', join(FIX, 'unknown-variable.yml')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown-variable\.yml:14:16 AGENTLOAD_E_TEMPLATE scenarios\[0\]\.flow\[1\]\.get\.url: .*"tokne"/);
+  assert.doesNotMatch(r.err, /"id"|"known"/, 'captured and configured names are known');
+  const ok = await cli(['validate', join(FIX, 'unknown-variable.yml'), '--var', 'tokne=x']);
+  assert.equal(ok.code, 0, ok.err);
+});
+
+test('Artillery flags: -s runs one user once; --scenario-name picks a scenario; -k and -c are not supported yet (exit 2)', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const solo = await run('payload.yml', srv.url, ['-s']);
+  assert.equal(solo.code, 0, solo.err);
+  assert.equal(solo.result.summary.counters.vusers_created, 1);
+  assert.equal((await cli(['run', join(FIX, 'payload.yml'), '-k'])).code, 2);
+  assert.equal((await cli(['run', join(FIX, 'payload.yml'), '-c', 'x.yml'])).code, 2);
+});

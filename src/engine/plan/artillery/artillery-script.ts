@@ -15,6 +15,7 @@ import { translateEnsure } from './artillery-ensure.ts';
 import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
 import { loadPayloads } from './payload-csv.ts';
+import { unknownTemplateNames } from './template-names.ts';
 
 /** What the rewrite knows besides the script. */
 export interface ArtilleryContext {
@@ -35,7 +36,7 @@ export interface ArtilleryProblem {
   readonly message: string;
   readonly path: Segs;
   readonly isKey: boolean;
-  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ';
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE';
 }
 
 /** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
@@ -109,6 +110,9 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         for (let k = 1; k < before.length + 1; k++) aliases.push([['scenarios', i, 'beforeScenario', k], ['scenarios', i, 'beforeScenario', k - 1]]);
       }
     });
+  }
+  for (const u of unknownTemplateNames(data, ctx.variables)) {
+    report(`template ${JSON.stringify(u.source)} names "${u.name}", which no variable, payload field or capture defines (it would render empty); define it in config.variables, capture it, or pass --var ${u.name}=…`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
   return { data, problems, aliases };
 }

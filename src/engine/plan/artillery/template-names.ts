@@ -1,0 +1,85 @@
+/**
+ * A template that names a variable nothing defines is a plan error at
+ * validate time (issue 18): Artillery would render it as an empty string,
+ * and a load tool must not send what the plan did not mean. Known names:
+ * `config.variables` (and every environment's), `--var`, payload fields and
+ * `loadAll` names, every capture's `as`, and the runner's own (`vu`,
+ * `$loopElement`, `$loopIndex`, `$loopCount`, `$uuid`, `$environment`).
+ *
+ * Skipped when the plan has a processor or a top-level `before` flow: their
+ * functions may set any variable, which only the run can know.
+ */
+import { HELPER_NAMES } from '../../templates.ts';
+
+const BUILTIN = new Set(['vu', '$loopElement', '$loopIndex', '$loopCount', '$uuid', '$environment', 'this']);
+const HELPERS = new Set<string>(HELPER_NAMES);
+const EXPR = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** One unknown name: where (a path into the plan) and the template. */
+export interface UnknownName {
+  readonly name: string;
+  readonly source: string;
+  readonly path: Array<string | number>;
+}
+
+/** Every template under `scenarios` that names an unknown variable. */
+export function unknownTemplateNames(data: Record<string, unknown>, cliVars: Record<string, unknown>): UnknownName[] {
+  const config = isRecord(data.config) ? data.config : {};
+  if (config.processor !== undefined || data.before !== undefined) return [];
+  const known = new Set<string>([...BUILTIN, ...Object.keys(cliVars)]);
+  const addVars = (c: Record<string, unknown>): void => {
+    if (isRecord(c.variables)) for (const k of Object.keys(c.variables)) known.add(k);
+    if (Array.isArray(c.payload)) {
+      for (const p of c.payload) {
+        if (!isRecord(p)) continue;
+        if (Array.isArray(p.fields)) for (const f of p.fields) known.add(String(f));
+        if (typeof p.name === 'string') known.add(p.name);
+      }
+    }
+  };
+  addVars(config);
+  if (isRecord(config.environments)) for (const e of Object.values(config.environments)) if (isRecord(e)) addVars(e);
+  collectCaptures(data.scenarios, known);
+  const out: UnknownName[] = [];
+  walk(data.scenarios, ['scenarios'], (s, path) => {
+    for (const m of s.matchAll(EXPR)) {
+      for (const name of namesIn(m[1]!)) if (!known.has(name)) out.push({ name, source: s, path });
+    }
+  });
+  return out;
+}
+
+/** Root names an expression reads: `a.b` → a; `randomChoice list` → list; literals, helpers and blocks are skipped. */
+function namesIn(expr: string): string[] {
+  if (/^[#/^!>&~]|^else\b/.test(expr)) return [];
+  const tokens = expr.match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  const out: string[] = [];
+  tokens.forEach((tok, i) => {
+    if (/^["']/.test(tok) || /^-?\d/.test(tok) || /^(true|false|null|undefined)$/.test(tok)) return;
+    const t = tok.includes('=') ? tok.slice(tok.indexOf('=') + 1) : tok;
+    if (i === 0 && HELPERS.has(t) && tokens.length >= 1) return;
+    if (/^["'\d-]/.test(t) || t === '') return;
+    const root = /^[^.[\]]+/.exec(t)?.[0];
+    if (root !== undefined && /^[A-Za-z_$][\w$-]*$/.test(root) && !(i === 0 && tokens.length > 1 && HELPERS.has(root))) out.push(root);
+  });
+  return out;
+}
+
+function collectCaptures(node: unknown, known: Set<string>): void {
+  if (Array.isArray(node)) node.forEach((n) => collectCaptures(n, known));
+  else if (isRecord(node)) {
+    if (typeof node.as === 'string') known.add(node.as);
+    for (const v of Object.values(node)) collectCaptures(v, known);
+  }
+}
+
+function walk(node: unknown, path: Array<string | number>, f: (s: string, path: Array<string | number>) => void): void {
+  if (typeof node === 'string') {
+    if (node.includes('{{')) f(node, path);
+  } else if (Array.isArray(node)) node.forEach((n, i) => walk(n, [...path, i], f));
+  else if (isRecord(node)) for (const [k, v] of Object.entries(node)) walk(v, [...path, k], f);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
