@@ -19,7 +19,7 @@ import { unreachableError } from '../engine/run/reachability.ts';
 import { workersToRun } from './worker-cap.ts';
 import { PlanError, UsageError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
 import { planDigest, type ShardIdentity } from '../engine/run/shard-record.ts';
-import { resolveSimConfig } from '../sim/sim-config.ts';
+import { simConfigError, validateSimConfig } from '../sim/sim-config.ts';
 import { spawnSim, type SpawnedSim } from '../sim/spawn-sim.ts';
 import { loadRunPlugins, type PluginIo } from './plugin-loader.ts';
 import { selectScenarios } from './select-scenarios.ts';
@@ -74,6 +74,15 @@ function checkTarget(plan: PlanInput, target: string): void {
   }
 }
 
+/** A plan's `config.sim` block, checked before anything starts; its first bad key is named at its line:col. */
+function checkSimBlock(plan: PlanInput, file: string): void {
+  const sim = plan.config.sim ?? {};
+  const { problems } = validateSimConfig(typeof sim === 'object' && sim !== null && !Array.isArray(sim) ? { port: 0, ...sim } : sim);
+  if (problems.length === 0) return;
+  const inPlan = problems.map((p) => ({ ...p, path: p.path === '(root)' ? 'config.sim' : `config.sim.${p.path}` }));
+  throw simConfigError(inPlan, `${file} config.sim`, plan.locate(inPlan[0]!.path) ?? plan.locate('config.sim'));
+}
+
 /**
  * Checks `file` as `run` would before its first request, sends nothing.
  * Throws the plan's PlanError/UsageError (exit 2) when it is invalid.
@@ -82,7 +91,7 @@ export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promi
   const plan = selectScenarios(loadPlan(file, a.overrides), a.scenarios);
   checkTarget(plan, plan.config.target);
   // spawnSim checks the block too, but only when the plan's turn comes; a suite must fail before its first plan.
-  if (plan.config.target === 'sim') resolveSimConfig({ port: 0, ...(plan.config.sim ?? {}) as Record<string, unknown> }, `${file} config.sim`);
+  if (plan.config.target === 'sim') checkSimBlock(plan, file);
   const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;
   const plugins = await loadRunPlugins(plan, { ...a, isQuiet: true }, { ...io, progress: null });
   const c = compilePlan(plan, { engines: plugins.engines, sink: new HdrSink(), environment, processor: plugins.processor });

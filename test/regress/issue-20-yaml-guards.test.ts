@@ -84,3 +84,32 @@ test('a 10 000-step plan loads without a histogram per step, and 20 000 variable
   assert.equal(n7.count, 1);
   assert.ok(n7.latencyMs.max >= 1.4 && n7.latencyMs.max <= 1.6, `max ${n7.latencyMs.max} ms`);
 });
+
+test('an alias to its own ancestor, and a map or list used as a key, are located YAML errors, not a hang or a warning', () => {
+  const cyc = loadError(planFile(`${HEAD}  variables:\n    a: &x\n      b: *x\n`));
+  assert.equal(cyc.code, 'AGENTLOAD_E_YAML');
+  assert.deepEqual([cyc.location?.line, cyc.location?.col], [6, 10]);
+  const key = loadError(planFile(`${HEAD}  variables:\n    ? [a, b]\n    : 1\n`));
+  assert.equal(key.code, 'AGENTLOAD_E_YAML');
+  assert.equal(key.location?.line, 5);
+});
+
+test('a !!binary value where text is expected is a schema error, not a crash', () => {
+  const e = loadError(planFile(`${HEAD}scenarios:\n  - name: !!binary AAAA\n    flow: [{ get: { url: / } }]\n`));
+  assert.equal(e.code, 'AGENTLOAD_E_SCHEMA');
+  assert.equal(e.location?.line, 5);
+});
+
+test('errors on keys that are not identifiers are located at the nearest enclosing key', async () => {
+  const file = planFile(`${HEAD}  expect:\n    byName:\n      "Large Payload": { p95: 10ms }\nscenarios: [{ name: s, flow: [{ get: { url: /, name: other } }] }]\n`);
+  const r = await agentload(['validate', file]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /p\d+\.yml:\d+:\d+ AGENTLOAD_E_PLAN_EXPECT config\.expect\.byName\.Large Payload/);
+});
+
+test('a bad config.sim key is named at its line:col, with its full path', async () => {
+  const file = planFile('config:\n  target: sim\n  phases: [{ duration: 1, arrivalRate: 1 }]\n  sim:\n    latency: { x: 1 }\n    errorRate: 7\nscenarios: [{ name: s, flow: [{ get: { url: / } }] }]\n');
+  const r = await agentload(['validate', file]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /p\d+\.yml:5:5 AGENTLOAD_E_SIM_CONFIG config\.sim\.latency: .*\(\+1 more: config\.sim\.errorRate\)/);
+});

@@ -167,7 +167,8 @@ function scalePhases(phases: PhaseInput[], targetMs: number, cliPaths: PathSegme
  * but not walked. Called once per load; the plan is small.
  */
 export function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+  // A typed array (YAML `!!binary`) cannot be frozen; the schema reports it where a plan expects text.
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v) && !ArrayBuffer.isView(v)) {
     Object.freeze(v);
     for (const child of Object.values(v)) deepFreeze(child);
   }

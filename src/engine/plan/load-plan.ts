@@ -21,7 +21,7 @@ import { checkPlan, isRecord } from './plan-checks.ts';
 import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
-import { duplicateKeyOffsets, MAX_NESTING_DEPTH, nestingOverflowAt } from './yaml-guards.ts';
+import { cyclicAliasOffsets, mapKeyProblems, MAX_NESTING_DEPTH, nestingOverflowAt } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
@@ -62,7 +62,10 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   }
   const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
   const errors = doc.errors.map((e) => new PlanError('AGENTLOAD_E_YAML', e.message, { location: at(e.pos[0]) }));
-  for (const offset of duplicateKeyOffsets(doc)) errors.push(new PlanError('AGENTLOAD_E_YAML', 'map keys must be unique', { location: at(offset) }));
+  for (const k of mapKeyProblems(doc)) errors.push(new PlanError('AGENTLOAD_E_YAML', k.message, { location: at(k.offset) }));
+  for (const offset of cyclicAliasOffsets(doc)) {
+    errors.push(new PlanError('AGENTLOAD_E_YAML', 'this alias points at a node that contains it, which would never end', { location: at(offset) }));
+  }
   if (errors.length > 0) throw planErrors(errors);
   let data: unknown;
   try {
@@ -96,7 +99,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
 
   const envConfig = environment === null ? undefined : (plan.config.environments as Record<string, Record<string, unknown>>)[environment];
   const locate = (yamlPath: string): SourceLocation | undefined => {
-    const segs = parseYamlPath(yamlPath);
+    const segs = parseYamlPath(yamlPath) ?? parsablePrefix(yamlPath);
     if (segs === undefined) return undefined;
     if (cliPaths.some((p) => p.length <= segs.length && p.every((s, i) => s === segs[i]))) return undefined;
     const key = segs[1];
@@ -118,6 +121,19 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
  */
 export function validatePlanFile(file: string, overrides: PlanOverrides = {}): void {
   loadPlan(file, overrides);
+}
+
+/**
+ * The longest prefix of `yamlPath` that parses, for paths built from keys that
+ * are not identifiers (`byName.Large Payload.p95`, `tokens.!min`): the error is
+ * then located at the nearest enclosing key instead of nowhere.
+ */
+function parsablePrefix(yamlPath: string): PathSegment[] | undefined {
+  for (let end = yamlPath.lastIndexOf('.'); end > 0; end = yamlPath.lastIndexOf('.', end - 1)) {
+    const segs = parseYamlPath(yamlPath.slice(0, end));
+    if (segs !== undefined) return segs;
+  }
+  return undefined;
 }
 
 /** 1-based line and column of `offset` (the LineCounter is only filled by the parser). */

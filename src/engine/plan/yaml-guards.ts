@@ -5,11 +5,13 @@
  * - nesting depth, measured on the lexer's flat token stream before anything
  *   recursive runs: the yaml composer recurses once per level, and a thousand
  *   `[` (2 KB) overflowed V8's stack inside it, once even aborting the process;
- * - duplicate map keys, found in one linear pass: yaml's own check compares
+ * - duplicate map keys (and keys that are maps or lists), found in one linear pass: yaml's own check compares
  *   each key with every earlier one (a 20 000-key map took 6 s to parse), so
- *   loadPlan turns it off (`uniqueKeys: false`) and asks here instead.
+ *   loadPlan turns it off (`uniqueKeys: false`) and asks here instead;
+ * - aliases to an enclosing node (`a: &x { b: *x }`), which yaml turns into a
+ *   cyclic object that every later walk of the plan would follow forever.
  */
-import { CST, Lexer, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { CST, Lexer, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 
 /** Deepest nesting a plan may have; the shipped plans use under 15 levels. */
 export const MAX_NESTING_DEPTH = 64;
@@ -54,17 +56,28 @@ export function nestingOverflowAt(text: string, maxDepth = MAX_NESTING_DEPTH): n
   return -1;
 }
 
-/** Source offsets of every map key that repeats an earlier key of the same map (scalar keys only). */
-export function duplicateKeyOffsets(doc: Document): number[] {
-  const out: number[] = [];
+/** A problem with a map key: where it starts, and what is wrong. */
+export interface KeyProblem {
+  readonly offset: number;
+  readonly message: string;
+}
+
+/**
+ * Every map key that repeats an earlier key of the same map (scalar keys), and
+ * every key that is itself a map or a list (`? [a, b]: 1`), which a plan
+ * cannot mean and which yaml would turn into a string with a warning.
+ */
+export function mapKeyProblems(doc: Document): KeyProblem[] {
+  const out: KeyProblem[] = [];
   const visit = (node: unknown): void => {
     if (isMap(node)) {
       const seen = new Set<unknown>();
       for (const pair of node.items) {
         const key = pair.key;
+        if (isMap(key) || isSeq(key)) out.push({ offset: key.range?.[0] ?? 0, message: 'a map key must be a plain value, not a map or a list' });
         // `<<` may repeat: each merges another map in.
-        if (isScalar(key) && key.value !== '<<') {
-          if (seen.has(key.value)) out.push(key.range?.[0] ?? 0);
+        else if (isScalar(key) && key.value !== '<<') {
+          if (seen.has(key.value)) out.push({ offset: key.range?.[0] ?? 0, message: 'map keys must be unique' });
           else seen.add(key.value);
         }
         visit(pair.value);
@@ -74,5 +87,29 @@ export function duplicateKeyOffsets(doc: Document): number[] {
     }
   };
   visit(doc.contents as Node | null);
+  return out;
+}
+
+/** Source offsets of every alias that points at a node enclosing it (a cycle once the plan is a JS object). */
+export function cyclicAliasOffsets(doc: Document): number[] {
+  const out: number[] = [];
+  const ancestors = new Set<unknown>();
+  const visit = (node: unknown): void => {
+    if (isAlias(node)) {
+      if (ancestors.has(node.resolve(doc))) out.push(node.range?.[0] ?? 0);
+      return;
+    }
+    if (!isMap(node) && !isSeq(node)) return;
+    ancestors.add(node);
+    for (const item of node.items) {
+      if (isMap(node)) {
+        const pair = item as { key: unknown; value: unknown };
+        visit(pair.key);
+        visit(pair.value);
+      } else visit(item);
+    }
+    ancestors.delete(node);
+  };
+  visit(doc.contents);
   return out;
 }
