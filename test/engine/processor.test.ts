@@ -208,3 +208,16 @@ test('a beforeRequest still running when the run ends sends nothing afterwards',
   await new Promise((r) => setTimeout(r, 2000));
   assert.equal(server.requests.filter((r) => r.url === '/late').length, 0);
 });
+
+test('a static request: hooks change a copy of its json and qs; the next request sends the plan\'s own body', async (t) => {
+  const server = await echoServer(t);
+  const { result } = await runFixture('processor-static.yml', server.url);
+  const pets = server.requests.filter((r) => r.url.startsWith('/pets'));
+  assert.equal(pets.length, 4);
+  const first = pets.filter((r) => r.url === '/pets?kind=large');
+  assert.equal(first.length, 2);
+  for (const p of first) assert.deepEqual(JSON.parse(p.body), { species: 'pony', name: 'Renamed' });
+  for (const p of pets.filter((r) => r.url === '/pets')) assert.deepEqual(JSON.parse(p.body), { species: 'pony', name: 'Tiki' });
+  assert.equal(result.summary.counters.pets_created, 4);
+  assert.equal(result.summary.counters.vusers_completed, 2);
+});

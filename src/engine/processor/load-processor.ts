@@ -28,9 +28,13 @@ export interface ProcessorModule {
 const AT = 'config.processor';
 
 function fail(plan: PlanInput, message: string, cause?: unknown): PlanError {
+  // A package the processor imports is missing: the common case for scripts copied from elsewhere.
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const isMissingPackage = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
   return new PlanError('AGENTLOAD_E_PROCESSOR_LOAD', message, {
     location: plan.locate(AT), yamlPath: AT, cause,
-    hint: 'config.processor names a .js, .mjs, .cjs or .ts file, relative to the plan file',
+    hint: isMissingPackage ? 'install the packages the processor imports where Node finds them from its folder (npm install there)'
+      : 'config.processor names a .js, .mjs, .cjs or .ts file, relative to the plan file',
   });
 }
 

@@ -25,7 +25,8 @@ export class ProcessorRequestHooks implements RequestHooks {
   before(req: HookRequest, vu: VirtualUser, done: (isOk: boolean) => void): void {
     const ev = this.processor.events;
     this.processor.callAll(this.beforeHooks, (ctx) => [req, ctx, ev], vu as unknown as HookUser, (isOk) => {
-      if (isOk) renderWritten(req, vu.vars);
+      // Only a beforeRequest function can have written a template into req.
+      if (isOk && this.hasBefore) renderWritten(req, vu.vars);
       done(isOk);
     });
   }

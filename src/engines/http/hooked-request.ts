@@ -19,14 +19,19 @@ export interface HookedDispatch {
   readonly json: unknown;
 }
 
+/** A value hooks may change in place: a copy, since a static json or qs renders to the compiled plan's own frozen object. */
+function ownCopy(v: unknown): unknown {
+  return v !== null && typeof v === 'object' ? structuredClone(v) : v;
+}
+
 /** The step rendered for `vars`, as hooks see it: url, method, name, headers (an object, lowercase keys), json / body, qs. */
 export function hookRequestOf(step: HttpStep, vars: VuVars, name: string): HookRequest {
   const headers: Record<string, string> = {};
   for (const [k, t] of step.headers) headers[k] = t.render(vars);
   const req: HookRequest = { url: step.url.render(vars), method: step.method, name, headers };
-  if (step.json !== null) req.json = step.json.render(vars);
+  if (step.json !== null) req.json = ownCopy(step.json.render(vars));
   else if (step.body !== null) req.body = step.body.render(vars);
-  if (step.qs !== null) req.qs = step.qs.render(vars) as Record<string, unknown>;
+  if (step.qs !== null) req.qs = ownCopy(step.qs.render(vars)) as Record<string, unknown>;
   return req;
 }
 
