@@ -150,3 +150,17 @@ test('Artillery flags: -s runs one user once; --scenario-name picks a scenario; 
   assert.equal((await cli(['run', join(FIX, 'payload.yml'), '-k'])).code, 2);
   assert.equal((await cli(['run', join(FIX, 'payload.yml'), '-c', 'x.yml'])).code, 2);
 });
+
+test('legacy match compares with the user\'s own value; paths with spaces and non-ASCII are percent-encoded', async (t) => {
+  const srv = await startHttpServer((req, res) => {
+    const email = decodeURIComponent((req.url ?? '').replace(/^\/account\//, ''));
+    res.writeHead(req.url === '/a%20b/%C3%A9' || req.url!.startsWith('/account/') ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify({ user: { email } }));
+  });
+  t.after(() => srv.close());
+  const r = await run('match.yml', srv.url);
+  const byName = Object.fromEntries(r.result.summary.byName.map((n: any) => [n.name, n]));
+  assert.equal(byName.mine.ok, 3, JSON.stringify(byName.mine.outcomes));
+  assert.deepEqual(byName.other.outcomes.failed, { expect_json: 3 });
+  assert.equal(byName.spaced.ok, 3);
+  assert.equal(srv.requests.filter((q) => q.url === '/a%20b/%C3%A9').length, 3);
+});

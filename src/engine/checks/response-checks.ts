@@ -8,7 +8,8 @@
  *   capture: { json | header | regex, as, group? } or a list of them
  */
 import { compileJsonPath, readJsonPath, type JsonPath } from './json-path.ts';
-import type { ResponseChecks, ResponseView, VuVars } from '../contracts.ts';
+import type { ResponseChecks, ResponseView, Template, VuVars } from '../contracts.ts';
+import { compileTemplate } from '../templates.ts';
 
 interface JsonCheck {
   readonly source: string;
@@ -16,6 +17,8 @@ interface JsonCheck {
   readonly exists: boolean | undefined;
   readonly hasEquals: boolean;
   readonly equals: unknown;
+  /** `equals` when it is a string with a template (e.g. Artillery's `match: {value: "{{ email }}"}`): rendered per response. */
+  readonly equalsTemplate: Template | null;
   readonly matches: RegExp | null;
 }
 
@@ -89,7 +92,9 @@ class CompiledChecks implements ResponseChecks {
       const v = readJsonPath(doc, c.path);
       if (c.exists !== undefined && (v !== undefined) !== c.exists) return 'expect_json';
       if (c.exists === undefined && !c.hasEquals && c.matches === null && v === undefined) return 'expect_json';
-      if (c.hasEquals && !deepEqual(v, c.equals)) return 'expect_json';
+      if (c.equalsTemplate !== null) {
+        if (v === undefined || String(v) !== c.equalsTemplate.render(vars)) return 'expect_json';
+      } else if (c.hasEquals && !deepEqual(v, c.equals)) return 'expect_json';
       if (c.matches !== null && (v === undefined || !c.matches.test(typeof v === 'string' ? v : JSON.stringify(v)))) return 'expect_json';
     }
     for (const c of this.captures) {
@@ -119,6 +124,7 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
       exists: c.exists === undefined ? undefined : Boolean(c.exists),
       hasEquals: 'equals' in c,
       equals: c.equals,
+      equalsTemplate: typeof c.equals === 'string' && c.equals.includes('{{') ? compileTemplate(c.equals, undefined, `${p}.equals`) : null,
       matches: c.matches === undefined ? null : regex(c.matches, `${p}.matches`, fail),
     };
   });

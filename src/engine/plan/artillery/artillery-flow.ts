@@ -86,7 +86,17 @@ function rewriteThink(step: Record<string, unknown>, at: Segs, ctx: FlowContext)
   step.think = { min: Math.max(0, seconds - spread), max: seconds + spread };
 }
 
+/**
+ * Characters a URL parser would percent-encode (space, non-ASCII, quotes, …)
+ * in the literal parts of a URL; `{{ }}` expressions and existing `%XX` are
+ * kept. `/a b` would otherwise fail every request as an invalid path.
+ */
+function encodeUrlLiterals(url: string): string {
+  return url.split(/(\{\{[^{}]*\}\})/).map((part, i) => (i % 2 === 1 ? part : part.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, (ch) => encodeURIComponent(ch)))).join('');
+}
+
 function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  if (typeof req.url === 'string') req.url = encodeUrlLiterals(req.url);
   const headers: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(ctx.defaultHeaders)) headers[k] = v;
   if (isRecord(req.headers)) {
@@ -182,10 +192,6 @@ function rewriteMatch(req: Record<string, unknown>, at: Segs, ctx: FlowContext):
     const mAt = Array.isArray(req.match) ? [...at, 'match', i] : [...at, 'match'];
     if (!isRecord(m) || typeof m.json !== 'string') {
       ctx.unsupported('only json matches are supported ({json: "$.path", value: …}); use capture with regexp and a later check', mAt);
-      return;
-    }
-    if (String(m.value).includes('{{')) {
-      ctx.unsupported('a match against a templated value is not supported yet; match a literal value', [...mAt, 'value']);
       return;
     }
     json.push({ path: m.json, equals: m.value });
