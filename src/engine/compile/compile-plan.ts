@@ -3,10 +3,13 @@
  * durations, compiles templates, lets each engine pre-build its steps
  * (static bodies serialised once), resolves metric handles, compiles
  * expectations. Every problem is a PlanError located in the plan file,
- * raised before the first request.
+ * raised before the first request. Problems are collected (each step, each
+ * scenario, the phases, the expectations) and raised together, so validate
+ * lists them all in one pass; expectations are checked only when the steps
+ * compiled, since a failed step's name would read as an unknown name.
  */
 import { parseDurationMs } from '../duration.ts';
-import { PlanError } from '../errors.ts';
+import { PlanError, isAgentloadError, planErrors, type AgentloadError } from '../errors.ts';
 import { compileTemplate, compileValue } from '../templates.ts';
 import { compileExpectations } from '../expect/compile-expectations.ts';
 import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts';
@@ -37,7 +40,21 @@ interface ScenarioHooks {
 const NO_HOOKS: ScenarioHooks = { before: [], after: [] };
 
 class Compiler {
+  /** Plan errors caught so far (see the module comment); compilePlan throws them together. */
+  readonly problems: AgentloadError[] = [];
   constructor(private readonly plan: PlanInput, private readonly sink: HdrSink, readonly processor: Processor | null) {}
+
+  /** Runs `f`; a plan error (exit 2) is kept in `problems` and `fallback` returned, so compiling goes on. */
+  collect<T>(f: () => T, fallback: T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (!isAgentloadError(e) || e.exitCode !== 2) throw e;
+      const list = (e as { diagnostics?: AgentloadError[] }).diagnostics;
+      this.problems.push(...(list !== undefined && list.length > 0 ? list : [e]));
+      return fallback;
+    }
+  }
 
   fail(message: string, yamlPath: string, code: 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE' | 'AGENTLOAD_E_PLAN_UNKNOWN_STEP' | 'AGENTLOAD_E_PLAN_DURATION' | 'AGENTLOAD_E_PROCESSOR_FUNCTION' = 'AGENTLOAD_E_SCHEMA'): never {
     throw new PlanError(code, message, { location: this.plan.locate(yamlPath), yamlPath });
@@ -83,7 +100,7 @@ class Compiler {
   }
 
   scenarios(engines: ReadonlyMap<string, Engine>): CompiledScenario[] {
-    return this.plan.scenarios.map((s, i) => this.scenario(s, `scenarios[${i}]`, engines));
+    return this.plan.scenarios.flatMap((s, i) => this.collect(() => [this.scenario(s, `scenarios[${i}]`, engines)], []));
   }
 
   /** One scenario, or a top-level `before` / `after` flow (which has no weight and no scenario hooks). */
@@ -107,7 +124,7 @@ class Compiler {
   }
 
   private steps(list: readonly StepInput[], owners: ScenarioEngines, scenarioName: string, path: string, hooks: ScenarioHooks): CompiledStep[] {
-    return list.map((step, i) => this.step(step, owners, scenarioName, `${path}[${i}]`, hooks));
+    return list.flatMap((step, i) => this.collect(() => [this.step(step, owners, scenarioName, `${path}[${i}]`, hooks)], []));
   }
 
   /** The processor, or a located error: the plan names a function but has no `config.processor`. */
@@ -219,7 +236,7 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   const processor = opts.processor == null ? null : new Processor(opts.processor, opts.sink, cfg.target);
   const c = new Compiler(plan, opts.sink, processor);
   const byId = new Map(opts.engines.map((e) => [e.id, e] as const));
-  const phases = c.phases();
+  const phases = c.collect(() => c.phases(), []);
   const scenarios = c.scenarios(byId);
   const hookFlow = (key: 'before' | 'after'): CompiledScenario | null => {
     const s = plan[key];
@@ -232,7 +249,12 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   // Every engine some step uses, each init()ed and closed once (a scenario may mix several).
   const used = [...new Set([...scenarios, ...(beforeFlow === null ? [] : [beforeFlow]), ...(afterFlow === null ? [] : [afterFlow])].flatMap((s) => s.engines))];
   const at = (v: unknown, path: string, dflt: number): number => (v === undefined ? dflt : c.durationMs(v, path));
-  const expectations = compileAllExpectations(plan, phases, opts.sink, at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS));
+  const intervalMs = c.collect(() => at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS), DEFAULT_INTERVAL_MS);
+  const noExpectations: Pick<CompiledPlan, 'expectations' | 'series'> = {
+    expectations: [], series: { degradation: null, recovery: null, targetMemory: null, rateLimit: null, generator: null, needsIntervalHistograms: false },
+  };
+  const expectations = c.problems.length > 0 ? noExpectations : c.collect(() => compileAllExpectations(plan, phases, opts.sink, intervalMs), noExpectations);
+  if (c.problems.length > 0) throw planErrors(c.problems);
   const rl = expectations.series.rateLimit;
   // Engines read the recorder at run time, so it can wait for the compiled spec (its shadow limit).
   opts.sink.rateLimits = rl === null || !isRecordingRateLimits(cfg) ? null
