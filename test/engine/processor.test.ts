@@ -221,3 +221,26 @@ test('a static request: hooks change a copy of its json and qs; the next request
   assert.equal(result.summary.counters.pets_created, 4);
   assert.equal(result.summary.counters.vusers_completed, 2);
 });
+
+test('closed model: beforeScenario runs once per user before its first iteration, afterScenario once after its last', async (t) => {
+  const server = await echoServer(t);
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  writeFileSync(join(dir, 'p.cjs'), [
+    'const counts = { start: 0, iter: 0, end: 0 };',
+    'module.exports = {',
+    '  start(c, e, next) { counts.start++; e.emit("counter", "starts", 1); next(); },',
+    '  iter(c, e, next) { e.emit("counter", "iterations", 1); next(); },',
+    '  end(c, e, next) { e.emit("counter", "ends", 1); next(); },',
+    '};',
+  ].join('\n'));
+  writeFileSync(join(dir, 'plan.yml'), `config:\n  target: "${server.url}"\n  phases: [{ duration: 1, users: 2, spawnRate: 100 }]\n  processor: "./p.cjs"\nscenarios:\n  - name: s\n    beforeScenario: start\n    afterScenario: end\n    flow:\n      - function: iter\n      - get: { url: "/x" }\n      - think: 50ms\n`);
+  const plan = loadPlan(join(dir, 'plan.yml'));
+  const sink = new HdrSink();
+  const result = await runPlan(compilePlan(plan, { engines: builtinEngines(), sink, processor: await loadProcessor(plan) }), { sink, reporters: [], log: () => {} });
+  const c = result.summary.counters;
+  assert.equal(c.starts, 2);
+  assert.equal(c.ends, 2);
+  assert.ok(c.iterations! > 2, `iterations ${c.iterations}`);
+  assert.equal(c.iterations, result.summary.overall.count);
+  assert.equal(c.vusers_completed, 2);
+});
