@@ -4,6 +4,7 @@
  * `agentload-plugin-<id>` exports (`createReporter(options, ctx)`).
  */
 import type { PluginRegistrar, ReporterFactory } from '../engine/contracts.ts';
+import { createApdexReporter } from './apdex-reporter.ts';
 import { createConsoleReporter } from './console-reporter.ts';
 import { createCsvReporter } from './csv-reporter.ts';
 import { createHtmlReporter } from './html-reporter.ts';
@@ -19,6 +20,7 @@ export const BUILTIN_REPORTERS: Readonly<Record<string, ReporterFactory>> = {
   html: createHtmlReporter,
   junit: createJunitReporter,
   prometheus: createPrometheusReporter,
+  apdex: createApdexReporter,
 };
 
 /** Registers every built-in reporter factory (source "built-in"). */

@@ -164,3 +164,22 @@ test('legacy match compares with the user\'s own value; paths with spaces and no
   assert.equal(byName.spaced.ok, 3);
   assert.equal(srv.requests.filter((q) => q.url === '/a%20b/%C3%A9').length, 3);
 });
+
+test('apdex: satisfied (<= T), tolerated (<= 4T) and frustrated responses and the score, printed at the end; exit 0', async (t) => {
+  const delays: Record<string, number> = { '/fast': 0, '/slow': 200, '/slower': 600 };
+  const srv = await startHttpServer((req, res) => {
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), delays[req.url!] ?? 0);
+  });
+  t.after(() => srv.close());
+  const { dir, cleanup } = tempDir('apdex');
+  t.after(cleanup);
+  const r = await cli(['run', join(FIX, 'apdex.yml'), '-t', srv.url, '-o', join(dir, 'r.json')]);
+  assert.equal(r.code, 0, r.err);
+  const m = /apdex \(T = 100 ms\): (\S+) — satisfied (\d+), tolerated (\d+), frustrated (\d+)/.exec(r.out);
+  assert.ok(m, r.out);
+  const [score, satisfied, tolerated, frustrated] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+  assert.equal(satisfied + tolerated + frustrated, 6);
+  assert.ok(frustrated >= 2, 'the 600 ms answers are over 4 T');
+  assert.ok(satisfied <= 2, 'only the immediate answers can be within T');
+  assert.equal(score, Number(((satisfied + tolerated / 2) / 6).toFixed(2)));
+});

@@ -206,11 +206,15 @@ function rewritePlugins(config: Record<string, unknown>, at: Segs, report: Repor
   }
   delete config.ensure;
   if (isRecord(config.apdex) || plugins.apdex !== undefined) {
-    report('the apdex plugin is not supported yet; use a latency threshold such as p95 in config.ensure', isRecord(config.apdex) ? [...at, 'apdex'] : [...at, 'plugins', 'apdex'], true);
+    // The built-in apdex reporter; Artillery reads the threshold from config.apdex or the plugin's options.
+    const options = { ...(isRecord(plugins.apdex) ? plugins.apdex : {}), ...(isRecord(config.apdex) ? config.apdex : {}) };
     delete config.apdex;
+    config.plugins = { ...plugins, apdex: options };
+    if (!isRecord(plugins.apdex)) aliases.push([[...at, 'plugins', 'apdex'], [...at, 'apdex']]);
   }
-  for (const name of ARTILLERY_PLUGINS) delete plugins[name];
-  if (isRecord(config.plugins) && Object.keys(plugins).length === 0) delete config.plugins;
+  const kept = isRecord(config.plugins) ? config.plugins : {};
+  for (const name of ARTILLERY_PLUGINS) if (name !== 'apdex') delete kept[name];
+  if (isRecord(config.plugins) && Object.keys(kept).length === 0) delete config.plugins;
 }
 
 function rewriteHttp(http: Record<string, unknown>, at: Segs, report: Report): void {
