@@ -218,6 +218,8 @@ export const CASES = {
     get('gateway realtime SSE', 'gateway', '/realtime/events?topics=golden&event_types=task.created', { headers: { accept: 'text/event-stream' } }),
     { name: 'gateway does not serve JSON-RPC', service: 'gateway', http: { method: 'POST', path: RPC, body: { jsonrpc: '2.0', method: 'rpc.ping', id: 1 } } },
     get('gateway unknown path', 'gateway', '/nope'),
+    // The A2A service's health path is not the gateway's: 404 there (gateway_performance_test.py asks it).
+    get('gateway /api/v1/health', 'gateway', '/api/v1/health'),
     { name: 'gateway realtime ws without token', service: 'gateway', ws: { path: '/realtime/ws', send: [{ type: 'ping' }, 'not json'] } },
     { name: 'gateway realtime ws with token', service: 'gateway', ws: { path: '/realtime/ws?token={{token}}', send: [{ type: 'ping' }] } },
     {

@@ -225,7 +225,10 @@ function handleGatewayOnly(sim: SimContext, req: SimRequest, res: ServerResponse
   req.startMs = performance.now();
   req.sim = sim;
   req.res = res;
-  serveGatewayRecorded(sim, req, res, pathOf(req.url ?? '/'));
+  const path = pathOf(req.url ?? '/');
+  // The gateway serves Prometheus metrics too (its own upstream; here the sim's), exempt from its limits.
+  if (path === '/metrics' && req.method === 'GET') return serveMetrics(req);
+  serveGatewayRecorded(sim, req, res, path);
 }
 
 /**

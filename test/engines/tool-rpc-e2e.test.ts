@@ -24,15 +24,15 @@ test('bin/agentload run configs/tool-quota.yml (quick profile, 10 s) against the
   }
   assert.equal(doc.info.environment, 'quick');
   const names = new Map((doc.summary.byName as any[]).map((n) => [n.name, n]));
-  for (const n of ['tools.execute (echo)', 'tools.execute (calculator)', 'tools.execute (current_time)', 'burst echo', 'quota execute', 'tools.execute_batch']) {
+  for (const n of ['tools.execute (echo)', 'tools.execute (calculator)', 'tools.execute (current_time)', 'tools.execute (burst)', 'tools.execute (with quota)', 'tools.execute_batch']) {
     assert.ok((names.get(n)?.count ?? 0) > 0, `${n} ran`);
   }
   assert.deepEqual(names.get('tools.execute (echo)').tags, { class: 'light' });
-  assert.ok(names.get('burst echo').outcomes.expected.rate_limited > 0);
+  assert.ok(names.get('tools.execute (burst)').outcomes.expected.rate_limited > 0);
   assert.equal(doc.summary.overall.errors, 0);
   assert.equal(doc.summary.counters.quota_inconsistencies ?? 0, 0);
   assert.ok(doc.summary.counters.quota_ok > 0, 'quota users are accounted');
-  assert.match(r.out, /burst echo \[class=light\].*rate_limited \d+/, 'the summary shows each outcome per name');
+  assert.match(r.out, /tools\.execute \(burst\) \[class=light\].*rate_limited \d+/, 'the summary shows each outcome per name');
 });
 
 test('configs/tool-quota.yml and configs/modular.yml load in every profile', () => {
