@@ -34,7 +34,7 @@ test('validate lists every compile-time problem in one pass (each step, each sce
     'scenarios:',
     '  - name: s',
     '    flow:',
-    '      - get: { url: "/{{ bad", name: one }',
+    '      - get: { url: "/{{#unless}}", name: one }',
     '      - get: { url: "/{{#if}}", name: other }',
     '  - name: t',
     '    flow:',
@@ -49,4 +49,26 @@ test('validate lists every compile-time problem in one pass (each step, each sce
     ['9', 'AGENTLOAD_E_TEMPLATE', 'scenarios[0].flow[1].get.url'],
     ['12', 'AGENTLOAD_E_TEMPLATE', 'scenarios[1].flow[0].post.json.a'],
   ], r.err);
+});
+
+test('validate lists schema errors and template errors together', async (t) => {
+  const tmp = tempDir('schema-and-template');
+  t.after(() => tmp.cleanup());
+  const plan = join(tmp.dir, 'both.yml');
+  writeFileSync(plan, [
+    'config:',
+    '  target: http://127.0.0.1:9',
+    '  frob: 1',
+    '  phases:',
+    '    - { duration: 1, arrivalRate: 1 }',
+    'scenarios:',
+    '  - name: s',
+    '    flow:',
+    '      - get: { url: "/{{#if}}", name: one }',
+    '',
+  ].join('\n'));
+  const r = await cli(['validate', plan]);
+  assert.equal(r.code, 2);
+  const found = r.err.split('\n').filter((l) => l.startsWith(plan)).map((l) => /:(\d+):\d+ (AGENTLOAD_E_\w+) /.exec(l)!.slice(1));
+  assert.deepEqual(found, [['3', 'AGENTLOAD_E_SCHEMA'], ['9', 'AGENTLOAD_E_TEMPLATE']], r.err);
 });

@@ -20,6 +20,7 @@ import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } f
 import { checkPlan, isRecord } from './plan-checks.ts';
 import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
+import { templateProblems } from './template-scan.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
 import { cyclicAliasOffsets, mapKeyProblems, MAX_NESTING_DEPTH, nestingOverflowAt } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
@@ -88,6 +89,8 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
       isExternalEngine: (id) => isExternalEngine(id, file, (data as { config?: { plugins?: unknown } } | null)?.config?.plugins),
     }),
   );
+  // The compiler, which finds template errors, only runs on a plan that passed: list them now too.
+  if (diagnostics.length > 0) diagnostics.push(...templateProblems(data, positions));
   if (diagnostics.length > 0) throw planErrors(diagnostics);
 
   const plan = data as { config: Record<string, unknown>; scenarios: ScenarioInput[]; before?: HookFlowInput; after?: HookFlowInput };
