@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Server } from 'socket.io';
 import { cli, tempDir } from '../cli/cli-fixture.ts';
 import { startWsServer } from '../helpers/ws-server.ts';
+import { WebSocketServer } from 'ws';
 
 const FIX = join(import.meta.dirname, '../fixtures/artillery');
 
@@ -52,4 +53,15 @@ test('ws: an Artillery ws scenario connects when it starts and sends objects as 
   assert.equal(srv.stats.accepted, 2, 'one connection per user, with no connect step in the flow');
   assert.deepEqual(srv.stats.received.filter((m) => m === 'Artillery').length, 2);
   assert.deepEqual(srv.stats.received.filter((m) => m.startsWith('{')).map((m) => JSON.parse(m)), [{ score: 7 }, { score: 7 }]);
+});
+
+test('ws: config.ws.subprotocols and headers go with the connection Artillery opens at the scenario start', async (t) => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => [...protocols][0] ?? false });
+  const seen: Array<{ protocol: string | undefined; token: string | undefined; message: string }> = [];
+  wss.on('connection', (ws, req) => ws.on('message', (m) => seen.push({ protocol: req.headers['sec-websocket-protocol'] as string, token: req.headers['x-token'] as string, message: String(m) })));
+  await new Promise<void>((r) => wss.on('listening', () => r()));
+  t.after(() => new Promise<void>((r) => wss.close(() => r())));
+  const r = await runPlan('ws-subprotocols.yml', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.deepEqual(seen, [{ protocol: 'json', token: 'abc', message: 'hi' }]);
 });

@@ -86,7 +86,17 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   const defaults = isRecord(config.defaults) ? config.defaults : {};
   const defaultHeaders = isRecord(defaults.headers) ? (defaults.headers as Record<string, string>) : {};
   const defaultJitter = isRecord(defaults.think) ? defaults.think.jitter : undefined;
+  for (const k of Object.keys(defaults)) {
+    if (k !== 'headers' && k !== 'think') report(`config.defaults.${k} is not supported yet; set it on each request`, ['config', 'defaults', k], true);
+  }
   delete config.defaults;
+  // Artillery's config.ws.subprotocols / headers belong to the connection: they go to the connect step.
+  const wsConfig = isRecord(config.ws) ? config.ws : {};
+  const wsConnect: Record<string, unknown> = {};
+  for (const k of ['subprotocols', 'headers']) {
+    if (wsConfig[k] !== undefined) wsConnect[k] = wsConfig[k];
+    delete wsConfig[k];
+  }
   const target = ctx.target !== undefined ? ctx.target : typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
   if (Array.isArray(data.scenarios)) {
     data.scenarios.forEach((s, i) => {
@@ -99,11 +109,13 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         unsupported: (m, p, isKey) => report(m, p, isKey),
         alias: (to, from) => aliases.push([to, from]),
       };
+      if (CONNECTING_ENGINES.has(engine)) rewriteWsConnect(s.flow, ['scenarios', i, 'flow'], wsConnect, report);
       rewriteSteps(s.flow, ['scenarios', i, 'flow'], flowCtx);
       if (Array.isArray(s.beforeScenario)) rewriteSteps(s.beforeScenario, ['scenarios', i, 'beforeScenario'], flowCtx);
       if (CONNECTING_ENGINES.has(engine) && Array.isArray(s.flow) && !hasConnectStep(s.flow) && !hasConnectStep(s.beforeScenario)) {
         // Artillery's ws engine connects to the target when the scenario starts: a connect before the flow.
-        const connect = { connect: target !== undefined && /^wss?:\/\//i.test(target) ? target : '/' };
+        const url = target !== undefined && /^wss?:\/\//i.test(target) ? target : '/';
+        const connect = { connect: Object.keys(wsConnect).length === 0 ? url : { url, ...wsConnect } };
         const before = s.beforeScenario === undefined ? [] : Array.isArray(s.beforeScenario) ? s.beforeScenario : [s.beforeScenario];
         s.beforeScenario = [connect, ...before];
         aliases.push([['scenarios', i, 'beforeScenario', 0], ['scenarios', i, 'engine']]);
@@ -258,6 +270,27 @@ function applyOverrides(data: Record<string, unknown>, overrides: Record<string,
 function mergeInto(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(from)) into[k] = isRecord(v) && isRecord(into[k]) ? mergeInto(into[k] as Record<string, unknown>, v) : v;
   return into;
+}
+
+/**
+ * Artillery's first-step `connect` configures the scenario's connection:
+ * `{target, headers, subprotocols}` (agentload's connect names the URL `url`),
+ * with config.ws's subprotocols and headers as defaults. `{function}` has no
+ * equivalent yet.
+ */
+function rewriteWsConnect(flow: unknown, at: Segs, wsConnect: Record<string, unknown>, report: Report): void {
+  if (!Array.isArray(flow) || !isRecord(flow[0]) || !('connect' in flow[0])) return;
+  const c = flow[0].connect;
+  if (isRecord(c) && 'function' in c) {
+    report('a ws connect function is not supported yet; give connect a target (and headers / subprotocols)', [...at, 0, 'connect', 'function'], true);
+    flow[0].connect = '/';
+    return;
+  }
+  if (isRecord(c) && 'target' in c) {
+    c.url = c.target;
+    delete c.target;
+  }
+  if (Object.keys(wsConnect).length > 0) flow[0].connect = { ...wsConnect, ...(isRecord(c) ? c : { url: c }) };
 }
 
 /** Whether a list of steps, loops included, holds a `connect` step. */
