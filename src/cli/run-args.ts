@@ -10,6 +10,7 @@ import type { PlanOverrides } from '../engine/plan/load-plan.ts';
 import { parseShard, type Segment } from '../engine/scheduler/segment.ts';
 import { parseStartAt } from './start-at-arg.ts';
 import { parseFlags, type FlagTable } from './parse-flags.ts';
+import { withDashboardDefault } from './dashboard-arg.ts';
 
 /** The reporter flags of `run` (and `validate`, which loads the same plugins). */
 export interface ReportingArgs {
@@ -103,7 +104,7 @@ export const RUN_FLAGS = {
   html: { type: 'string', arg: 'FILE', help: 'self-contained HTML report with charts' },
   junit: { type: 'string', arg: 'FILE', help: 'expectations as JUnit XML' },
   prometheus: { type: 'string', arg: '[HOST:]PORT', help: 'live /metrics during the run (host 127.0.0.1 unless given)' },
-  dashboard: { type: 'string', arg: '[HOST:]PORT', help: 'live web dashboard, e.g. 8089 (host 127.0.0.1 unless given; elsewhere a token is printed)' },
+  dashboard: { type: 'string', arg: '[[HOST:]PORT]', help: 'live web dashboard (default 127.0.0.1:8089; on a host other than loopback a token is printed)' },
   reporter: { type: 'string', multiple: true, arg: 'NAME[:OPTS]', help: 'add a reporter: built-in id, plugin package or ./path (repeatable)' },
   'no-console': { type: 'boolean', help: 'no progress line and no summary on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'print only the verdict, PASS/FAIL lines and warnings' },
@@ -117,7 +118,7 @@ function dashboardAddress(spec: string): { host: string; port: number } {
 
 /** See the module comment. */
 export function parseRunArgs(args: string[], command: string): RunArgs {
-  const parsed = parseFlags(args, RUN_FLAGS, command);
+  const parsed = parseFlags(withDashboardDefault(args), RUN_FLAGS, command);
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`agentload ${command} expects a plan file (or several, or a suite file), got none`);
   if (values.insecure === true) {

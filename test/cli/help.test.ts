@@ -38,3 +38,13 @@ test('an unknown flag is a usage error (exit 2) with did-you-mean and a pointer 
   assert.match(far.err, /^AGENTLOAD_E_USAGE unknown option --zzzzzzzz for agentload run\n/, 'nothing close: no suggestion');
   assert.equal(closestFlag('--dur', ['duration', 'users']), 'duration', 'a prefix suggests its flag');
 });
+
+test('--dashboard alone serves on 127.0.0.1:8089; an address replaces the default', async () => {
+  const { parseRunArgs } = await import('../../src/cli/run-args.ts');
+  assert.deepEqual(parseRunArgs(['p.yml', '--dashboard'], 'run').dashboard, { host: '127.0.0.1', port: 8089 });
+  assert.deepEqual(parseRunArgs(['--dashboard', 'p.yml'], 'run').dashboard, { host: '127.0.0.1', port: 8089 });
+  assert.deepEqual(parseRunArgs(['--dashboard', '--quiet', 'p.yml'], 'run').planFiles, ['p.yml']);
+  assert.deepEqual(parseRunArgs(['p.yml', '--dashboard', '9000'], 'run').dashboard, { host: '127.0.0.1', port: 9000 });
+  assert.deepEqual(parseRunArgs(['p.yml', '--dashboard', '0.0.0.0:9000'], 'run').dashboard, { host: '0.0.0.0', port: 9000 });
+  assert.equal(parseRunArgs(['p.yml'], 'run').dashboard, null);
+});
