@@ -17,7 +17,7 @@ Usage:
   agentload merge S1.json … SN.json    combine the results of run --shard 1/N … N/N exactly; exit code of the merged expectations
   agentload k8s PLAN.yml --shards N    print a Kubernetes Indexed Job (+ ConfigMap with the plan) running N shards
   agentload sim [--port 8001] [...]    serve the bundled AgentCore-compatible target
-  agentload --help | --version
+  agentload --help | --version         agentload COMMAND --help lists a command's options
 
 run / validate options:
   --target URL          override config.target (an http(s) URL, or "sim")
@@ -25,7 +25,7 @@ run / validate options:
   --var k=v             set a template variable (repeatable)
   --users N             closed model: N looping users (replaces the phases)
   --spawn-rate R        users started per second (with --users)
-  --duration D          run time, e.g. 30s, 5m (with --users, or for a one-phase plan)
+  --duration D          run time, e.g. 30s, 5m; with several phases each is scaled in proportion
   --scenario NAME       run only the named scenario(s) (repeatable)
   --grace D             how long running users may take to finish their scenario after the last phase, and
                         requests in flight after an interrupt (default 30s, or config.grace); then they are incomplete
@@ -44,6 +44,7 @@ run / validate options:
   --html FILE           self-contained HTML report with charts
   --junit FILE          expectations as JUnit XML
   --prometheus [HOST:]PORT  live /metrics during the run (host 127.0.0.1 unless given)
+  --dashboard [[HOST:]PORT] live web dashboard (default 127.0.0.1:8089; elsewhere a printed token guards it)
   --reporter NAME[:OPTS]    add a reporter: built-in id, plugin package or ./path; OPTS k=v,k=v or JSON (repeatable)
   --no-console          no progress line and no summary on stdout
   --quiet               print only PASS/FAIL lines and warnings
@@ -52,7 +53,7 @@ report options:
   --html FILE · --csv PREFIX [--csv-full-history] · --junit FILE   (none: print the summary)
 
 compare options:
-  --max-regression L    allowed worsening: 10% (default), or per metric p95=5%,rps=20%
+  --max-regression L    allowed worsening: 10% (default; a bare 5 is 5%), or per metric p95=5%,rps=20%
   --metrics LIST        p50 p75 p90 p95 p99 p999 max mean rps errorRate (default p95,p99,rps,errorRate)
 
 merge options:
