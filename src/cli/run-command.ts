@@ -26,7 +26,6 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const a = parseRunArgs(args, 'run');
   const expanded = expandRunFiles(a.planFiles);
   const coolDownMs = a.coolDownMs ?? expanded.coolDownMs ?? DEFAULT_COOL_DOWN_MS;
-  const plans = await preparePlans(expanded.planFiles, a, io);
 
   const abort = new AbortController();
   let signals = 0;
@@ -35,9 +34,13 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     io.err('agentload: interrupted — stopping; whatever was measured is written (press Ctrl-C again to quit at once)');
     abort.abort();
   };
+  // From before the plans are prepared (loading plugins and compiling take a while): a signal with no
+  // listener ends the process with 130, not the documented 3.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    const plans = await preparePlans(expanded.planFiles, a, io);
+    if (abort.signal.aborted) return 3;
     return await runSession(plans, a, io, coolDownMs, abort.signal);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -152,7 +152,11 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
   let sim: SpawnedSim | null = null;
   try {
     if (compiled.target === 'sim') {
-      sim = await spawnSim({ config: p.plan.config.sim ?? {}, source: `${p.file} config.sim` });
+      sim = await spawnSim({
+        config: p.plan.config.sim ?? {}, source: `${p.file} config.sim`,
+        onUnexpectedExit: (code, signal) => io.err(`agentload: the bundled sim exited during the run (${signal ?? `code ${code}`}); ` +
+          'every request after this fails as econnrefused, so the results from here on measure nothing'),
+      });
       compiled = { ...compiled, target: sim.url };
       if (!reporting.isQuiet) io.err(`agentload: started the bundled sim at ${sim.url} (pid ${sim.pid})`);
     }

@@ -30,6 +30,8 @@ export interface SpawnSimOptions {
   source?: string;
   /** Give up if the child has not printed its listening line by then. Default 15 s. */
   startTimeoutMs?: number;
+  /** Called when the child exits after it started and before stop() was called: the target died mid-run. */
+  onUnexpectedExit?: (code: number | null, signal: string | null) => void;
 }
 
 /** A running sim child. */
@@ -65,6 +67,10 @@ export async function spawnSim(options: SpawnSimOptions = {}): Promise<SpawnedSi
   resolveSimConfig(block, options.source ?? 'config.sim');
   const child = spawn(process.execPath, [...childLoaderArgs(), SIM_MAIN_PATH, '--config-json', JSON.stringify(block)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Its own process group: a Ctrl-C in the terminal reaches agentload only, which stops the run gracefully
+    // and then the sim; the sim dying first turned the in-flight requests of the graceful stop into failures.
+    // It still never outlives agentload: it exits when the IPC channel closes (main.ts).
+    detached: true,
   });
   const killOnExit = (): void => {
     child.kill('SIGKILL');
@@ -94,6 +100,9 @@ export async function spawnSim(options: SpawnSimOptions = {}): Promise<SpawnedSi
     });
   });
   let stopping: Promise<void> | null = null;
+  child.once('exit', (code, signal) => {
+    if (stopping === null) options.onUnexpectedExit?.(code, signal);
+  });
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       const done = exited(child);
