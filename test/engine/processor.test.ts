@@ -139,11 +139,11 @@ test('validate: a name the processor does not export, or no processor at all, st
   assert.match(v.err, /nofile\.yml:4:\d+ .*AGENTLOAD_E_PROCESSOR_LOAD/);
 });
 
-test('the CLI: --workers 2 loads the processor in each worker; emitted metrics reach the JSON, CSV and console reports', async (t) => {
+test('the CLI: --workers 2 loads the processor in each worker; emitted metrics reach the JSON, CSV, HTML and console reports', async (t) => {
   const server = await echoServer(t);
   const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
   const out = join(dir, 'out.json');
-  const run = await agentload(['run', join(FIXTURES, 'processor-workers.yml'), '--target', server.url, '--workers', '2', '--output', out, '--csv', join(dir, 'r')]);
+  const run = await agentload(['run', join(FIXTURES, 'processor-workers.yml'), '--target', server.url, '--workers', '2', '--output', out, '--csv', join(dir, 'r'), '--html', join(dir, 'r.html')]);
   assert.equal(run.code, 0, run.err);
   const result = JSON.parse(readFileSync(out, 'utf8')) as { summary: { counters: Record<string, number>; byName: Array<{ name: string; count: number; latencyMs: { min: number; max: number } }>; overall: { count: number } } };
   assert.equal(result.summary.counters['work.done'], 8);
@@ -154,6 +154,9 @@ test('the CLI: --workers 2 loads the processor in each worker; emitted metrics r
   assert.ok(Math.abs(size.latencyMs.min - 10) < 0.02 && Math.abs(size.latencyMs.max - 11) < 0.02, JSON.stringify(size.latencyMs));
   assert.equal(result.summary.overall.count, 8);
   assert.match(readFileSync(join(dir, 'r_stats.csv'), 'utf8'), /work\.size/);
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  assert.match(html, /work\.size/);
+  assert.match(html, /work\.done/);
   assert.match(run.out + run.err, /counters: status\.200 8 · work\.done 8/);
   assert.match(run.out + run.err, /PASS\s+counter work\.done\s+8/);
 });
