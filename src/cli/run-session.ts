@@ -65,7 +65,7 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
     const reporting = runReporting(a, runTag(job.label, job.repetition, plans.length, a.repeat));
     try {
       const run = await runOnePlan(job.plan, a, reporting, io, signal);
-      if (!a.isConsoleOff) io.out(['', verdictLine(run.result), ...run.outputs].join('\n'));
+      if (isConsoleOn(job.plan, a)) io.out(['', verdictLine(run.result), ...run.outputs].join('\n'));
       records.push({
         plan: job.plan.file, label: job.label, repetition: job.repetition, exitCode: run.exitCode, headline: headline(run.result),
         failed: run.result.expectations.filter((e) => !e.isPass).map((e) => e.name), outputFile: reporting.outputFile, errorCode: null,
@@ -79,6 +79,12 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
   if (isMulti) report(records, labels, plans.length, a, io, coolDownMs);
   if (startError !== null) throw startError;
   return worstExit(records);
+}
+
+/** The verdict goes where the console summary goes: not under --no-console or `plugins: { console: false }`. */
+function isConsoleOn(p: PreparedPlan, a: RunArgs): boolean {
+  const plugins = (p.plan.config.plugins ?? {}) as Record<string, unknown>;
+  return !a.isConsoleOff && !(Object.hasOwn(plugins, 'console') && plugins.console === false);
 }
 
 async function announceCoolDown(k: number, jobs: readonly Job[], a: RunArgs, io: PluginIo, ms: number, signal: AbortSignal): Promise<boolean> {
