@@ -14,7 +14,7 @@ import { refusedUrl } from '../helpers/hostile-servers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'agentload-i20c-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const SECRETS = ['s3cret-pass', 'q-token-value'];
+const SECRETS = ['s3cret-pass', 'q-token-value', 'hdr-bearer-secret', 'env-api-key-secret', 'cookie-secret'];
 
 test('redactUrl masks userinfo and secret-looking query values, and leaves the rest as written', () => {
   assert.equal(redactUrl('https://alice:s3cret-pass@gw.example:8443/api?api_key=k1&x=1'), 'https://***@gw.example:8443/api?api_key=***&x=1');
@@ -25,14 +25,18 @@ test('redactUrl masks userinfo and secret-looking query values, and leaves the r
   assert.equal(redactUrl('foo://u:p@ho st'), 'foo://***@ho st');
 });
 
-test('the JSON, HTML, JUnit and CSV reports and the console show the target without its credentials', async (t) => {
+test('the JSON, HTML, JUnit and CSV reports and the console show neither the target\'s credentials nor secret headers', async (t) => {
   const srv = await startHttpServer((_req, res) => { res.end('{}'); });
   t.after(() => srv.close());
   const target = srv.url.replace('http://', 'http://alice:s3cret-pass@') + '/?access_token=q-token-value';
   const plan = join(dir, 'plan.yml');
-  writeFileSync(plan, `config:\n  target: "${target}"\n  phases: [{ duration: 1, arrivalCount: 2 }]\nscenarios:\n  - name: s\n    flow:\n      - get: { url: /a }\n`);
+  writeFileSync(plan, `config:\n  target: "${target}"\n  phases: [{ duration: 1, arrivalCount: 2 }]\nscenarios:\n  - name: s\n    flow:\n` +
+    `      - get: { url: /a, headers: { Authorization: "Bearer hdr-bearer-secret", X-Api-Key: "{{ env 'AGENTLOAD_I20_KEY' }}", Cookie: "sid=cookie-secret" } }\n`);
   const out = join(dir, 'out');
+  process.env.AGENTLOAD_I20_KEY = 'env-api-key-secret';
   const r = await agentload(['run', plan, '--output', `${out}.json`, '--html', `${out}.html`, '--junit', `${out}.xml`, '--csv', out]);
+  delete process.env.AGENTLOAD_I20_KEY;
+  assert.equal(srv.requests[0]?.headers['x-api-key'], 'env-api-key-secret', 'the secrets were sent');
   assert.equal(r.code, 0, r.err);
   assert.equal(srv.requests.length, 2);
   const files = readdirSync(dir).filter((f) => f.startsWith('out'));
