@@ -84,3 +84,44 @@ test('one flow mixes http, stream and mcp steps, each on its own engine', async 
   assert.equal(named(r, 'tools/call slow')!.ok, 2);
   assert.ok(named(r, 'tools/call slow')!.latencyMs.min >= 20);
 });
+
+test('a stateless SDK server (no session id): JSON-RPC -32001 and -32005 are expected outcomes, -32603 a failure, and no DELETE is sent', async (t) => {
+  const { createServer } = await import('node:http');
+  const { McpServer } = await import('@modelcontextprotocol/sdk/server/mcp.js');
+  const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
+  const { McpError } = await import('@modelcontextprotocol/sdk/types.js');
+  let deletes = 0;
+  const failing = (code: number) => () => { throw new McpError(code, `failed with ${code}`); };
+  const http = createServer((req, res) => {
+    if (req.method === 'DELETE') deletes++;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      // The SDK's stateless pattern: a fresh server and transport per request.
+      const server = new McpServer({ name: 'stateless', version: '1' });
+      server.registerResource('limited', 'test://limited', {}, failing(-32001));
+      server.registerResource('quota', 'test://quota', {}, failing(-32005));
+      server.registerResource('broken', 'test://broken', {}, failing(-32603));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString()));
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => http.close(() => resolve())));
+  const port = (http.address() as { port: number }).port;
+  const r = await runInline({ target: `http://127.0.0.1:${port}`, phases: [{ duration: 1, arrivalCount: 3 }] }, [{
+    name: 'agent', flow: [
+      { readResource: { uri: 'test://limited', name: 'limited' } },
+      { readResource: { uri: 'test://quota', name: 'quota' } },
+      { readResource: { uri: 'test://broken', name: 'broken' } },
+    ],
+  }]);
+  assert.equal(named(r, 'initialize')!.ok, 3, JSON.stringify(named(r, 'initialize')!.outcomes));
+  assert.deepEqual(named(r, 'limited')!.outcomes.expected, { rate_limited: 3 });
+  assert.deepEqual(named(r, 'quota')!.outcomes.expected, { quota_exceeded: 3 });
+  assert.deepEqual(named(r, 'broken')!.outcomes.failed, { 'rpc_-32603': 3 });
+  assert.equal(named(r, 'limited')!.errors, 0);
+  assert.equal(deletes, 0);
+  assert.equal(r.summary.counters.mcp_sessions_closed, 3);
+});
