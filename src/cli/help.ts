@@ -95,6 +95,11 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     about: 'Compare two saved results name by name; exit 1 when a metric worsened beyond its limit.',
     flags: async () => (await import('./compare-command.ts')).COMPARE_FLAGS,
   },
+  k8s: {
+    usage: ['agentload k8s PLAN.yml --shards N [options]'],
+    about: 'Print a Kubernetes Indexed Job (+ a ConfigMap holding the plan) that runs N shards, one pod each; the run flags below are passed to every pod.',
+    flags: async () => (await import('./k8s-command.ts')).K8S_FLAGS,
+  },
   merge: {
     usage: ['agentload merge SHARD-1.json … SHARD-N.json [--output FILE]'],
     about: 'Combine the results of run --shard 1/N … N/N exactly; exit code of the merged expectations.',
@@ -102,23 +107,9 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   },
 };
 
-const K8S_HELP = `Usage:
-  agentload k8s PLAN.yml --shards N [options]
-
-Print a Kubernetes Indexed Job (+ a ConfigMap holding the plan) that runs N shards, one pod each.
-
-Options:
-  --shards N            pods, one shard each (required)
-  --image IMG           container image (default agentload:<version>)
-  --namespace NS        namespace of the Job and ConfigMap
-  --name NAME           Job and ConfigMap name (default agentload-<plan>)
-  --results-claim PVC   where pods write results (else an emptyDir)
-  -o, --output FILE     write the manifest to FILE instead of stdout
-  plus the run flags --target --env --var --users --spawn-rate --duration --scenario --workers --oversubscribe --start-at --quiet --no-console`;
 
 /** The usage text of one command, or null for an unknown command (sim prints its own). */
 export async function commandHelp(command: string): Promise<string | null> {
-  if (command === 'k8s') return K8S_HELP;
   const c = COMMANDS[command];
   if (c === undefined) return null;
   const lines = ['Usage:', ...c.usage.map((u) => `  ${u}`), '', c.about, '', 'Options:', ...flagHelpLines({ ...await c.flags(), help: { type: 'boolean', short: 'h', help: 'this text' } })];

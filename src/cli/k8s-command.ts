@@ -8,11 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../engine/errors.ts';
 import { writeAtomic } from '../plugins/write-atomic.ts';
 import { renderManifest } from './k8s-manifest.ts';
-import { parseRunArgs } from './run-args.ts';
+import { RUN_FLAGS, parseRunArgs } from './run-args.ts';
+import { parseFlags, type FlagSpec, type FlagTable } from './parse-flags.ts';
 import { preparePlan } from './run-one-plan.ts';
 import type { CliIo } from './run-command.ts';
 
@@ -25,6 +25,20 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RUN_STRING_FLAGS = ['target', 'env', 'users', 'spawn-rate', 'duration', 'workers', 'start-at'] as const;
 const RUN_LIST_FLAGS = ['var', 'scenario'] as const;
 const RUN_BOOLEAN_FLAGS = ['quiet', 'no-console', 'oversubscribe'] as const;
+
+/** `k8s`'s own flags, then the run flags it passes to every pod (their help from run's table). */
+export const K8S_FLAGS: FlagTable = {
+  shards: { type: 'string', arg: 'N', help: 'pods, one shard each (required)' },
+  image: { type: 'string', arg: 'IMG', help: 'container image (default agentload:<version>)' },
+  namespace: { type: 'string', arg: 'NS', help: 'namespace of the Job and ConfigMap' },
+  name: { type: 'string', arg: 'NAME', help: 'Job and ConfigMap name (default agentload-<plan>)' },
+  'results-claim': { type: 'string', arg: 'PVC', help: 'where pods write their results (else an emptyDir)' },
+  output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the manifest to FILE instead of stdout' },
+  ...Object.fromEntries([...RUN_STRING_FLAGS, ...RUN_LIST_FLAGS, ...RUN_BOOLEAN_FLAGS].map((f) => {
+    const { short: _short, ...spec } = RUN_FLAGS[f] as FlagSpec;
+    return [f, spec];
+  })),
+};
 
 function dnsName(flag: string, v: string, max: number): string {
   if (v.length > max || !DNS_LABEL.test(v)) throw new UsageError(`${flag} expects a lowercase DNS name (a-z, 0-9, '-', at most ${max} characters), got "${v}"`);
@@ -48,23 +62,10 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args, allowPositionals: true,
-      options: {
-        shards: { type: 'string' }, image: { type: 'string' }, namespace: { type: 'string' }, name: { type: 'string' },
-        'results-claim': { type: 'string' }, output: { type: 'string', short: 'o' },
-        ...Object.fromEntries(RUN_STRING_FLAGS.map((f) => [f, { type: 'string' as const }])),
-        ...Object.fromEntries(RUN_LIST_FLAGS.map((f) => [f, { type: 'string' as const, multiple: true }])),
-        ...Object.fromEntries(RUN_BOOLEAN_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
-      },
-    });
-  } catch (e) {
-    // Node's text goes on about positionals after '--'; its first sentence is the point.
-    const first = (e as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '').replace(/^Unknown option/, 'unknown option');
-    throw new UsageError(`${first} (k8s passes only ${[...RUN_STRING_FLAGS, ...RUN_LIST_FLAGS, ...RUN_BOOLEAN_FLAGS].map((f) => `--${f}`).join(', ')} to run)`);
-  }
+type K8sValues = Partial<Record<'shards' | 'image' | 'namespace' | 'name' | 'results-claim' | 'output', string>> & Record<string, string | boolean | string[] | undefined>;
+
+function parse(args: string[]): { values: K8sValues; positionals: string[] } {
+  return parseFlags(args, K8S_FLAGS, 'k8s') as { values: K8sValues; positionals: string[] };
 }
 
 /** The run flags as argv words, in a fixed order. */

@@ -34,14 +34,15 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The known flag closest to `given` (a prefix, or within a third of its length in edits), or null. */
+/** The known flag closest to `given` (a prefix, or within a third of its length in edits; one for names of four letters or fewer), or null. */
 export function closestFlag(given: string, names: readonly string[]): string | null {
   const g = given.replace(/^-+/, '').replace(/=.*$/, '');
   if (g === '') return null;
   const prefixed = names.filter((n) => n.startsWith(g) || g.startsWith(n));
   if (prefixed.length === 1) return prefixed[0]!;
   let best: string | null = null;
-  let bestD = Math.max(2, Math.floor(g.length / 3)) + 1;
+  // Short names are a guess at two edits (csv → env); allow one there.
+  let bestD = (g.length <= 4 ? 1 : Math.max(2, Math.floor(g.length / 3))) + 1;
   for (const n of names) {
     const d = editDistance(g, n);
     if (d < bestD) { best = n; bestD = d; }

@@ -83,7 +83,7 @@ test('k8s refuses bad flags and invalid plans before printing anything (exit 2)'
   const cases: Array<[string[], RegExp]> = [
     [[plan], /^AGENTLOAD_E_USAGE agentload k8s expects --shards N/],
     [[plan, '--shards', '0'], /^AGENTLOAD_E_USAGE --shards expects a whole number from 1 to 1000, got "0"/],
-    [[plan, '--shards', '2', '--csv', 'x'], /^AGENTLOAD_E_USAGE unknown option '--csv' \(k8s passes only --target/],
+    [[plan, '--shards', '2', '--csv', 'x'], /^AGENTLOAD_E_USAGE unknown option --csv for agentload k8s\nhint: agentload k8s --help lists every option/],
     [[plan, '--shards', '2', '--namespace', 'Load_Test'], /^AGENTLOAD_E_USAGE --namespace expects a lowercase DNS name/],
     [[plan, '--shards', '2', '--workers', 'many'], /^AGENTLOAD_E_USAGE --workers expects/],
     [[plan, plan, '--shards', '2'], /^AGENTLOAD_E_USAGE agentload k8s expects one plan file, got 2/],
