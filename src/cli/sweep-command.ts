@@ -6,7 +6,7 @@
  * fails an expectation or saturates the generator, and reports the highest
  * rate that held, with latency and goodput against rate (sweep-report.ts).
  *
- *   agentload sweep configs/streaming.yml --from 5 --to 50 --step 5 --stage 20s
+ *   agentload sweep configs/streaming.yml --from 5 --to 50 --step 5 --stage 20s --html sweep.html
  *
  * Exit codes: 0 some rate held, 1 none did, 2 bad flags or plan, 3 aborted.
  */
@@ -21,6 +21,7 @@ import { RunError, UsageError } from '../engine/errors.ts';
 import { spawnSim, type SpawnedSim } from '../sim/spawn-sim.ts';
 import { loadRunPlugins } from './plugin-loader.ts';
 import { renderSweep, highestHeld, sweepRates, type SweepRow } from './sweep-report.ts';
+import { sweepHtml } from './sweep-html.ts';
 import type { PlanInput, RunResult } from '../engine/contracts.ts';
 import type { PlanOverrides } from '../engine/plan/apply-overrides.ts';
 import type { CliIo } from './run-command.ts';
@@ -34,6 +35,7 @@ interface SweepArgs {
   readonly stageMs: number;
   readonly overrides: PlanOverrides;
   readonly outputFile: string | null;
+  readonly htmlFile: string | null;
 }
 
 const MAX_STAGES = 100;
@@ -56,6 +58,7 @@ export function parseSweepArgs(args: readonly string[]): SweepArgs {
   let step: number | null = null;
   let stageMs = 30_000;
   let outputFile: string | null = null;
+  let htmlFile: string | null = null;
   const overrides: PlanOverrides = {};
   const vars: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
@@ -81,7 +84,8 @@ export function parseSweepArgs(args: readonly string[]): SweepArgs {
       if (eq <= 0) throw new UsageError(`--var: expected name=value, got ${JSON.stringify(v)}`);
       vars[v.slice(0, eq)] = v.slice(eq + 1);
     } else if (a === '--output' || a === '-o') outputFile = next();
-    else if (a.startsWith('-')) throw new UsageError(`unknown sweep flag "${a}"; expected --from, --to, --step, --stage, --target, --env, --var or --output`);
+    else if (a === '--html') htmlFile = next();
+    else if (a.startsWith('-')) throw new UsageError(`unknown sweep flag "${a}"; expected --from, --to, --step, --stage, --target, --env, --var, --output or --html`);
     else if (file === null) file = a;
     else throw new UsageError(`sweep takes one plan, got a second: ${JSON.stringify(a)}`);
   }
@@ -92,7 +96,7 @@ export function parseSweepArgs(args: readonly string[]): SweepArgs {
   const stepPerSec = step ?? Math.max((to - fromPerSec) / 9, 1e-3);
   if ((to - fromPerSec) / stepPerSec + 1 > MAX_STAGES) throw new UsageError(`--step ${stepPerSec} makes over ${MAX_STAGES} stages; raise it`);
   if (Object.keys(vars).length > 0) overrides.vars = vars;
-  return { file, fromPerSec, toPerSec: to, stepPerSec, stageMs, overrides, outputFile };
+  return { file, fromPerSec, toPerSec: to, stepPerSec, stageMs, overrides, outputFile, htmlFile };
 }
 
 /**
@@ -123,7 +127,7 @@ function rowOf(ratePerSec: number, r: RunResult): SweepRow {
 
 /** `agentload sweep --help`. */
 export const SWEEP_USAGE = `agentload sweep PLAN.yml --to RATE [--from RATE] [--step RATE] [--stage 30s] [--output sweep.json]
-                 [--target URL] [--env NAME] [--var k=v]
+                 [--html sweep.html] [--target URL] [--env NAME] [--var k=v]
 
 Runs the plan's scenarios at rising arrival rates (per second), each stage judged by the plan's
 config.expect, until an expectation fails or the generator saturates; prints the highest rate that
@@ -175,5 +179,6 @@ export async function sweepCommand(args: string[], io: CliIo): Promise<number> {
   if (a.outputFile !== null) {
     writeFileSync(a.outputFile, `${JSON.stringify({ plan: a.file, stageMs: a.stageMs, highestHeldPerSec: highestHeld(rows), stages: rows }, null, 2)}\n`);
   }
+  if (a.htmlFile !== null) writeFileSync(a.htmlFile, sweepHtml(a.file, rows));
   return highestHeld(rows) === null ? 1 : 0;
 }

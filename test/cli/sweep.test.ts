@@ -69,7 +69,8 @@ test('a sweep whose SLO fails at the first rate stops there and exits 1, with th
   const out: string[] = [];
   const err: string[] = [];
   const output = join(dir, 'sweep.json');
-  const code = await sweepCommand([plan, '--target', sim.url, '--from', '2', '--to', '6', '--step', '2', '--stage', '1s', '--output', output],
+  const html = join(dir, 'sweep.html');
+  const code = await sweepCommand([plan, '--target', sim.url, '--from', '2', '--to', '6', '--step', '2', '--stage', '1s', '--output', output, '--html', html],
     { out: (l) => out.push(l), err: (l) => err.push(l), progress: null });
   assert.equal(code, 1, out.join('\n'));
   const json = JSON.parse(readFileSync(output, 'utf8')) as { highestHeldPerSec: number | null; stages: SweepRow[] };
@@ -78,4 +79,8 @@ test('a sweep whose SLO fails at the first rate stops there and exits 1, with th
   assert.equal(json.stages[0]!.isHeld, false);
   assert.ok(json.stages[0]!.achievedPerSec > 0);
   assert.ok(out.some((l) => l === 'no rate tried held every expectation'), out.join('\n'));
+  const page = readFileSync(html, 'utf8');
+  assert.equal((page.match(/<svg /g) ?? []).length, 2);
+  assert.match(page, /2\/s<\/text>/);
+  assert.match(page, /No rate tried held every expectation/);
 });

@@ -27,6 +27,8 @@ export interface ChartSpec {
   readonly xMaxS: number;
   /** Phase boundaries drawn as dashed vertical lines. */
   readonly phases: ReadonlyArray<{ readonly name: string; readonly startS: number }>;
+  /** Suffix of the x ticks; absent = "s" (time charts). A sweep's charts are against rate ("/s"). */
+  readonly xUnit?: string;
 }
 
 const W = 760;
@@ -77,7 +79,7 @@ export function lineChart(spec: ChartSpec): string {
   }
   const xStep = niceStep(xMax, 8);
   for (let v = 0; v <= xMax + 1e-9; v += xStep) {
-    parts.push(`<text class="tick" x="${r(x(v))}" y="${H - 10}" text-anchor="middle">${fmt(v)}s</text>`);
+    parts.push(`<text class="tick" x="${r(x(v))}" y="${H - 10}" text-anchor="middle">${fmt(v)}${esc(spec.xUnit ?? 's')}</text>`);
   }
   for (const p of spec.phases) {
     if (p.startS <= 0 || p.startS >= xMax) continue;
