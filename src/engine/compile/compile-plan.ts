@@ -20,6 +20,7 @@ import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
 import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
 import { ScenarioEngines } from './scenario-engines.ts';
+import { compileVuVars } from './vu-vars.ts';
 import { Processor, type NamedHook } from '../processor/processor.ts';
 import { ProcessorRequestHooks } from '../processor/request-hooks.ts';
 import type { ProcessorModule } from '../processor/load-processor.ts';
@@ -154,7 +155,9 @@ class Compiler {
       if (!Array.isArray(step.loop)) this.fail('expected loop to be a list of steps', `${path}.loop`);
       const count = step.count === undefined ? (step.over === undefined ? 1 : Infinity) : Number(step.count);
       if (!(count >= 1)) this.fail(`expected count >= 1, got ${JSON.stringify(step.count)}`, `${path}.count`);
-      const over = step.over === undefined ? null : compileValue(step.over, (src, p) => this.template(src, p), `${path}.over`);
+      // `"{{ name }}"` names the list itself: rendered as text it would be one picked element (templates.ts pickFor).
+      const overSource = typeof step.over === 'string' ? (/^\{\{\s*([A-Za-z_$][\w$]*)\s*\}\}$/.exec(step.over)?.[1] ?? step.over) : step.over;
+      const over = overSource === undefined ? null : compileValue(overSource, (src, p) => this.template(src, p), `${path}.over`);
       return { kind: 'loop', steps: this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`, hooks), count, over };
     }
     const owner = owners.resolve(step, (m) => this.fail(m, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP'));
@@ -210,6 +213,11 @@ function isRecordingRateLimits(cfg: PlanInput['config']): boolean {
 function hookSteps(v: unknown): StepInput[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as StepInput[];
+}
+
+/** Whether any scenario reads Artillery's per-user `$uuid` (set per user only then). */
+function usesVuUuid(plan: PlanInput): boolean {
+  return JSON.stringify(plan.scenarios).includes('$uuid');
 }
 
 /** Options resolved by the CLI before compiling. */
@@ -269,6 +277,7 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
     cumulativeWeights,
     engines: used,
     variables: Object.freeze({ ...(cfg.variables ?? {}) }),
+    initVars: compileVuVars(cfg, opts.environment ?? null, usesVuUuid(plan)),
     intervalMs: at(cfg.interval, 'config.interval', DEFAULT_INTERVAL_MS),
     graceMs: at(cfg.grace, 'config.grace', DEFAULT_GRACE_MS),
     seed: cfg.seed ?? null,
