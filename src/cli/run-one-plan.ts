@@ -63,12 +63,12 @@ function checkTarget(plan: PlanInput, target: string): void {
   if (target === 'sim') return;
   let ok = false;
   try {
-    ok = /^https?:$/.test(new URL(target).protocol);
+    ok = /^(https?|wss?):$/.test(new URL(target).protocol);
   } catch {
     ok = false;
   }
   if (!ok) {
-    throw new PlanError('AGENTLOAD_E_PLAN_TARGET', `expected an http(s) URL or "sim", got ${JSON.stringify(redactUrl(target))}`, {
+    throw new PlanError('AGENTLOAD_E_PLAN_TARGET', `expected an http(s) or ws(s) URL or "sim", got ${JSON.stringify(redactUrl(target))}`, {
       location: plan.locate('config.target'), yamlPath: 'config.target',
     });
   }
