@@ -19,7 +19,7 @@
  * `module` option would go away.
  */
 import type {
-  Engine, HdrSink, PluginContext, PluginOptions, RunContext, StepCompileContext, StepInput, Template, VirtualUser,
+  Engine, PluginContext, PluginOptions, Recorder, RunContext, StepCompileContext, StepInput, Template, VirtualUser,
 } from '../src/index.ts';
 
 /** A compiled `echo` step. Built once per step occurrence, at plan compile time. */
@@ -35,10 +35,10 @@ interface EchoSession {
 }
 
 /** See the module comment. */
-export class EchoEngine implements Engine<EchoStep> {
+export class EchoEngine implements Engine<EchoStep, EchoSession | null> {
   readonly id = 'echo';
   readonly stepKeys = ['echo'];
-  private sink: HdrSink | null = null;
+  private sink: Recorder | null = null;
   private nowUs: () => number = () => 0;
   private sent = 0;
 
@@ -60,8 +60,8 @@ export class EchoEngine implements Engine<EchoStep> {
     return { timer: null, lastMessage: '' };
   }
 
-  runStep(step: EchoStep, vu: VirtualUser): void {
-    const session = vu.session as EchoSession;
+  runStep(step: EchoStep, vu: VirtualUser<EchoSession | null>): void {
+    const session = vu.session!;
     session.lastMessage = step.message.render(vu.vars);
     const isFailure = this.failEvery > 0 && ++this.sent % this.failEvery === 0;
     session.timer = setTimeout(() => {
@@ -75,8 +75,8 @@ export class EchoEngine implements Engine<EchoStep> {
     }, this.delayMs);
   }
 
-  closeSession(vu: VirtualUser): void {
-    const session = vu.session as EchoSession | null;
+  closeSession(vu: VirtualUser<EchoSession | null>): void {
+    const session = vu.session;
     if (session?.timer) clearTimeout(session.timer);
   }
 
@@ -89,5 +89,5 @@ export function createEngine(options: PluginOptions, _ctx: PluginContext): Engin
   const failEvery = options.failEvery ?? 0;
   if (typeof delayMs !== 'number' || delayMs < 0) throw new Error(`delayMs expects a number >= 0, got ${JSON.stringify(delayMs)}`);
   if (typeof failEvery !== 'number' || !Number.isInteger(failEvery) || failEvery < 0) throw new Error(`failEvery expects a whole number >= 0, got ${JSON.stringify(failEvery)}`);
-  return new EchoEngine(delayMs, failEvery) as Engine;
+  return new EchoEngine(delayMs, failEvery);
 }

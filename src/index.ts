@@ -8,15 +8,12 @@
  * Only contracts live here; the runner itself is driven by the CLI.
  */
 export type {
-  ConfigInput, Engine, ExpectationResult, IntervalSnapshot, NameSummary, OutcomeCounts, OutcomeRules, PhaseInput,
-  PlanInput, Reporter, ResponseChecks, ResponseView, RunContext, RunInfo, RunResult, RunSummary, SaturationReport,
-  ScenarioInput, StepCompileContext, StepInput, Template, ValueTemplate, VirtualUser, VuVars,
+  ConfigInput, Engine, EngineFactory, ExpectationResult, GeneratorUsage, IntervalSnapshot, LatencySummary, MemorySeries,
+  NameSummary, OutcomeCounts, OutcomeRules, PhaseInput, PlanInput, PluginContext, PluginModule, PluginOptions,
+  RateLimitKind, RateLimitLog, Recorder, Reporter, ReporterFactory, ResponseChecks, ResponseView, RunContext, RunInfo,
+  RunResult, RunSummary, SaturationReport, ScenarioInput, StepCompileContext, StepInput, Template, ValueTemplate,
+  VirtualUser, VuVars,
 } from './engine/contracts.ts';
-export type { LatencySummary } from './engine/metrics/summary-types.ts';
-export type { HdrSink } from './engine/metrics/hdr-sink.ts';
-export type {
-  EngineFactory, PluginContext, PluginModule, PluginOptions, ReporterFactory,
-} from './engine/plugin-registry.ts';
 export { engineContractProblem, reporterContractProblem } from './engine/plugin-registry.ts';
 export {
   AgentloadError, ERROR_TABLE, PlanError, RunError, UsageError, isAgentloadError, type ErrorCode, type SourceLocation,

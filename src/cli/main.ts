@@ -71,7 +71,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return k8sCommand(rest, io);
     }
     case 'sim': {
-      const { simCommand } = await import('./sim-command.ts');
+      const { simCommand } = await import('../sim/sim-command.ts');
       return simCommand(rest, io.out);
     }
     default:

@@ -1,15 +1,11 @@
 /**
- * The contracts between agentload's parts: plan input, compiled plan, engines,
- * the metrics sink, reporters. Types only (plus no runtime code), so engines
- * and plugins can import it without pulling the runner in.
+ * The contracts between agentload's parts: plan input, engines, the
+ * recorder engines write to, reporters and what they receive. Types only,
+ * and a leaf: it imports nothing from the rest of src/, so a plugin author
+ * reads one file and engines and plugins never pull the runner in.
+ * Latencies are milliseconds with microsecond resolution (HDR histograms
+ * record integer microseconds).
  */
-import type { HdrSink } from './metrics/hdr-sink.ts';
-import type { EncodedRateLimits } from './metrics/rate-limit-recorder.ts';
-import type { RunSummary, IntervalSnapshot } from './metrics/summary-types.ts';
-import type { MemorySeries } from './expect/series-types.ts';
-import type { GeneratorUsage } from './run/target-memory-sampler.ts';
-
-export type { RunSummary, IntervalSnapshot, NameSummary, OutcomeCounts } from './metrics/summary-types.ts';
 
 /** A duration as written in a plan: `500ms`, `10s`, `5m`, `1h`, or a number of seconds. */
 export type DurationInput = string | number;
@@ -114,6 +110,152 @@ export interface ValueTemplate {
   render(vars: VuVars): unknown;
 }
 
+// ── What a run measured (reporters receive these) ──
+
+/** Latency distribution of one name, in milliseconds. */
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Counts of one name's outcomes: ok, failed by reason, expected by outcome name. */
+export interface OutcomeCounts {
+  ok: number;
+  failed: Record<string, number>;
+  expected: Record<string, number>;
+}
+
+/** Everything measured for one request name (or overall, name ''), over a window. */
+export interface NameSummary {
+  name: string;
+  tags: Record<string, string>;
+  /** Completed requests (ok + failed + expected). */
+  count: number;
+  ok: number;
+  /** Failed requests (expected outcomes excluded). */
+  errors: number;
+  /** Requests that ended in an outcome the plan expects (rate_limited, …). */
+  expected: number;
+  /** errors / count, 0..1 (expected outcomes are not errors). */
+  errorRate: number;
+  /**
+   * Requests cut off by the end of the run (still in flight, or still waiting
+   * for a connection, when the grace period ended): not in `count`, not
+   * errors, since the target never had the chance to answer. Absent from
+   * results written before it existed (read it as `?? 0`).
+   */
+  abandoned: number;
+  rps: number;
+  latencyMs: LatencySummary;
+  statuses: Record<string, number>;
+  outcomes: OutcomeCounts;
+}
+
+/** One interval's numbers (default every 10 s). */
+export interface IntervalSnapshot {
+  startMs: number;
+  endMs: number;
+  phase: string | null;
+  overall: NameSummary;
+  byName: NameSummary[];
+  /** Monotonic counters' increase during the interval (arrivals_dropped, …). */
+  counters: Record<string, number>;
+  /** Gauges sampled at the interval's end (vusers_active, …), plus `<name>_max` peaks. */
+  gauges: Record<string, number>;
+  /**
+   * Encoded HDR latency histograms of the interval, by request name ('' =
+   * overall), present only when the plan has time-series expectations
+   * (HdrSink.isKeepingIntervalHistograms): they let windows and phases
+   * spanning several intervals report exact percentiles.
+   */
+  histograms?: Record<string, string>;
+}
+
+/** The whole run's numbers. */
+export interface RunSummary {
+  durationMs: number;
+  overall: NameSummary;
+  byName: NameSummary[];
+  counters: Record<string, number>;
+  /** Peak of each gauge over the run. */
+  gaugePeaks: Record<string, number>;
+}
+
+/** One reading of the target's resident memory. */
+export interface MemorySample {
+  /** Run-clock milliseconds. */
+  readonly atMs: number;
+  readonly bytes: number;
+}
+
+/** What the target-memory sampler produced. */
+export interface MemorySeries {
+  /** `prometheus <url>` or `pid <n>`, for the report. */
+  readonly source: string;
+  readonly samples: readonly MemorySample[];
+  /** Why the source could not be read (reported once), or null. */
+  readonly unavailable: string | null;
+}
+
+/** The generator's own cost over the run. */
+export interface GeneratorUsage {
+  /** CPU time (user + system) / wall time, 1 = one core busy. */
+  readonly cpuRatio: number;
+  readonly peakRssBytes: number;
+}
+
+/** Portable rate-limit table: `"<second>\t<key>"` → counts indexed by RateLimitKind. */
+export type EncodedRateLimits = Record<string, number[]>;
+
+// ── What engines record through ──
+
+/**
+ * What one rate-limited attempt counted as: offered, admitted, limited, limited without a
+ * wait, retry admitted, retry limited, offered under the limit, limited while under it.
+ * The RL_* constants in metrics/rate-limit-recorder.ts name them.
+ */
+export type RateLimitKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** Where engines count rate-limited traffic (`expect.rateLimit`). */
+export interface RateLimitLog {
+  /** One attempt under `key` at run time `nowUs`; true when it was sent under the plan's claimed limit. */
+  offered(key: string, nowUs: number): boolean;
+  record(key: string, second: number, kind: RateLimitKind): void;
+}
+
+/**
+ * The narrow interface an engine records through. Names are interned once at
+ * compile time (`handle`); the per-request calls take the handle, so the hot
+ * path does no string work. Every request ends in exactly one of ok, failed,
+ * expected or abandoned, after recordLatency when it has a latency.
+ */
+export interface Recorder {
+  /** Interns (name, tags); compile time or session open, never per request. */
+  handle(name: string, tags?: Record<string, string>): number;
+  recordLatency(handle: number, latencyUs: number): void;
+  ok(handle: number): void;
+  /** A failure under a named cause (`timeout`, `refused`, `status_500`, …). */
+  failed(handle: number, reason: string): void;
+  /** An outcome the plan expects (`rate_limited`, …): not an error. */
+  expected(handle: number, outcome: string): void;
+  /** Cut off by the run's end: neither an answer nor a failure of the target. */
+  abandoned(handle: number): void;
+  status(handle: number, code: number): void;
+  add(counter: string, n?: number): void;
+  gaugeAdd(gauge: string, delta: number): void;
+  gaugeSet(gauge: string, value: number): void;
+  gauge(gauge: string): number;
+  /** Null when the plan has no `expect.rateLimit`: record nothing then. */
+  readonly rateLimits: RateLimitLog | null;
+}
+
 /** Variables visible to templates: plan variables, captures, loop item. */
 export type VuVars = Record<string, unknown>;
 
@@ -121,7 +263,9 @@ export type VuVars = Record<string, unknown>;
 export interface StepCompileContext {
   readonly yamlPath: string;
   readonly scenarioName: string;
-  readonly sink: HdrSink;
+  /** The run's target as resolved at compile time (`--target` applied): the base URL requests go to. */
+  readonly target: string;
+  readonly sink: Recorder;
   readonly config: ConfigInput;
   template(source: string, yamlPath: string): Template;
   valueTemplate(value: unknown, yamlPath: string): ValueTemplate;
@@ -212,7 +356,7 @@ export interface OutcomeRules {
 export interface RunContext {
   readonly target: string;
   readonly config: ConfigInput;
-  readonly sink: HdrSink;
+  readonly sink: Recorder;
   /** Monotonic microseconds since the run's epoch. */
   nowUs(): number;
   /**
@@ -227,7 +371,7 @@ export interface RunContext {
  * read `vars`, `session` and `scheduledUs`, write `vars` through capture,
  * and call `resume()` exactly once per runStep.
  */
-export interface VirtualUser {
+export interface VirtualUser<Session = unknown> {
   readonly id: number;
   readonly vars: VuVars;
   /**
@@ -239,7 +383,7 @@ export interface VirtualUser {
    * timer) keeps a reference to the VU, as every built-in does, and never
    * reads vu.session then, when it may hold another engine's session.
    */
-  session: unknown;
+  session: Session;
   /**
    * When the current request was due, in run microseconds. For the first
    * step of an open-model arrival this is the arrival's scheduled time, so
@@ -253,25 +397,29 @@ export interface VirtualUser {
 }
 
 /**
- * A protocol plugin. Called by the VU runner; knows nothing of phases or reporters.
- * - compileStep: at compile time, once per step occurrence; pure; throws PlanError on bad input.
+ * A protocol plugin, typed by its compiled step and its per-VU session, so
+ * no engine casts. Called by the VU runner; knows nothing of phases or reporters.
+ * - compileStep: at compile time, once per step occurrence; pure (everything it
+ *   knows comes from its arguments, and it changes no engine state); throws
+ *   PlanError on bad input. The target is in ctx.target, so a static request
+ *   can be built here once.
  * - init: once per run before any VU; may open pools.
  * - openSession / closeSession: once per VU that runs a step of this engine, opened
  *   lazily at its first such step (a flow may mix engines; see VirtualUser.session),
- *   closed when the VU ends (also on abort).
- * - runStep: per request, hot path; must record into the sink and call vu.resume();
- *   a failed request is an outcome, never a throw.
+ *   closed when the VU ends (also on abort). Per-VU state lives in the session.
+ * - runStep: per request, hot path; must record through the Recorder and call
+ *   vu.resume(); a failed request is an outcome, never a throw.
  * - close: once per run after all VUs; drains.
  */
-export interface Engine<S = unknown> {
+export interface Engine<StepConfig = unknown, Session = unknown> {
   readonly id: string;
   /** Flow keys this engine executes, e.g. ['get', 'post']. */
   readonly stepKeys: readonly string[];
-  compileStep(key: string, step: StepInput, ctx: StepCompileContext): S;
+  compileStep(key: string, step: StepInput, ctx: StepCompileContext): StepConfig;
   init(run: RunContext): Promise<void>;
-  openSession(vu: VirtualUser): unknown;
-  runStep(step: S, vu: VirtualUser): void;
-  closeSession(vu: VirtualUser): void;
+  openSession(vu: VirtualUser<Session>): Session;
+  runStep(step: StepConfig, vu: VirtualUser<Session>): void;
+  closeSession(vu: VirtualUser<Session>): void;
   close(): Promise<void>;
   /**
    * True when, once closeSession has returned, the engine keeps no reference

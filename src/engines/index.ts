@@ -16,12 +16,12 @@ import { McpEngine } from './mcp/mcp-engine.ts';
 /** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
   return [
-    new HttpEngine() as Engine,
-    new ToolRpcEngine() as Engine,
-    new WsEngine() as Engine,
-    new SocketioEngine() as Engine,
-    new StreamEngine() as Engine,
-    new McpEngine() as Engine,
+    new HttpEngine(),
+    new ToolRpcEngine(),
+    new WsEngine(),
+    new StreamEngine(),
+    new McpEngine(),
+    new SocketioEngine(),
   ];
 }
 

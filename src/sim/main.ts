@@ -12,7 +12,7 @@
  * with SIGKILL, stops the sim.
  */
 
-import { simCommand } from '../cli/sim-command.ts';
+import { simCommand } from './sim-command.ts';
 import { isAgentloadError } from '../engine/errors.ts';
 
 const stop = new AbortController();

@@ -1,6 +1,6 @@
 /**
  * Starting and stopping a sim in this process: the API tests use, and what
- * `agentload sim` (src/cli/sim-command.ts) runs.
+ * `agentload sim` (src/sim/sim-command.ts) runs.
  *
  * It stands alone: nothing under src/sim imports src/engine except
  * src/engine/errors.ts, so the sim can run as a separate process for a run.

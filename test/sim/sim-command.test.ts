@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { simCommand } from '../../src/cli/sim-command.ts';
+import { simCommand } from '../../src/sim/sim-command.ts';
 import { SIM_MAIN_PATH, spawnSim } from '../../src/sim/spawn-sim.ts';
 import { startTestSim } from './sim-helpers.ts';
 import { isAlive } from '../helpers/processes.ts';

@@ -191,6 +191,7 @@ class Compiler {
       },
       yamlPath,
       scenarioName,
+      target: this.plan.config.target,
       sink: this.sink,
       config: this.plan.config,
       template: (source, p) => this.template(source, p),

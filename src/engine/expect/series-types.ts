@@ -8,7 +8,9 @@ import type { IntervalSnapshot } from '../metrics/summary-types.ts';
 import type { EncodedRateLimits } from '../metrics/rate-limit-recorder.ts';
 import type { RateLimitSpec } from './rate-limit-spec.ts';
 import type { GeneratorSpec } from './generator-check.ts';
-import type { SaturationReport } from '../contracts.ts';
+import type { MemorySeries, SaturationReport } from '../contracts.ts';
+
+export type { MemorySample, MemorySeries } from '../contracts.ts';
 
 /** A phase on the run clock, as the scheduler ran it. */
 export interface PhaseSpan {
@@ -17,22 +19,6 @@ export interface PhaseSpan {
   readonly durationMs: number;
   /** `burst: true` in the plan: recovery is measured after it. */
   readonly isBurst: boolean;
-}
-
-/** One reading of the target's resident memory. */
-export interface MemorySample {
-  /** Run-clock milliseconds. */
-  readonly atMs: number;
-  readonly bytes: number;
-}
-
-/** What the target-memory sampler produced. */
-export interface MemorySeries {
-  /** `prometheus <url>` or `pid <n>`, for the report. */
-  readonly source: string;
-  readonly samples: readonly MemorySample[];
-  /** Why the source could not be read (reported once), or null. */
-  readonly unavailable: string | null;
 }
 
 /** Everything the time-series checks read. */

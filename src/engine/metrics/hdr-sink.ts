@@ -12,7 +12,7 @@
  */
 import { addHistogram, newHistogram, recordUs, encodeHistogram, decodeHistogram, type Histogram } from './histogram.ts';
 import { buildNameSummary, type CountsView } from './summarize.ts';
-import type { IntervalSnapshot, NameSummary, RunSummary } from './summary-types.ts';
+import type { IntervalSnapshot, NameSummary, Recorder, RunSummary } from '../contracts.ts';
 import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
 import { CUSTOM_HISTOGRAM, CUSTOM_TAG, DERIVED_NAMES, REQUESTS_ABANDONED } from './names.ts';
 
@@ -117,7 +117,7 @@ export interface IntervalPeek {
 }
 
 /** See the module comment. */
-export class HdrSink {
+export class HdrSink implements Recorder {
   private readonly stats: NameStats[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly iCounters = new Map<string, number>();

@@ -26,6 +26,9 @@
  *
  * Single-threaded, like the sink that owns it.
  */
+import type { EncodedRateLimits, RateLimitKind, RateLimitLog } from '../contracts.ts';
+
+export type { EncodedRateLimits, RateLimitKind } from '../contracts.ts';
 
 /** A request was sent (each retry is one more). */
 export const RL_OFFERED = 0;
@@ -45,8 +48,6 @@ export const RL_UNDER_OFFERED = 6;
 export const RL_UNDER_LIMITED = 7;
 const KINDS = 8;
 
-/** One of the RL_* constants. */
-export type RateLimitKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 /** The claimed limit, slowed by the tolerance, for the shadow buckets. */
 export interface ShadowLimit {
@@ -58,11 +59,9 @@ class Shadow {
   constructor(public tokens: number, public atUs: number) {}
 }
 
-/** Portable table: `"<second>\t<key>"` → counts indexed by RateLimitKind. */
-export type EncodedRateLimits = Record<string, number[]>;
 
 /** See the module comment. */
-export class RateLimitRecorder {
+export class RateLimitRecorder implements RateLimitLog {
   private cells = new Map<string, number[]>();
   private readonly shadows = new Map<string, Shadow>();
 

@@ -15,17 +15,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../scheduler/clock.ts';
-import type { MemorySample, MemorySeries, TargetMemorySpec } from '../expect/series-types.ts';
+import type { GeneratorUsage, MemorySample, MemorySeries } from '../contracts.ts';
+import type { TargetMemorySpec } from '../expect/series-types.ts';
 
 /** Where the sampler reads from, resolved by runPlan from the spec, the target and --target-pid. */
 export type MemorySource = { kind: 'prometheus'; url: string } | { kind: 'pid'; pid: number } | { kind: 'none'; reason: string };
 
-/** The generator's own resource use over the run. */
-export interface GeneratorUsage {
-  /** CPU time (user + system) / wall time, 1 = one core busy. */
-  readonly cpuRatio: number;
-  readonly peakRssBytes: number;
-}
+export type { GeneratorUsage } from '../contracts.ts';
 
 const RSS_LINE = /^process_resident_memory_bytes(?:\{[^}]*\})?\s+([0-9.eE+]+)/m;
 const VMRSS = /^VmRSS:\s+(\d+)\s+kB/m;

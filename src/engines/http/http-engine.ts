@@ -5,7 +5,7 @@
  * their dynamic parts per request.
  */
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
 import { HttpExchange } from './http-exchange.ts';
 import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
@@ -15,6 +15,7 @@ import { RPC_NONE, rpcIdsOf } from './jsonrpc-body.ts';
 import { DEFAULT_MAX_BODY_BYTES, maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 import { dispatchOf, hookRequestOf } from './hooked-request.ts';
 import { runEndedError } from '../../engine/transport/run-ended-error.ts';
+import { buildRequest, withPrebuiltRequest } from './build-request.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
@@ -25,16 +26,15 @@ const DETACHED_VU: VirtualUser = Object.freeze({ id: 0, vars: Object.freeze({}),
 export const DEFAULT_CONNECTIONS = 128;
 
 /** See the module comment. */
-export class HttpEngine implements Engine<HttpStep> {
+export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
   readonly id = 'http';
   readonly stepKeys = METHODS;
   /** closeSession detaches the exchange from the VU (HttpExchange.release), and a finished exchange gets no more callbacks. */
   readonly releasesVuOnClose = true;
-  private readonly steps: HttpStep[] = [];
   private readonly pools = new Map<string, ClientPool>();
   private readonly freeExchanges: HttpExchange[] = [];
   private target: ResolvedTarget | null = null;
-  private sink: HdrSink | null = null;
+  private sink: Recorder | null = null;
   private nowUs: () => number = () => 0;
   private deadlines: RequestDeadlines | null = null;
   private connections = DEFAULT_CONNECTIONS;
@@ -45,8 +45,7 @@ export class HttpEngine implements Engine<HttpStep> {
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
     const compiled = compileHttpStep(key, step, ctx, NO_HTTP_OUTCOMES);
-    this.steps.push(compiled);
-    return compiled;
+    return compiled.isStatic ? withPrebuiltRequest(compiled, ctx.target) : compiled;
   }
 
   async init(run: RunContext): Promise<void> {
@@ -61,11 +60,10 @@ export class HttpEngine implements Engine<HttpStep> {
     this.connections = http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0);
     this.pipelining = http.pipelining ?? 1;
     this.maxBodyBytes = maxBodyBytesOf(run.config);
-    for (const s of this.steps) if (s.isStatic) this.prebuild(s);
   }
 
   /** Reuses a finished VU's exchange when there is one: open-model runs start thousands of VUs a second. */
-  openSession(vu: VirtualUser): HttpExchange {
+  openSession(vu: VirtualUser<HttpExchange | null>): HttpExchange {
     const ex = this.freeExchanges.pop();
     if (ex === undefined) {
       const fresh = new HttpExchange(vu, this.sink!, this.nowUs);
@@ -76,9 +74,9 @@ export class HttpEngine implements Engine<HttpStep> {
     return ex;
   }
 
-  runStep(step: HttpStep, vu: VirtualUser): void {
+  runStep(step: HttpStep, vu: VirtualUser<HttpExchange | null>): void {
     if (step.hooks !== null) return this.runHooked(step, vu);
-    const ex = vu.session as HttpExchange;
+    const ex = vu.session!;
     ex.begin(step);
     let origin: string;
     let opts: DispatchOpts;
@@ -87,7 +85,7 @@ export class HttpEngine implements Engine<HttpStep> {
       opts = step.staticOpts;
       if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds!;
     } else {
-      const built = this.build(step, vu);
+      const built = buildRequest(step, vu.vars, this.target!);
       origin = built.origin;
       opts = built.opts;
       if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds ?? rpcIdsOf(built.json, step.rpcKind);
@@ -132,8 +130,8 @@ export class HttpEngine implements Engine<HttpStep> {
     });
   }
 
-  closeSession(vu: VirtualUser): void {
-    const ex = vu.session as HttpExchange;
+  closeSession(vu: VirtualUser<HttpExchange | null>): void {
+    const ex = vu.session!;
     vu.session = null;
     if (this.freeExchanges.length < MAX_FREE_EXCHANGES) {
       ex.release(DETACHED_VU);
@@ -156,36 +154,5 @@ export class HttpEngine implements Engine<HttpStep> {
       this.pools.set(origin, p);
     }
     return p;
-  }
-
-  private prebuild(step: HttpStep): void {
-    const { origin, opts } = this.build(step, { vars: {} } as VirtualUser);
-    step.staticOrigin = origin;
-    step.staticOpts = opts;
-  }
-
-  /** Renders the dynamic parts of a step into dispatch options. */
-  private build(step: HttpStep, vu: VirtualUser): { origin: string; opts: DispatchOpts; json: unknown } {
-    const vars = vu.vars;
-    const { origin, path } = this.target!.locate(step.url.render(vars));
-    let fullPath = path;
-    if (step.qs !== null) {
-      const q = new URLSearchParams(step.qs.render(vars) as Record<string, string>).toString();
-      if (q) fullPath += (path.includes('?') ? '&' : '?') + q;
-    }
-    const headers: string[] = [];
-    for (const [k, t] of step.headers) headers.push(k, t.render(vars));
-    let body: Buffer | string | null = null;
-    // The rendered json goes back to runStep: a JSON-RPC answer is checked against the ids it carried.
-    const json = step.json === null ? undefined : step.json.render(vars);
-    if (step.json !== null) body = JSON.stringify(json);
-    else if (step.body !== null) body = step.body.render(vars);
-    if (step.isStatic && typeof body === 'string') body = Buffer.from(body);
-    return {
-      origin,
-      // 0 turns undici's per-request timers off: RequestDeadlines times requests out.
-      opts: { path: fullPath, method: step.method, headers, body, headersTimeout: 0, bodyTimeout: 0 },
-      json,
-    };
   }
 }

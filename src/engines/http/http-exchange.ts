@@ -12,7 +12,7 @@
  * through the abort function undici hands to onConnect, or fails it at once
  * while it still waits in the ClientPool for a connection.
  */
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import type { HookRequest, VirtualUser } from '../../engine/contracts.ts';
 import { hookResponseOf } from './hooked-request.ts';
 import type { HttpStep } from './http-step.ts';
@@ -63,7 +63,7 @@ export class HttpExchange extends PooledFlight implements CallView {
   /** The VU this exchange serves; reassigned when the engine reuses the exchange for a new VU. */
   vu: VirtualUser;
 
-  constructor(vu: VirtualUser, private readonly sink: HdrSink, private readonly nowUs: () => number) {
+  constructor(vu: VirtualUser, private readonly sink: Recorder, private readonly nowUs: () => number) {
     super();
     this.vu = vu;
   }

@@ -12,7 +12,7 @@ import { RPC_NONE, rpcIdsOf, rpcKindOf } from './jsonrpc-body.ts';
 /** What undici's dispatch receives (through the ClientPool). */
 export type DispatchOpts = PoolDispatchOpts;
 
-/** A compiled HTTP step. `staticOpts` is set at engine init when nothing is templated. */
+/** A compiled HTTP step. `staticOpts` is built at compile time when nothing is templated (build-request.ts). */
 export interface HttpStep {
   readonly handle: number;
   readonly method: string;
@@ -37,8 +37,8 @@ export interface HttpStep {
   readonly name: string;
   /** beforeRequest / afterResponse processor functions (hooked-request.ts); null for nearly every step. */
   readonly hooks: RequestHooks | null;
-  staticOpts: DispatchOpts | null;
-  staticOrigin: string | null;
+  readonly staticOpts: DispatchOpts | null;
+  readonly staticOrigin: string | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;

@@ -23,7 +23,7 @@
  * first MAX_TRACKED identifiers. One instance per engine (per process);
  * single-threaded. Identifiers shared across workers are accounted per worker.
  */
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import { QUOTA_EXCEEDED, QUOTA_INCONSISTENCIES, QUOTA_OK } from '../../engine/metrics/names.ts';
 
 /** The expected-outcome name that counts as a quota refusal. */
@@ -54,7 +54,7 @@ export class QuotaAccounting {
   private tracked = 0;
 
   /** `windowUs`: how long a refusal stands (the target's quota period); Infinity = the whole run. */
-  constructor(private readonly sink: HdrSink, private readonly windowUs: number) {
+  constructor(private readonly sink: Recorder, private readonly windowUs: number) {
     // Present (as 0) from the start, so a plan's `counters: {quota_inconsistencies: 0}` reads a real value.
     sink.add(QUOTA_INCONSISTENCIES, 0);
   }

@@ -6,9 +6,9 @@
  * `error.data.retry_after`) was admitted or limited again — the "honest
  * wait" the check asks for. Only called when the step has a rate-limit key.
  */
-import type { Template, VuVars } from '../../engine/contracts.ts';
+import type { RateLimitLog, Template, VuVars } from '../../engine/contracts.ts';
 import {
-  RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_RETRY_LIMITED, RL_RETRY_OK, RL_UNDER_LIMITED, type RateLimitRecorder,
+  RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_RETRY_LIMITED, RL_RETRY_OK, RL_UNDER_LIMITED,
 } from '../../engine/metrics/rate-limit-recorder.ts';
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
@@ -18,7 +18,7 @@ export class RateLimitTap {
   private isAfterWait = false;
   private isUnder = false;
 
-  constructor(private readonly recorder: RateLimitRecorder | null) {}
+  constructor(private readonly recorder: RateLimitLog | null) {}
 
   /** A new step starts: render its key once for all of its attempts. */
   begin(key: Template, vars: VuVars): void {

@@ -4,13 +4,13 @@
  * is one Buffer allocation and copying the pre-built parts around the ids.
  */
 import type { VuVars } from '../../engine/contracts.ts';
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import type { QuotaAccounting } from './quota-accounting.ts';
 import { joinParts, renderHeaders, type RpcStep } from './rpc-step.ts';
 
 /** What a session needs from its engine; one per run. */
 export interface RpcRuntime {
-  readonly sink: HdrSink;
+  readonly sink: Recorder;
   readonly accounting: QuotaAccounting;
   /** The most bytes of one answer kept (config.http.maxBodyBytes, body-limit.ts). */
   readonly maxBodyBytes: number;

@@ -6,8 +6,9 @@
  * per-identifier quota accounting. See docs/engines/tool-rpc.md.
  */
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
+import { parseDurationMs } from '../../engine/duration.ts';
 import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { QuotaAccounting } from './quota-accounting.ts';
 import { compileRpcStep, DEFAULT_RPC_PATH, renderHeaders, type RpcStep } from './rpc-step.ts';
@@ -42,29 +43,30 @@ function endpoint(target: string, config: RunContext['config']): Endpoint {
 /** Pool size when neither config.http.connections nor the plan's user count says more. */
 const DEFAULT_RPC_CONNECTIONS = 128;
 
-export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
+export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRuntime {
   readonly id = 'tool-rpc';
   readonly stepKeys = STEP_KEYS;
-  private sinkRef: HdrSink | null = null;
+  private sinkRef: Recorder | null = null;
   private accountingRef: QuotaAccounting | null = null;
   private pool: ClientPool | null = null;
   private deadlines: RequestDeadlines | null = null;
   private ep: Endpoint | null = null;
   private readonly sockets = new Set<RpcWsConnection>();
-  private windowUs = Infinity;
   private clock: () => number = () => 0;
   maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): RpcStep {
-    const w = ctx.config.quotaWindow;
-    if (w !== undefined) this.windowUs = ctx.durationMs(w, 'config.quotaWindow') * 1000;
+    // Checked here, where a bad value gets its location; init reads the same value again.
+    if (ctx.config.quotaWindow !== undefined) ctx.durationMs(ctx.config.quotaWindow, 'config.quotaWindow');
     return compileRpcStep(key, step, ctx);
   }
 
   async init(run: RunContext): Promise<void> {
     this.sinkRef = run.sink;
     this.clock = run.nowUs;
-    this.accountingRef = new QuotaAccounting(run.sink, this.windowUs);
+    const w = run.config.quotaWindow;
+    const window = typeof w === 'string' || typeof w === 'number' ? parseDurationMs(w) : null;
+    this.accountingRef = new QuotaAccounting(run.sink, window === null ? Infinity : window * 1000);
     this.ep = endpoint(run.target, run.config);
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
     // Bounded like the http engine's pools (see there): one connection per possible VU, at least 128.
@@ -74,7 +76,7 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
     this.maxBodyBytes = maxBodyBytesOf(run.config);
   }
 
-  get sink(): HdrSink {
+  get sink(): Recorder {
     return this.sinkRef!;
   }
 
@@ -86,12 +88,12 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
     return this.clock();
   }
 
-  openSession(vu: VirtualUser): RpcSession {
+  openSession(vu: VirtualUser<RpcSession | null>): RpcSession {
     return new RpcSession(vu, this);
   }
 
-  runStep(step: RpcStep, vu: VirtualUser): void {
-    (vu.session as RpcSession).begin(step);
+  runStep(step: RpcStep, vu: VirtualUser<RpcSession | null>): void {
+    vu.session!.begin(step);
   }
 
   sendHttp(session: RpcSession, body: Buffer): void {
@@ -121,8 +123,8 @@ export class ToolRpcEngine implements Engine<RpcStep>, RpcRuntime {
     ws.send(body, session.step!.timeoutMs);
   }
 
-  closeSession(vu: VirtualUser): void {
-    const s = vu.session as RpcSession | null;
+  closeSession(vu: VirtualUser<RpcSession | null>): void {
+    const s = vu.session;
     if (s === null) return;
     s.close();
     if (s.ws !== null) {

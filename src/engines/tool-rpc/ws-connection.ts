@@ -13,7 +13,7 @@
  */
 import { WebSocket } from 'ws';
 import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 
@@ -44,7 +44,7 @@ export class RpcWsConnection {
     private readonly url: string,
     private readonly headers: Record<string, string>,
     private readonly session: WsSessionHooks,
-    private readonly sink: HdrSink,
+    private readonly sink: Recorder,
   ) {}
 
   /** Sends one request frame, connecting first when the socket is not open. */

@@ -18,7 +18,6 @@
 import type { ClientOptions } from 'ws';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { WS_CONNECTIONS } from '../../engine/metrics/names.ts';
-import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
 import { emfileLine, openFileLimits } from './fd-limit.ts';
@@ -26,17 +25,17 @@ import type { SessionSocket } from './session-socket.ts';
 import { WsMeters } from './ws-meters.ts';
 import type { WsRuntime } from './ws-connection.ts';
 import { WsSession } from './ws-session.ts';
-import type { ConnectStep, WsStep } from './ws-step.ts';
-import { appendQuery, resolveWsUrl, wsTarget, type WsTarget } from './ws-url.ts';
+import type { WsStep } from './ws-step.ts';
+import { wsTarget, type WsTarget } from './ws-url.ts';
+import { baseClientOptions, connectOptions, connectUrl, withPrebuiltConnect } from './connect-request.ts';
 
 /** See the module comment. One instance per run (builtinEngines makes fresh ones). */
-export class WsEngine implements Engine<WsStep>, WsRuntime {
+export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
   readonly id = 'ws';
   readonly stepKeys = WS_STEP_KEYS;
   meters: WsMeters = null as unknown as WsMeters;
   heap: DeadlineHeap = null as unknown as DeadlineHeap;
   nowUs: () => number = () => 0;
-  private readonly connects: ConnectStep[] = [];
   private readonly live = new Set<SessionSocket>();
   private target: WsTarget | null = null;
   private baseOptions: ClientOptions = {};
@@ -46,8 +45,7 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): WsStep {
     const compiled = compileWsStep(key, step, ctx);
-    if (compiled.kind === 'connect') this.connects.push(compiled);
-    return compiled;
+    return compiled.kind === 'connect' && compiled.isStatic ? withPrebuiltConnect(compiled, ctx.target, ctx.config) : compiled;
   }
 
   async init(run: RunContext): Promise<void> {
@@ -56,28 +54,19 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
     this.heap = new DeadlineHeap(() => run.nowUs() / 1000);
     this.target = wsTarget(run.target);
     this.fdLimits = openFileLimits();
-    const cfg = (run.config.ws ?? {}) as { perMessageDeflate?: boolean };
-    // skipUTF8Validation: a load generator only reads what its checks ask for; validating every frame costs CPU at 10k connections.
-    this.baseOptions = Object.freeze({
-      perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false, lookup: boundedLookup,
-    });
-    for (const c of this.connects) {
-      if (!c.isStatic) continue;
-      c.staticUrl = this.url(c, {});
-      c.staticOptions = this.options(c, {});
-    }
+    this.baseOptions = baseClientOptions(run.config);
   }
 
-  openSession(vu: VirtualUser): WsSession {
+  openSession(vu: VirtualUser<WsSession>): WsSession {
     return new WsSession(vu, this);
   }
 
-  runStep(step: WsStep, vu: VirtualUser): void {
-    const s = vu.session as WsSession;
+  runStep(step: WsStep, vu: VirtualUser<WsSession>): void {
+    const s = vu.session;
     switch (step.kind) {
       case 'connect': {
         if (step.staticUrl !== null) s.connect(step, step.staticUrl, step.staticOptions!);
-        else s.connect(step, this.url(step, vu.vars), this.options(step, vu.vars));
+        else s.connect(step, connectUrl(step, vu.vars, this.target!), connectOptions(step, vu.vars, this.baseOptions));
         return;
       }
       case 'send': return s.send(step);
@@ -88,8 +77,8 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
     }
   }
 
-  closeSession(vu: VirtualUser): void {
-    if (!this.isClosed) (vu.session as WsSession).end();
+  closeSession(vu: VirtualUser<WsSession>): void {
+    if (!this.isClosed) vu.session.end();
   }
 
   async close(): Promise<void> {
@@ -115,17 +104,5 @@ export class WsEngine implements Engine<WsStep>, WsRuntime {
     if (this.hasReportedEmfile) return;
     this.hasReportedEmfile = true;
     vu.log(emfileLine(this.meters.sink.gauge(WS_CONNECTIONS), this.fdLimits));
-  }
-
-  private url(step: ConnectStep, vars: Record<string, unknown>): string {
-    const url = resolveWsUrl(this.target!, step.url.render(vars));
-    return step.query === null ? url : appendQuery(url, step.query.render(vars));
-  }
-
-  private options(step: ConnectStep, vars: Record<string, unknown>): ClientOptions {
-    if (step.headers.length === 0) return this.baseOptions;
-    const headers: Record<string, string> = {};
-    for (const [k, t] of step.headers) headers[k] = t.render(vars);
-    return { ...this.baseOptions, headers };
   }
 }

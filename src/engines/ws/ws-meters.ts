@@ -15,7 +15,7 @@
  *
  * stability = completed / (opened + failed − abandoned)
  */
-import type { HdrSink } from '../../engine/metrics/hdr-sink.ts';
+import type { Recorder } from '../../engine/contracts.ts';
 import {
   WS_BYTES_RECEIVED, WS_BYTES_SENT, WS_CONNECTING, WS_CONNECTIONS, WS_CONNECTIONS_ABANDONED,
   WS_CONNECTIONS_COMPLETED, WS_CONNECTIONS_FAILED, WS_CONNECTIONS_OPENED, WS_ERRORS, WS_MESSAGES_RECEIVED, WS_MESSAGES_SENT,
@@ -34,7 +34,7 @@ export class WsMeters {
   readonly connectHandle: number;
   private readonly causeKeys = new Map<string, string>();
 
-  constructor(readonly sink: HdrSink) {
+  constructor(readonly sink: Recorder) {
     this.connectHandle = sink.handle(WS_CONNECTING);
   }
 

@@ -39,8 +39,8 @@ export interface ConnectStep {
   readonly timeoutMs: number;
   readonly isStatic: boolean;
   /** Set at engine init when nothing is templated: the URL and ws options every VU shares. */
-  staticUrl: string | null;
-  staticOptions: ClientOptions | null;
+  readonly staticUrl: string | null;
+  readonly staticOptions: ClientOptions | null;
 }
 
 /** `send`. */

@@ -7,10 +7,10 @@
  * port, so nothing else may be printed there.
  */
 
-import { resolveSimConfig } from '../sim/sim-config.ts';
-import { loadSimConfigFile } from '../sim/sim-config-file.ts';
-import { mergeSimBlocks, parseSimArgs, simHelpLines } from '../sim/sim-flags.ts';
-import { startResolvedSim } from '../sim/start-sim.ts';
+import { resolveSimConfig } from './sim-config.ts';
+import { loadSimConfigFile } from './sim-config-file.ts';
+import { mergeSimBlocks, parseSimArgs, simHelpLines } from './sim-flags.ts';
+import { startResolvedSim } from './start-sim.ts';
 
 /** The prefix of the single stdout line; parse the URL after it. */
 export const SIM_LISTENING_PREFIX = 'agentload sim listening on ';

@@ -1,0 +1,44 @@
+/**
+ * The URL and client options of a `connect` step. A static connect (nothing
+ * templated) is built once, at compile time, from the plan's target and
+ * config; a templated one renders its URL, query and headers per VU.
+ */
+import type { ClientOptions } from 'ws';
+import type { ConfigInput, VuVars } from '../../engine/contracts.ts';
+import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
+import type { ConnectStep } from './ws-step.ts';
+import { appendQuery, resolveWsUrl, wsTarget, type WsTarget } from './ws-url.ts';
+
+const NO_VARS: VuVars = Object.freeze({});
+
+/** Options every connection of the run shares. */
+export function baseClientOptions(config: ConfigInput): ClientOptions {
+  const cfg = (config.ws ?? {}) as { perMessageDeflate?: boolean };
+  // skipUTF8Validation: a load generator only reads what its checks ask for; validating every frame costs CPU at 10k connections.
+  return Object.freeze({
+    perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false, lookup: boundedLookup,
+  });
+}
+
+export function connectUrl(step: ConnectStep, vars: VuVars, target: WsTarget): string {
+  const url = resolveWsUrl(target, step.url.render(vars));
+  return step.query === null ? url : appendQuery(url, step.query.render(vars));
+}
+
+export function connectOptions(step: ConnectStep, vars: VuVars, base: ClientOptions): ClientOptions {
+  if (step.headers.length === 0) return base;
+  const headers: Record<string, string> = {};
+  for (const [k, t] of step.headers) headers[k] = t.render(vars);
+  return { ...base, headers };
+}
+
+/** A static connect with its URL and options built; a target that is not a URL leaves it for the engine's init to report. */
+export function withPrebuiltConnect(step: ConnectStep, target: string, config: ConfigInput): ConnectStep {
+  let resolved: WsTarget;
+  try {
+    resolved = wsTarget(target);
+  } catch {
+    return step;
+  }
+  return { ...step, staticUrl: connectUrl(step, NO_VARS, resolved), staticOptions: connectOptions(step, NO_VARS, baseClientOptions(config)) };
+}
