@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir } from '../cli/cli-fixture.ts';
 import { startHttpServer } from '../helpers/servers.ts';
@@ -182,4 +182,16 @@ test('apdex: satisfied (<= T), tolerated (<= 4T) and frustrated responses and th
   assert.ok(frustrated >= 2, 'the 600 ms answers are over 4 T');
   assert.ok(satisfied <= 2, 'only the immediate answers can be within T');
   assert.equal(score, Number(((satisfied + tolerated / 2) / 6).toFixed(2)));
+});
+
+test('an unset environment variable a request would send empty stops at validate; --dotenv sets it', async (t) => {
+  const r = await cli(['validate', join(FIX, 'unset-env.yml')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unset-env\.yml:9:24 AGENTLOAD_E_TEMPLATE .*AGENTLOAD_ART_UNSET_KEY/);
+  const { dir, cleanup } = tempDir('dotenv');
+  t.after(cleanup);
+  t.after(() => { delete process.env.AGENTLOAD_ART_UNSET_KEY; });
+  writeFileSync(join(dir, '.env'), 'AGENTLOAD_ART_UNSET_KEY=k1\n');
+  const ok = await cli(['validate', join(FIX, 'unset-env.yml'), '--dotenv', join(dir, '.env')]);
+  assert.equal(ok.code, 0, ok.err);
 });

@@ -15,7 +15,7 @@ import { translateEnsure } from './artillery-ensure.ts';
 import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
 import { loadPayloads } from './payload-csv.ts';
-import { unknownTemplateNames } from './template-names.ts';
+import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
 /** What the rewrite knows besides the script. */
 export interface ArtilleryContext {
@@ -122,6 +122,9 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         for (let k = 1; k < before.length + 1; k++) aliases.push([['scenarios', i, 'beforeScenario', k], ['scenarios', i, 'beforeScenario', k - 1]]);
       }
     });
+  }
+  for (const u of unsetEnvNames(data, ctx.env)) {
+    report(`template ${JSON.stringify(u.source)} reads the environment variable ${u.name}, which is not set (it would render empty); set it, load it with --dotenv, or give a default: {{env "${u.name}" "default"}}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
   for (const u of unknownTemplateNames(data, ctx.variables)) {
     report(`template ${JSON.stringify(u.source)} names "${u.name}", which no variable, payload field or capture defines (it would render empty); define it in config.variables, capture it, or pass --var ${u.name}=…`, u.path, false, 'AGENTLOAD_E_TEMPLATE');

@@ -49,6 +49,25 @@ export function unknownTemplateNames(data: Record<string, unknown>, cliVars: Rec
   return out;
 }
 
+/**
+ * Environment variables a template reads with no default (`{{env "X"}}`,
+ * Artillery's `$env.X` / `$processEnvironment.X`) that are not set now:
+ * the run would send them empty. Checked at load, where the environment is
+ * known (after --dotenv).
+ */
+export function unsetEnvNames(data: Record<string, unknown>, env: NodeJS.ProcessEnv): UnknownName[] {
+  const out: UnknownName[] = [];
+  const seen = new Set<string>();
+  walk(data.scenarios, ['scenarios'], (s, path) => {
+    for (const m of s.matchAll(/\{\{\s*env\s+"([^"]+)"\s*\}\}/g)) {
+      // Once per name: config.defaults.headers are copied into every request.
+      if (env[m[1]!] === undefined && !seen.has(m[1]!)) out.push({ name: m[1]!, source: s, path });
+      seen.add(m[1]!);
+    }
+  });
+  return out;
+}
+
 /** Root names an expression reads: `a.b` → a; `randomChoice list` → list; literals, helpers and blocks are skipped. */
 function namesIn(expr: string): string[] {
   if (/^[#/^!>&~]|^else\b/.test(expr)) return [];
