@@ -104,8 +104,8 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
    * spent in the hooks is the generator's, not the target's: it is added to
    * the request's scheduled start so latency does not include it.
    */
-  private runHooked(step: HttpStep, vu: VirtualUser): void {
-    const ex = vu.session as HttpExchange;
+  private runHooked(step: HttpStep, vu: VirtualUser<HttpExchange | null>): void {
+    const ex = vu.session!;
     const req = hookRequestOf(step, vu.vars, step.name);
     const hooksStartUs = this.nowUs();
     step.hooks!.before(req, vu, (isOk) => {

@@ -43,7 +43,7 @@ function isHttpFailure(rules: RpcRules, status: number, doc: unknown): boolean {
 }
 
 /** See the module comment. */
-export class McpEngine implements Engine<McpStep> {
+export class McpEngine implements Engine<McpStep, McpSession | null> {
   readonly id = 'mcp';
   readonly stepKeys = Object.keys(MCP_METHODS);
   /** closeSession's DELETE carries the session id only, never the VU: a closed VU is never touched again. */
@@ -76,18 +76,18 @@ export class McpEngine implements Engine<McpStep> {
     this.agent = new Agent({ connections: http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0), headersTimeout: 0, bodyTimeout: 0 });
   }
 
-  openSession(vu: VirtualUser): McpSession {
+  openSession(vu: VirtualUser<McpSession | null>): McpSession {
     return new McpSession(vu);
   }
 
-  runStep(step: McpStep, vu: VirtualUser): void {
-    void this.run(step, vu.session as McpSession);
+  runStep(step: McpStep, vu: VirtualUser<McpSession | null>): void {
+    void this.run(step, vu.session!);
   }
 
-  closeSession(vu: VirtualUser): void {
-    const s = vu.session as McpSession;
+  closeSession(vu: VirtualUser<McpSession | null>): void {
+    const s = vu.session;
     vu.session = null;
-    if (!s.isInitialized) return;
+    if (s === null || !s.isInitialized) return;
     s.isInitialized = false;
     this.sink!.gaugeAdd(MCP_SESSIONS, -1);
     this.sink!.add(MCP_SESSIONS_CLOSED);

@@ -24,7 +24,7 @@ interface SocketioSession {
 type Sink = RunContext['sink'];
 
 /** See the module comment. */
-export class SocketioEngine implements Engine<EmitStep> {
+export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> {
   readonly id = 'socketio';
   readonly stepKeys = ['emit'];
   private sink: Sink | null = null;
@@ -55,8 +55,8 @@ export class SocketioEngine implements Engine<EmitStep> {
     return { sockets: new Map() };
   }
 
-  runStep(step: EmitStep, vu: VirtualUser): void {
-    const session = vu.session as SocketioSession;
+  runStep(step: EmitStep, vu: VirtualUser<SocketioSession | null>): void {
+    const session = vu.session!;
     const namespace = step.namespace.render(vu.vars);
     let socket = session.sockets.get(namespace);
     if (socket === undefined) {
@@ -109,8 +109,8 @@ export class SocketioEngine implements Engine<EmitStep> {
     vu.resume();
   }
 
-  closeSession(vu: VirtualUser): void {
-    const session = vu.session as SocketioSession | null;
+  closeSession(vu: VirtualUser<SocketioSession | null>): void {
+    const session = vu.session;
     if (session === null) return;
     for (const s of session.sockets.values()) s.disconnect();
     session.sockets.clear();

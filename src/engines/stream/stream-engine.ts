@@ -27,7 +27,7 @@ function ignore(): void {}
 type StreamSession = null;
 
 /** See the module comment. */
-export class StreamEngine implements Engine<StreamStep> {
+export class StreamEngine implements Engine<StreamStep, StreamSession | null> {
   readonly id = 'stream';
   readonly stepKeys = ['stream'] as const;
   /** A stream resumes its VU before the flow can end, and the session holds nothing: a closed VU is never touched again. */
@@ -52,7 +52,7 @@ export class StreamEngine implements Engine<StreamStep> {
     this.agent = new Agent({ connections: http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0), headersTimeout: 0, bodyTimeout: 0 });
   }
 
-  openSession(_vu: VirtualUser): StreamSession {
+  openSession(_vu: VirtualUser<StreamSession | null>): StreamSession {
     return null;
   }
 
@@ -60,7 +60,7 @@ export class StreamEngine implements Engine<StreamStep> {
     void this.run(step, vu);
   }
 
-  closeSession(vu: VirtualUser): void {
+  closeSession(vu: VirtualUser<StreamSession | null>): void {
     vu.session = null;
   }
 
