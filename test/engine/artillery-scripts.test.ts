@@ -195,3 +195,11 @@ test('an unset environment variable a request would send empty stops at validate
   const ok = await cli(['validate', join(FIX, 'unset-env.yml'), '--dotenv', join(dir, '.env')]);
   assert.equal(ok.code, 0, ok.err);
 });
+
+test('loop over a dotted path walks the captured list in order', async (t) => {
+  const srv = await startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[{"n":"x"},{"n":"y"},{"n":"z"}]}'));
+  t.after(() => srv.close());
+  const r = await run('loop-over-path.yml', srv.url);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(srv.requests.map((q) => q.url), ['/list', '/item/x/0', '/item/y/1', '/item/z/2']);
+});

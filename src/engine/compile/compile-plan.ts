@@ -156,7 +156,7 @@ class Compiler {
       const count = step.count === undefined ? (step.over === undefined ? 1 : Infinity) : Number(step.count);
       if (!(count >= 1)) this.fail(`expected count >= 1, got ${JSON.stringify(step.count)}`, `${path}.count`);
       // `"{{ name }}"` names the list itself: rendered as text it would be one picked element (templates.ts pickFor).
-      const overSource = typeof step.over === 'string' ? (/^\{\{\s*([A-Za-z_$][\w$]*)\s*\}\}$/.exec(step.over)?.[1] ?? step.over) : step.over;
+      const overSource = typeof step.over === 'string' ? (/^\{\{\s*([A-Za-z_$][\w$.]*)\s*\}\}$/.exec(step.over)?.[1] ?? step.over) : step.over;
       const over = overSource === undefined ? null : compileValue(overSource, (src, p) => this.template(src, p), `${path}.over`);
       return { kind: 'loop', steps: this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`, hooks), count, over };
     }

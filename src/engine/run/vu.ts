@@ -51,6 +51,12 @@ function loopItems(value: unknown, vars: VuVars): unknown[] | null {
   if (Array.isArray(value)) return value;
   if (typeof value !== 'string') return null;
   if (Array.isArray(vars[value])) return vars[value] as unknown[];
+  // Artillery's `over: data.items`: a dotted path into a variable (a captured object, say).
+  if (value.includes('.')) {
+    let v: unknown = vars;
+    for (const key of value.split('.')) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+    if (Array.isArray(v)) return v;
+  }
   try {
     const parsed: unknown = JSON.parse(value);
     return Array.isArray(parsed) ? parsed : null;

@@ -55,9 +55,6 @@ function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
         delete step[key];
       }
     }
-    if (typeof step.over === 'string' && step.over.includes('.') && !step.over.includes('{{')) {
-      ctx.unsupported(`loop over a dotted path ("${step.over}") is not supported yet; capture the list into a variable and loop over its name`, [...at, 'over']);
-    }
     return rewriteSteps(step.loop, [...at, 'loop'], ctx);
   }
   const method = HTTP_METHODS.find((m) => m in step);
