@@ -129,7 +129,8 @@ test('unsupported Artillery features stop at validate with exit 2, each at its l
   const r = await cli(['validate', join(FIX, 'unsupported.yml')]);
   assert.equal(r.code, 2);
   assert.match(r.err, /unsupported\.yml:5:5 AGENTLOAD_E_NOT_YET config\.engines\.playwright/);
-  assert.match(r.err, /unsupported\.yml:10:11 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.get\.ifTrue/);
+  assert.match(r.err, /unsupported\.yml:8:9 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.parallel/);
+  assert.doesNotMatch(r.err, /AGENTLOAD_E_SCHEMA/, 'one line per unsupported feature, no echo from the schema');
 });
 
 test('a template naming a variable nothing defines is a validate error at its line:col, not an empty string', async () => {
@@ -197,9 +198,31 @@ test('an unset environment variable a request would send empty stops at validate
 });
 
 test('loop over a dotted path walks the captured list in order', async (t) => {
-  const srv = await startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[{"n":"x"},{"n":"y"},{"n":"z"}]}'));
+  const srv = await startHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[{"n":"x"},{"n":"y"},{"n":"z"}]}');
+  });
   t.after(() => srv.close());
   const r = await run('loop-over-path.yml', srv.url);
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(srv.requests.map((q) => q.url), ['/list', '/item/x/0', '/item/y/1', '/item/z/2']);
+});
+
+test('ifTrue runs a request only when its expression holds over the user\'s variables; probability sends it that share of the time', async (t) => {
+  const srv = await startHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"n":3}');
+  });
+  t.after(() => srv.close());
+  const r = await run('conditions.yml', srv.url, ['--seed', '1']);
+  assert.equal(r.code, 0, r.err);
+  const count = (url: string) => srv.requests.filter((q) => q.url === url).length;
+  assert.equal(count('/count'), 20);
+  assert.equal(count('/big'), 20, 'n > 2 with the captured n = 3');
+  assert.equal(count('/small'), 0);
+  assert.equal(count('/admin'), 20);
+  assert.equal(count('/never'), 0);
+  assert.equal(count('/always'), 20);
+  assert.ok(count('/some') > 0 && count('/some') < 20, `probability 50 sent ${count('/some')} of 20`);
+  const bad = await cli(['validate', join(FIX, 'conditions.yml'), '--overrides', '{"scenarios":[{"flow":[{"get":{"url":"/x","ifTrue":"n >"}}]}]}']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /AGENTLOAD_E_SCHEMA scenarios\[0\]\.flow\[0\]: ifTrue "n >"/);
 });

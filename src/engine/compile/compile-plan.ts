@@ -21,6 +21,7 @@ import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Temp
 import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
 import { ScenarioEngines } from './scenario-engines.ts';
 import { compileVuVars } from './vu-vars.ts';
+import { compileStepCondition, STEP_CONDITION, type StepConditionInput, type StepWhen } from '../plan/artillery/step-condition.ts';
 import { Processor, type NamedHook } from '../processor/processor.ts';
 import { ProcessorRequestHooks } from '../processor/request-hooks.ts';
 import type { ProcessorModule } from '../processor/load-processor.ts';
@@ -125,7 +126,7 @@ class Compiler {
   }
 
   private steps(list: readonly StepInput[], owners: ScenarioEngines, scenarioName: string, path: string, hooks: ScenarioHooks): CompiledStep[] {
-    return list.flatMap((step, i) => this.collect(() => [this.step(step, owners, scenarioName, `${path}[${i}]`, hooks)], []));
+    return list.flatMap((step, i) => this.collect(() => [this.conditioned(step, this.step(step, owners, scenarioName, `${path}[${i}]`, hooks), `${path}[${i}]`)], []));
   }
 
   /** The processor, or a located error: the plan names a function but has no `config.processor`. */
@@ -145,6 +146,19 @@ class Compiler {
   }
 
   /** Compiles one step; an engine step goes to the engine that owns its key (scenario-engines.ts). */
+  /** A step the Artillery rewrite gave an ifTrue / probability runs inside a conditional one-pass loop (step-condition.ts). */
+  private conditioned(step: StepInput, compiled: CompiledStep, path: string): CompiledStep {
+    const condition = typeof step === 'object' && step !== null ? (step as Record<symbol, StepConditionInput | undefined>)[STEP_CONDITION] : undefined;
+    if (condition === undefined) return compiled;
+    let when: StepWhen;
+    try {
+      when = compileStepCondition(condition);
+    } catch (e) {
+      this.fail(`ifTrue ${JSON.stringify(condition.ifTrue)} is not an expression filtrex reads: ${(e as Error).message.split('\n')[0]}`, path);
+    }
+    return { kind: 'loop', steps: [compiled], count: 1, over: null, when: when! };
+  }
+
   private step(step: StepInput, owners: ScenarioEngines, scenarioName: string, path: string, hooks: ScenarioHooks): CompiledStep {
     // A bare name in beforeScenario / afterScenario is a processor function (Artillery's form).
     if (typeof step === 'string') return this.functionStep(step, path);

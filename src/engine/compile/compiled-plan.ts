@@ -6,6 +6,7 @@
 import type { ConfigInput, Engine, Template, ValueTemplate } from '../contracts.ts';
 import type { RampSpec } from '../scheduler/arrival-schedule.ts';
 import type { VarsInit } from './vu-vars.ts';
+import type { StepWhen } from '../plan/artillery/step-condition.ts';
 import type { CompiledExpectation } from '../expect/expectation-types.ts';
 import type { SeriesExpectations } from '../expect/series-types.ts';
 import type { NamedHook, Processor } from '../processor/processor.ts';
@@ -31,7 +32,8 @@ export type CompiledStep =
   /** `slot`: the engine's index in its scenario's `engines`, where the VU keeps that engine's session. */
   | { readonly kind: 'engine'; readonly engine: Engine; readonly slot: number; readonly data: unknown }
   | { readonly kind: 'think'; readonly minMs: number; readonly maxMs: number }
-  | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null }
+  /** `when`: run the steps once when it holds (Artillery's ifTrue / probability, step-condition.ts); absent for a plain loop. */
+  | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null; readonly when?: StepWhen | null }
   | { readonly kind: 'log'; readonly template: Template }
   /** A processor function (`function:` step, or a beforeScenario / afterScenario name). */
   | { readonly kind: 'function'; readonly hook: NamedHook; readonly processor: Processor };

@@ -249,6 +249,11 @@ export class Vu implements VirtualUser, HookUser {
           return;
         }
       } else {
+        // A step with Artillery's ifTrue / probability is a one-pass loop with a condition; it leaves the loop variables alone.
+        if (step.when !== undefined && step.when !== null) {
+          if (step.when(this.vars, this.random)) this.frames.push(frame(step.steps));
+          continue;
+        }
         const items = step.over === null ? null : loopItems(step.over.render(this.vars), this.vars);
         if (items !== null && items.length === 0) continue;
         const loop = frame(step.steps, step.count, items);

@@ -6,6 +6,7 @@
  * reported as not supported at its own position, naming the alternative.
  */
 import { toPlanDuration } from './artillery-duration.ts';
+import { STEP_CONDITION, type StepConditionInput } from './step-condition.ts';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
 /** Keys the processor support owns (docs/artillery-processor.md): passed through untouched. */
@@ -40,12 +41,15 @@ export function rewriteSteps(steps: unknown, base: Segs, ctx: FlowContext): void
 }
 
 function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
-  for (const key of ['ifTrue', 'whileTrue', 'parallel', 'probability']) {
+  for (const key of ['whileTrue', 'parallel']) {
     if (key in step) {
       ctx.unsupported(`Artillery's "${key}" is not supported yet; split the flow into weighted scenarios, or use loop with count`, [...at, key], true);
       delete step[key];
+      // Reported above; a placeholder keeps the schema from reporting the emptied step a second time.
+      if (Object.keys(step).length === 0) step.think = 0;
     }
   }
+  liftCondition(step, step, at, ctx);
   if ('think' in step) return rewriteThink(step, at, ctx);
   if ('loop' in step) {
     if (typeof step.count === 'string' && /^\d+$/.test(step.count)) step.count = Number(step.count);
@@ -58,7 +62,10 @@ function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
     return rewriteSteps(step.loop, [...at, 'loop'], ctx);
   }
   const method = HTTP_METHODS.find((m) => m in step);
-  if (method !== undefined && isRecord(step[method])) return rewriteRequest(step[method] as Record<string, unknown>, [...at, method], ctx);
+  if (method !== undefined && isRecord(step[method])) {
+    liftCondition(step, step[method] as Record<string, unknown>, [...at, method], ctx);
+    return rewriteRequest(step[method] as Record<string, unknown>, [...at, method], ctx);
+  }
   if (ctx.engine === 'ws' && 'send' in step) rewriteWsSend(step, at, ctx);
   if ('emit' in step) rewriteEmit(step, at, ctx);
   for (const k of Object.keys(step)) if (PROCESSOR_KEYS.has(k)) continue;
@@ -123,7 +130,7 @@ function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext
   }
   if (Object.keys(headers).length > 0) req.headers = headers;
   for (const key of ['followRedirect', 'gzip']) delete req[key];
-  for (const key of ['ifTrue', 'transform', 'think']) {
+  for (const key of ['transform', 'think']) {
     if (key in req) {
       ctx.unsupported(`"${key}" on a request is not supported yet; remove it (for think, use a think step after the request)`, [...at, key], true);
       delete req[key];
@@ -132,6 +139,32 @@ function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext
   if (req.capture !== undefined) rewriteCaptures(req, at, ctx);
   if (req.match !== undefined) rewriteMatch(req, at, ctx);
   if (req.expect !== undefined) rewriteExpect(req, at, ctx);
+}
+
+/**
+ * Moves `ifTrue` / `probability` off `from` (the step, or its request) onto
+ * the step under STEP_CONDITION, where the compiler finds them.
+ */
+function liftCondition(step: Record<string | symbol, unknown>, from: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const ifTrue = from.ifTrue;
+  const probability = from.probability;
+  if (ifTrue === undefined && probability === undefined) return;
+  delete from.ifTrue;
+  delete from.probability;
+  if (ifTrue !== undefined && typeof ifTrue !== 'string') {
+    ctx.unsupported('ifTrue takes an expression string, e.g. "status == 200"', [...at, 'ifTrue']);
+    return;
+  }
+  if (probability !== undefined && !Number.isFinite(Number(probability))) {
+    ctx.unsupported(`probability takes a number from 0 to 100, got ${JSON.stringify(probability)}`, [...at, 'probability']);
+    return;
+  }
+  const previous = step[STEP_CONDITION] as StepConditionInput | undefined;
+  const condition: StepConditionInput = {
+    ifTrue: (ifTrue as string | undefined) ?? previous?.ifTrue ?? null,
+    probability: probability === undefined ? previous?.probability ?? null : Number(probability),
+  };
+  Object.defineProperty(step, STEP_CONDITION, { value: condition, enumerable: false, configurable: true });
 }
 
 /** A form value: URL-encoded when static; a lone `{{ name }}` renders through the urlEncode helper. */
