@@ -163,3 +163,19 @@ test('WebSocket flood: a server sending as fast as it can neither grows the gene
   assert.ok(growthMb < RSS_CAP_MB, `generator RSS grew ${growthMb.toFixed(1)} MB (cap ${RSS_CAP_MB} MB)`);
   assert.equal(r.summary.overall.errors, 0);
 });
+
+test('tool-rpc over WebSocket: an 8 MB answer over a 1 MB cap closes the socket as body_too_large', async (t) => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/api/v1/jsonrpc' });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const big = 'x'.repeat(8 * 1024 * 1024);
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { id: unknown };
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { big } }));
+    });
+  });
+  t.after(() => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }));
+  const url = `http://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  const r = await run(url, { call: { method: 'tools.list', name: 'x' } }, { rpcTransport: 'ws', http: { maxBodyBytes: 1024 * 1024 } }, 'tool-rpc');
+  assert.deepEqual(failed(r), { body_too_large: ARRIVALS });
+});
