@@ -164,10 +164,11 @@ test('WebSocket flood: a server sending as fast as it can neither grows the gene
   assert.equal(r.summary.overall.errors, 0);
 });
 
-test('tool-rpc over WebSocket: an 8 MB answer over a 1 MB cap closes the socket as body_too_large', async (t) => {
+// The answers are 3 MB: the server runs in this process too, and its own copies count in the RSS measured.
+test('tool-rpc over WebSocket: a 3 MB answer over a 1 MB cap closes the socket as body_too_large', async (t) => {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/api/v1/jsonrpc' });
   await new Promise<void>((r) => wss.once('listening', () => r()));
-  const big = 'x'.repeat(8 * 1024 * 1024);
+  const big = 'x'.repeat(3 * 1024 * 1024);
   wss.on('connection', (ws) => {
     ws.on('message', (data) => {
       const m = JSON.parse(String(data)) as { id: unknown };
@@ -178,4 +179,20 @@ test('tool-rpc over WebSocket: an 8 MB answer over a 1 MB cap closes the socket 
   const url = `http://127.0.0.1:${(wss.address() as AddressInfo).port}`;
   const r = await run(url, { call: { method: 'tools.list', name: 'x' } }, { rpcTransport: 'ws', http: { maxBodyBytes: 1024 * 1024 } }, 'tool-rpc');
   assert.deepEqual(failed(r), { body_too_large: ARRIVALS });
+});
+
+test('ws engine: a message over config.http.maxBodyBytes closes the connection as body_too_large, not kept', async (t) => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const big = Buffer.alloc(3 * 1024 * 1024, 0x63);
+  wss.on('connection', (ws) => ws.send(big, { binary: false }));
+  t.after(() => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }));
+  const mem = rssGrowth();
+  const r = await runInline({ target: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, phases: [{ arrivalCount: 2, duration: 0.1 }], http: { maxBodyBytes: 1024 * 1024 } }, [{
+    name: 'big', engine: 'ws', flow: [{ connect: '/' }, { waitFor: { name: 'x', timeout: '5s' } }],
+  }]);
+  const growthMb = mem.stop();
+  assert.ok(growthMb < RSS_CAP_MB, `generator RSS grew ${growthMb.toFixed(1)} MB (cap ${RSS_CAP_MB} MB)`);
+  const causes = JSON.stringify(r.summary.byName.map((n) => n.outcomes.failed));
+  assert.match(causes, /body_too_large/, causes);
 });

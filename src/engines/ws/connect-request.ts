@@ -6,6 +6,7 @@
 import type { ClientOptions } from 'ws';
 import type { ConfigInput, VuVars } from '../../engine/contracts.ts';
 import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
+import { maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 import type { ConnectStep } from './ws-step.ts';
 import { appendQuery, resolveWsUrl, wsTarget, type WsTarget } from './ws-url.ts';
 
@@ -17,6 +18,8 @@ export function baseClientOptions(config: ConfigInput): ClientOptions {
   // skipUTF8Validation: a load generator only reads what its checks ask for; validating every frame costs CPU at 10k connections.
   return Object.freeze({
     perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false, lookup: boundedLookup,
+    // ws's own default is 100 MiB per message, kept whole: one flood of those per connection is gigabytes.
+    maxPayload: maxBodyBytesOf(config),
   });
 }
 

@@ -26,6 +26,8 @@ const BY_CODE: Record<string, string> = {
 export function wsErrorCause(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || code === '') return 'handshake_failed';
+  // A message over ws's maxPayload (config.http.maxBodyBytes, connect-request.ts): the same cause as an over-cap HTTP answer.
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'body_too_large';
   if (code.startsWith('WS_ERR_')) return 'protocol_error';
   return Object.hasOwn(BY_CODE, code) ? BY_CODE[code]! : `error_${code.toLowerCase()}`;
 }
