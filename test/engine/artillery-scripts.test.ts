@@ -69,8 +69,8 @@ test('expect plugin: checks are ignored unless the plugin is on; on, failed chec
   const on = await run('expect-plugin.yml', srv.url, ['-e', 'functional']);
   assert.equal(on.code, 1, on.out + on.err);
   const byName = Object.fromEntries(on.result.summary.byName.map((n: any) => [n.name, n]));
-  assert.deepEqual(byName['POST /users'].outcomes.failed, { expect_status: 2 }, 'statusCode 201 expected, 200 got');
-  assert.deepEqual(byName['GET /users/{{ id }}'].outcomes.failed, { expect_json: 2 }, 'hasProperty nickname is missing');
+  assert.deepEqual(byName['POST /users'].outcomes.failed, { expect_json: 2 }, 'hasProperty email is missing');
+  assert.deepEqual(byName['GET /users/{{ id }}'].outcomes.failed, { expect_json: 2 }, 'the id was captured all the same; hasProperty nickname is missing');
 });
 
 test('payload: one row per user in file order (sequence, header skipped), loadAll gives every row; $loopCount counts from 0', async (t) => {
@@ -225,4 +225,16 @@ test('ifTrue runs a request only when its expression holds over the user\'s vari
   const bad = await cli(['validate', join(FIX, 'conditions.yml'), '--overrides', '{"scenarios":[{"flow":[{"get":{"url":"/x","ifTrue":"n >"}}]}]}']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /AGENTLOAD_E_SCHEMA scenarios\[0\]\.flow\[0\]: ifTrue "n >"/);
+});
+
+test('a capture that finds nothing ends that user\'s scenario, as Artillery: the next request is not sent with an empty value', async (t) => {
+  const srv = await startHttpServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/users' ? '{"other":1}' : '{"id":1}');
+  });
+  t.after(() => srv.close());
+  const r = await run('expect-plugin.yml', srv.url);
+  assert.deepEqual(srv.requests.map((q) => q.url), ['/users', '/users'], 'no GET /users/ with an empty id');
+  const post = r.result.summary.byName.find((n: any) => n.name === 'POST /users');
+  assert.deepEqual(post.outcomes.failed, { capture: 2 });
+  assert.equal(r.result.summary.counters.vusers_failed, 2);
 });

@@ -85,9 +85,19 @@ class CompiledChecks implements ResponseChecks {
   }
 
   verify(res: ResponseView, vars: VuVars): string | null {
-    if (this.contentType !== null && !(res.header('content-type') ?? '').includes(this.contentType)) return 'expect_content_type';
     const doc = this.needsJson ? res.json() : undefined;
-    if (this.needsJson && doc === undefined) return 'expect_json';
+    // Captures first, whatever the checks say (as Artillery): a failed check must not also lose the value.
+    let captureFailed = false;
+    for (const c of this.captures) {
+      let v: unknown;
+      if (c.json !== null) v = readJsonPath(doc, c.json);
+      else if (c.header !== null) v = res.header(c.header);
+      else if (c.regex !== null) v = c.regex.exec(res.text())?.[c.group];
+      if (v === undefined) captureFailed = true;
+      else vars[c.as] = v;
+    }
+    if (this.contentType !== null && !(res.header('content-type') ?? '').includes(this.contentType)) return 'expect_content_type';
+    if (this.needsJson && doc === undefined && this.json.length > 0) return 'expect_json';
     for (const c of this.json) {
       const v = readJsonPath(doc, c.path);
       if (c.exists !== undefined && (v !== undefined) !== c.exists) return 'expect_json';
@@ -97,14 +107,7 @@ class CompiledChecks implements ResponseChecks {
       } else if (c.hasEquals && !deepEqual(v, c.equals)) return 'expect_json';
       if (c.matches !== null && (v === undefined || !c.matches.test(typeof v === 'string' ? v : JSON.stringify(v)))) return 'expect_json';
     }
-    for (const c of this.captures) {
-      let v: unknown;
-      if (c.json !== null) v = readJsonPath(doc, c.json);
-      else if (c.header !== null) v = res.header(c.header);
-      else if (c.regex !== null) v = c.regex.exec(res.text())?.[c.group];
-      if (v === undefined) return 'capture';
-      vars[c.as] = v;
-    }
+    if (captureFailed) return 'capture';
     return null;
   }
 }

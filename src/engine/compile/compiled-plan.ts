@@ -30,7 +30,8 @@ export interface CompiledPhase extends RampSpec {
 /** One step of a flow, after compilation. */
 export type CompiledStep =
   /** `slot`: the engine's index in its scenario's `engines`, where the VU keeps that engine's session. */
-  | { readonly kind: 'engine'; readonly engine: Engine; readonly slot: number; readonly data: unknown }
+  /** `captures`: the variables the step captures (`as`); a user whose step leaves one unset ends its scenario as failed (vu.ts). */
+  | { readonly kind: 'engine'; readonly engine: Engine; readonly slot: number; readonly data: unknown; readonly captures?: readonly string[] | null }
   | { readonly kind: 'think'; readonly minMs: number; readonly maxMs: number }
   /** `when`: run the steps once when it holds (Artillery's ifTrue / probability, step-condition.ts); absent for a plain loop. */
   | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null; readonly when?: StepWhen | null }

@@ -92,6 +92,8 @@ export class Vu implements VirtualUser, HookUser {
   isFailed = false;
   /** Processor hooks' `context` for this user (processor.ts), made at its first hook. */
   hookContext: HookContext | null = null;
+  /** Captures of the engine step in flight, checked when the flow goes on (checkCaptures); null when none. */
+  private pendingCaptures: readonly string[] | null = null;
   /** halt() was called: the flow ends at the next step boundary, unfinished. */
   private isHalting = false;
   /** Created on first use: a static request never reads vars, and most arrivals make only those. */
@@ -133,6 +135,7 @@ export class Vu implements VirtualUser, HookUser {
     this.isInBefore = scenario.before.length > 0;
     this.isInAfter = false;
     this.isFailed = false;
+    this.pendingCaptures = null;
     this.hookContext = null;
     this.isInAdvance = false;
     this.hasPendingResume = false;
@@ -175,6 +178,31 @@ export class Vu implements VirtualUser, HookUser {
     return this.scenario?.name ?? '';
   }
 
+  /** The step about to run captures these: cleared now, so checkCaptures sees whether this step set them. */
+  private expectCaptures(names: readonly string[]): void {
+    const vars = this.vars;
+    for (const n of names) vars[n] = undefined;
+    this.pendingCaptures = names;
+  }
+
+  /**
+   * After a step with captures: one that found nothing ends this user's
+   * scenario as failed (Artillery's "failed capture"); later steps would
+   * otherwise send the missing value as an empty string. The request itself
+   * was already counted (`capture`, or its own failure).
+   */
+  private checkCaptures(): void {
+    const names = this.pendingCaptures!;
+    this.pendingCaptures = null;
+    const vars = this.vars;
+    for (const n of names) {
+      if (vars[n] === undefined) {
+        this.failScenario();
+        return;
+      }
+    }
+  }
+
   /**
    * A processor function failed: no further step runs (no afterScenario
    * either) and the user ends as failed once the caller resumes it.
@@ -204,6 +232,7 @@ export class Vu implements VirtualUser, HookUser {
     this.isInAdvance = true;
     for (;;) {
       const f = this.frames[this.frames.length - 1];
+      if (this.pendingCaptures !== null) this.checkCaptures();
       if (f === undefined) {
         if (!this.nextIteration()) return this.finish();
         continue;
@@ -222,6 +251,7 @@ export class Vu implements VirtualUser, HookUser {
         this.nextScheduledUs = 0;
         this.hasPendingResume = false;
         if (step.slot !== this.engineSlot) this.useEngine(step.slot);
+        if (step.captures !== undefined && step.captures !== null) this.expectCaptures(step.captures);
         step.engine.runStep(step.data, this);
         if (!this.hasPendingResume) {
           this.isInAdvance = false;
