@@ -263,8 +263,6 @@ export type VuVars = Record<string, unknown>;
 export interface StepCompileContext {
   readonly yamlPath: string;
   readonly scenarioName: string;
-  /** The run's target as resolved at compile time (`--target` applied): the base URL requests go to. */
-  readonly target: string;
   readonly sink: Recorder;
   readonly config: ConfigInput;
   template(source: string, yamlPath: string): Template;
@@ -401,8 +399,8 @@ export interface VirtualUser<Session = unknown> {
  * no engine casts. Called by the VU runner; knows nothing of phases or reporters.
  * - compileStep: at compile time, once per step occurrence; pure (everything it
  *   knows comes from its arguments, and it changes no engine state); throws
- *   PlanError on bad input. The target is in ctx.target, so a static request
- *   can be built here once.
+ *   PlanError on bad input. The target is not known yet (`target: sim` and
+ *   workers settle it at run time): what depends on it is built at run time.
  * - init: once per run before any VU; may open pools.
  * - openSession / closeSession: once per VU that runs a step of this engine, opened
  *   lazily at its first such step (a flow may mix engines; see VirtualUser.session),

@@ -18,7 +18,7 @@ import { runPlan } from '../../src/engine/run/run-plan.ts';
 import { loadProcessor } from '../../src/engine/processor/load-processor.ts';
 import { builtinEngines } from '../../src/engines/index.ts';
 import { agentload } from '../helpers/cli.ts';
-import { PrometheusReporter } from '../../src/plugins/prometheus-reporter.ts';
+import { PromRunMetrics } from '../../src/plugins/prometheus/run-metrics.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/artillery/', import.meta.url));
 
@@ -164,7 +164,7 @@ test('the CLI: --workers 2 loads the processor in each worker; emitted metrics r
 test('Prometheus: a counter named the Artillery way (dots) is exported with underscores, not dropped', async () => {
   const sink = new HdrSink();
   sink.add('orders.created', 2);
-  const prom = new PrometheusReporter({ host: '127.0.0.1', port: 0 });
+  const prom = new PromRunMetrics();
   prom.onInterval(sink.snapshot(0, 1000, null));
   assert.match(await prom.registry.metrics(), /^agentload_orders_created_total 2$/m);
 });

@@ -4,6 +4,10 @@ import type { Client } from 'undici';
 import { startHttpServer } from '../helpers/servers.ts';
 import { ClientPool, type PooledRequest } from '../../src/engine/transport/client-pool.ts';
 import { RequestDeadlines, type Deadlined } from '../../src/engine/transport/request-deadlines.ts';
+import { loadUndici } from '../../src/engine/transport/network-libraries.ts';
+
+// Engines load undici in init(); this test drives the pool without an engine.
+await loadUndici();
 
 /** A request as the engine's exchange carries one: ends by timeout through undici's abort, or at once while waiting. */
 class Req implements PooledRequest, Deadlined {

@@ -10,7 +10,8 @@
  * it, which tears that connection down. Here a waiting request that expires
  * is skipped and failed without touching a connection.
  */
-import { Client } from 'undici';
+import type { Client } from 'undici';
+import { undiciLoaded } from './network-libraries.ts';
 import { SeqFifo } from './seq-fifo.ts';
 import { runEndedError } from './run-ended-error.ts';
 import { boundedLookup } from './bounded-lookup.ts';
@@ -118,7 +119,7 @@ export class ClientPool {
   /** A new connection's lanes, one of them for the caller, or null at the connection limit. */
   private open(): Client | null {
     if (this.clients.length >= this.connections || this.isClosed) return null;
-    const c = new Client(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: CONNECT_OPTS });
+    const c = new (undiciLoaded().Client)(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: CONNECT_OPTS });
     this.clients.push(c);
     for (let i = 1; i < this.pipelining; i++) this.lanes.push(c);
     return c;

@@ -1,12 +1,13 @@
 /**
  * Turns a compiled http step and a VU's variables into undici dispatch
- * options. A static step (nothing templated) is built once, at compile time,
- * and every request reuses the same options object; a templated one renders
- * only its dynamic parts per request.
+ * options. A static step (nothing templated) is built once per run, at its
+ * first request (the target is settled only at run time), and every request
+ * reuses the same options object; a templated one renders only its dynamic
+ * parts per request.
  */
 import type { VuVars } from '../../engine/contracts.ts';
 import type { DispatchOpts, HttpStep } from './http-step.ts';
-import { resolveTarget, type ResolvedTarget } from './target.ts';
+import type { ResolvedTarget } from './target.ts';
 
 /** Dispatch options, the origin they go to, and the rendered json (a JSON-RPC answer is checked against the ids it carried). */
 export interface BuiltRequest {
@@ -40,18 +41,9 @@ export function buildRequest(step: HttpStep, vars: VuVars, target: ResolvedTarge
   };
 }
 
-/**
- * A static step with its request built for `target`. A target that is not a
- * URL leaves it unbuilt: the engine's init reports that, with the run's other
- * start-up errors.
- */
-export function withPrebuiltRequest(step: HttpStep, target: string): HttpStep {
-  let resolved: ResolvedTarget;
-  try {
-    resolved = resolveTarget(target);
-  } catch {
-    return step;
-  }
-  const { origin, opts } = buildRequest(step, NO_VARS, resolved);
-  return { ...step, staticOrigin: origin, staticOpts: opts };
+/** Builds a static step's request for the run's target into the step's run cache (staticOrigin / staticOpts). */
+export function prebuildRequest(step: HttpStep, target: ResolvedTarget): void {
+  const { origin, opts } = buildRequest(step, NO_VARS, target);
+  step.staticOrigin = origin;
+  step.staticOpts = opts;
 }

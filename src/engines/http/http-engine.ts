@@ -10,12 +10,13 @@ import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.t
 import { HttpExchange } from './http-exchange.ts';
 import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
+import { loadUndici } from '../../engine/transport/network-libraries.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
 import { RPC_NONE, rpcIdsOf } from './jsonrpc-body.ts';
 import { DEFAULT_MAX_BODY_BYTES, maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 import { dispatchOf, hookRequestOf } from './hooked-request.ts';
 import { runEndedError } from '../../engine/transport/run-ended-error.ts';
-import { buildRequest, withPrebuiltRequest } from './build-request.ts';
+import { buildRequest, prebuildRequest } from './build-request.ts';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
@@ -44,11 +45,11 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
   private maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
-    const compiled = compileHttpStep(key, step, ctx, NO_HTTP_OUTCOMES);
-    return compiled.isStatic ? withPrebuiltRequest(compiled, ctx.target) : compiled;
+    return compileHttpStep(key, step, ctx, NO_HTTP_OUTCOMES);
   }
 
   async init(run: RunContext): Promise<void> {
+    await loadUndici();
     this.target = resolveTarget(run.target);
     this.sink = run.sink;
     this.nowUs = run.nowUs;
@@ -80,9 +81,11 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
     ex.begin(step);
     let origin: string;
     let opts: DispatchOpts;
-    if (step.staticOpts !== null) {
+    if (step.isStatic) {
+      // Built on first use, once per run: the target is settled only at init.
+      if (step.staticOpts === null) prebuildRequest(step, this.target!);
       origin = step.staticOrigin!;
-      opts = step.staticOpts;
+      opts = step.staticOpts!;
       if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds!;
     } else {
       const built = buildRequest(step, vu.vars, this.target!);

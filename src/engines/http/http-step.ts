@@ -12,7 +12,7 @@ import { RPC_NONE, rpcIdsOf, rpcKindOf } from './jsonrpc-body.ts';
 /** What undici's dispatch receives (through the ClientPool). */
 export type DispatchOpts = PoolDispatchOpts;
 
-/** A compiled HTTP step. `staticOpts` is built at compile time when nothing is templated (build-request.ts). */
+/** A compiled HTTP step. When nothing is templated, `staticOpts` is built at its first request (build-request.ts). */
 export interface HttpStep {
   readonly handle: number;
   readonly method: string;
@@ -37,8 +37,9 @@ export interface HttpStep {
   readonly name: string;
   /** beforeRequest / afterResponse processor functions (hooked-request.ts); null for nearly every step. */
   readonly hooks: RequestHooks | null;
-  readonly staticOpts: DispatchOpts | null;
-  readonly staticOrigin: string | null;
+  /** Run cache of a static step, filled by prebuildRequest: the compiled step itself does not depend on the target. */
+  staticOpts: DispatchOpts | null;
+  staticOrigin: string | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;

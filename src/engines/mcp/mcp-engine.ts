@@ -14,7 +14,7 @@
  * Transport: undici's Agent, not the SDK's client: see docs/decisions.md
  * ("MCP hot path"), measured in bench/mcp.ts.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { classifySingle, DEFAULT_RPC_OUTCOMES, EXPECTED, OK, type RpcRules } from '../../engine/checks/jsonrpc-verdict.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
@@ -73,6 +73,8 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     this.initializedHandle = run.sink.handle('notifications/initialized', { mcp: 'notifications/initialized' });
     this.deleteHandle = run.sink.handle('DELETE session', { mcp: 'DELETE' });
     const http = (run.config.http ?? {}) as { connections?: number };
+    // Loaded here, not at the top: `validate` and plans without MCP steps never load undici for it.
+    const { Agent } = await import('undici');
     this.agent = new Agent({ connections: http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0), headersTimeout: 0, bodyTimeout: 0 });
   }
 

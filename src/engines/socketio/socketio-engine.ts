@@ -11,7 +11,7 @@
  * open), `timeout`, `socketio_response` (the response's data differs) or
  * `socketio_ack` (the acknowledgement's data or match differs).
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket, io as connectSocket } from 'socket.io-client';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
 import { readJsonPath } from '../../engine/checks/json-path.ts';
 import { compileEmitStep, type EmitStep } from './emit-step.ts';
@@ -31,12 +31,15 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
   private nowUs: () => number = () => 0;
   private target = '';
   private options: Record<string, unknown> = {};
+  /** socket.io-client, loaded at init: a plan without socket.io steps never pays for loading it. */
+  private io: typeof connectSocket | null = null;
 
   compileStep(_key: string, step: StepInput, ctx: StepCompileContext): EmitStep {
     return compileEmitStep(step, ctx);
   }
 
   async init(run: RunContext): Promise<void> {
+    this.io = (await import('socket.io-client')).io;
     this.sink = run.sink;
     this.nowUs = () => run.nowUs();
     this.target = run.target.replace(/\/$/, '');
@@ -60,7 +63,7 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
     const namespace = step.namespace.render(vu.vars);
     let socket = session.sockets.get(namespace);
     if (socket === undefined) {
-      socket = io(this.target + namespace, this.options);
+      socket = this.io!(this.target + namespace, this.options);
       session.sockets.set(namespace, socket);
     }
     const deadline = setTimeout(() => this.end(step, vu, done, socket.connected ? 'timeout' : 'socketio_connect'), step.timeoutMs);

@@ -10,7 +10,7 @@
  * Deadlines: one sweep timer for every stream in flight, every SWEEP_MS,
  * aborts those past `timeout` (no first token), `maxDuration` or `maxGap`.
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { isRunEnded, runEndedError } from '../../engine/transport/run-ended-error.ts';
@@ -49,6 +49,8 @@ export class StreamEngine implements Engine<StreamStep, StreamSession | null> {
     this.sink = run.sink;
     this.nowUs = run.nowUs;
     const http = (run.config.http ?? {}) as { connections?: number };
+    // Loaded here, not at the top: `validate` and plans without stream steps never load undici for it.
+    const { Agent } = await import('undici');
     this.agent = new Agent({ connections: http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0), headersTimeout: 0, bodyTimeout: 0 });
   }
 

@@ -8,6 +8,7 @@
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { Recorder } from '../../engine/contracts.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
+import { loadUndici, loadWs } from '../../engine/transport/network-libraries.ts';
 import { parseDurationMs } from '../../engine/duration.ts';
 import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { QuotaAccounting } from './quota-accounting.ts';
@@ -62,6 +63,8 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
   }
 
   async init(run: RunContext): Promise<void> {
+    // Both: a call may go over HTTP (the pool opened below) or over a WebSocket (`transport: ws`).
+    await Promise.all([loadUndici(), loadWs()]);
     this.sinkRef = run.sink;
     this.clock = run.nowUs;
     const w = run.config.quotaWindow;

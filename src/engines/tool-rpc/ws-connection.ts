@@ -11,7 +11,8 @@
  * is one timer per request, armed only on this transport (HTTP calls share the
  * engine's RequestDeadlines sweep instead).
  */
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { wsLoaded } from '../../engine/transport/network-libraries.ts';
 import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
 import type { Recorder } from '../../engine/contracts.ts';
 import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
@@ -76,7 +77,7 @@ export class RpcWsConnection {
   }
 
   private connect(): void {
-    const socket = new WebSocket(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup, maxPayload: this.session.maxBodyBytes });
+    const socket = new (wsLoaded().WebSocket)(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup, maxPayload: this.session.maxBodyBytes });
     this.socket = socket;
     socket.on('open', () => {
       if (this.socket !== socket) return;

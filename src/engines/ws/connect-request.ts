@@ -1,14 +1,14 @@
 /**
  * The URL and client options of a `connect` step. A static connect (nothing
- * templated) is built once, at compile time, from the plan's target and
- * config; a templated one renders its URL, query and headers per VU.
+ * templated) is built once per run, at its first use (the target is settled
+ * only at run time); a templated one renders its URL, query and headers per VU.
  */
 import type { ClientOptions } from 'ws';
 import type { ConfigInput, VuVars } from '../../engine/contracts.ts';
 import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
 import { maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 import type { ConnectStep } from './ws-step.ts';
-import { appendQuery, resolveWsUrl, wsTarget, type WsTarget } from './ws-url.ts';
+import { appendQuery, resolveWsUrl, type WsTarget } from './ws-url.ts';
 
 const NO_VARS: VuVars = Object.freeze({});
 
@@ -35,13 +35,8 @@ export function connectOptions(step: ConnectStep, vars: VuVars, base: ClientOpti
   return { ...base, headers };
 }
 
-/** A static connect with its URL and options built; a target that is not a URL leaves it for the engine's init to report. */
-export function withPrebuiltConnect(step: ConnectStep, target: string, config: ConfigInput): ConnectStep {
-  let resolved: WsTarget;
-  try {
-    resolved = wsTarget(target);
-  } catch {
-    return step;
-  }
-  return { ...step, staticUrl: connectUrl(step, NO_VARS, resolved), staticOptions: connectOptions(step, NO_VARS, baseClientOptions(config)) };
+/** Builds a static connect's URL and options for the run into the step's run cache (staticUrl / staticOptions). */
+export function prebuildConnect(step: ConnectStep, target: WsTarget, base: ClientOptions): void {
+  step.staticUrl = connectUrl(step, NO_VARS, target);
+  step.staticOptions = connectOptions(step, NO_VARS, base);
 }

@@ -6,7 +6,8 @@
  * socket without hearing about it again: late events find no owner.
  */
 import type { IncomingMessage } from 'node:http';
-import { WebSocket, type ClientOptions, type RawData } from 'ws';
+import type { ClientOptions, RawData, WebSocket } from 'ws';
+import { loadWs } from '../../engine/transport/network-libraries.ts';
 
 /** What a socket reports to; implemented by WsSession. */
 export interface SocketOwner {
@@ -27,9 +28,23 @@ export interface SocketRegistry {
 }
 
 /** See the module comment. */
-export class SessionSocket extends WebSocket {
-  owner: SocketOwner | null = null;
-  registry: SocketRegistry | null = null;
+export type SessionSocket = WebSocket & { owner: SocketOwner | null; registry: SocketRegistry | null };
+
+type SessionSocketClass = new (url: string, protocols: string[], options: ClientOptions) => SessionSocket;
+let SessionSocketImpl: SessionSocketClass | null = null;
+
+/**
+ * Defines the socket class once ws is loaded (the engine's init): a subclass
+ * keeps owner and registry as fields of one shape, and ws is not loaded by
+ * runs that hold no WebSocket.
+ */
+export async function loadSessionSockets(): Promise<void> {
+  if (SessionSocketImpl !== null) return;
+  const { WebSocket: Base } = await loadWs();
+  SessionSocketImpl = class extends Base {
+    owner: SocketOwner | null = null;
+    registry: SocketRegistry | null = null;
+  };
 }
 
 function onOpen(this: WebSocket): void {
@@ -68,7 +83,7 @@ function onUnexpectedResponse(this: WebSocket, _req: unknown, res: IncomingMessa
 export function openSocket(
   url: string, subprotocols: readonly string[], options: ClientOptions, owner: SocketOwner, registry: SocketRegistry,
 ): SessionSocket {
-  const s = new SessionSocket(url, subprotocols as string[], options);
+  const s = new SessionSocketImpl!(url, subprotocols as string[], options);
   s.owner = owner;
   s.registry = registry;
   s.on('open', onOpen);

@@ -21,13 +21,13 @@ import { WS_CONNECTIONS } from '../../engine/metrics/names.ts';
 import { DeadlineHeap } from './deadline-heap.ts';
 import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
 import { emfileLine, openFileLimits } from './fd-limit.ts';
-import type { SessionSocket } from './session-socket.ts';
+import { loadSessionSockets, type SessionSocket } from './session-socket.ts';
 import { WsMeters } from './ws-meters.ts';
 import type { WsRuntime } from './ws-connection.ts';
 import { WsSession } from './ws-session.ts';
 import type { WsStep } from './ws-step.ts';
 import { wsTarget, type WsTarget } from './ws-url.ts';
-import { baseClientOptions, connectOptions, connectUrl, withPrebuiltConnect } from './connect-request.ts';
+import { baseClientOptions, connectOptions, connectUrl, prebuildConnect } from './connect-request.ts';
 
 /** See the module comment. One instance per run (builtinEngines makes fresh ones). */
 export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
@@ -44,11 +44,11 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
   private isClosed = false;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): WsStep {
-    const compiled = compileWsStep(key, step, ctx);
-    return compiled.kind === 'connect' && compiled.isStatic ? withPrebuiltConnect(compiled, ctx.target, ctx.config) : compiled;
+    return compileWsStep(key, step, ctx);
   }
 
   async init(run: RunContext): Promise<void> {
+    await loadSessionSockets();
     this.meters = new WsMeters(run.sink);
     this.nowUs = run.nowUs;
     this.heap = new DeadlineHeap(() => run.nowUs() / 1000);
@@ -65,7 +65,11 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
     const s = vu.session;
     switch (step.kind) {
       case 'connect': {
-        if (step.staticUrl !== null) s.connect(step, step.staticUrl, step.staticOptions!);
+        if (step.isStatic) {
+          // Built on first use, once per run: the target is settled only at init.
+          if (step.staticUrl === null) prebuildConnect(step, this.target!, this.baseOptions);
+          s.connect(step, step.staticUrl!, step.staticOptions!);
+        }
         else s.connect(step, connectUrl(step, vu.vars, this.target!), connectOptions(step, vu.vars, this.baseOptions));
         return;
       }

@@ -39,8 +39,9 @@ export interface ConnectStep {
   readonly timeoutMs: number;
   readonly isStatic: boolean;
   /** Set at engine init when nothing is templated: the URL and ws options every VU shares. */
-  readonly staticUrl: string | null;
-  readonly staticOptions: ClientOptions | null;
+  /** Run cache of a static connect, filled by prebuildConnect at its first use. */
+  staticUrl: string | null;
+  staticOptions: ClientOptions | null;
 }
 
 /** `send`. */

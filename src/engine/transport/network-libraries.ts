@@ -1,0 +1,32 @@
+/**
+ * undici and ws, loaded when an engine that needs them starts (its async
+ * init), not when agentload starts: `agentload validate` and plans that never
+ * speak a protocol do not pay ~100 ms (undici) or ~50 ms (ws) of module
+ * loading for it. The hot path reads the loaded module synchronously.
+ */
+import type * as Undici from 'undici';
+import type * as Ws from 'ws';
+import { InternalError } from '../errors.ts';
+
+let undici: typeof Undici | null = null;
+let ws: typeof Ws | null = null;
+
+export async function loadUndici(): Promise<typeof Undici> {
+  return (undici ??= await import('undici'));
+}
+
+export async function loadWs(): Promise<typeof Ws> {
+  return (ws ??= await import('ws'));
+}
+
+/** undici, once some engine's init has loaded it. */
+export function undiciLoaded(): typeof Undici {
+  if (undici === null) throw new InternalError('undici was used before an engine loaded it (call loadUndici() in init)');
+  return undici;
+}
+
+/** ws, once some engine's init has loaded it. */
+export function wsLoaded(): typeof Ws {
+  if (ws === null) throw new InternalError('ws was used before an engine loaded it (call loadWs() in init)');
+  return ws;
+}
