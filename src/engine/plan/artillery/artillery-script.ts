@@ -161,6 +161,15 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
     }
   }
   if (Array.isArray(config.phases)) config.phases.forEach((p, i) => isRecord(p) && rewritePhase(p, [...at, 'phases', i], vars, ctx, report));
+  if (config.timeout !== undefined) {
+    // Artillery's config.timeout: how long ws and socketio steps wait for an answer (seconds).
+    for (const engine of ['ws', 'socketio']) {
+      const c = isRecord(config[engine]) ? (config[engine] as Record<string, unknown>) : {};
+      c.timeout ??= toPlanDuration(config.timeout);
+      config[engine] = c;
+    }
+    delete config.timeout;
+  }
   if (config.statsInterval !== undefined) {
     config.interval = toPlanDuration(config.statsInterval);
     delete config.statsInterval;
