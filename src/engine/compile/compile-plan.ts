@@ -180,7 +180,7 @@ class Compiler {
       this.fail(`unknown step ${JSON.stringify(given[0] ?? '')}; expected one of ${[...COMMON_STEP_KEYS, ...owners.knownKeys()].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
     }
     const { key, engine, slot } = owner!;
-    return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks)) };
+    return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks)), captures: captureNames(step[key]) };
   }
 
   private think(v: unknown, path: string): CompiledStep {
@@ -227,6 +227,16 @@ function isRecordingRateLimits(cfg: PlanInput['config']): boolean {
 function hookSteps(v: unknown): StepInput[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as StepInput[];
+}
+
+/** The `as` names of an engine step's `capture` (one or a list), or null when it captures nothing. */
+function captureNames(action: unknown): string[] | null {
+  const capture = action !== null && typeof action === 'object' ? (action as { capture?: unknown }).capture : undefined;
+  if (capture === undefined) return null;
+  const names = (Array.isArray(capture) ? capture : [capture])
+    .map((c) => (c !== null && typeof c === 'object' ? (c as { as?: unknown }).as : undefined))
+    .filter((n): n is string => typeof n === 'string');
+  return names.length === 0 ? null : names;
 }
 
 /** Whether any scenario reads Artillery's per-user `$uuid` (set per user only then). */
