@@ -32,7 +32,13 @@ let hasTypeScriptLoader = !IS_COMPILED;
 /** Registers tsx once, before a TypeScript plugin is imported under the compiled form. */
 export async function ensureTypeScriptLoader(): Promise<void> {
   if (hasTypeScriptLoader) return;
+  let api: typeof import('tsx/esm/api');
+  try {
+    api = await import('tsx/esm/api');
+  } catch {
+    // tsx is an optional dependency: a JavaScript-only install may not have it.
+    throw new Error('importing a TypeScript file needs tsx, an optional dependency of agentload that is not installed: run `npm install tsx`, or compile the file to JavaScript');
+  }
+  api.register();
   hasTypeScriptLoader = true;
-  const { register } = await import('tsx/esm/api');
-  register();
 }
