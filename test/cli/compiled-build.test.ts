@@ -1,6 +1,7 @@
 /**
  * The compiled form (dist/, `npm run build`; `npm test` builds first): bin/agentload picks
- * it only while its stamp is newer than every source file, and a run in that form — no
+ * it in an installed package, and in a git checkout only while its stamp is newer than every
+ * source file; and a run in that form — no
  * loader registered up front — still starts worker threads and the sim child, and imports a
  * TypeScript plugin by registering tsx on demand.
  */
@@ -38,9 +39,10 @@ function age(file: string, secondsAgo: number): void {
   utimesSync(file, t, t);
 }
 
-test('bin/agentload runs dist/ while its build stamp is newer than every source file, else the source through tsx', (t) => {
+test('in a git checkout, bin/agentload runs dist/ while its build stamp is newer than every source file, else the source through tsx', (t) => {
   const dir = fakeInstall();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, '.git'));
   assert.equal(runBin(dir), 'source validate x.yml', 'no stamp: not built');
 
   writeFileSync(join(dir, 'dist/.build-stamp'), 'now\n');
@@ -49,6 +51,16 @@ test('bin/agentload runs dist/ while its build stamp is newer than every source 
 
   age(join(dir, 'dist/.build-stamp'), 120);
   assert.equal(runBin(dir), 'source validate x.yml', 'a source file edited after the build');
+});
+
+test('an installed package (no .git) runs its shipped build without comparing source times, and the source when it has no build', (t) => {
+  const dir = fakeInstall();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(runBin(dir), 'source validate x.yml', 'no stamp: not built');
+
+  writeFileSync(join(dir, 'dist/.build-stamp'), 'now\n');
+  age(join(dir, 'dist/.build-stamp'), 120);
+  assert.equal(runBin(dir), 'compiled validate x.yml', 'source files newer than the stamp do not matter outside a checkout');
 });
 
 test('a run in the compiled form starts workers and the sim child, and imports TypeScript plugins on demand (reporter in the main thread, engine in the workers)', { timeout: 60_000 }, async (t) => {
