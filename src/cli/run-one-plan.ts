@@ -89,7 +89,7 @@ function checkSimBlock(plan: PlanInput, file: string): void {
  */
 export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promise<PreparedPlan> {
   const plan = selectScenarios(loadPlan(file, a.overrides), a.scenarios);
-  checkTarget(plan, plan.config.target);
+  if (plan.config.target !== undefined || a.overrides.isTargetOptional !== true) checkTarget(plan, plan.config.target);
   // spawnSim checks the block too, but only when the plan's turn comes; a suite must fail before its first plan.
   if (plan.config.target === 'sim') checkSimBlock(plan, file);
   const environment = a.overrides.env ?? plan.config.defaultEnvironment ?? null;

@@ -9,11 +9,14 @@ import { expandRunFiles } from './suite-file.ts';
 
 /** Returns the exit code (0); invalid plans throw PlanError (exit 2). */
 export async function validateCommand(args: string[], out: (line: string) => void, err: (line: string) => void = () => {}): Promise<number> {
-  const a = parseRunArgs(args, 'validate');
+  const parsed = parseRunArgs(args, 'validate');
+  // A file with scenarios only (Artillery's multi-file layout) is valid; run asks for --target.
+  const a = { ...parsed, overrides: { ...parsed.overrides, isTargetOptional: true } };
   const plans = await preparePlans(expandRunFiles(a.planFiles).planFiles, a, { out, err, progress: null });
   for (const p of plans) {
     const c = p.counts;
-    out(`${p.file}: valid — ${c.phases} phase(s), ${c.scenarios} scenario(s), ${c.expectations} expectation(s), ${c.reporters} reporter(s), ${(c.plannedDurationMs / 1000).toFixed(0)}s planned`);
+    const noTarget = p.plan.config.target === undefined ? '; no target: run it with --target URL' : '';
+    out(`${p.file}: valid — ${c.phases} phase(s), ${c.scenarios} scenario(s), ${c.expectations} expectation(s), ${c.reporters} reporter(s), ${(c.plannedDurationMs / 1000).toFixed(0)}s planned${noTarget}`);
   }
   return 0;
 }

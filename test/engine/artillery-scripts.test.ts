@@ -44,6 +44,12 @@ test('a file with scenarios only runs one arrival of its unnamed scenario (named
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(srv.requests.map((q) => q.url), ['/only']);
   assert.equal(r.result.summary.counters.vusers_created, 1);
+  const v = await cli(['validate', join(FIX, 'scenarios-only.yml')]);
+  assert.equal(v.code, 0, v.err);
+  assert.match(v.out, /valid .*no target: run it with --target URL/);
+  const noTarget = await cli(['run', join(FIX, 'scenarios-only.yml'), '--no-console']);
+  assert.equal(noTarget.code, 2);
+  assert.match(noTarget.err, /AGENTLOAD_E_PLAN_TARGET/);
 });
 
 test('ensure: thresholds and conditions become expectations; one failing gives exit 1, --overrides can lift it', async (t) => {

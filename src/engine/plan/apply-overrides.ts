@@ -32,6 +32,8 @@ export interface PlanOverrides {
   seed?: number;
   /** Artillery's `--overrides` (and `-v`): deep-merged into the plan before it is read; lists replace whole. */
   scriptOverrides?: Record<string, unknown>;
+  /** `agentload validate`: a plan with no target (an Artillery file with scenarios only) is valid; `run` still needs one. */
+  isTargetOptional?: boolean;
 }
 
 /** The selected environment's name (null: none) and the config with it applied. */
@@ -116,7 +118,7 @@ export function applyCliOverrides(
   const phases = overridePhases(Array.isArray(config.phases) ? (config.phases as PhaseInput[]) : undefined, o, cliPaths);
   if (phases !== undefined) config.phases = phases;
 
-  if (typeof config.target !== 'string') {
+  if (typeof config.target !== 'string' && o.isTargetOptional !== true) {
     throw planErrors([new PlanError('AGENTLOAD_E_PLAN_TARGET', 'no target: set config.target, or pass --target URL', { location: locateConfig(), yamlPath: 'config' })]);
   }
   if (!Array.isArray(config.phases)) {
