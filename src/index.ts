@@ -8,7 +8,7 @@
  * Only contracts live here; the runner itself is driven by the CLI.
  */
 export type {
-  ConfigInput, Engine, EngineFactory, ExpectationResult, GeneratorUsage, IntervalSnapshot, LatencySummary, MemorySeries,
+  ConfigInput, Engine, EngineFactory, ExpectationResult, GeneratorUsage, IntervalSnapshot, LatencySummary, LiveStatus, MemorySeries,
   NameSummary, OutcomeCounts, OutcomeRules, PhaseInput, PlanInput, PluginContext, PluginModule, PluginOptions,
   RateLimitKind, RateLimitLog, Recorder, Reporter, ReporterFactory, ResponseChecks, ResponseView, RunContext, RunInfo,
   RunResult, RunSummary, SaturationReport, ScenarioInput, StepCompileContext, StepInput, Template, ValueTemplate,

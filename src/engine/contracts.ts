@@ -504,7 +504,33 @@ export interface Reporter {
   init?(): Promise<void>;
   onStart?(info: RunInfo): void;
   onInterval?(snapshot: IntervalSnapshot): void;
+  /** Once at the start, then every second: the run so far, for live displays (progress line, dashboard). */
+  onTick?(status: LiveStatus): void;
   onEnd?(result: RunResult): void | Promise<void>;
+}
+
+/**
+ * The run so far, at one tick. With --workers the numbers move when the
+ * workers flush (every interval); elapsed time and phase move every second.
+ */
+export interface LiveStatus {
+  /** Since the first arrival was scheduled. */
+  readonly elapsedMs: number;
+  readonly plannedDurationMs: number;
+  /** The phase the timeline is in, or null after the last (grace). */
+  readonly phase: string | null;
+  /** vusers_active now. */
+  readonly users: number;
+  /** ws_connections now, or null when no engine reports connections. */
+  readonly connections: number | null;
+  /** Whole run so far (every closed interval plus the open one). */
+  readonly requests: number;
+  readonly errors: number;
+  readonly expected: number;
+  /** Requests per second over the last tick. */
+  readonly rps: number;
+  /** p95 of the open interval, or of the last closed one when the open one has no sample yet; null before any. */
+  readonly p95Ms: number | null;
 }
 
 // ── The plugin API (types only; the checks and the registry are in plugin-registry.ts) ──
