@@ -97,14 +97,18 @@ export class DashboardReporter implements Reporter {
   }
 
   async onEnd(result: RunResult): Promise<void> {
-    this.lastView = JSON.stringify(finalView(result));
-    this.send('view', this.lastView);
-    this.send('end', JSON.stringify({ verdict: this.o.verdict(result), report: renderHtml(result) }));
-    for (const c of this.clients) c.end();
-    this.clients.clear();
-    const server = this.server;
-    this.server = null;
-    if (server !== null) await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    try {
+      this.lastView = JSON.stringify(finalView(result));
+      this.send('view', this.lastView);
+      this.send('end', JSON.stringify({ verdict: this.o.verdict(result), report: renderHtml(result) }));
+    } finally {
+      // Closed even when the final view cannot be built: a listening server would keep the process alive.
+      for (const c of this.clients) c.end();
+      this.clients.clear();
+      const server = this.server;
+      this.server = null;
+      if (server !== null) await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    }
   }
 
   private isAllowed(req: IncomingMessage): boolean {
