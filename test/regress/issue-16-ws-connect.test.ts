@@ -3,7 +3,9 @@
  * expectations. Against a real ws server on 127.0.0.1 that refuses every
  * upgrade with 403, `ws.connect.p95` FAILs with "no samples", the refused
  * connects are counted as failed connections (summary, JSON, ws.stability),
- * and the run exits 1. A ws scenario with no connect step is not silent.
+ * and the run exits 1. A ws scenario with no connect step connects to the
+ * target at its start, as Artillery's ws engine does (issue 18); when nothing
+ * listens there, the scenario is not silent: it fails and the run exits 3.
  * A threshold on zero samples FAILs for every kind, never passes.
  */
 import { test } from 'node:test';
@@ -56,13 +58,15 @@ test('every upgrade refused with 403: ws.connect.p95 FAILs with no samples, fail
   assert.match(r.out, /FAIL {2}ws\.connect\.p95 .*no samples/);
 });
 
-test('a ws scenario with no connect step is not silent: every step fails not_connected and the run exits 3', async (t) => {
-  const srv = await startWsServer();
-  t.after(() => srv.close());
+test('a ws scenario with no connect step connects to the target; with nothing listening there, the run exits 3', async () => {
+  // A port that was just closed: connections to it are refused.
+  const gone = await startWsServer();
+  const target = gone.url;
+  await gone.close();
   const dir = mkdtempSync(join(tmpdir(), 'agentload-wsnoconn-'));
   const file = writePlan(dir, [
     'config:',
-    `  target: ${srv.url}`,
+    `  target: ${target}`,
     '  phases: [{ duration: 1s, arrivalCount: 3 }]',
     'scenarios:',
     '  - name: forgot-connect',
@@ -73,8 +77,8 @@ test('a ws scenario with no connect step is not silent: every step fails not_con
   ]);
   const r = await agentload(['run', file]);
   assert.equal(r.code, 3, r.out + r.err);
-  assert.match(r.err, /AGENTLOAD_E_TARGET_UNREACHABLE .*not_connected/);
-  assert.match(r.out, /not_connected 6/);
+  assert.match(r.err, /AGENTLOAD_E_TARGET_UNREACHABLE .*econnrefused \(ws_connecting\)/);
+  assert.match(r.out, /not_connected 6/, 'the steps after the failed connect are each counted');
 });
 
 test('every threshold on a name with zero requests FAILs "no samples"; minCount shows the 0', () => {
