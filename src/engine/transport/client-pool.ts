@@ -10,7 +10,7 @@
  * it, which tears that connection down. Here a waiting request that expires
  * is skipped and failed without touching a connection.
  */
-import type { Client } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import { undiciLoaded } from './network-libraries.ts';
 import { SeqFifo } from './seq-fifo.ts';
 import { runEndedError } from './run-ended-error.ts';
@@ -25,7 +25,7 @@ const CONNECT_OPTS = Object.freeze({ lookup: boundedLookup });
  */
 export interface PoolDispatchOpts {
   path: string;
-  method: string;
+  method: Dispatcher.HttpMethod;
   headers: string[];
   body: Buffer | string | null;
   headersTimeout: number;
@@ -33,7 +33,7 @@ export interface PoolDispatchOpts {
 }
 
 /** A request the pool carries: an engine's per-VU dispatch handler (undici's raw handler protocol). */
-export interface PooledRequest {
+export interface PooledRequest extends Dispatcher.DispatchHandler {
   /** The dispatch in flight (see RequestDeadlines), 0 once it has ended. */
   readonly flightSeq: number;
   /** Due to time out in the current deadline sweep: not to be sent. */
@@ -72,7 +72,7 @@ export class ClientPool {
     const lane = this.lanes.pop() ?? this.open();
     if (lane === null) return this.waiting.push(req, req.flightSeq, opts);
     req.client = lane;
-    lane.dispatch(opts as never, req as never);
+    lane.dispatch(opts, req);
   }
 
   /** A request on `lane` has ended: the lane takes the oldest live waiting request, or goes back to the free ones. */
@@ -86,7 +86,7 @@ export class ClientPool {
       const opts = w.extras[i]!;
       w.trim();
       req.client = lane;
-      lane.dispatch(opts as never, req as never);
+      lane.dispatch(opts, req);
       return;
     }
     w.trim();

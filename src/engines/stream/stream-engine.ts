@@ -86,7 +86,7 @@ export class StreamEngine implements Engine<StreamStep, StreamSession | null> {
       for (const [k, t] of step.headers) headers[k] = t.render(vars);
       const body = step.json !== null ? JSON.stringify(step.json.render(vars)) : step.body !== null ? step.body.render(vars) : null;
       const res = await this.agent!.request({
-        origin: url.origin, path: url.pathname + url.search, method: step.method as never, headers, body, signal: flight.controller.signal,
+        origin: url.origin, path: url.pathname + url.search, method: step.method, headers, body, signal: flight.controller.signal,
       });
       if (!flight.onHeaders(res.statusCode, res.headers)) {
         // Not worth reading (a status or a content type that fails the stream): a bounded drain, then the socket goes.

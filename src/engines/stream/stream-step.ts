@@ -7,6 +7,7 @@
  * `/v1/chat/completions` call with `stream: true` needs; anything the step
  * sets itself wins.
  */
+import type { Dispatcher } from 'undici';
 import type { OutcomeRules, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 import { NO_OUTCOMES } from '../../engine/checks/outcome-rules.ts';
 import {
@@ -40,7 +41,7 @@ export interface StreamHandles {
 /** A compiled stream step. */
 export interface StreamStep extends StreamHandles {
   readonly name: string;
-  readonly method: string;
+  readonly method: Dispatcher.HttpMethod;
   readonly url: Template;
   readonly headers: ReadonlyArray<readonly [string, Template]>;
   readonly json: ValueTemplate | null;
@@ -91,7 +92,7 @@ export function compileStreamStep(step: StepInput, ctx: StepCompileContext): Str
   if (!FORMATS.includes(format)) ctx.fail(`expected format to be one of ${FORMATS.join(', ')}, got ${JSON.stringify(req.format)}`, `${p}.format`);
   const json = req.json === undefined ? null : ctx.valueTemplate(req.json, `${p}.json`);
   const body = req.body === undefined ? null : ctx.template(String(req.body), `${p}.body`);
-  const method = typeof req.method === 'string' ? req.method.toUpperCase() : json !== null || body !== null ? 'POST' : 'GET';
+  const method = (typeof req.method === 'string' ? req.method.toUpperCase() : json !== null || body !== null ? 'POST' : 'GET') as Dispatcher.HttpMethod;
   const headers = Object.entries((req.headers ?? {}) as Record<string, unknown>)
     .map(([k, v]) => [k.toLowerCase(), ctx.template(String(v), `${p}.headers.${k}`)] as const);
   if (json !== null && !headers.some(([k]) => k === 'content-type')) headers.push(['content-type', ctx.template('application/json', p)]);
