@@ -28,7 +28,11 @@ export function recordUs(h: Histogram, us: number): void {
   h.recordValue(us < 1 ? 1 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : Math.round(us));
 }
 
-/** The JsHistogram internals addHistogram writes through (public methods of the JS implementation, untyped). */
+/**
+ * The JsHistogram internals addHistogram writes through (public methods of the JS implementation, untyped).
+ * They are not the package's typed API, so package.json pins hdr-histogram-js to one exact version:
+ * an upgrade is a deliberate change, checked by the histogram tests, never a silent `^` update.
+ */
 interface CountsAdd {
   countsArrayIndex(v: number): number;
   getCountAtIndex(i: number): number;
