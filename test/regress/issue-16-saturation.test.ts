@@ -3,7 +3,8 @@
  * deliberate 150 ms block of the event loop in the middle of the run (the
  * generator's own loop: the test runs in its process) makes the users' think
  * timers fire late; the verdict names that cause, and does not call it a
- * cold start, since it did not sit at the run's start. Lower bounds only.
+ * cold start, since it did not sit at the run's start. No time bounds on the
+ * machine's speed: a busy machine may flag earlier intervals too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +28,9 @@ test('closed model: a 150 ms event-loop block mid-run is flagged, with its cause
   assert.equal(r.saturation.isSaturated, true, JSON.stringify(r.saturation));
   assert.ok(r.saturation.maxStepLateMs! >= 100, `worst step ${r.saturation.maxStepLateMs} ms late`);
   assert.ok(r.saturation.reasons!.some((x) => /steps after a think started .* up to \d+ ms \(think timers fired late/.test(x)), r.saturation.message!);
-  assert.ok(r.saturation.saturatedFromMs! >= 2500, `onset ${r.saturation.saturatedFromMs}`);
+  // The onset is the first flagged interval: the block's (it fires at 3.3 s on the test's clock, a little
+  // later than the run's) or an earlier one, when a busy machine already made think timers late before it.
+  assert.ok(r.saturation.saturatedFromMs !== undefined && r.saturation.saturatedFromMs <= 3000, `onset ${r.saturation.saturatedFromMs}`);
   assert.doesNotMatch(r.saturation.message!, /cold/, 'the lateness sat mid-run, not at the start');
   assert.equal(r.expectations.find((e) => e.name === 'generator: healthy')!.isPass, false);
 });
