@@ -29,8 +29,9 @@ test('closed model: 20 users keep 20 requests in flight', async (t) => {
 test('latency counts time queued for a connection (no coordinated omission)', async (t) => {
   const srv = await startHttpServer((_req, res) => { setTimeout(() => okJson(_req, res, ''), 100); });
   t.after(() => srv.close());
-  // 20 arrivals at once, one connection, 100 ms each: the last waits ~2 s in the queue
-  const r = await runInline({ target: srv.url, http: { connections: 1 }, phases: [{ arrivalCount: 20, duration: 0.05 }] },
+  // 20 arrivals at once, one connection, 100 ms each: the last waits ~2 s in the queue. The grace
+  // outlasts the queue (runInline's default 2 s cut the last request off as abandoned on a busy machine).
+  const r = await runInline({ target: srv.url, http: { connections: 1 }, grace: '30s', phases: [{ arrivalCount: 20, duration: 0.05 }] },
     [{ name: 's', flow: [{ get: { url: '/q', name: 'q' } }] }]);
   const q = byName(r, 'q');
   assert.equal(q.count, 20);

@@ -81,20 +81,21 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
     ex.begin(step);
     let origin: string;
     let opts: DispatchOpts;
-    if (step.isStatic) {
-      // Built on first use, once per run: the target is settled only at init.
-      if (step.staticOpts === null) prebuildRequest(step, this.target!);
-      origin = step.staticOrigin!;
-      opts = step.staticOpts!;
-      if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds!;
-    } else {
-      const built = buildRequest(step, vu.vars, this.target!);
-      origin = built.origin;
-      opts = built.opts;
-      if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds ?? rpcIdsOf(built.json, step.rpcKind);
-    }
     ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
+    // A request that cannot be built (a URL that does not parse) is that request's failure, never a crash.
     try {
+      if (step.isStatic) {
+        // Built on first use, once per run: the target is settled only at init.
+        if (step.staticOpts === null) prebuildRequest(step, this.target!);
+        origin = step.staticOrigin!;
+        opts = step.staticOpts!;
+        if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds!;
+      } else {
+        const built = buildRequest(step, vu.vars, this.target!);
+        origin = built.origin;
+        opts = built.opts;
+        if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds ?? rpcIdsOf(built.json, step.rpcKind);
+      }
       this.pool(origin).dispatch(opts, ex);
     } catch (e) {
       ex.onError(e as Error);

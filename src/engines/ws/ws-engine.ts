@@ -69,8 +69,7 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
           // Built on first use, once per run: the target is settled only at init.
           if (step.staticUrl === null) prebuildConnect(step, this.target!, this.baseOptions);
           s.connect(step, step.staticUrl!, step.staticOptions!);
-        }
-        else s.connect(step, connectUrl(step, vu.vars, this.target!), connectOptions(step, vu.vars, this.baseOptions));
+        } else s.connect(step, connectUrl(step, vu.vars, this.target!), connectOptions(step, vu.vars, this.baseOptions));
         return;
       }
       case 'send': return s.send(step);
