@@ -12,6 +12,7 @@ Usage:
   agentload run PLAN.yml [options]     run a plan; exit code says whether expectations held
   agentload run A.yml B.yml | SUITE.yml  run plans one after another (a suite); exit code of the worst
   agentload validate PLAN.yml [...]    check plans or suites (schema, durations, templates) without running
+  agentload init [options]             write a starter plan (--kind http|jsonrpc|ws, --target URL, --out FILE)
   agentload report RUN.json [...]      render reports from a saved result (--html, --csv, --junit)
   agentload compare BASE.json CUR.json compare two results; exit 1 on a regression
   agentload merge S1.json … SN.json    combine the results of run --shard 1/N … N/N exactly; exit code of the merged expectations
@@ -84,6 +85,11 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     usage: ['agentload validate PLAN.yml [PLAN.yml | SUITE.yml …] [options]'],
     about: 'Check plans or suites as run would (schema, semantics, templates, plugins) without sending a request. Every problem is listed in one pass; exit 2 when any.',
     flags: async () => (await import('./run-args.ts')).RUN_FLAGS,
+  },
+  init: {
+    usage: ['agentload init [--kind http|jsonrpc|ws] [--target URL] [--out FILE]'],
+    about: 'Write a starter plan (an HTTP GET, a tool-rpc call, or a WebSocket connect/send/waitFor) whose first line points editors at schemas/agentload.schema.json, for completion and checks. An existing file is never overwritten (exit 2).',
+    flags: async () => (await import('./init-command.ts')).INIT_FLAGS,
   },
   report: {
     usage: ['agentload report RUN.json [--html FILE] [--csv PREFIX] [--junit FILE]'],

@@ -66,6 +66,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { sweepCommand } = await import('./sweep-command.ts');
       return sweepCommand(rest, io);
     }
+    case 'init': {
+      const { initCommand } = await import('./init-command.ts');
+      return initCommand(rest, io.out);
+    }
     case 'k8s': {
       const { k8sCommand } = await import('./k8s-command.ts');
       return k8sCommand(rest, io);
@@ -75,7 +79,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return simCommand(rest, io.out);
     }
     default:
-      throw new UsageError(`unknown command "${command}"; expected run, validate, sweep, report, compare, merge, k8s, sim, --help or --version`);
+      throw new UsageError(`unknown command "${command}"; expected run, validate, init, sweep, report, compare, merge, k8s, sim, --help or --version`);
   }
 }
 
