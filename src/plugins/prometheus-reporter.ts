@@ -14,6 +14,8 @@
  *   run_info{plan,target,environment,digest}, run_elapsed_seconds, run_planned_seconds, run_phase{phase}
  *   process_cpu_*, nodejs_eventloop_lag_*, …  prom-client default metrics of the generator
  *
+ * The metrics and prom-client load in init() (prometheus/run-metrics.ts), so a
+ * run without --prometheus, and `validate`, never load them.
  * The server opens in init() (a port in use aborts the run before the first
  * request, AGENTLOAD_E_PLUGIN_START) and is unref'd so a failed run never
  * hangs on it. At onEnd the final values are set and the server closes —
@@ -26,7 +28,6 @@ import type { AddressInfo } from 'node:net';
 import type { IntervalSnapshot, PluginContext, PluginOptions, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import type { PromRunMetrics } from './prometheus/run-metrics.ts';
 import { optionalInteger, optionalString } from './reporter-options.ts';
-
 
 /** Options of the prometheus reporter. */
 export interface PrometheusOptions {
