@@ -79,7 +79,8 @@ test('closed model on a busy core: no "late arrivals" (spawns are not arrivals),
   assert.equal(r.saturation.lateArrivals, 0);
   assert.ok(!r.saturation.reasons!.some((x) => /late/.test(x)), r.saturation.message ?? '');
   assert.equal(r.saturation.isSaturated, true);
-  assert.match(r.saturation.message!, /^generator saturated from 00:0[12]: event loop busy \d+% of the time \(no CPU headroom\) in \d+ of \d+ intervals/);
+  // Other signs (an event-loop stall) may come first, and earlier, on a machine busy beyond this test.
+  assert.match(r.saturation.message!, /^generator saturated from 00:0[0-2]: .*event loop busy \d+% of the time \(no CPU headroom\) in \d+ of \d+ intervals/);
   assert.ok(r.summary.gaugePeaks.event_loop_busy_pct! >= 95);
   assert.ok(r.summary.gaugePeaks.generator_cpu_pct! > 0);
 });
