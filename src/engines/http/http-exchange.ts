@@ -222,7 +222,10 @@ export class HttpExchange extends PooledFlight implements CallView {
     // Cut off by the run's end (ClientPool.destroy): the target never had its chance to answer.
     if (isRunEnded(err)) this.sink.abandoned(step.handle);
     else {
-      const reason = transportReason(err);
+      let reason = transportReason(err);
+      // Cut after the answer began: closed_early whether the target reset or closed. Node 20's undici reports
+      // both as a socket close, Node 24's a reset as ECONNRESET; the cause must not depend on the runtime.
+      if (reason === 'econnreset' && this.status !== 0) reason = 'closed_early';
       if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);
       this.sink.failed(step.handle, reason);
     }
