@@ -1,218 +1,16 @@
 /**
  * The contracts between agentload's parts: plan input, engines, the
  * recorder engines write to, reporters and what they receive. Types only,
- * and a leaf: it imports nothing from the rest of src/, so a plugin author
- * reads one file and engines and plugins never pull the runner in.
- * Latencies are milliseconds with microsecond resolution (HDR histograms
- * record integer microseconds).
+ * and a leaf: it imports nothing from the rest of src/ but its two parts in
+ * contracts/ (plan input, run measures), which it re-exports, so a plugin
+ * author imports one module and engines and plugins never pull the runner in.
  */
 
-/** A duration as written in a plan: `500ms`, `10s`, `5m`, `1h`, or a number of seconds. */
-export type DurationInput = string | number;
+import type { ConfigInput, StepInput, Template, ValueTemplate, VuVars } from './contracts/plan-input.ts';
+import type { EncodedRateLimits, GeneratorUsage, IntervalSnapshot, MemorySeries, RunSummary } from './contracts/run-measures.ts';
 
-/** A fixed think time or a uniform range. */
-export type ThinkInput = DurationInput | { min: DurationInput; max: DurationInput };
-
-/** One phase as written: open model (arrivals) or closed model (users). */
-export interface PhaseInput {
-  name?: string;
-  duration?: DurationInput;
-  arrivalRate?: number;
-  rampTo?: number;
-  arrivalCount?: number;
-  pause?: DurationInput;
-  maxVusers?: number;
-  users?: number;
-  spawnRate?: number;
-  arrivalDistribution?: 'uniform' | 'poisson';
-  /** Marks a traffic spike: `expect.recovery` measures the time to recover after it. */
-  burst?: boolean;
-}
-
-/** `config.http` */
-export interface HttpConfigInput {
-  timeout?: DurationInput;
-  connections?: number;
-  pipelining?: number;
-}
-
-/** `config.expect` thresholds; see expectations.ts for the grammar. */
-export interface ExpectInput {
-  [metric: string]: unknown;
-  byName?: Record<string, Record<string, unknown>>;
-}
-
-/** `config` as written (after environment overrides). */
-export interface ConfigInput {
-  target: string;
-  phases: PhaseInput[];
-  environments?: Record<string, Partial<ConfigInput>>;
-  defaultEnvironment?: string;
-  variables?: Record<string, unknown>;
-  http?: HttpConfigInput;
-  expect?: ExpectInput;
-  plugins?: Record<string, unknown>;
-  interval?: DurationInput;
-  grace?: DurationInput;
-  /** Seeds every random draw of the run (think, scenario pick, Poisson arrivals, template helpers); issue 16. */
-  seed?: number;
-  sim?: Record<string, unknown>;
-  [engineSpecific: string]: unknown;
-}
-
-/** A flow step as written: exactly one action key plus modifiers. */
-export type StepInput = Record<string, unknown>;
-
-/** One scenario as written. */
-export interface ScenarioInput {
-  name: string;
-  weight?: number;
-  engine?: string;
-  /** Steps, or processor function names (a name, or names among the steps). */
-  beforeScenario?: string | Array<StepInput | string>;
-  /** Processor functions run after the user's last iteration. */
-  afterScenario?: string | string[];
-  /** Processor functions around every request of the scenario. */
-  beforeRequest?: string | string[];
-  afterResponse?: string | string[];
-  flow: StepInput[];
-}
-
-/** A top-level `before` / `after` flow as written. */
-export interface HookFlowInput {
-  name?: string;
-  engine?: string;
-  flow: StepInput[];
-}
-
-/** A validated plan, frozen. Nothing downstream reads raw YAML. */
-export interface PlanInput {
-  readonly file: string;
-  readonly config: ConfigInput;
-  readonly scenarios: ScenarioInput[];
-  /** The top-level `before` / `after` flows (Artillery 2.x), run once around the phases; absent when the plan has none. */
-  readonly before?: HookFlowInput;
-  readonly after?: HookFlowInput;
-  /** Maps a YAML path like `scenarios[0].flow[2]` to its source position (for compile-time errors). */
-  readonly locate: (yamlPath: string) => { file: string; line: number; col: number } | undefined;
-}
-
-/** A template compiled once; `isStatic` means render() always returns the same string. */
-export interface Template {
-  readonly isStatic: boolean;
-  readonly source: string;
-  render(vars: VuVars): string;
-}
-
-/** A value tree (JSON body, params) with templates inside; `isStatic` when none. */
-export interface ValueTemplate {
-  readonly isStatic: boolean;
-  render(vars: VuVars): unknown;
-}
-
-// ── What a run measured (reporters receive these) ──
-
-/** Latency distribution of one name, in milliseconds. */
-export interface LatencySummary {
-  min: number;
-  mean: number;
-  p50: number;
-  p75: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
-/** Counts of one name's outcomes: ok, failed by reason, expected by outcome name. */
-export interface OutcomeCounts {
-  ok: number;
-  failed: Record<string, number>;
-  expected: Record<string, number>;
-}
-
-/** Everything measured for one request name (or overall, name ''), over a window. */
-export interface NameSummary {
-  name: string;
-  tags: Record<string, string>;
-  /** Completed requests (ok + failed + expected). */
-  count: number;
-  ok: number;
-  /** Failed requests (expected outcomes excluded). */
-  errors: number;
-  /** Requests that ended in an outcome the plan expects (rate_limited, …). */
-  expected: number;
-  /** errors / count, 0..1 (expected outcomes are not errors). */
-  errorRate: number;
-  /**
-   * Requests cut off by the end of the run (still in flight, or still waiting
-   * for a connection, when the grace period ended): not in `count`, not
-   * errors, since the target never had the chance to answer. Absent from
-   * results written before it existed (read it as `?? 0`).
-   */
-  abandoned: number;
-  rps: number;
-  latencyMs: LatencySummary;
-  statuses: Record<string, number>;
-  outcomes: OutcomeCounts;
-}
-
-/** One interval's numbers (default every 10 s). */
-export interface IntervalSnapshot {
-  startMs: number;
-  endMs: number;
-  phase: string | null;
-  overall: NameSummary;
-  byName: NameSummary[];
-  /** Monotonic counters' increase during the interval (arrivals_dropped, …). */
-  counters: Record<string, number>;
-  /** Gauges sampled at the interval's end (vusers_active, …), plus `<name>_max` peaks. */
-  gauges: Record<string, number>;
-  /**
-   * Encoded HDR latency histograms of the interval, by request name ('' =
-   * overall), present only when the plan has time-series expectations
-   * (HdrSink.isKeepingIntervalHistograms): they let windows and phases
-   * spanning several intervals report exact percentiles.
-   */
-  histograms?: Record<string, string>;
-}
-
-/** The whole run's numbers. */
-export interface RunSummary {
-  durationMs: number;
-  overall: NameSummary;
-  byName: NameSummary[];
-  counters: Record<string, number>;
-  /** Peak of each gauge over the run. */
-  gaugePeaks: Record<string, number>;
-}
-
-/** One reading of the target's resident memory. */
-export interface MemorySample {
-  /** Run-clock milliseconds. */
-  readonly atMs: number;
-  readonly bytes: number;
-}
-
-/** What the target-memory sampler produced. */
-export interface MemorySeries {
-  /** `prometheus <url>` or `pid <n>`, for the report. */
-  readonly source: string;
-  readonly samples: readonly MemorySample[];
-  /** Why the source could not be read (reported once), or null. */
-  readonly unavailable: string | null;
-}
-
-/** The generator's own cost over the run. */
-export interface GeneratorUsage {
-  /** CPU time (user + system) / wall time, 1 = one core busy. */
-  readonly cpuRatio: number;
-  readonly peakRssBytes: number;
-}
-
-/** Portable rate-limit table: `"<second>\t<key>"` → counts indexed by RateLimitKind. */
-export type EncodedRateLimits = Record<string, number[]>;
+export type * from './contracts/plan-input.ts';
+export type * from './contracts/run-measures.ts';
 
 // ── What engines record through ──
 
@@ -256,8 +54,6 @@ export interface Recorder {
   readonly rateLimits: RateLimitLog | null;
 }
 
-/** Variables visible to templates: plan variables, captures, loop item. */
-export type VuVars = Record<string, unknown>;
 
 /** What compileStep receives: where the step is, plus shared compile services. */
 export interface StepCompileContext {
