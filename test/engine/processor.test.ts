@@ -56,7 +56,7 @@ test('hooks run in Artillery\'s order, change what is sent, and emit metrics', a
   assert.equal(calls.at(-1), '-1 afterRun token=tok-9');
   assert.equal(calls.filter((c) => c.includes('beforeRun')).length, 1);
   // Each user: beforeScenario, function, scenario then request beforeRequest (async one included), afterResponse, afterScenario.
-  const users = [...new Set(calls.slice(1, -1).map((c) => c.split(' ')[0]))];
+  const users = [...new Set(calls.slice(1, -1).map((c) => c.split(' ')[0]!))];
   assert.equal(users.length, 3);
   for (const u of users) {
     const mine = calls.filter((c) => c.startsWith(`${u} `)).map((c) => c.slice(u.length + 1));
