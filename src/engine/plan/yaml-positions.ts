@@ -9,6 +9,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import type { SourceLocation } from '../errors.ts';
+import { aliasTargets } from './yaml-alias-targets.ts';
 
 /** One step of a path: a map key or a sequence index. */
 export type PathSegment = string | number;
@@ -85,6 +86,8 @@ export class YamlPositions {
   readonly #file: string;
 
   readonly #aliases: Array<readonly [readonly PathSegment[], readonly PathSegment[]]> = [];
+  /** Built at the first alias met: a plan without aliases, or without errors to locate, never pays for it. */
+  #aliasTargets: ReturnType<typeof aliasTargets> | undefined;
 
   constructor(doc: Document, lineCounter: LineCounter, file: string) {
     this.#doc = doc;
@@ -182,7 +185,9 @@ export class YamlPositions {
   }
 
   #deref(node: unknown): unknown {
-    return isAlias(node) ? node.resolve(this.#doc) : node;
+    if (!isAlias(node)) return node;
+    this.#aliasTargets ??= aliasTargets(this.#doc);
+    return this.#aliasTargets.get(node);
   }
 
   #pos(node: YamlNode | null | undefined): SourceLocation {
