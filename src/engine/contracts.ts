@@ -28,6 +28,9 @@ export interface RateLimitLog {
   record(key: string, second: number, kind: RateLimitKind): void;
 }
 
+/** What lies behind a failure: an error, a message, or the first bytes of the answer. */
+export type FailureDetail = string | Error | Uint8Array;
+
 /**
  * The narrow interface an engine records through. Names are interned once at
  * compile time (`handle`); the per-request calls take the handle, so the hot
@@ -39,8 +42,13 @@ export interface Recorder {
   handle(name: string, tags?: Record<string, string>): number;
   recordLatency(handle: number, latencyUs: number): void;
   ok(handle: number): void;
-  /** A failure under a named cause (`timeout`, `refused`, `status_500`, …). */
-  failed(handle: number, reason: string): void;
+  /**
+   * A failure under a named cause (`timeout`, `refused`, `status_500`, …). `detail`, when the
+   * engine has one at hand (the error, the JSON-RPC error's message, the start of the answer),
+   * may become one of the few sample messages reports show per cause; pass it as it is, the
+   * recorder turns it into text only when it keeps it.
+   */
+  failed(handle: number, reason: string, detail?: FailureDetail): void;
   /** An outcome the plan expects (`rate_limited`, …): not an error. */
   expected(handle: number, outcome: string): void;
   /** Cut off by the run's end: neither an answer nor a failure of the target. */

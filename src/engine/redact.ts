@@ -36,3 +36,16 @@ export function redactUrl(url: string): string {
   // URL encodes the mask as %2A%2A%2A in the query: show it as written.
   return u.href.replaceAll('%2A%2A%2A', '***');
 }
+
+/**
+ * Free text (an error message, the start of an answer) with what looks like a
+ * credential masked: userinfo in URLs, bearer and basic tokens, and secret-looking
+ * `name=value` pairs. Report samples go through it before they are kept.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@')
+    .replace(/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 ***')
+    .replace(/([?&\s"']|^)([A-Za-z0-9_-]+)(=|":\s*"|:\s+)([^&\s"',}]+)/g, (whole, lead: string, name: string, sep: string) =>
+      (SECRET_PARAM.test(name) ? `${lead}${name}${sep}***` : whole));
+}

@@ -48,6 +48,12 @@ export interface NameSummary {
   latencyMs: LatencySummary;
   statuses: Record<string, number>;
   outcomes: OutcomeCounts;
+  /**
+   * A few example messages per failure cause (failure-samples.ts: at most 3 per cause, cut
+   * and with credentials masked). Only in a run's summary, and only for names that failed
+   * with a message at hand.
+   */
+  failureSamples?: Record<string, string[]>;
 }
 
 /** One interval's numbers (default every 10 s). */

@@ -17,6 +17,7 @@
  * shards 1..N of one plan, each once, and passes them sorted by index.
  */
 import { HdrSink, keyOf, type EncodedWindow } from '../metrics/hdr-sink.ts';
+import type { EncodedSample } from '../metrics/failure-samples.ts';
 import { mergeWindows } from '../metrics/merge-windows.ts';
 import { evaluateAll } from '../expect/evaluate-series.ts';
 import { alignIntervals, emptyEncoded, intervalWindow } from './align-intervals.ts';
@@ -44,6 +45,8 @@ function totalsWindow(r: ShardResult): EncodedWindow {
     counters: r.summary.counters,
     gauges: r.summary.gaugePeaks,
     ...(r.rateLimits === undefined ? {} : { rateLimits: r.rateLimits }),
+    samples: r.summary.byName.flatMap((n) => Object.entries(n.failureSamples ?? {})
+      .flatMap(([cause, texts]) => texts.map((t): EncodedSample => [keyOf(n.name, n.tags), cause, t]))),
   };
 }
 

@@ -12,7 +12,8 @@
  */
 import { addHistogram, newHistogram, recordUs, encodeHistogram, decodeHistogram, type Histogram } from './histogram.ts';
 import { buildNameSummary, type CountsView } from './summarize.ts';
-import type { IntervalSnapshot, NameSummary, Recorder, RunSummary } from '../contracts.ts';
+import type { FailureDetail, IntervalSnapshot, NameSummary, Recorder, RunSummary } from '../contracts.ts';
+import { FailureSamples, type EncodedSample } from './failure-samples.ts';
 import { RateLimitRecorder, type EncodedRateLimits } from './rate-limit-recorder.ts';
 import { CUSTOM_HISTOGRAM, CUSTOM_TAG, DERIVED_NAMES, REQUESTS_ABANDONED } from './names.ts';
 
@@ -82,6 +83,8 @@ export interface EncodedWindow {
   gauges: Record<string, number>;
   /** Rate-limit cells recorded in this window (only when `expect.rateLimit` is on). */
   rateLimits?: EncodedRateLimits;
+  /** Failure samples kept since the last window (failure-samples.ts); absent when there are none. */
+  samples?: EncodedSample[];
 }
 
 /** A counter its owner bumps as a plain number on a hot path; the sink adds it in at every window. */
@@ -137,6 +140,7 @@ export class HdrSink implements Recorder {
    * compilePlan before any step is compiled.
    */
   rateLimits: RateLimitRecorder | null = null;
+  private readonly samples = new FailureSamples();
   private readonly overallScratch: Histogram = newHistogram();
   private peekScratch: Histogram | null = null;
   /**
@@ -202,9 +206,10 @@ export class HdrSink implements Recorder {
   }
 
   /** A failed request; `reason` is from the closed vocabulary (timeout, http_503, …). */
-  failed(handle: number, reason: string): void {
+  failed(handle: number, reason: string, detail?: FailureDetail): void {
     const m = this.stats[handle]!.iCounts.failed;
     m.set(reason, (m.get(reason) ?? 0) + 1);
+    if (detail !== undefined) this.samples.offer(handle, reason, detail);
   }
 
   /** An outcome the plan names as expected (rate_limited, …): counted, not an error. */
@@ -259,6 +264,8 @@ export class HdrSink implements Recorder {
     }
     const w: EncodedWindow = { names, counters: Object.fromEntries(this.iCounters), gauges: this.gaugesForWindow() };
     if (this.rateLimits !== null) w.rateLimits = this.rateLimits.take();
+    const fresh = this.samples.take();
+    if (fresh.length > 0) w.samples = fresh.map(([h, cause, text]) => [keyOf(this.stats[h]!.name, this.stats[h]!.tags), cause, text]);
     this.foldCounters();
     return w;
   }
@@ -274,6 +281,13 @@ export class HdrSink implements Recorder {
     for (const [k, v] of Object.entries(w.counters)) this.add(k, v);
     for (const [k, v] of Object.entries(w.gauges)) if (!k.endsWith('_max')) this.gaugeSet(k, v);
     if (w.rateLimits !== undefined) (this.rateLimits ??= new RateLimitRecorder()).merge(w.rateLimits);
+    if (w.samples !== undefined) for (const [key, cause, text] of w.samples) this.absorbSample(key, cause, text);
+  }
+
+  /** A worker's or shard's sample, under the name its key names (interned when this sink has not seen it). */
+  private absorbSample(key: string, cause: string, text: string): void {
+    const h = this.byKey.get(key);
+    if (h !== undefined) this.samples.offerText(h, cause, text);
   }
 
   /**
@@ -357,12 +371,15 @@ export class HdrSink implements Recorder {
     const seconds = Math.max(durationMs, 1) / 1000;
     const overallHist = newHistogram();
     const overallCounts = new Counts();
-    const byName = this.stats.map((s) => {
+    const byName = this.stats.map((s, i) => {
       if (!s.isDerived) {
         overallHist.add(s.total);
         overallCounts.addAll(s.tCounts);
       }
-      return buildNameSummary(s.name, s.tags, s.total, s.tCounts, seconds);
+      const n = buildNameSummary(s.name, s.tags, s.total, s.tCounts, seconds);
+      const samples = this.samples.of(i);
+      if (samples !== undefined) n.failureSamples = samples;
+      return n;
     });
     return {
       durationMs,

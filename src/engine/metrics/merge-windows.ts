@@ -26,5 +26,7 @@ export function mergeWindows(windows: readonly EncodedWindow[]): EncodedWindow {
     for (const e of rateLimits) r.merge(e);
     merged.rateLimits = r.encode();
   }
+  const samples = windows.flatMap((w) => w.samples ?? []);
+  if (samples.length > 0) merged.samples = samples;
   return merged;
 }

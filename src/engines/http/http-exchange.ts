@@ -38,6 +38,8 @@ export class HttpExchange extends PooledFlight implements CallView {
   private status = 0;
   private rawHeaders: Buffer[] | null = null;
   private chunks: Buffer[] = [];
+  /** The first chunk of an error answer nobody collects: a failure's sample message (failure-samples.ts). */
+  private errorChunk: Buffer | null = null;
   private bodyText: string | null = null;
   private parsed: unknown = undefined;
   private isParsed = false;
@@ -80,6 +82,7 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.vu = detached;
     this.step = null;
     if (this.chunks.length > 0) this.chunks = [];
+    this.errorChunk = null;
     this.rawHeaders = null;
     this.bodyText = null;
     this.parsed = undefined;
@@ -97,6 +100,7 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.isCollecting = step.collectsBody;
     this.bodyBytes = 0;
     if (this.chunks.length > 0) this.chunks = [];
+    this.errorChunk = null;
     this.rawHeaders = null;
     this.bodyText = null;
     this.isParsed = false;
@@ -121,7 +125,9 @@ export class HttpExchange extends PooledFlight implements CallView {
   }
 
   onData(chunk: Buffer): boolean {
-    // A body nobody reads is not kept: nothing to count, whatever its size.
+    // A body nobody reads is not kept: nothing to count, whatever its size. An error answer's
+    // first chunk is held (not copied) until the request is recorded, for its sample message.
+    if (!this.isCollecting && this.status >= 400 && this.errorChunk === null) this.errorChunk = chunk;
     if (this.isCollecting) {
       this.bodyBytes += chunk.length;
       if (this.bodyBytes <= this.maxBodyBytes) this.chunks.push(chunk);
@@ -152,11 +158,11 @@ export class HttpExchange extends PooledFlight implements CallView {
     else {
       const checks = step.checks;
       const accepted = checks === null ? null : checks.acceptsStatus(status);
-      if (accepted === false || (accepted === null && status >= 400)) sink.failed(h, status >= 400 ? `http_${status}` : 'expect_status');
+      if (accepted === false || (accepted === null && status >= 400)) sink.failed(h, status >= 400 ? `http_${status}` : 'expect_status', this.answerStart());
       else {
         const reason = checks === null ? null : checks.verify(this, this.vu.vars);
         if (reason === null) sink.ok(h);
-        else sink.failed(h, reason);
+        else sink.failed(h, reason, this.answerStart());
       }
     }
     this.next();
@@ -181,7 +187,12 @@ export class HttpExchange extends PooledFlight implements CallView {
     if (step.rateLimitKey !== null) this.recordRateLimit(status === 429 || v.rpcCode === -32001 || (v.kind === EXPECTED && v.name === 'rate_limited'));
     if (v.kind === OK) this.sink.ok(step.handle);
     else if (v.kind === EXPECTED) this.sink.expected(step.handle, v.name);
-    else this.sink.failed(step.handle, v.name);
+    else this.sink.failed(step.handle, v.name, v.detail ?? this.answerStart());
+  }
+
+  /** The start of the answer, when any of it was kept: what a failure's sample message shows. */
+  private answerStart(): Buffer | undefined {
+    return this.chunks.length > 0 ? this.chunks[0] : (this.errorChunk ?? undefined);
   }
 
   /** One step, one outcome: a batch's verdict is its worst call's (the first failure, else the first expected outcome). */
@@ -227,7 +238,7 @@ export class HttpExchange extends PooledFlight implements CallView {
       // both as a socket close, Node 24's a reset as ECONNRESET; the cause must not depend on the runtime.
       if (reason === 'econnreset' && this.status !== 0) reason = 'closed_early';
       if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);
-      this.sink.failed(step.handle, reason);
+      this.sink.failed(step.handle, reason, err);
     }
     this.vu.resume();
   }

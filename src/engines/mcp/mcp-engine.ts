@@ -138,7 +138,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
       else {
         const reason = (err as Error).name === 'TimeoutError' ? 'timeout' : transportReason(err);
         if (reason === 'timeout') sink.recordLatency(step.handle, this.nowUs() - startUs);
-        sink.failed(step.handle, reason);
+        sink.failed(step.handle, reason, err as Error);
       }
     }
     vu.resume();
@@ -197,7 +197,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
       await this.notifyInitialized(s);
     } catch (err) {
       if (isRunEnded(err)) return void sink.abandoned(h);
-      sink.failed(h, (err as Error).name === 'TimeoutError' ? 'timeout' : transportReason(err));
+      sink.failed(h, (err as Error).name === 'TimeoutError' ? 'timeout' : transportReason(err), err as Error);
       this.failSession(s);
     }
   }
@@ -256,7 +256,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
       else sink.failed(h, `http_${res.statusCode}`);
     } catch (err) {
       if (isRunEnded(err)) sink.abandoned(h);
-      else sink.failed(h, transportReason(err));
+      else sink.failed(h, transportReason(err), err as Error);
     }
   }
 }

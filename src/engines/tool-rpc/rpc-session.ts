@@ -155,7 +155,7 @@ export class RpcSession extends PooledFlight implements CallView {
   onError(err: Error): void {
     this.endFlight(true);
     if (isRunEnded(err)) this.onAbandoned();
-    else this.onTransportFailure(transportReason(err));
+    else this.onTransportFailure(transportReason(err), err);
   }
 
   /**
@@ -188,7 +188,7 @@ export class RpcSession extends PooledFlight implements CallView {
   }
 
   /** Network failure, timeout or a closed socket while a request is in flight. */
-  onTransportFailure(reason: string): void {
+  onTransportFailure(reason: string, detail?: Error): void {
     if (!this.isInFlight) return;
     this.isInFlight = false;
     const step = this.step!;
@@ -199,7 +199,7 @@ export class RpcSession extends PooledFlight implements CallView {
       this.rt.sink.add(RPC_RETRIES_EXHAUSTED);
     }
     const v = this.verdict;
-    v.fail(reason);
+    v.fail(reason, detail);
     for (let i = 0; i < step.calls.length; i++) this.record(i, v, reason === 'timeout', 0);
     this.vu.resume();
   }
@@ -292,7 +292,7 @@ export class RpcSession extends PooledFlight implements CallView {
     if (status > 0) sink.status(h, status);
     if (v.kind === OK) sink.ok(h);
     else if (v.kind === EXPECTED) sink.expected(h, v.name);
-    else sink.failed(h, v.name);
+    else sink.failed(h, v.name, v.detail ?? this.bodyText ?? this.chunks[0]);
     const identifier = this.identifiers[i];
     if (identifier === null || identifier === undefined) return;
     if (v.kind === OK) this.rt.accounting.ok(identifier, this.sentUs);

@@ -86,6 +86,8 @@ export interface FailureRow {
   readonly count: number;
   readonly share: string;
   readonly statuses: string;
+  /** Up to three example messages of this cause (failure-samples.ts), masked and cut. */
+  readonly samples: readonly string[];
 }
 
 /** Every (name, cause) with failures, most frequent first. Expected outcomes are not failures and are left out. */
@@ -94,7 +96,7 @@ export function failureRows(result: RunResult): FailureRow[] {
   for (const s of result.summary.byName) {
     const statuses = Object.entries(s.statuses).map(([code, n]) => `${code} × ${n}`).join(', ');
     for (const [cause, count] of Object.entries(s.outcomes.failed)) {
-      if (count > 0) rows.push({ name: nameLabel(s), cause, count, share: `${((count / Math.max(s.count, 1)) * 100).toFixed(2)}%`, statuses });
+      if (count > 0) rows.push({ name: nameLabel(s), cause, count, share: `${((count / Math.max(s.count, 1)) * 100).toFixed(2)}%`, statuses, samples: s.failureSamples?.[cause] ?? [] });
     }
   }
   return rows.sort((a, b) => b.count - a.count);

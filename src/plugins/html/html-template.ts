@@ -75,6 +75,7 @@ export const PAGE_SCRIPT = String.raw`
 export const PAGE_STYLE = `
 body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 16px 2vw; color: #111827; }
 .scroll { overflow-x: auto; max-width: 100%; }
+td.samples code { display: block; white-space: pre-wrap; word-break: break-word; font-size: .85em; }
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; }
 .verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-weight: 600; }
 .verdict.PASS { background: #16a34a; } .verdict.FAIL, .verdict.ABORTED { background: #dc2626; } .verdict.NO { background: #6b7280; }
@@ -135,9 +136,9 @@ export const PAGE_TEMPLATE = `<!DOCTYPE html>
 {{#if histogram}}<div class="charts" id="histogram">{{{histogram}}}</div>{{/if}}
 <h2>Failures</h2>
 {{#if failures.length}}<div class="scroll"><table id="failures" class="sortable">
-<thead><tr><th>Name</th><th>Cause</th><th>Count</th><th>Share of the name's requests</th><th>HTTP statuses seen</th></tr></thead>
+<thead><tr><th>Name</th><th>Cause</th><th>Count</th><th>Share of the name's requests</th><th>HTTP statuses seen</th><th>Sample messages</th></tr></thead>
 <tbody>
-{{#each failures}}<tr><td>{{name}}</td><td>{{cause}}</td><td>{{count}}</td><td>{{share}}</td><td>{{statuses}}</td></tr>
+{{#each failures}}<tr><td>{{name}}</td><td>{{cause}}</td><td>{{count}}</td><td>{{share}}</td><td>{{statuses}}</td><td class="samples">{{#each samples}}<code>{{this}}</code>{{else}}—{{/each}}</td></tr>
 {{/each}}</tbody>
 </table></div>{{else}}<p id="failures">No failed requests.</p>{{/if}}
 <h2>Expectations</h2>
