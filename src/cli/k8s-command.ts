@@ -71,7 +71,7 @@ function parse(args: string[]): { values: K8sValues; positionals: string[] } {
 /** The run flags as argv words, in a fixed order. */
 function runFlags(values: Record<string, string | boolean | string[] | undefined>): string[] {
   const out: string[] = [];
-  for (const f of RUN_STRING_FLAGS) if (typeof values[f] === 'string') out.push(`--${f}`, values[f] as string);
+  for (const f of RUN_STRING_FLAGS) if (typeof values[f] === 'string') out.push(`--${f}`, values[f]);
   for (const f of RUN_LIST_FLAGS) for (const v of (values[f] as string[] | undefined) ?? []) out.push(`--${f}`, v);
   for (const f of RUN_BOOLEAN_FLAGS) if (values[f] === true) out.push(`--${f}`);
   return out;

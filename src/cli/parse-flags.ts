@@ -4,7 +4,7 @@
  * did-you-mean for an unknown flag all read the same table, so a flag added
  * to a table shows up in all three with nothing else to update.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { UsageError } from '../engine/errors.ts';
 
 /** One flag: parseArgs' option plus its help. */
@@ -57,7 +57,7 @@ export function closestFlag(given: string, names: readonly string[]): string | n
  */
 export function parseFlags<T extends FlagTable>(args: string[], table: T, command: string): Parsed<T> {
   try {
-    return parseArgs({ args, options: table as ParseArgsConfig['options'], allowPositionals: true, strict: true }) as Parsed<T>;
+    return parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>({ args, options: table, allowPositionals: true, strict: true });
   } catch (e) {
     const message = (e as Error).message.split('\n')[0]!.replace(/\.$/, '');
     const unknown = /^Unknown option '([^']+)'/.exec(message);

@@ -44,7 +44,7 @@ function loadError(code: ErrorCode, message: string, site: PluginSite, cause?: u
 function packageEntry(pkgDir: string): string {
   const pj = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { exports?: unknown; main?: string };
   let exp = pj.exports;
-  if (exp !== null && typeof exp === 'object' && '.' in (exp as object)) exp = (exp as Record<string, unknown>)['.'];
+  if (exp !== null && typeof exp === 'object' && '.' in exp) exp = (exp as Record<string, unknown>)['.'];
   for (let depth = 0; depth < 3 && exp !== null && typeof exp === 'object'; depth++) {
     const conditions = exp as Record<string, unknown>;
     exp = conditions.import ?? conditions.node ?? conditions.default ?? conditions.require;

@@ -99,7 +99,7 @@ function planSite(plan: PlanInput, key: string): PluginSite {
 export async function loadRunPlugins(plan: PlanInput, args: ReportingArgs, io: PluginIo): Promise<RunPlugins> {
   const planDir = dirname(resolve(plan.file));
   const loader = new Loader({ planFile: plan.file, planDir, out: io.out, err: io.err, progress: args.isQuiet ? null : io.progress, isQuiet: args.isQuiet });
-  const fromPlan = Object.entries((plan.config.plugins ?? {}) as Record<string, unknown>);
+  const fromPlan = Object.entries(plan.config.plugins ?? {});
   const isConsoleOff = args.isConsoleOff || fromPlan.some(([k, v]) => k === 'console' && v === false);
   if (!isConsoleOff) loader.request('console', {}, {});
 

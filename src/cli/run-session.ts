@@ -83,7 +83,7 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
 
 /** The verdict goes where the console summary goes: not under --no-console or `plugins: { console: false }`. */
 function isConsoleOn(p: PreparedPlan, a: RunArgs): boolean {
-  const plugins = (p.plan.config.plugins ?? {}) as Record<string, unknown>;
+  const plugins = p.plan.config.plugins ?? {};
   return !a.isConsoleOff && !(Object.hasOwn(plugins, 'console') && plugins.console === false);
 }
 

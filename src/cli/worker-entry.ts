@@ -4,7 +4,7 @@
  * target, and serves its segment of the load (src/engine/run/load-worker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadPlan, type PlanOverrides } from '../engine/plan/load-plan.ts';
+import { loadPlan } from '../engine/plan/load-plan.ts';
 import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { serveWorker, workerSink } from '../engine/run/load-worker.ts';
 import { isAgentloadError } from '../engine/errors.ts';
@@ -19,7 +19,7 @@ const NO_REPORTERS = {
 const port = parentPort!;
 
 try {
-  const plan = selectScenarios(loadPlan(setup.planFile, setup.overrides as PlanOverrides), setup.scenarios);
+  const plan = selectScenarios(loadPlan(setup.planFile, setup.overrides), setup.scenarios);
   const sink = workerSink();
   // Same engines as the main thread (built-ins and plan plugins); reporters stay in the main thread.
   const { engines, processor } = await loadRunPlugins(plan, NO_REPORTERS, { out: () => {}, err: () => {}, progress: null });

@@ -66,7 +66,7 @@ export class ConfigReader {
     const ok = typeof value === 'number' && Number.isFinite(value) &&
       (!rule.isInteger || Number.isInteger(value)) &&
       (rule.min === undefined || value >= rule.min) && (rule.max === undefined || value <= rule.max);
-    if (ok) return value as number;
+    if (ok) return value;
     this.fail(joinPath(prefix, key), `expected ${ruleText(rule)}, got ${describeValue(value)}`);
     return fallback;
   }

@@ -23,7 +23,7 @@ export const METHODS: ReadonlyMap<string, MethodSpec> = new Map(
   [...AGENT_METHODS, ...TASK_METHODS, ...TOOL_METHODS, ...SOLVE_METHODS].map((m) => [m.name, m]),
 );
 
-const EMPTY_PARAMS: Params = Object.freeze({}) as Params;
+const EMPTY_PARAMS: Params = Object.freeze({});
 const NO_CONTENT = new RpcReply(204, null, 0, 'notification', '204');
 const PARSE_ERROR = new RpcReply(400, errorBody('null', RPC.PARSE_ERROR, 'parse error'), 0, 'parse_error', '400');
 const EMPTY_BATCH = new RpcReply(400, errorBody('null', RPC.INVALID_REQUEST, 'invalid request: empty batch'), 0, 'batch', '400');

@@ -166,7 +166,7 @@ export function mergeSimBlocks(...blocks: readonly unknown[]): Record<string, un
       const prev = merged[key];
       const isSection = key !== 'latency' && typeof value === 'object' && value !== null && !Array.isArray(value) &&
         typeof prev === 'object' && prev !== null;
-      merged[key] = isSection ? { ...(prev as object), ...(value as object) } : value;
+      merged[key] = isSection ? { ...prev, ...(value as object) } : value;
     }
   }
   return merged;

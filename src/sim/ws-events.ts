@@ -94,7 +94,7 @@ function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
     return reply(ws, '{"message_type":"pong","payload":{"timestamp":' + JSON.stringify(ts ?? null) + '}}');
   }
   if (type === 'subscribe') {
-    const eventTypes = Array.isArray(msg.payload?.event_types) ? msg.payload!.event_types : [];
+    const eventTypes = Array.isArray(msg.payload?.event_types) ? msg.payload.event_types : [];
     return reply(ws, JSON.stringify({ message_type: 'subscribed', payload: { event_types: eventTypes } }));
   }
   reply(ws, '{"message_type":"error","payload":{"error":"unknown message_type"}}');

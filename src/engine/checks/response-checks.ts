@@ -136,7 +136,7 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
     const p = `${yamlPath}.capture${Array.isArray(capture) ? `[${i}]` : ''}`;
     if (typeof c.as !== 'string') fail('a capture needs `as` (the variable name)', p);
     return {
-      as: c.as as string,
+      as: c.as,
       json: c.json === undefined ? null : path(c.json, `${p}.json`, fail),
       header: c.header === undefined ? null : String(c.header).toLowerCase(),
       regex: c.regex === undefined ? null : regex(c.regex, `${p}.regex`, fail),

@@ -179,5 +179,5 @@ function one(
     const want = unit === 'ms' ? 'a duration like "50ms"' : unit === 'ratio' ? 'a ratio like "0.1%" or 0.001' : 'a number';
     fail(yamlPath, `expected ${want}, got ${JSON.stringify(raw)}`);
   }
-  return { label, scope, metric, comparator: comparator ?? defaultCmp, limit: limit!, unit, yamlPath };
+  return { label, scope, metric, comparator: comparator ?? defaultCmp, limit, unit, yamlPath };
 }

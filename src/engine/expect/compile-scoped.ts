@@ -28,7 +28,7 @@ export function compilePhaseScopes(raw: unknown, path: string, compile: Compile,
   for (const [phase, sub] of Object.entries(raw as Record<string, unknown>)) {
     const p = `${path}.${phase}`;
     if (sub === null || typeof sub !== 'object' || Array.isArray(sub)) fail(p, `expected thresholds for phase "${phase}", got ${JSON.stringify(sub)}`);
-    for (const k of Object.keys(sub as object)) {
+    for (const k of Object.keys(sub)) {
       if (k === 'phases' || SERIES_KEYS.has(k)) fail(`${p}.${k}`, `"${k}" cannot be limited to a phase; put it directly under expect`);
     }
     for (const e of compile(sub as Record<string, unknown>, p)) out.push({ ...e, label: `[${phase}] ${e.label}`, phases: [phase] });
@@ -38,21 +38,21 @@ export function compilePhaseScopes(raw: unknown, path: string, compile: Compile,
 
 function count(v: unknown, p: string, fail: Fail): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(p, `expected a whole number >= 0, got ${JSON.stringify(v)}`);
-  return v as number;
+  return v;
 }
 
 /** `rateLimited: N` or `{min, max, inPhases}`. */
 export function compileRateLimited(label: string, scope: string | null, raw: unknown, path: string, fail: Fail): CompiledExpectation[] {
   const o = (typeof raw === 'number' ? { min: raw } : raw) as Record<string, unknown> | null;
   if (o === null || typeof o !== 'object' || Array.isArray(o)) fail(path, `expected a minimum count or {min, max, inPhases}, got ${JSON.stringify(raw)}`);
-  for (const k of Object.keys(o!)) if (!['min', 'max', 'inPhases'].includes(k)) fail(`${path}.${k}`, `unknown key "${k}"; expected min, max or inPhases`);
-  const phases = o!.inPhases === undefined ? undefined : [o!.inPhases].flat();
-  if (phases !== undefined && (phases.length === 0 || phases.some((x) => typeof x !== 'string'))) fail(`${path}.inPhases`, `expected a list of phase names, got ${JSON.stringify(o!.inPhases)}`);
+  for (const k of Object.keys(o)) if (!['min', 'max', 'inPhases'].includes(k)) fail(`${path}.${k}`, `unknown key "${k}"; expected min, max or inPhases`);
+  const phases = o.inPhases === undefined ? undefined : [o.inPhases].flat();
+  if (phases !== undefined && (phases.length === 0 || phases.some((x) => typeof x !== 'string'))) fail(`${path}.inPhases`, `expected a list of phase names, got ${JSON.stringify(o.inPhases)}`);
   const where = phases === undefined ? '' : ` in ${phases.join(', ')}`;
   const out: CompiledExpectation[] = [];
   const base = { scope, metric: 'rateLimited', unit: 'count' as const, yamlPath: path, ...(phases === undefined ? {} : { phases: phases as string[] }) };
-  if (o!.min !== undefined) out.push({ ...base, label: `${label}${where}`, comparator: '>=', limit: count(o!.min, `${path}.min`, fail) });
-  if (o!.max !== undefined) out.push({ ...base, label: `${label}${where}`, comparator: '<=', limit: count(o!.max, `${path}.max`, fail) });
+  if (o.min !== undefined) out.push({ ...base, label: `${label}${where}`, comparator: '>=', limit: count(o.min, `${path}.min`, fail) });
+  if (o.max !== undefined) out.push({ ...base, label: `${label}${where}`, comparator: '<=', limit: count(o.max, `${path}.max`, fail) });
   if (out.length === 0) fail(path, 'expected min or max');
   return out;
 }

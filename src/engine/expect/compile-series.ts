@@ -39,7 +39,7 @@ class Reader {
 
   block(raw: unknown, p: string, keys: readonly string[]): Record<string, unknown> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) this.fail(p, `expected a map with ${keys.join(', ')}, got ${JSON.stringify(raw)}`);
-    for (const k of Object.keys(raw as object)) if (!keys.includes(k)) this.fail(`${p}.${k}`, `unknown key "${k}"; expected one of ${keys.join(', ')}`);
+    for (const k of Object.keys(raw)) if (!keys.includes(k)) this.fail(`${p}.${k}`, `unknown key "${k}"; expected one of ${keys.join(', ')}`);
     return raw as Record<string, unknown>;
   }
 
@@ -54,7 +54,7 @@ class Reader {
     if (o[k] === undefined) return dflt;
     const v = parseDurationMs(o[k] as string | number);
     if (v === null) this.fail(`${p}.${k}`, `expected a duration like "5s", got ${JSON.stringify(o[k])}`);
-    return v!;
+    return v;
   }
 }
 
@@ -96,11 +96,11 @@ function targetMemory(r: Reader, raw: unknown, p: string): TargetMemorySpec {
   const mb = o.maxGrowthMb;
   if (mb !== undefined && !(typeof mb === 'number' && mb >= 0)) r.fail(`${p}.maxGrowthMb`, `expected a number of MB >= 0, got ${JSON.stringify(mb)}`);
   const spec: TargetMemorySpec = {
-    source: source as 'prometheus' | 'pid',
+    source,
     path: typeof o.path === 'string' ? o.path : '/metrics',
     sampleEveryMs: r.ms(o, 'every', p, 1000),
     maxGrowth: r.ratio(o, 'maxGrowth', p, null),
-    maxGrowthBytes: mb === undefined ? null : Math.round((mb as number) * 1_048_576),
+    maxGrowthBytes: mb === undefined ? null : Math.round(mb * 1_048_576),
     yamlPath: p,
   };
   if (spec.maxGrowth === null && spec.maxGrowthBytes === null) r.fail(p, 'expected maxGrowth (e.g. "20%") or maxGrowthMb');

@@ -50,7 +50,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
 export function compileWsThresholds(key: string, raw: unknown, yamlPath: string, make: MakeThreshold, scoped: CompileScoped, fail: Fail): CompiledExpectation[] {
   if (key !== 'ws') return compileOne(key.slice(3), raw, yamlPath, make, scoped, fail);
   if (!isMap(raw)) fail(yamlPath, `expected ws thresholds like { peakConnections: ">= 10000" }, got ${JSON.stringify(raw)}`);
-  return Object.entries(raw as Record<string, unknown>).flatMap(([k, v]) => compileOne(k, v, `${yamlPath}.${k}`, make, scoped, fail));
+  return Object.entries(raw).flatMap(([k, v]) => compileOne(k, v, `${yamlPath}.${k}`, make, scoped, fail));
 }
 
 function compileOne(key: string, raw: unknown, p: string, make: MakeThreshold, scoped: CompileScoped, fail: Fail): CompiledExpectation[] {
@@ -64,13 +64,13 @@ function compileOne(key: string, raw: unknown, p: string, make: MakeThreshold, s
   if (single !== undefined && dot === -1) return [make(`ws.${head}`, single.metric, single.comparator, single.unit, raw, p)];
   if (head === 'errors') {
     if (!isMap(value)) fail(p, `expected a map of cause → limit like { emfile: 0 }, got ${JSON.stringify(raw)}`);
-    return Object.entries(value as Record<string, unknown>)
+    return Object.entries(value)
       .map(([cause, v]) => make(`ws.errors.${cause}`, `counter:${WS_ERRORS}:${cause}`, '<=', 'count', v, `${base}.${cause}`));
   }
   const scope = Object.hasOwn(SCOPES, head) ? SCOPES[head] : undefined;
   if (scope !== undefined) {
     if (!isMap(value)) fail(p, `expected thresholds for ${scope} like { p95: 200ms }, got ${JSON.stringify(raw)}`);
-    return scoped(value as Record<string, unknown>, scope, base).map((e) => ({ ...e, label: e.label.replace(`${scope}: `, `ws.${head}.`) }));
+    return scoped(value, scope, base).map((e) => ({ ...e, label: e.label.replace(`${scope}: `, `ws.${head}.`) }));
   }
   return fail(p, `unknown ws expectation "${key}"; expected one of ${KNOWN}`);
 }

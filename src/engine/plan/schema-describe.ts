@@ -32,7 +32,7 @@ export function deref(root: SchemaObject, s: SchemaObject, maxHops = 16): Schema
       target = typeof target === 'object' && target !== null ? (target as Record<string, unknown>)[key] : undefined;
     }
     if (typeof target !== 'object' || target === null) return cur;
-    cur = target as SchemaObject;
+    cur = target;
   }
   return cur;
 }
@@ -91,7 +91,7 @@ export function reach(root: SchemaObject, s: SchemaObject, isSameInstance: boole
 
 function pushSchemas(queue: SchemaObject[], v: unknown): void {
   if (Array.isArray(v)) for (const x of v) pushSchemas(queue, x);
-  else if (typeof v === 'object' && v !== null) queue.push(v as SchemaObject);
+  else if (typeof v === 'object' && v !== null) queue.push(v);
 }
 
 const TYPE_PHRASE: Record<string, string> = {

@@ -33,7 +33,7 @@ export class LiveTicker {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(reporters: readonly Reporter[], private readonly src: TickSource) {
-    this.live = reporters.filter(isLiveReporter) as Array<Reporter & { onTick(s: LiveStatus): void }>;
+    this.live = reporters.filter(isLiveReporter);
   }
 
   /** Sends the first tick and starts the 1-second timer. */

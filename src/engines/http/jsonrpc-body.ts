@@ -43,7 +43,7 @@ export function rpcKindOf(json: unknown): number {
  * time, and per request only for templated bodies (which render anyway).
  */
 export function rpcIdsOf(doc: unknown, kind: number): readonly unknown[] {
-  if (kind === RPC_SINGLE) return doc !== null && typeof doc === 'object' && 'id' in doc ? [(doc as { id: unknown }).id] : NO_RPC_IDS;
+  if (kind === RPC_SINGLE) return doc !== null && typeof doc === 'object' && 'id' in doc ? [doc.id] : NO_RPC_IDS;
   if (kind !== RPC_BATCH || !Array.isArray(doc)) return NO_RPC_IDS;
   const ids: unknown[] = [];
   for (const m of doc) if (m !== null && typeof m === 'object' && 'id' in m) ids.push((m as { id: unknown }).id);

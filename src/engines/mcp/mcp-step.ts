@@ -45,10 +45,10 @@ function paramsOf(key: string, req: Record<string, unknown>, ctx: StepCompileCon
   switch (key) {
     case 'callTool':
       if (typeof req.tool !== 'string' || req.tool === '') ctx.fail('callTool needs a tool name', `${p}.tool`);
-      return { params: { name: req.tool, arguments: args }, label: ` ${req.tool as string}` };
+      return { params: { name: req.tool, arguments: args }, label: ` ${req.tool}` };
     case 'getPrompt':
       if (typeof req.prompt !== 'string' || req.prompt === '') ctx.fail('getPrompt needs a prompt name', `${p}.prompt`);
-      return { params: { name: req.prompt, arguments: args }, label: ` ${req.prompt as string}` };
+      return { params: { name: req.prompt, arguments: args }, label: ` ${req.prompt}` };
     case 'readResource':
       if (typeof req.uri !== 'string' || req.uri === '') ctx.fail('readResource needs a uri', `${p}.uri`);
       return { params: { uri: req.uri }, label: '' };

@@ -33,8 +33,8 @@ export function compileEmitStep(step: StepInput, ctx: StepCompileContext): EmitS
   const config = (ctx.config.socketio ?? {}) as Record<string, unknown>;
   const timeout = e.timeout ?? config.timeout;
   return {
-    handle: ctx.sink.handle(typeof e.name === 'string' ? e.name : `emit ${e.channel as string}`),
-    channel: ctx.template(e.channel as string, `${p}.channel`),
+    handle: ctx.sink.handle(typeof e.name === 'string' ? e.name : `emit ${e.channel}`),
+    channel: ctx.template(e.channel, `${p}.channel`),
     args: args.map((a, i) => ctx.valueTemplate(a, `${p}.args[${i}]`)),
     namespace: ctx.template(typeof e.namespace === 'string' ? e.namespace : '', `${p}.namespace`),
     awaited: awaitedOf(e, ctx),
@@ -60,7 +60,7 @@ function awaitedOf(e: Record<string, unknown>, ctx: StepCompileContext): Awaited
       const m = a.match as Record<string, unknown>;
       const path = compileJsonPath(String(m.json));
       if (path === null) ctx.fail(`expected a JSON path like "$.0.name", got ${JSON.stringify(m.json)}`, `${p}.acknowledge.match.json`);
-      match = { path: path!, value: ctx.valueTemplate(m.value, `${p}.acknowledge.match.value`) };
+      match = { path, value: ctx.valueTemplate(m.value, `${p}.acknowledge.match.value`) };
     }
     return { kind: 'ack', ...expectedOf(a, `${p}.acknowledge`), match };
   }

@@ -27,7 +27,7 @@ function ignore(): void {}
 type StreamSession = null;
 
 /** See the module comment. */
-export class StreamEngine implements Engine<StreamStep, StreamSession | null> {
+export class StreamEngine implements Engine<StreamStep, StreamSession> {
   readonly id = 'stream';
   readonly stepKeys = ['stream'] as const;
   /** A stream resumes its VU before the flow can end, and the session holds nothing: a closed VU is never touched again. */
@@ -54,7 +54,7 @@ export class StreamEngine implements Engine<StreamStep, StreamSession | null> {
     this.agent = new Agent({ connections: http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0), headersTimeout: 0, bodyTimeout: 0 });
   }
 
-  openSession(_vu: VirtualUser<StreamSession | null>): StreamSession {
+  openSession(_vu: VirtualUser<StreamSession>): StreamSession {
     return null;
   }
 
@@ -62,7 +62,7 @@ export class StreamEngine implements Engine<StreamStep, StreamSession | null> {
     void this.run(step, vu);
   }
 
-  closeSession(vu: VirtualUser<StreamSession | null>): void {
+  closeSession(vu: VirtualUser<StreamSession>): void {
     vu.session = null;
   }
 

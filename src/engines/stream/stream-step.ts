@@ -92,7 +92,7 @@ export function compileStreamStep(step: StepInput, ctx: StepCompileContext): Str
   if (!FORMATS.includes(format)) ctx.fail(`expected format to be one of ${FORMATS.join(', ')}, got ${JSON.stringify(req.format)}`, `${p}.format`);
   const json = req.json === undefined ? null : ctx.valueTemplate(req.json, `${p}.json`);
   const body = req.body === undefined ? null : ctx.template(String(req.body), `${p}.body`);
-  const method = (typeof req.method === 'string' ? req.method.toUpperCase() : json !== null || body !== null ? 'POST' : 'GET') as Dispatcher.HttpMethod;
+  const method = (typeof req.method === 'string' ? req.method.toUpperCase() : json !== null || body !== null ? 'POST' : 'GET');
   const headers = Object.entries((req.headers ?? {}) as Record<string, unknown>)
     .map(([k, v]) => [k.toLowerCase(), ctx.template(String(v), `${p}.headers.${k}`)] as const);
   if (json !== null && !headers.some(([k]) => k === 'content-type')) headers.push(['content-type', ctx.template('application/json', p)]);

@@ -40,7 +40,7 @@ export function prepareRequest(s: RpcSessionState, step: RpcStep, vars: VuVars):
   const n = calls.length;
   s.fixedIds.length = n;
   s.identifiers.length = n;
-  let heads: string[] | null = step.staticParts === null ? [] : null;
+  const heads: string[] | null = step.staticParts === null ? [] : null;
   for (let i = 0; i < n; i++) {
     const c = calls[i]!;
     let rendered: unknown;

@@ -76,7 +76,7 @@ function defaultName(method: string, params: unknown): string {
 function compileCall(raw: Record<string, unknown>, ctx: StepCompileContext, p: string, extraKeys: ReadonlySet<string>): RpcCall {
   for (const k of Object.keys(raw)) if (!CALL_KEYS.has(k) && !extraKeys.has(k)) ctx.fail(`unknown key "${k}" in a JSON-RPC call; expected one of ${[...CALL_KEYS, ...extraKeys].join(', ')}`, `${p}.${k}`);
   if (typeof raw.method !== 'string' || raw.method === '') ctx.fail('a JSON-RPC call needs a method, e.g. method: tools.execute', p);
-  const method = raw.method as string;
+  const method = raw.method;
   if (raw.params !== undefined && obj(raw.params) === null && !Array.isArray(raw.params)) ctx.fail(`expected params to be an object or a list, got ${JSON.stringify(raw.params)}`, `${p}.params`);
   const params = raw.params === undefined ? null : ctx.valueTemplate(raw.params, `${p}.params`);
   const methodJson = JSON.stringify(method);
@@ -148,28 +148,28 @@ export function compileRpcStep(key: string, step: StepInput, ctx: StepCompileCon
   const isBatch = key === 'batch';
   let calls: RpcCall[];
   if (isBatch) {
-    for (const k of Object.keys(raw!)) if (k !== 'calls' && !STEP_KEYS.has(k)) ctx.fail(`unknown key "${k}" in a batch; expected calls, ${[...STEP_KEYS].join(', ')}`, `${p}.${k}`);
-    if (!Array.isArray(raw!.calls) || raw!.calls.length === 0) ctx.fail('a batch needs a non-empty list of calls', `${p}.calls`);
-    calls = (raw!.calls as unknown[]).map((c, i) => {
+    for (const k of Object.keys(raw)) if (k !== 'calls' && !STEP_KEYS.has(k)) ctx.fail(`unknown key "${k}" in a batch; expected calls, ${[...STEP_KEYS].join(', ')}`, `${p}.${k}`);
+    if (!Array.isArray(raw.calls) || raw.calls.length === 0) ctx.fail('a batch needs a non-empty list of calls', `${p}.calls`);
+    calls = (raw.calls as unknown[]).map((c, i) => {
       if (obj(c) === null) ctx.fail(`expected a call {method, params, …}, got ${JSON.stringify(c)}`, `${p}.calls[${i}]`);
       return compileCall(c as Record<string, unknown>, ctx, `${p}.calls[${i}]`, new Set());
     });
     const fixed = calls.map((c) => c.fixedId).filter((x) => x !== null);
     if (new Set(fixed).size !== fixed.length) ctx.fail('the calls of a batch need distinct ids (or no id: they are numbered automatically)', `${p}.calls`);
   } else {
-    calls = [compileCall(raw!, ctx, p, STEP_KEYS)];
+    calls = [compileCall(raw, ctx, p, STEP_KEYS)];
   }
-  const transport = raw!.transport ?? ctx.config.rpcTransport ?? 'http';
+  const transport = raw.transport ?? ctx.config.rpcTransport ?? 'http';
   if (transport !== 'http' && transport !== 'ws') ctx.fail(`expected transport http or ws, got ${JSON.stringify(transport)}`, `${p}.transport`);
   const httpConfig = (ctx.config.http ?? {}) as Record<string, unknown>;
-  const timeout = raw!.timeout ?? httpConfig.timeout;
-  const headers = compileHeaders(ctx, raw!.headers, p);
-  const retry = compileRetry(raw!.retry, ctx, `${p}.retry`);
+  const timeout = raw.timeout ?? httpConfig.timeout;
+  const headers = compileHeaders(ctx, raw.headers, p);
+  const retry = compileRetry(raw.retry, ctx, `${p}.retry`);
   const heads = calls.map((c) => c.staticHead);
   return {
     isBatch,
     calls,
-    staticParts: heads.every((h) => h !== null) ? joinParts(heads as string[], isBatch) : null,
+    staticParts: heads.every((h) => h !== null) ? joinParts(heads, isBatch) : null,
     retry,
     timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : ctx.durationMs(timeout, `${p}.timeout`),
     headers,

@@ -31,7 +31,7 @@ function compileConnect(raw: unknown, ctx: StepCompileContext): ConnectStep {
   const p = ctx.yamlPath;
   const c = typeof raw === 'string' ? { url: raw } : asObject(raw, ctx, 'a connect like { url: /ws/events }');
   if (typeof c.url !== 'string' || c.url === '') ctx.fail('connect needs a url, e.g. /ws/events?subscriber_id={{ vu }}', p);
-  const url = ctx.template(c.url as string, `${p}.url`);
+  const url = ctx.template(c.url, `${p}.url`);
   const query = c.query === undefined ? null : ctx.valueTemplate(c.query, `${p}.query`);
   const headers = Object.entries((c.headers ?? {}) as Record<string, unknown>)
     .map(([k, v]) => [k.toLowerCase(), ctx.template(String(v), `${p}.headers.${k}`)] as const);
@@ -96,7 +96,7 @@ export function compileWsStep(key: string, step: StepInput, ctx: StepCompileCont
       const s = typeof raw === 'string' ? { text: raw } : asObject(raw, ctx, 'a send like { json: {…} } or { text: "…" }');
       const payload = compilePayload(s, ctx, p);
       if (payload === null) ctx.fail('send needs `text` or `json`', p);
-      return { kind: 'send', handle: handle(ctx, s.name, WS_SEND), payload: payload! };
+      return { kind: 'send', handle: handle(ctx, s.name, WS_SEND), payload };
     }
     case 'waitFor': {
       const w = asObject(raw, ctx, 'a waitFor like { match: { json: message_type, equals: connected } }');

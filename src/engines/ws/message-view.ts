@@ -14,7 +14,7 @@ export const MATCH = 1;
 /** A JSON match met a message that is not JSON: a fault, not a mere non-match. */
 export const MALFORMED = 2;
 
-const NO_VARS: VuVars = Object.freeze({}) as VuVars;
+const NO_VARS: VuVars = Object.freeze({});
 
 /** See the module comment. */
 export class MessageView implements ResponseView {

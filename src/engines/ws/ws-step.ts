@@ -105,7 +105,7 @@ export interface WsConfig {
 /** Reads `config.ws` (validated by the schema; absent means defaults). */
 export function wsConfig(ctx: StepCompileContext): WsConfig {
   const c = ctx.config.ws;
-  return c !== null && typeof c === 'object' ? (c as WsConfig) : {};
+  return c !== null && typeof c === 'object' ? c : {};
 }
 
 /**
@@ -115,7 +115,7 @@ export function wsConfig(ctx: StepCompileContext): WsConfig {
  */
 export function durationMs(v: unknown, ctx: StepCompileContext, path: string): number {
   if (typeof v === 'string' && v.includes('{{')) {
-    const rendered = ctx.template(v, path).render({ ...(ctx.config.variables ?? {}) } as VuVars).trim();
+    const rendered = ctx.template(v, path).render({ ...(ctx.config.variables ?? {}) }).trim();
     const asNumber = Number(rendered);
     return ctx.durationMs(rendered !== '' && Number.isFinite(asNumber) ? asNumber : rendered, path);
   }

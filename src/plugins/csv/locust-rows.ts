@@ -83,7 +83,7 @@ function intervalPercentiles(s: NameSummary): Cell[] {
   if (s.count === 0) return PERCENTILE_COLUMNS.map(() => NA);
   const l = s.latencyMs;
   const known: Record<string, number> = { '50%': l.p50, '75%': l.p75, '90%': l.p90, '95%': l.p95, '99%': l.p99, '99.9%': l.p999, '100%': l.max };
-  return PERCENTILE_COLUMNS.map((c) => (known[c] === undefined ? NA : Math.trunc(known[c]!)));
+  return PERCENTILE_COLUMNS.map((c) => (known[c] === undefined ? NA : Math.trunc(known[c])));
 }
 
 /** Rows of `PREFIX_stats.csv` (header first): one per name with requests, then Aggregated. */

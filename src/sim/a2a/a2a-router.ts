@@ -22,7 +22,7 @@ import { internal, invalidRequest, methodNotFound, UnserializableValidationError
 import { bodyIssues, unprocessable } from './fastapi-body.ts';
 
 const NO_CONTENT = new RpcReply(204, null, 0, 'notification', '204');
-const EMPTY_PARAMS: Params = Object.freeze({}) as Params;
+const EMPTY_PARAMS: Params = Object.freeze({});
 
 /** One call's answer before serialisation: the JSON text of a response object, or null for a notification. */
 type CallAnswer = { json: string | null; label: string; code: string; status: number; retryAfterSec: number };
@@ -45,17 +45,17 @@ function requestIssues(msg: Params): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const url = (t: string): string => `https://errors.pydantic.dev/2.13/v/${t}`;
   if ('jsonrpc' in msg && msg['jsonrpc'] !== '2.0') {
-    issues.push({ type: 'enum', loc: ['jsonrpc'], msg: "Input should be '2.0'", input: msg['jsonrpc'], ctx: { expected: "'2.0'" }, url: url('enum') } as ValidationIssue);
+    issues.push({ type: 'enum', loc: ['jsonrpc'], msg: "Input should be '2.0'", input: msg['jsonrpc'], ctx: { expected: "'2.0'" }, url: url('enum') });
   }
   const m = msg['method'];
-  if (m === undefined) issues.push({ type: 'missing', loc: ['method'], msg: 'Field required', input: msg, url: url('missing') } as ValidationIssue);
-  else if (typeof m !== 'string') issues.push({ type: 'string_type', loc: ['method'], msg: 'Input should be a valid string', input: m, url: url('string_type') } as ValidationIssue);
-  else if (m === '') issues.push({ type: 'value_error', loc: ['method'], msg: 'Value error, Method name must be a non-empty string', input: m, url: url('value_error') } as ValidationIssue);
+  if (m === undefined) issues.push({ type: 'missing', loc: ['method'], msg: 'Field required', input: msg, url: url('missing') });
+  else if (typeof m !== 'string') issues.push({ type: 'string_type', loc: ['method'], msg: 'Input should be a valid string', input: m, url: url('string_type') });
+  else if (m === '') issues.push({ type: 'value_error', loc: ['method'], msg: 'Value error, Method name must be a non-empty string', input: m, url: url('value_error') });
   const p = msg['params'];
-  if (p !== undefined && p !== null && typeof p !== 'object') issues.push({ type: 'dict_type', loc: ['params', 'dict[str,any]'], msg: 'Input should be a valid dictionary', input: p, url: url('dict_type') } as ValidationIssue);
+  if (p !== undefined && p !== null && typeof p !== 'object') issues.push({ type: 'dict_type', loc: ['params', 'dict[str,any]'], msg: 'Input should be a valid dictionary', input: p, url: url('dict_type') });
   const id = msg['id'];
   if (id !== undefined && id !== null && typeof id !== 'string' && !Number.isInteger(id)) {
-    issues.push({ type: 'string_type', loc: ['id', 'str'], msg: 'Input should be a valid string', input: id, url: url('string_type') } as ValidationIssue);
+    issues.push({ type: 'string_type', loc: ['id', 'str'], msg: 'Input should be a valid string', input: id, url: url('string_type') });
   }
   return issues;
 }
