@@ -17,6 +17,9 @@ Usage:
   agentload compare BASE.json CUR.json compare two results; exit 1 on a regression
   agentload merge S1.json … SN.json    combine the results of run --shard 1/N … N/N exactly; exit code of the merged expectations
   agentload k8s PLAN.yml --shards N    print a Kubernetes Indexed Job (+ ConfigMap with the plan) running N shards
+  agentload calibrate                  measure this machine's arrivals/s per core once (a few seconds, local target)
+  agentload run --dry-run PLAN.yml     print the peak arrivals/s, users and connections the plan asks for, and the
+                                       workers or shards it needs on this machine (also: validate --estimate)
   agentload sim [--port 8001] [...]    serve the bundled AgentCore-compatible target
   agentload --help | --version         agentload COMMAND --help lists a command's options
 
@@ -105,6 +108,11 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     usage: ['agentload k8s PLAN.yml --shards N [options]'],
     about: 'Print a Kubernetes Indexed Job (+ a ConfigMap holding the plan) that runs N shards, one pod each; the run flags below are passed to every pod.',
     flags: async () => (await import('./k8s-command.ts')).K8S_FLAGS,
+  },
+  calibrate: {
+    usage: ['agentload calibrate [--seconds N] [--calibration FILE]'],
+    about: "Measure once how many arrivals/s one core of this machine carries with the generator healthy (against a GET target it starts on 127.0.0.1), and store it for validate --estimate and run --dry-run.",
+    flags: async () => (await import('./calibrate-command.ts')).CALIBRATE_FLAGS,
   },
   merge: {
     usage: ['agentload merge SHARD-1.json … SHARD-N.json [--output FILE]'],

@@ -70,6 +70,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { initCommand } = await import('./init-command.ts');
       return initCommand(rest, io.out);
     }
+    case 'calibrate': {
+      const { calibrateCommand } = await import('./calibrate-command.ts');
+      return calibrateCommand(rest, io);
+    }
     case 'k8s': {
       const { k8sCommand } = await import('./k8s-command.ts');
       return k8sCommand(rest, io);

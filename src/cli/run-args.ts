@@ -54,6 +54,11 @@ export interface RunArgs extends ReportingArgs {
   readonly shard: Segment | null;
   /** `--start-at`: wall-clock epoch ms the first arrival waits for, or null to start at once. */
   readonly startAtMs: number | null;
+  /** `--dry-run` (run: size the plan and send nothing) or `--estimate` (validate: add the sizing lines). */
+  readonly isEstimating?: boolean;
+  readonly isDryRun?: boolean;
+  /** `--calibration FILE`: the calibration to size against (else the cache file, calibration-file.ts). */
+  readonly calibrationFile?: string | null;
 }
 
 function positiveNumber(flag: string, v: string | undefined): number | undefined {
@@ -108,6 +113,9 @@ export const RUN_FLAGS = {
   reporter: { type: 'string', multiple: true, arg: 'NAME[:OPTS]', help: 'add a reporter: built-in id, plugin package or ./path (repeatable)' },
   'no-console': { type: 'boolean', help: 'no progress line and no summary on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'print only the verdict, PASS/FAIL lines and warnings' },
+  'dry-run': { type: 'boolean', help: 'run: print what the plan asks for (peak arrivals/s, users, connections) and the workers or shards it needs; send nothing' },
+  estimate: { type: 'boolean', help: 'validate: also print what the plan asks for and the workers or shards it needs (see agentload calibrate)' },
+  calibration: { type: 'string', arg: 'FILE', help: 'the calibration to size against (default $XDG_CACHE_HOME/agentload/calibration.json)' },
 } as const satisfies FlagTable;
 
 function dashboardAddress(spec: string): { host: string; port: number } {
@@ -164,6 +172,9 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     isOversubscribing: values.oversubscribe === true,
     shard: shardOf(values.shard),
     startAtMs: values['start-at'] === undefined ? null : parseStartAt(values['start-at'], Date.now()),
+    isDryRun: values['dry-run'] === true,
+    isEstimating: values['dry-run'] === true || values.estimate === true,
+    calibrationFile: values.calibration ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { parseRunArgs } from './run-args.ts';
 import { expandRunFiles } from './suite-file.ts';
 import { preparePlans } from './run-one-plan.ts';
 import { runSession } from './run-session.ts';
+import { estimateLines } from './run-estimate.ts';
 
 /** Pause between consecutive runs when neither `--cool-down` nor the suite file sets one. */
 export const DEFAULT_COOL_DOWN_MS = 30_000;
@@ -40,6 +41,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const plans = await preparePlans(expanded.planFiles, a, io);
+    if (a.isDryRun === true) {
+      for (const p of plans) for (const [i, line] of [`${p.file}:`, ...estimateLines(p.compiled, a, false)].entries()) io.out(i === 0 ? line : `  ${line}`);
+      return 0;
+    }
+    // Before the first request: a plan that needs more cores than it was given says so now, not after the run.
+    for (const p of plans) for (const line of estimateLines(p.compiled, a, true)) io.err(`agentload: ${p.file}: ${line}`);
     if (abort.signal.aborted) return 3;
     return await runSession(plans, a, io, coolDownMs, abort.signal);
   } finally {

@@ -46,6 +46,8 @@ export interface PreparedPlan {
   readonly plan: PlanInput;
   /** `--env`, else the plan's defaultEnvironment, else null. */
   readonly environment: string | null;
+  /** The compiled plan, for sizing (run-estimate.ts); runOnePlan compiles its own, with the run's sink. */
+  readonly compiled: CompiledPlan;
   /** What compiled, for `validate`'s line. */
   readonly counts: { readonly phases: number; readonly scenarios: number; readonly expectations: number; readonly reporters: number; readonly plannedDurationMs: number };
 }
@@ -99,7 +101,7 @@ export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promi
     phases: c.phases.length, scenarios: c.scenarios.length, expectations: expectationCount(c),
     reporters: plugins.reporters.length, plannedDurationMs: c.plannedDurationMs,
   };
-  return Object.freeze({ file, label: basename(file).replace(/\.[^.]+$/, ''), plan, environment, counts });
+  return Object.freeze({ file, label: basename(file).replace(/\.[^.]+$/, ''), plan, environment, compiled: c, counts });
 }
 
 /**

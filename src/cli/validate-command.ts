@@ -6,6 +6,7 @@
 import { parseRunArgs } from './run-args.ts';
 import { preparePlans } from './run-one-plan.ts';
 import { expandRunFiles } from './suite-file.ts';
+import { estimateLines } from './run-estimate.ts';
 
 /** Returns the exit code (0); invalid plans throw PlanError (exit 2). */
 export async function validateCommand(args: string[], out: (line: string) => void, err: (line: string) => void = () => {}): Promise<number> {
@@ -17,6 +18,7 @@ export async function validateCommand(args: string[], out: (line: string) => voi
     const c = p.counts;
     const noTarget = p.plan.config.target === undefined ? '; no target: run it with --target URL' : '';
     out(`${p.file}: valid — ${c.phases} phase(s), ${c.scenarios} scenario(s), ${c.expectations} expectation(s), ${c.reporters} reporter(s), ${(c.plannedDurationMs / 1000).toFixed(0)}s planned${noTarget}`);
+    if (a.isEstimating === true) for (const line of estimateLines(p.compiled, a, false)) out(`  ${line}`);
   }
   return 0;
 }
