@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pluginsMayProvideEngine } from '../plugin-registry.ts';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
 import type { ConfigInput, HookFlowInput, PlanInput, ScenarioInput } from '../contracts.ts';
 import { PlanError, planErrors, type SourceLocation } from '../errors.ts';
 import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } from './apply-overrides.ts';
@@ -22,7 +22,7 @@ import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
 import { templateProblems } from './template-scan.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
-import { cyclicAliasOffsets, mapKeyProblems, MAX_NESTING_DEPTH, nestingOverflowAt } from './yaml-guards.ts';
+import { parseGuarded, toJsGuarded } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
@@ -55,22 +55,16 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   const lineCounter = new LineCounter();
   const text = readPlanText(file);
   const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
-  const tooDeepAt = nestingOverflowAt(text);
-  if (tooDeepAt >= 0) {
-    throw planErrors([new PlanError('AGENTLOAD_E_PLAN_LIMIT', `the plan nests deeper than ${MAX_NESTING_DEPTH} levels here`, {
-      location: { file, ...linePosOf(text, tooDeepAt) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
+  const { doc, problems } = parseGuarded(text, lineCounter);
+  if (doc === null) {
+    throw planErrors([new PlanError('AGENTLOAD_E_PLAN_LIMIT', `the plan ${problems[0]!.message}`, {
+      location: { file, ...linePosOf(text, problems[0]!.offset) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
     })]);
   }
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
-  const errors = doc.errors.map((e) => new PlanError('AGENTLOAD_E_YAML', e.message, { location: at(e.pos[0]) }));
-  for (const k of mapKeyProblems(doc)) errors.push(new PlanError('AGENTLOAD_E_YAML', k.message, { location: at(k.offset) }));
-  for (const offset of cyclicAliasOffsets(doc)) {
-    errors.push(new PlanError('AGENTLOAD_E_YAML', 'this alias points at a node that contains it, which would never end', { location: at(offset) }));
-  }
-  if (errors.length > 0) throw planErrors(errors);
+  if (problems.length > 0) throw planErrors(problems.map((p) => new PlanError('AGENTLOAD_E_YAML', p.message, { location: at(p.offset) })));
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 10_000 });
+    data = toJsGuarded(doc);
   } catch (e) {
     throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
   }
@@ -139,7 +133,7 @@ function parsablePrefix(yamlPath: string): PathSegment[] | undefined {
   return undefined;
 }
 
-/** 1-based line and column of `offset` (the LineCounter is only filled by the parser). */
+/** 1-based line and column of `offset` (the LineCounter is filled only as far as the parser got). */
 function linePosOf(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;

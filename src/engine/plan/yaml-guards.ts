@@ -1,17 +1,21 @@
 /**
  * Guards that run around the YAML parser, because the parser itself cannot be
- * trusted with hostile input:
+ * trusted with hostile input; the plan reader and the sim's `--config` reader
+ * both parse through parseGuarded:
  *
  * - nesting depth, measured on the lexer's flat token stream before anything
  *   recursive runs: the yaml composer recurses once per level, and a thousand
- *   `[` (2 KB) overflowed V8's stack inside it, once even aborting the process;
+ *   `[` (2 KB) overflowed V8's stack inside it, once even aborting the process.
+ *   The same tokens feed the parser, so the text is lexed once (a second lexing
+ *   pass was a third of the time `validate` took on a 10 000-step plan);
  * - duplicate map keys (and keys that are maps or lists), found in one linear pass: yaml's own check compares
  *   each key with every earlier one (a 20 000-key map took 6 s to parse), so
- *   loadPlan turns it off (`uniqueKeys: false`) and asks here instead;
+ *   it is turned off (`uniqueKeys: false`) and asked here instead;
  * - aliases to an enclosing node (`a: &x { b: *x }`), which yaml turns into a
- *   cyclic object that every later walk of the plan would follow forever.
+ *   cyclic object that every later walk of the plan would follow forever;
+ * - alias expansion, capped in toJsGuarded (a billion-laughs file).
  */
-import { CST, Lexer, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { Composer, CST, Lexer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 /** Deepest nesting a plan may have; the shipped plans use under 15 levels. */
 export const MAX_NESTING_DEPTH = 64;
@@ -23,37 +27,115 @@ const NOT_A_NODE = new Set(['byte-order-mark', 'doc-mode', 'flow-error-end', 'sc
   'map-value-ind', 'comma', 'space', 'comment', 'directive-line']);
 
 /**
- * The offset at which `text` first nests deeper than `maxDepth`, or -1.
- * Block nesting is the stack of columns at which nodes start (a node at a
- * column not right of the enclosing one closes it), flow nesting the count
- * of open `[`/`{`. The count may run one or two levels above the composer's
- * own (a scalar value, an anchor, counts as a level): the limit leaves room.
+ * Counts nesting over a stream of lexer tokens. Block nesting is the stack of
+ * columns at which nodes start (a node at a column not right of the enclosing
+ * one closes it), flow nesting the count of open `[`/`{`. The count may run
+ * one or two levels above the composer's own (a scalar value, an anchor,
+ * counts as a level): the limit leaves room.
  */
-export function nestingOverflowAt(text: string, maxDepth = MAX_NESTING_DEPTH): number {
-  const columns: number[] = [];
-  let flow = 0;
-  let offset = 0;
-  let lineStart = 0;
-  for (const tok of new Lexer().lex(text)) {
-    if (CONTROL_TOKENS.has(tok)) continue;
-    const at = offset;
-    offset += tok.length;
+class NestingMeter {
+  readonly #columns: number[] = [];
+  #flow = 0;
+  #offset = 0;
+  #lineStart = 0;
+
+  constructor(private readonly text: string, private readonly maxDepth: number) {}
+
+  /** Takes the next token; returns the offset where it passes the limit, or -1. */
+  push(tok: string): number {
+    if (CONTROL_TOKENS.has(tok)) return -1;
+    const at = this.#offset;
+    this.#offset += tok.length;
     const type = CST.tokenType(tok);
-    if (type === 'newline' || tok.includes('\n')) lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    if (type === 'newline' || tok.includes('\n')) this.#lineStart = this.text.lastIndexOf('\n', this.#offset - 1) + 1;
     if (type === 'flow-seq-end' || type === 'flow-map-end') {
-      if (flow > 0) flow--;
-      continue;
+      if (this.#flow > 0) this.#flow--;
+      return -1;
     }
-    if (type !== null && NOT_A_NODE.has(type)) continue;
-    if (flow === 0) {
-      const col = at - lineStart;
+    if (type !== null && NOT_A_NODE.has(type)) return -1;
+    const columns = this.#columns;
+    if (this.#flow === 0) {
+      const col = at - this.#lineStart;
       while (columns.length > 0 && columns[columns.length - 1]! >= col) columns.pop();
       columns.push(col);
     }
-    if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
-    if (columns.length + flow > maxDepth) return at;
+    if (type === 'flow-seq-start' || type === 'flow-map-start') this.#flow++;
+    return columns.length + this.#flow > this.maxDepth ? at : -1;
+  }
+}
+
+/** The offset at which `text` first nests deeper than `maxDepth`, or -1 (see NestingMeter). */
+export function nestingOverflowAt(text: string, maxDepth = MAX_NESTING_DEPTH): number {
+  const meter = new NestingMeter(text, maxDepth);
+  for (const tok of new Lexer().lex(text)) {
+    const at = meter.push(tok);
+    if (at >= 0) return at;
   }
   return -1;
+}
+
+/** Aliases one file may expand into its value (yaml's guard against a billion-laughs file). */
+export const MAX_ALIAS_COUNT = 10_000;
+
+/** What parseGuarded found: `depth` stops the parse (no document); the others come from a parsed one. */
+export interface YamlProblem {
+  readonly kind: 'depth' | 'syntax' | 'key' | 'alias';
+  /** Where in the text; LineCounter.linePos turns it into line and column. */
+  readonly offset: number;
+  /** Without a subject, e.g. `map keys must be unique`; `depth`: `nests deeper than 64 levels here`. */
+  readonly message: string;
+}
+
+class TooDeep {
+  constructor(readonly offset: number) {}
+}
+
+/**
+ * Parses one YAML document through the guards above, filling `lineCounter`.
+ * Returns the document (null when it nests too deep, and then nothing was
+ * composed) and every problem found, in the order found; an empty list means
+ * toJsGuarded may be called. Merge keys (`<<`) are on.
+ */
+export function parseGuarded(text: string, lineCounter: LineCounter, maxDepth = MAX_NESTING_DEPTH): { doc: Document.Parsed | null; problems: YamlProblem[] } {
+  const meter = new NestingMeter(text, maxDepth);
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  function* tokens(): Generator<CST.Token> {
+    for (const lexeme of new Lexer().lex(text)) {
+      const at = meter.push(lexeme);
+      if (at >= 0) throw new TooDeep(at);
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
+  }
+  const composer = new Composer({ merge: true, uniqueKeys: false });
+  let doc: Document.Parsed | null = null;
+  let secondAt = -1;
+  try {
+    for (const d of composer.compose(tokens(), true, text.length)) {
+      if (doc !== null) {
+        secondAt = d.range[0];
+        break;
+      }
+      doc = d;
+    }
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    return { doc: null, problems: [{ kind: 'depth', offset: e.offset, message: `nests deeper than ${maxDepth} levels here` }] };
+  }
+  if (doc === null) return { doc, problems: [] }; // compose(…, true) always ends with a document
+  const problems: YamlProblem[] = doc.errors.map((e) => ({ kind: 'syntax', offset: e.pos[0], message: e.message }));
+  if (secondAt >= 0) problems.push({ kind: 'syntax', offset: secondAt, message: 'a second YAML document starts here; the file must hold one' });
+  for (const k of mapKeyProblems(doc)) problems.push({ kind: 'key', offset: k.offset, message: k.message });
+  for (const offset of cyclicAliasOffsets(doc)) {
+    problems.push({ kind: 'alias', offset, message: 'this alias points at a node that contains it, which would never end' });
+  }
+  return { doc, problems };
+}
+
+/** The document's value, with alias expansion capped at MAX_ALIAS_COUNT; throws yaml's error past it. */
+export function toJsGuarded(doc: Document.Parsed): unknown {
+  return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 }
 
 /** A problem with a map key: where it starts, and what is wrong. */
