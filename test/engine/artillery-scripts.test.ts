@@ -135,7 +135,7 @@ test('unsupported Artillery features stop at validate with exit 2, each at its l
   const r = await cli(['validate', join(FIX, 'unsupported.yml')]);
   assert.equal(r.code, 2);
   assert.match(r.err, /unsupported\.yml:5:5 AGENTLOAD_E_NOT_YET config\.engines\.playwright/);
-  assert.match(r.err, /unsupported\.yml:8:9 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.parallel/);
+  assert.match(r.err, /unsupported\.yml:10:11 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.connect\.function/);
   assert.doesNotMatch(r.err, /AGENTLOAD_E_SCHEMA/, 'one line per unsupported feature, no echo from the schema');
 });
 

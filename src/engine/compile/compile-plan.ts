@@ -18,7 +18,8 @@ import { compileOutcomeRules } from '../checks/outcome-rules.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
 import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
-import type { CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
+import type { CompiledLoopOptions, CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
+import { LOOP_OPTIONS, PARALLEL, markOf, type LoopOptionsInput, type ParallelInput } from '../plan/artillery/flow-marks.ts';
 import { ScenarioEngines } from './scenario-engines.ts';
 import { compileVuVars } from './vu-vars.ts';
 import { compileStepCondition, STEP_CONDITION, type StepConditionInput, type StepWhen } from '../plan/artillery/step-condition.ts';
@@ -152,7 +153,8 @@ class Compiler {
     if (condition === undefined) return compiled;
     let when: StepWhen;
     try {
-      when = compileStepCondition(condition);
+      const fn = condition.ifTrue === null || this.processor === null ? null : this.processor.predicate(condition.ifTrue);
+      when = compileStepCondition(condition, fn);
     } catch (e) {
       this.fail(`ifTrue ${JSON.stringify(condition.ifTrue)} is not an expression filtrex reads: ${(e as Error).message.split('\n')[0]}`, path);
     }
@@ -172,7 +174,11 @@ class Compiler {
       // `"{{ name }}"` names the list itself: rendered as text it would be one picked element (templates.ts pickFor).
       const overSource = typeof step.over === 'string' ? (/^\{\{\s*([A-Za-z_$][\w$.]*)\s*\}\}$/.exec(step.over)?.[1] ?? step.over) : step.over;
       const over = overSource === undefined ? null : compileValue(overSource, (src, p) => this.template(src, p), `${path}.over`);
-      return { kind: 'loop', steps: this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`, hooks), count, over };
+      const steps = this.steps(step.loop as StepInput[], owners, scenarioName, `${path}.loop`, hooks);
+      const parallel = markOf<ParallelInput>(step, PARALLEL);
+      if (parallel !== undefined) return { kind: 'parallel', steps, limit: parallel.limit };
+      const options = this.loopOptions(markOf<LoopOptionsInput>(step, LOOP_OPTIONS), path);
+      return { kind: 'loop', steps, count: options?.check != null ? Infinity : count, over, options };
     }
     const owner = owners.resolve(step, (m) => this.fail(m, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP'));
     if (owner === null) {
@@ -181,6 +187,13 @@ class Compiler {
     }
     const { key, engine, slot } = owner!;
     return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks)), captures: captureNames(step[key]) };
+  }
+
+  /** Artillery's loop options resolved: whileTrue to the processor's function (a located error when it has none). */
+  private loopOptions(o: LoopOptionsInput | undefined, path: string): CompiledLoopOptions | null {
+    if (o === undefined) return null;
+    const check = o.whileTrue === null ? null : { processor: this.needProcessor(`${path}.whileTrue`), hook: this.needProcessor(`${path}.whileTrue`).resolve(o.whileTrue, `${path}.whileTrue`, (m, p) => this.fail(m, p, 'AGENTLOAD_E_PROCESSOR_FUNCTION')) };
+    return { check, indexVar: o.indexVar ?? '$loopCount', elementVar: o.elementVar ?? '$loopElement' };
   }
 
   private think(v: unknown, path: string): CompiledStep {

@@ -34,10 +34,22 @@ export type CompiledStep =
   | { readonly kind: 'engine'; readonly engine: Engine; readonly slot: number; readonly data: unknown; readonly captures?: readonly string[] | null }
   | { readonly kind: 'think'; readonly minMs: number; readonly maxMs: number }
   /** `when`: run the steps once when it holds (Artillery's ifTrue / probability, step-condition.ts); absent for a plain loop. */
-  | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null; readonly when?: StepWhen | null }
+  | { readonly kind: 'loop'; readonly steps: readonly CompiledStep[]; readonly count: number; readonly over: ValueTemplate | null; readonly when?: StepWhen | null; readonly options?: CompiledLoopOptions | null }
+  /** Artillery's `parallel`: each of `steps` runs at once in its own branch of the user (parallel-join.ts), at most `limit` at a time; the step ends when all have. */
+  | { readonly kind: 'parallel'; readonly steps: readonly CompiledStep[]; readonly limit: number }
   | { readonly kind: 'log'; readonly template: Template }
   /** A processor function (`function:` step, or a beforeScenario / afterScenario name). */
   | { readonly kind: 'function'; readonly hook: NamedHook; readonly processor: Processor };
+
+/** Artillery's loop options (flow-marks.ts), resolved: absent on a plain loop. */
+export interface CompiledLoopOptions {
+  /** whileTrue: asked after each iteration whether to go on; count and over no longer end the loop. */
+  readonly check: { readonly hook: NamedHook; readonly processor: Processor } | null;
+  /** The variable that counts iterations (default `$loopCount`). */
+  readonly indexVar: string;
+  /** The variable that holds the item (default `$loopElement`). */
+  readonly elementVar: string;
+}
 
 /** One weighted scenario. */
 export interface CompiledScenario {

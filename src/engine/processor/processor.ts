@@ -97,6 +97,57 @@ export class Processor {
     return names.map((n, i) => this.resolve(n, `${yamlPath}[${i}]`, fail));
   }
 
+  /**
+   * Artillery's `ifTrue: "name"` when the module exports `name`: a function
+   * called with the user's variables, whose return value (truthy or not)
+   * decides, synchronously, as in Artillery. One that throws is that user's
+   * failure like any hook's (Artillery would send the request anyway).
+   * Null when the module exports no such name (then ifTrue is an expression).
+   */
+  predicate(name: string): ((vars: VuVars, user: object) => boolean) | null {
+    const fn = this.module.functions.get(name);
+    if (fn === undefined) return null;
+    return (vars, user) => {
+      try {
+        return Boolean(fn(vars));
+      } catch (e) {
+        this.fail(user as HookUser, name, e);
+        return false;
+      }
+    };
+  }
+
+  /**
+   * Artillery's loop `whileTrue`: calls `hook` as `(context, next)` after an
+   * iteration; `next(true)` goes on, `next(false)` (or any falsy value) ends
+   * the loop. A function that returns a promise and calls no `next` decides
+   * by what the promise resolves to. A throw or a rejection fails the user's
+   * scenario, as any hook; then `done(false)`.
+   */
+  runLoopCheck(hook: NamedHook, vu: HookUser, done: (isGoingOn: boolean) => void): void {
+    const ctx = this.contextOf(vu);
+    let isDone = false;
+    const end = (isGoingOn: boolean): void => {
+      if (isDone) return;
+      isDone = true;
+      done(isGoingOn);
+    };
+    const failed = (e: unknown): void => {
+      if (isDone) return;
+      this.fail(vu, hook.name, e);
+      end(false);
+    };
+    let result: unknown;
+    try {
+      result = hook.fn(ctx, (v: unknown) => end(Boolean(v)));
+    } catch (e) {
+      return failed(e);
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then((v) => end(Boolean(v)), (e: unknown) => failed(e ?? new Error('the whileTrue promise was rejected without a reason')));
+    }
+  }
+
   /** The user's `context`, made once per user. */
   contextOf(vu: HookUser): HookContext {
     let ctx = vu.hookContext;

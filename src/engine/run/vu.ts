@@ -9,6 +9,7 @@ import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts
 import { SeededStream } from '../scheduler/seeded-random.ts';
 import { TEMPLATE_RANDOM } from '../templates.ts';
 import type { HookContext, HookUser } from '../processor/processor.ts';
+import { ParallelJoin } from './parallel-join.ts';
 
 /**
  * Shared by every VU a phase started; the scheduler flips isStopping at the
@@ -35,35 +36,7 @@ export interface VuHost {
   initVars?(vars: VuVars, random: { next(): number }): void;
 }
 
-interface Frame {
-  steps: readonly CompiledStep[];
-  index: number;
-  iteration: number;
-  count: number;
-  items: unknown[] | null;
-}
-
-function frame(steps: readonly CompiledStep[], count = 1, items: unknown[] | null = null): Frame {
-  return { steps, index: 0, iteration: 0, count, items };
-}
-
-function loopItems(value: unknown, vars: VuVars): unknown[] | null {
-  if (Array.isArray(value)) return value;
-  if (typeof value !== 'string') return null;
-  if (Array.isArray(vars[value])) return vars[value] as unknown[];
-  // Artillery's `over: data.items`: a dotted path into a variable (a captured object, say).
-  if (value.includes('.')) {
-    let v: unknown = vars;
-    for (const key of value.split('.')) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
-    if (Array.isArray(v)) return v;
-  }
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed : null;
-  } catch {
-    return value.split(',').map((s) => s.trim());
-  }
-}
+import { CHECK_GO_ON, CHECK_NONE, CHECK_PENDING, CHECK_STOP, frame, loopItems, type Frame } from './loop-frame.ts';
 
 const NO_STEPS: readonly CompiledStep[] = [];
 
@@ -116,6 +89,10 @@ export class Vu implements VirtualUser, HookUser {
   private isTimerImmediate = false;
   /** Bound on first think only: most open-model VUs never think, and a closure per VU is garbage. */
   private onThinkDone: (() => void) | null = null;
+  /** The parallel step in progress (parallel-join.ts), or null. */
+  private join: ParallelJoin | null = null;
+  /** finish() ran for the current assignment. */
+  private isEnded = false;
 
   constructor(
     private readonly variables: Readonly<Record<string, unknown>>,
@@ -141,6 +118,8 @@ export class Vu implements VirtualUser, HookUser {
     this.hasPendingResume = false;
     this.isHalting = false;
     this.hasFinishedFlow = false;
+    this.join = null;
+    this.isEnded = false;
     // Truncating costs a runtime call even on an empty array; a finished VU's stack is empty already.
     if (this.frames.length !== 0) this.frames.length = 0;
     this.frames.push(this.enterRoot(this.isInBefore ? scenario.before : scenario.flow));
@@ -154,6 +133,12 @@ export class Vu implements VirtualUser, HookUser {
       this.host.initVars?.(this.varsRef, this.random);
     }
     return this.varsRef;
+  }
+
+  /** A parallel branch (parallel-join.ts) works on its parent's variables and hook context, not copies. */
+  shareVars(vars: VuVars, hookContext: unknown): void {
+    this.varsRef = vars;
+    this.hookContext = hookContext as HookContext | null;
   }
 
   /** Starts the flow. Engine sessions open lazily, at each engine's first step (see useEngine). */
@@ -220,6 +205,11 @@ export class Vu implements VirtualUser, HookUser {
    */
   halt(): boolean {
     this.isHalting = true;
+    if (this.join !== null) {
+      // Branches that were thinking end now; when that was all of them, this user has just ended too.
+      this.join.halt();
+      return this.isEnded;
+    }
     if (this.timer === null) return false;
     if (this.isTimerImmediate) clearImmediate(this.timer as unknown as NodeJS.Immediate);
     else clearTimeout(this.timer);
@@ -238,6 +228,10 @@ export class Vu implements VirtualUser, HookUser {
         continue;
       }
       if (f.index >= f.steps.length) {
+        if (f.options !== null && f.options.check !== null) {
+          if (!this.endCheckedIteration(f)) return;
+          continue;
+        }
         if (++f.iteration < f.count && (f.items === null || f.iteration < f.items.length)) {
           f.index = 0;
           this.setLoopVars(f);
@@ -270,6 +264,14 @@ export class Vu implements VirtualUser, HookUser {
         return;
       } else if (step.kind === 'log') {
         this.log(step.template.render(this.vars));
+      } else if (step.kind === 'parallel') {
+        if (this.isHalting) return this.finish(false);
+        this.hasPendingResume = false;
+        this.startParallel(step.steps, step.limit);
+        if (!this.hasPendingResume) {
+          this.isInAdvance = false;
+          return;
+        }
       } else if (step.kind === 'function') {
         if (this.isHalting) return this.finish(false);
         this.hasPendingResume = false;
@@ -281,12 +283,12 @@ export class Vu implements VirtualUser, HookUser {
       } else {
         // A step with Artillery's ifTrue / probability is a one-pass loop with a condition; it leaves the loop variables alone.
         if (step.when !== undefined && step.when !== null) {
-          if (step.when(this.vars, this.random)) this.frames.push(frame(step.steps));
+          if (step.when(this.vars, this.random, this)) this.frames.push(frame(step.steps));
           continue;
         }
         const items = step.over === null ? null : loopItems(step.over.render(this.vars), this.vars);
         if (items !== null && items.length === 0) continue;
-        const loop = frame(step.steps, step.count, items);
+        const loop = frame(step.steps, step.count, items, step.options ?? null);
         this.setLoopVars(loop);
         this.frames.push(loop);
       }
@@ -347,12 +349,62 @@ export class Vu implements VirtualUser, HookUser {
   }
 
   private setLoopVars(f: Frame): void {
-    this.vars.$loopIndex = f.iteration;
-    this.vars.$loopCount = f.iteration;
-    this.vars.$loopElement = f.items === null ? f.iteration : f.items[f.iteration];
+    const vars = this.vars;
+    const element = f.items === null ? f.iteration : f.items[f.iteration];
+    vars.$loopIndex = f.iteration;
+    if (f.options === null) {
+      vars.$loopCount = f.iteration;
+      vars.$loopElement = element;
+    } else {
+      // Artillery's loopValue / loopElement rename these two.
+      vars[f.options.indexVar] = f.iteration;
+      vars[f.options.elementVar] = element;
+    }
+  }
+
+  /**
+   * The end of an iteration of a whileTrue loop: Artillery counts the
+   * iteration, then asks the function whether to go on (so the body runs at
+   * least once, and count / over no longer end the loop). False when the
+   * answer is pending (the function resumes the user when it answers).
+   */
+  private endCheckedIteration(f: Frame): boolean {
+    if (f.check === CHECK_NONE) {
+      f.iteration++;
+      this.setLoopVars(f);
+      f.check = CHECK_PENDING;
+      this.hasPendingResume = false;
+      const check = f.options!.check!;
+      check.processor.runLoopCheck(check.hook, this, (isGoingOn) => {
+        f.check = isGoingOn ? CHECK_GO_ON : CHECK_STOP;
+        this.resume();
+      });
+      if (this.hasPendingResume) return true;
+      this.isInAdvance = false;
+      return false;
+    }
+    // A failed check cleared the frames (failScenario): f is no longer on the stack.
+    if (this.frames[this.frames.length - 1] !== f) return true;
+    const isGoingOn = f.check === CHECK_GO_ON && !this.isHalting;
+    f.check = CHECK_NONE;
+    if (isGoingOn) f.index = 0;
+    else this.frames.pop();
+    return true;
+  }
+
+  /** Runs a parallel step's branches (parallel-join.ts); the join resumes this user when all have ended. */
+  private startParallel(steps: readonly CompiledStep[], limit: number): void {
+    const scheduledUs = this.nextScheduledUs > 0 ? this.nextScheduledUs : this.host.nowUs();
+    this.nextScheduledUs = 0;
+    const join = new ParallelJoin(this, this.host, steps, limit, scheduledUs, (j) => {
+      if (this.join === j) this.join = null;
+    });
+    this.join = join;
+    join.start();
   }
 
   private finish(hasFinishedFlow = true): void {
+    this.isEnded = true;
     this.hasFinishedFlow = hasFinishedFlow && !this.isFailed;
     this.isInAdvance = false;
     if (this.frames.length !== 0) this.frames.length = 0;

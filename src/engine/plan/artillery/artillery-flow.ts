@@ -7,6 +7,7 @@
  */
 import { toPlanDuration } from './artillery-duration.ts';
 import { STEP_CONDITION, type StepConditionInput } from './step-condition.ts';
+import { DEFAULT_PARALLEL_LIMIT, LOOP_OPTIONS, PARALLEL, mark, type LoopOptionsInput, type ParallelInput } from './flow-marks.ts';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
 /** Keys the processor support owns (docs/artillery-processor.md): passed through untouched. */
@@ -41,26 +42,16 @@ export function rewriteSteps(steps: unknown, base: Segs, ctx: FlowContext): void
 }
 
 function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
-  for (const key of ['whileTrue', 'parallel']) {
-    if (key in step) {
-      ctx.unsupported(`Artillery's "${key}" is not supported yet; split the flow into weighted scenarios, or use loop with count`, [...at, key], true);
-      delete step[key];
-      // Reported above; a placeholder keeps the schema from reporting the emptied step a second time.
-      if (Object.keys(step).length === 0) step.think = 0;
-    }
+  if ('whileTrue' in step && !('loop' in step)) {
+    ctx.unsupported('"whileTrue" only goes next to "loop" (Artillery reads it nowhere else); move it onto the loop step', [...at, 'whileTrue'], true);
+    delete step.whileTrue;
+    // Reported above; a placeholder keeps the schema from reporting the emptied step a second time.
+    if (Object.keys(step).length === 0) step.think = 0;
   }
+  if ('parallel' in step) return rewriteParallel(step, at, ctx);
   liftCondition(step, step, at, ctx);
   if ('think' in step) return rewriteThink(step, at, ctx);
-  if ('loop' in step) {
-    if (typeof step.count === 'string' && /^\d+$/.test(step.count)) step.count = Number(step.count);
-    for (const key of ['loopValue', 'loopElement']) {
-      if (key in step) {
-        ctx.unsupported(`loop "${key}" (renaming the loop variables) is not supported yet; use $loopElement and $loopCount`, [...at, key], true);
-        delete step[key];
-      }
-    }
-    return rewriteSteps(step.loop, [...at, 'loop'], ctx);
-  }
+  if ('loop' in step) return rewriteLoop(step, at, ctx);
   const method = HTTP_METHODS.find((m) => m in step);
   if (method !== undefined && isRecord(step[method])) {
     liftCondition(step, step[method] as Record<string, unknown>, [...at, method], ctx);
@@ -69,6 +60,50 @@ function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
   if (ctx.engine === 'ws' && 'send' in step) rewriteWsSend(step, at, ctx);
   if ('emit' in step) rewriteEmit(step, at, ctx);
   for (const k of Object.keys(step)) if (PROCESSOR_KEYS.has(k)) continue;
+}
+
+/**
+ * Artillery's loop options: `whileTrue` (a processor function; it takes
+ * precedence over count and over, so a loop with only whileTrue is valid),
+ * `loopValue` / `loopElement` (the names of the index and item variables).
+ * They travel under LOOP_OPTIONS (flow-marks.ts).
+ */
+function rewriteLoop(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  if (typeof step.count === 'string' && /^\d+$/.test(step.count)) step.count = Number(step.count);
+  const name = (key: string): string | null => {
+    const v = step[key];
+    delete step[key];
+    if (v === undefined) return null;
+    if (typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v)) return v;
+    ctx.unsupported(`loop "${key}" takes a name, e.g. ${key === 'whileTrue' ? '"hasMore" (a processor function)' : '"item"'}; got ${JSON.stringify(v)}`, [...at, key]);
+    return null;
+  };
+  const options: LoopOptionsInput = { whileTrue: name('whileTrue'), indexVar: name('loopValue'), elementVar: name('loopElement') };
+  if (options.whileTrue !== null && step.count === undefined && step.over === undefined) step.count = 1; // placeholder for the schema: whileTrue decides
+  if (options.whileTrue !== null || options.indexVar !== null || options.elementVar !== null) mark(step, LOOP_OPTIONS, options);
+  rewriteSteps(step.loop, [...at, 'loop'], ctx);
+}
+
+/**
+ * Artillery's `parallel: [steps]` (with an optional `limit`): its steps run
+ * at once within the user and the step ends when all have. Written as a
+ * one-pass loop over the steps marked PARALLEL, so the schema and the plan
+ * checks read the steps as any loop's.
+ */
+function rewriteParallel(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+  const steps = step.parallel;
+  const limit = step.limit === undefined ? DEFAULT_PARALLEL_LIMIT : Number(step.limit);
+  if (!Array.isArray(steps)) {
+    ctx.unsupported('"parallel" takes a list of steps', [...at, 'parallel']);
+    return;
+  }
+  if (!(Number.isInteger(limit) && limit >= 1)) ctx.unsupported(`parallel "limit" takes a whole number >= 1, got ${JSON.stringify(step.limit)}`, [...at, 'limit']);
+  for (const key of Object.keys(step)) delete step[key];
+  step.loop = steps;
+  step.count = 1;
+  ctx.alias([...at, 'loop'], [...at, 'parallel']);
+  mark(step, PARALLEL, { limit: Number.isInteger(limit) && limit >= 1 ? limit : DEFAULT_PARALLEL_LIMIT } satisfies ParallelInput);
+  rewriteSteps(steps, [...at, 'loop'], ctx);
 }
 
 function rewriteThink(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {

@@ -1,6 +1,7 @@
 /**
  * Artillery's per-request `probability` (percent) and `ifTrue` (a filtrex
- * expression over the user's variables, e.g. `"count > 2 and role == 'admin'"`).
+ * expression over the user's variables, e.g. `"count > 2 and role == 'admin'"`,
+ * or the name of a processor function called with those variables).
  * The Artillery rewrite lifts them off the request and keeps them on the step
  * under a symbol (invisible to the schema and to JSON); the compiler wraps
  * such a step so it runs only when the condition holds (a skipped step sends
@@ -17,15 +18,23 @@ export interface StepConditionInput {
   readonly probability: number | null;
 }
 
-/** Decides, per user and per pass, whether the step runs. */
-export type StepWhen = (vars: Record<string, unknown>, random: { next(): number }) => boolean;
+/** Decides, per user and per pass, whether the step runs; `user` is the VU (a processor predicate may end its scenario). */
+export type StepWhen = (vars: Record<string, unknown>, random: { next(): number }, user: object) => boolean;
 
-/** Compiles a condition; throws the filtrex error message for an expression it cannot read. */
-export function compileStepCondition(c: StepConditionInput): StepWhen {
-  const test = c.ifTrue === null ? null : compileExpression(c.ifTrue, { customProp: useDotAccessOperator });
+/** A processor function named by ifTrue, called with the user's variables (Processor.predicate). */
+export type IfTrueFunction = (vars: Record<string, unknown>, user: object) => boolean;
+
+/**
+ * Compiles a condition; throws the filtrex error message for an expression it
+ * cannot read. `fn`: the processor function ifTrue names, when the processor
+ * exports one by that name (Artillery looks the name up there first).
+ */
+export function compileStepCondition(c: StepConditionInput, fn: IfTrueFunction | null = null): StepWhen {
+  const test = c.ifTrue === null || fn !== null ? null : compileExpression(c.ifTrue, { customProp: useDotAccessOperator });
   const p = c.probability === null ? null : Math.max(0, Math.min(100, c.probability)) / 100;
-  return (vars, random) => {
+  return (vars, random, user) => {
     if (p !== null && !(random.next() < p)) return false;
+    if (fn !== null) return fn(vars, user);
     if (test === null) return true;
     const r: unknown = test(vars);
     // filtrex returns an Error object for a missing variable or a failed operation: the condition is false.

@@ -3,13 +3,14 @@
  * validate time (issue 18): Artillery would render it as an empty string,
  * and a load tool must not send what the plan did not mean. Known names:
  * `config.variables` (and every environment's), `--var`, payload fields and
- * `loadAll` names, every capture's `as`, and the runner's own (`vu`,
+ * `loadAll` names, every capture's `as`, loops' `loopValue` / `loopElement`, and the runner's own (`vu`,
  * `$loopElement`, `$loopIndex`, `$loopCount`, `$uuid`, `$environment`).
  *
  * Skipped when the plan has a processor or a top-level `before` flow: their
  * functions may set any variable, which only the run can know.
  */
 import { HELPER_NAMES } from '../../templates.ts';
+import { LOOP_OPTIONS, markOf, type LoopOptionsInput } from './flow-marks.ts';
 
 const BUILTIN = new Set(['vu', '$loopElement', '$loopIndex', '$loopCount', '$uuid', '$environment', 'this']);
 const HELPERS = new Set<string>(HELPER_NAMES);
@@ -88,6 +89,10 @@ function collectCaptures(node: unknown, known: Set<string>): void {
   if (Array.isArray(node)) node.forEach((n) => collectCaptures(n, known));
   else if (isRecord(node)) {
     if (typeof node.as === 'string') known.add(node.as);
+    // Artillery's loopValue / loopElement name the loop's variables.
+    const loop = markOf<LoopOptionsInput>(node, LOOP_OPTIONS);
+    if (loop?.indexVar != null) known.add(loop.indexVar);
+    if (loop?.elementVar != null) known.add(loop.elementVar);
     for (const v of Object.values(node)) collectCaptures(v, known);
   }
 }
