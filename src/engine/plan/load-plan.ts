@@ -22,7 +22,8 @@ import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
 import { templateProblems } from './template-scan.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
-import { parseGuarded, toJsGuarded } from './yaml-guards.ts';
+import { mergeConfigFile } from './config-file.ts';
+import { lineColAt, parseGuarded, toJsGuarded } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
@@ -58,7 +59,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   const { doc, problems } = parseGuarded(text, lineCounter);
   if (doc === null) {
     throw planErrors([new PlanError('AGENTLOAD_E_PLAN_LIMIT', `the plan ${problems[0]!.message}`, {
-      location: { file, ...linePosOf(text, problems[0]!.offset) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
+      location: { file, ...lineColAt(text, problems[0]!.offset) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
     })]);
   }
   if (problems.length > 0) throw planErrors(problems.map((p) => new PlanError('AGENTLOAD_E_YAML', p.message, { location: at(p.offset) })));
@@ -69,7 +70,9 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
     throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
   }
 
-  const positions = new YamlPositions(doc, lineCounter, file);
+  let positions = new YamlPositions(doc, lineCounter, file);
+  // Artillery's --config: a second file merged into this one before anything reads it (config-file.ts).
+  if (overrides.configFile !== undefined) ({ data, positions } = mergeConfigFile(data, positions, file, overrides.configFile));
   const artillery = readArtilleryScript(data, file, overrides, positions);
   data = artillery.data;
   const { bundle, validate } = planValidator();
@@ -131,13 +134,6 @@ function parsablePrefix(yamlPath: string): PathSegment[] | undefined {
     if (segs !== undefined) return segs;
   }
   return undefined;
-}
-
-/** 1-based line and column of `offset` (the LineCounter is filled only as far as the parser got). */
-function linePosOf(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return { line, col: offset - text.lastIndexOf('\n', offset - 1) };
 }
 
 function readPlanText(file: string): string {

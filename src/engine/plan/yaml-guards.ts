@@ -74,6 +74,16 @@ export function nestingOverflowAt(text: string, maxDepth = MAX_NESTING_DEPTH): n
   return -1;
 }
 
+/**
+ * 1-based line and column of `offset`, counted in `text`: where parseGuarded
+ * stopped early (`depth`), the LineCounter holds only the lines the parser reached.
+ */
+export function lineColAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return { line, col: offset - text.lastIndexOf('\n', offset - 1) };
+}
+
 /** Aliases one file may expand into its value (yaml's guard against a billion-laughs file). */
 export const MAX_ALIAS_COUNT = 10_000;
 
