@@ -92,6 +92,30 @@ export interface StepCompileContext {
    * of a plan without `config.processor`; absent from older compilers.
    */
   requestHooks?(stepBefore: unknown, stepAfter: unknown, yamlPath: string): RequestHooks | null;
+  /**
+   * The processor function `name` a step calls with arguments of its own
+   * (the playwright engine's test function), resolved now; throws a located
+   * PlanError when the plan has no `config.processor` or it exports no such
+   * function. Absent from older compilers.
+   */
+  processorFunction?(name: unknown, yamlPath: string): StepFunction;
+}
+
+/**
+ * A processor function an engine calls itself (StepCompileContext.processorFunction).
+ * The engine decides the arguments and awaits what `fn` returns; a failure it
+ * reports through `fail`, which counts it (`processor_errors`,
+ * `processor_errors:<name>`), logs its first message, and ends the user's
+ * scenario as failed once the engine resumes the user.
+ */
+export interface StepFunction {
+  readonly name: string;
+  readonly fn: (...args: unknown[]) => unknown;
+  /** The processor's `events` (Artillery's `ee`): what the function emits becomes metrics. */
+  readonly events: unknown;
+  /** The user's Artillery `context` (`context.vars` is vu.vars), the one every hook of the user sees. */
+  contextOf(vu: VirtualUser): unknown;
+  fail(vu: VirtualUser, err: unknown): void;
 }
 
 /** An HTTP request as processor hooks see and change it (Artillery's `requestParams`): templates already rendered. */

@@ -41,6 +41,7 @@ export const ERROR_TABLE = {
   AGENTLOAD_E_BEFORE_FLOW: { family: 'run', hint: 'the top-level before flow failed, so no virtual user started; fix the step or function named' },
   AGENTLOAD_E_PLUGIN_START: { family: 'run', hint: 'the reporter could not acquire its resource (a port in use?); fix its options' },
   AGENTLOAD_E_TARGET_UNREACHABLE: { family: 'run', hint: 'start the target or pass --target URL' },
+  AGENTLOAD_E_BROWSER_START: { family: 'run', hint: 'install chromium (apt-get install chromium) or point AGENTLOAD_CHROMIUM or launchOptions.executablePath at a Chromium; agentload never downloads one' },
   AGENTLOAD_E_SIM_START: { family: 'run', hint: 'free the port or pick another with --port' },
   AGENTLOAD_E_SIM_CONFIG: { family: 'usage', hint: 'see docs/sim.md for the sim settings' },
   AGENTLOAD_E_REPORT_INPUT: { family: 'usage', hint: 'pass a JSON file written by agentload run --output' },

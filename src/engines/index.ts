@@ -12,6 +12,7 @@ import { WsEngine } from './ws/ws-engine.ts';
 import { SocketioEngine } from './socketio/socketio-engine.ts';
 import { StreamEngine } from './stream/stream-engine.ts';
 import { McpEngine } from './mcp/mcp-engine.ts';
+import { PlaywrightEngine } from './playwright/playwright-engine.ts';
 
 /** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
@@ -22,6 +23,7 @@ export function builtinEngines(): Engine[] {
     new StreamEngine(),
     new McpEngine(),
     new SocketioEngine(),
+    new PlaywrightEngine(),
   ];
 }
 

@@ -17,13 +17,13 @@ import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
 import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
-import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepInput, Template } from '../contracts.ts';
+import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepFunction, StepInput, Template } from '../contracts.ts';
 import type { CompiledLoopOptions, CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
 import { LOOP_OPTIONS, PARALLEL, markOf, type LoopOptionsInput, type ParallelInput } from '../plan/artillery/flow-marks.ts';
 import { ScenarioEngines } from './scenario-engines.ts';
 import { compileVuVars } from './vu-vars.ts';
 import { compileStepCondition, STEP_CONDITION, type StepConditionInput, type StepWhen } from '../plan/artillery/step-condition.ts';
-import { Processor, type NamedHook } from '../processor/processor.ts';
+import { Processor, type HookUser, type NamedHook } from '../processor/processor.ts';
 import { ProcessorRequestHooks } from '../processor/request-hooks.ts';
 import type { ProcessorModule } from '../processor/load-processor.ts';
 import type { ScenarioInput } from '../contracts.ts';
@@ -146,6 +146,19 @@ class Compiler {
     return { kind: 'function', processor, hook: processor.resolve(name, yamlPath, (m, p) => this.fail(m, p, 'AGENTLOAD_E_PROCESSOR_FUNCTION')) };
   }
 
+  /** A function an engine step calls itself (StepCompileContext.processorFunction). */
+  private stepFunction(name: unknown, yamlPath: string): StepFunction {
+    const processor = this.needProcessor(yamlPath);
+    const hook = processor.resolve(name, yamlPath, (m, p) => this.fail(m, p, 'AGENTLOAD_E_PROCESSOR_FUNCTION'));
+    return {
+      name: hook.name,
+      fn: hook.fn,
+      events: processor.events,
+      contextOf: (vu) => processor.contextOf(vu as unknown as HookUser),
+      fail: (vu, err) => processor.fail(vu as unknown as HookUser, hook.name, err),
+    };
+  }
+
   /** Compiles one step; an engine step goes to the engine that owns its key (scenario-engines.ts). */
   /** A step the Artillery rewrite gave an ifTrue / probability runs inside a conditional one-pass loop (step-condition.ts). */
   private conditioned(step: StepInput, compiled: CompiledStep, path: string): CompiledStep {
@@ -216,6 +229,7 @@ class Compiler {
         const after = [...hooks.after, ...this.hookList(stepAfter, `${p}.afterResponse`)];
         return before.length === 0 && after.length === 0 ? null : new ProcessorRequestHooks(this.processor!, before, after);
       },
+      processorFunction: (name, p) => this.stepFunction(name, p),
       yamlPath,
       scenarioName,
       sink: this.sink,

@@ -15,6 +15,7 @@ import { translateEnsure } from './artillery-ensure.ts';
 import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
 import { loadPayloads } from './payload-csv.ts';
+import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
 /** What the rewrite knows besides the script. */
@@ -104,6 +105,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       if (s.name === undefined) s.name = String(i);
       if (typeof s.engine === 'string' && Object.hasOwn(ENGINE_ALIASES, s.engine)) s.engine = ENGINE_ALIASES[s.engine];
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
+      if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
       const flowCtx: FlowContext = {
         defaultHeaders, defaultJitter, isExpectOn, engine,
         unsupported: (m, p, isKey) => report(m, p, isKey),
@@ -123,6 +125,13 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       }
     });
   }
+  for (const key of ['before', 'after']) {
+    const hook = data[key];
+    if (isRecord(hook) && hook.engine === 'playwright') rewritePlaywrightScenario(hook, [key], (to, from) => aliases.push([to, from]));
+  }
+  const usesPlaywright = config.playwright !== undefined || [...(Array.isArray(data.scenarios) ? data.scenarios : []), data.before, data.after]
+    .some((s) => isRecord(s) && s.engine === 'playwright');
+  if (usesPlaywright) addDirnameVariable(config, ctx.file);
   for (const u of unsetEnvNames(data, ctx.env)) {
     report(`template ${JSON.stringify(u.source)} reads the environment variable ${u.name}, which is not set (it would render empty); set it, load it with --dotenv, or give a default: {{env "${u.name}" "default"}}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
@@ -177,9 +186,7 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
   }
   rewritePlugins(config, at, report, aliases);
   if (isRecord(config.engines)) {
-    for (const name of Object.keys(config.engines)) {
-      if (name === 'playwright') report('the playwright engine (browser flows in JS) is not supported; keep browser scenarios in Artillery and run the HTTP ones here', [...at, 'engines', name], true);
-    }
+    rewritePlaywrightConfig(config, at, ctx.file, report, (to, from) => aliases.push([to, from]));
     delete config.engines;
   }
   if (isRecord(config.http)) rewriteHttp(config.http, [...at, 'http'], report);

@@ -1,0 +1,174 @@
+/**
+ * The `playwright` engine: Artillery's browser scenarios on playwright-core
+ * and the system's Chromium (never a downloaded one; playwright-options.ts).
+ *
+ * One browser per process (each worker thread has its own engine), launched
+ * at init; one browser context per virtual user, opened at its first
+ * `testFunction` step and closed when the user ends; a fresh page per call.
+ * At most `maxContexts` contexts are open at once: a user beyond that waits
+ * for one to close (`browser.context_waits`), and its wait counts in its time.
+ *
+ * A step calls the processor's test function as Artillery does,
+ * `fn(page, context, events, test)`, and records under `browser <scenario>`
+ * the time from the step's scheduled start to the function's end: ok, or
+ * failed when it throws (pw_timeout, pw_assertion, pw_navigation, pw_error),
+ * which also ends the user's scenario as failed (vusers_failed,
+ * processor_errors:<fn>). `test.step(name, fn)` and the pages' own timings
+ * are recorded by page-metrics.ts.
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import type { Engine, Recorder, RunContext, StepCompileContext, StepFunction, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import { PageMetrics } from './page-metrics.ts';
+import { noBrowser, playwrightOptions, type PlaywrightOptions } from './playwright-options.ts';
+
+/** A compiled `testFunction` step. */
+export interface TestFunctionStep {
+  readonly handle: number;
+  readonly fn: StepFunction;
+  readonly scenarioName: string;
+}
+
+/** One user's browser context, opened at its first step. */
+interface BrowserSession {
+  context: BrowserContext | null;
+}
+
+/** Why a test function failed, in agentload's closed vocabulary. */
+function reasonOf(err: unknown): string {
+  const e = err as { name?: unknown; message?: unknown; matcherResult?: unknown } | null;
+  if (e?.name === 'TimeoutError') return 'pw_timeout';
+  if (e?.matcherResult !== undefined) return 'pw_assertion';
+  if (typeof e?.message === 'string' && e.message.includes('net::ERR_')) return 'pw_navigation';
+  return 'pw_error';
+}
+
+/** See the module comment. */
+export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession | null> {
+  readonly id = 'playwright';
+  readonly stepKeys = ['testFunction'];
+  private sink: Recorder | null = null;
+  private nowUs: () => number = () => 0;
+  private options: PlaywrightOptions | null = null;
+  private metrics: PageMetrics | null = null;
+  private browser: Browser | null = null;
+  private isClosing = false;
+  private openContexts = 0;
+  private readonly waiting: Array<(isGranted: boolean) => void> = [];
+  private readonly closing = new Set<Promise<void>>();
+
+  compileStep(_key: string, step: StepInput, ctx: StepCompileContext): TestFunctionStep {
+    if (ctx.processorFunction === undefined) ctx.fail('this agentload build cannot call processor functions from an engine step', ctx.yamlPath);
+    return {
+      handle: ctx.sink.handle(`browser ${ctx.scenarioName}`),
+      fn: ctx.processorFunction(step.testFunction, ctx.yamlPath),
+      scenarioName: ctx.scenarioName,
+    };
+  }
+
+  async init(run: RunContext): Promise<void> {
+    this.sink = run.sink;
+    this.nowUs = () => run.nowUs();
+    const options = playwrightOptions(run.config, run.target, process.env);
+    this.options = options;
+    let pw: typeof import('playwright-core');
+    try {
+      // Loaded only here: a plan without browser scenarios never pays for it.
+      pw = await import('playwright-core');
+    } catch {
+      throw noBrowser('playwright-core is not installed (an optional dependency of agentload): npm install playwright-core');
+    }
+    if (options.testIdAttribute !== null) pw.selectors.setTestIdAttribute(options.testIdAttribute);
+    try {
+      this.browser = await pw.chromium.launch(options.launch);
+    } catch (e) {
+      const first = String((e as Error)?.message ?? e).split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+      const display = options.launch.headless === false && process.platform === 'linux' && !process.env.DISPLAY ? ' (headless: false needs a display: drop it, or run under xvfb-run)' : '';
+      throw noBrowser(`Chromium ${String(options.launch.executablePath ?? options.launch.channel)} would not start${display}: ${first}`);
+    }
+    this.metrics = new PageMetrics(run.sink, options, run.target);
+  }
+
+  openSession(): BrowserSession {
+    return { context: null };
+  }
+
+  runStep(step: TestFunctionStep, vu: VirtualUser<BrowserSession | null>): void {
+    void this.run(step, vu, vu.session!);
+  }
+
+  private async run(step: TestFunctionStep, vu: VirtualUser, session: BrowserSession): Promise<void> {
+    const sink = this.sink!;
+    try {
+      session.context ??= await this.newContext(step.scenarioName);
+      const page = await session.context.newPage();
+      const metrics = this.metrics!;
+      const test = {
+        step: async <T>(name: string, action: () => Promise<T> | T): Promise<T> => {
+          const startMs = performance.now();
+          const result = await action();
+          metrics.step(name, performance.now() - startMs);
+          return result;
+        },
+      };
+      try {
+        await step.fn.fn(page, step.fn.contextOf(vu), step.fn.events, test);
+      } finally {
+        await page.close().catch(() => {});
+      }
+      sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
+      sink.ok(step.handle);
+    } catch (err) {
+      if (this.isClosing) sink.abandoned(step.handle);
+      else {
+        sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
+        sink.failed(step.handle, reasonOf(err));
+        step.fn.fail(vu, err);
+      }
+    }
+    vu.resume();
+  }
+
+  /** A context for one user, once one of the maxContexts is free. */
+  private async newContext(scenarioName: string): Promise<BrowserContext> {
+    if (this.openContexts >= this.options!.maxContexts) {
+      this.sink!.add('browser.context_waits');
+      const isGranted = await new Promise<boolean>((resolve) => this.waiting.push(resolve));
+      if (!isGranted) throw new Error('the run ended before a browser context was free');
+    } else this.openContexts++;
+    try {
+      const o = this.options!;
+      const context = await this.browser!.newContext(o.context);
+      context.setDefaultNavigationTimeout(o.navigationTimeoutMs);
+      context.setDefaultTimeout(o.timeoutMs);
+      await this.metrics!.attach(context, scenarioName);
+      return context;
+    } catch (e) {
+      this.releaseContext();
+      throw e;
+    }
+  }
+
+  /** A context closed: the next waiting user gets its place. */
+  private releaseContext(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next(true);
+    else this.openContexts--;
+  }
+
+  closeSession(vu: VirtualUser<BrowserSession | null>): void {
+    const context = vu.session?.context ?? null;
+    if (context === null) return;
+    vu.session!.context = null;
+    const done = context.close().catch(() => {}).then(() => this.releaseContext());
+    this.closing.add(done);
+    void done.then(() => this.closing.delete(done));
+  }
+
+  async close(): Promise<void> {
+    this.isClosing = true;
+    for (const w of this.waiting.splice(0)) w(false);
+    await Promise.allSettled([...this.closing]);
+    await this.browser?.close().catch(() => {});
+    this.browser = null;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Artillery's playwright engine (issue 18) in Debian's chromium (installed by
+ * .ci/run; AGENTLOAD_CHROMIUM overrides the path) against a real HTML server
+ * on 127.0.0.1. Plan: test/fixtures/artillery/playwright.yml, its test
+ * functions in playwright-flows.cjs, Artillery's syntax as written.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, tempDir } from '../cli/cli-fixture.ts';
+import { startHttpServer } from '../helpers/servers.ts';
+
+const FIX = join(import.meta.dirname, '../fixtures/artillery');
+const CHROMIUM = process.env.AGENTLOAD_CHROMIUM ?? '/usr/bin/chromium';
+const SLOW_MS = 150;
+
+/** Three pages; /slow answers after SLOW_MS. Counts visits by path and keeps the x-from header. */
+async function startSite() {
+  const visits: Record<string, number> = {};
+  const from = new Set<string>();
+  const page = (body: string) => `<!doctype html><html><body>${body}</body></html>`;
+  const srv = await startHttpServer((req, res) => {
+    const path = req.url ?? '';
+    visits[path] = (visits[path] ?? 0) + 1;
+    if (typeof req.headers['x-from'] === 'string') from.add(req.headers['x-from']);
+    const send = (body: string) => res.writeHead(200, { 'content-type': 'text/html' }).end(page(body));
+    if (path === '/') send('<h1>home</h1><a href="/slow">Slow</a>');
+    else if (path === '/before') send('<h1>before page</h1>');
+    else if (path === '/slow') setTimeout(() => send('<p>slow page</p>'), SLOW_MS);
+    else res.writeHead(404).end();
+  });
+  return { srv, visits, from };
+}
+
+test('playwright: test functions run in the browser, test.step latencies and page timings are recorded, a throwing function fails its scenario', async (t) => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set AGENTLOAD_CHROMIUM)`);
+  const { srv, visits, from } = await startSite();
+  t.after(() => srv.close());
+  const { dir, cleanup } = tempDir('playwright');
+  t.after(cleanup);
+  const out = join(dir, 'r.json');
+  const r = await cli(['run', join(FIX, 'playwright.yml'), '-t', srv.url, '-o', out, '--no-console', '--grace', '20s', '--seed', '7']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  const byName = Object.fromEntries(result.summary.byName.map((n: any) => [n.name, n]));
+  const counters = result.summary.counters;
+
+  const browsed = byName['browser browse']?.ok ?? 0;
+  const broken = byName['browser broken']?.outcomes.failed.pw_error ?? 0;
+  assert.ok(browsed >= 1 && broken >= 1, `seed 7 picks both scenarios: browse ${browsed}, broken ${broken}`);
+  assert.equal(browsed + broken, 3, 'three users, each ran its test function once');
+  assert.equal(visits['/'], 3, 'every user opened the home page (server-side count)');
+  assert.equal(visits['/slow'], browsed, 'only browse users followed the link');
+  assert.equal(visits['/before'], 1, 'the top-level before test function ran once');
+  assert.deepEqual([...from], [FIX], 'contextOptions reached the browser, {{ $dirname }} rendered to the plan\'s directory');
+
+  assert.equal(counters['browse.greeting_seen'], browsed, 'vuContext.vars carries what before set; events.emit counters count');
+  const slowStep = byName['browser.step.slow_page'];
+  assert.equal(slowStep.count, browsed, 'one slow_page step per browse user');
+  assert.ok(slowStep.latencyMs.min >= SLOW_MS, `the step waited for the slow page: min ${slowStep.latencyMs.min} ms`);
+  assert.equal(byName['browser.step.home'].count, browsed);
+  assert.ok(byName['browser browse'].latencyMs.min >= SLOW_MS, 'the scenario time covers its steps');
+  assert.ok(byName[`browser.page.TTFB.${srv.url}/slow`].latencyMs.min >= SLOW_MS, 'TTFB from the Navigation Timing entry');
+  assert.ok(byName[`browser.page.load.${srv.url}/before`].count >= 1, 'page load time per URL');
+  assert.ok(counters['browser.page.codes.200'] >= 3 + 1 + browsed, 'responses counted by status');
+
+  assert.equal(counters.vusers_failed, broken, 'a throwing test function fails its user');
+  assert.equal(counters['processor_errors:broken'], broken);
+  assert.match(r.err, /processor function broken failed .*not what we expected/);
+});
+
+test('playwright: a test function the processor does not export and tracing stop at validate, located', async (t) => {
+  const { dir, cleanup } = tempDir('playwright-bad');
+  t.after(cleanup);
+  writeFileSync(join(dir, 'flows.cjs'), 'module.exports = { browse: async () => {} };\n');
+  const write = (name: string, engineOptions: string): string => {
+    writeFileSync(join(dir, name), [
+      'config:',
+      '  target: "http://127.0.0.1:1"',
+      '  engines:',
+      `    playwright: ${engineOptions}`,
+      '  processor: ./flows.cjs',
+      'scenarios:',
+      '  - engine: playwright',
+      '    testFunction: brwose',
+      '',
+    ].join('\n'));
+    return join(dir, name);
+  };
+  const traced = await cli(['validate', write('traced.yml', '{ trace: true }')]);
+  assert.equal(traced.code, 2);
+  assert.match(traced.err, /traced\.yml:4:19 AGENTLOAD_E_NOT_YET config\.engines\.playwright\.trace/);
+  const misnamed = await cli(['validate', write('misnamed.yml', '{}')]);
+  assert.equal(misnamed.code, 2);
+  assert.match(misnamed.err, /misnamed\.yml:8:19 AGENTLOAD_E_PROCESSOR_FUNCTION scenarios\[0\]\.flow\[0\]\.testFunction: .*"brwose".*browse/);
+});
+
+test('playwright: no Chromium where AGENTLOAD_CHROMIUM points is one line with the fix, exit 3, before any request', async (t) => {
+  const { srv, visits } = await startSite();
+  t.after(() => srv.close());
+  const saved = process.env.AGENTLOAD_CHROMIUM;
+  process.env.AGENTLOAD_CHROMIUM = '/nonexistent/chromium';
+  t.after(() => {
+    if (saved === undefined) delete process.env.AGENTLOAD_CHROMIUM;
+    else process.env.AGENTLOAD_CHROMIUM = saved;
+  });
+  const r = await cli(['run', join(FIX, 'playwright.yml'), '-t', srv.url, '--no-console']);
+  assert.equal(r.code, 3, r.out + r.err);
+  assert.match(r.err, /AGENTLOAD_E_BROWSER_START AGENTLOAD_CHROMIUM=\/nonexistent\/chromium does not exist/);
+  assert.match(r.err, /apt-get install chromium/);
+  assert.deepEqual(visits, {});
+});
