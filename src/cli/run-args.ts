@@ -86,7 +86,7 @@ export const RUN_FLAGS = {
   variables: { type: 'string', short: 'v', arg: 'JSON', help: 'Artillery: a JSON object merged into config.variables' },
   overrides: { type: 'string', arg: 'JSON', help: 'Artillery: a JSON object deep-merged into the plan (lists replaced whole)' },
   dotenv: { type: 'string', arg: 'FILE', help: 'load environment variables from FILE before the plan is read' },
-  insecure: { type: 'boolean', short: 'k', help: 'Artillery: skip TLS certificate checks (not supported yet)' },
+  insecure: { type: 'boolean', short: 'k', help: 'accept any TLS certificate (self-signed, expired): config.http.tls.rejectUnauthorized false' },
   'scenario-name': { type: 'string', arg: 'NAME', help: 'Artillery: the same as --scenario' },
   solo: { type: 'boolean', short: 's', help: 'Artillery: one virtual user, once (replaces the phases)' },
   config: { type: 'string', short: 'c', arg: 'FILE', help: 'Artillery: a separate config file (not supported yet)' },
@@ -129,9 +129,6 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
   const parsed = parseFlags(withDashboardDefault(args), RUN_FLAGS, command);
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`agentload ${command} expects a plan file (or several, or a suite file), got none`);
-  if (values.insecure === true) {
-    throw new UsageError('--insecure (skip TLS certificate checks) is not supported yet; make the runner trust the certificate with NODE_EXTRA_CA_CERTS=ca.pem', {}, 'AGENTLOAD_E_NOT_YET');
-  }
   if (values.dotenv !== undefined) loadDotenv(values.dotenv);
   if (values.config !== undefined) {
     throw new UsageError('--config (a separate Artillery config file) is not supported yet; put the config section into the script, or pass --target and --overrides', {}, 'AGENTLOAD_E_NOT_YET');
@@ -153,7 +150,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     coolDownMs: coolDown(values['cool-down']),
     overrides: {
       target: values.target, env: values.env ?? values.environment, vars,
-      scriptOverrides: artilleryOverrides(values.overrides, values.variables, values.solo === true),
+      scriptOverrides: artilleryOverrides(values.overrides, values.variables, values.solo === true, values.insecure === true),
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
       graceMs: graceOf(values.grace), seed: seedOf(values.seed),
     },
@@ -188,7 +185,7 @@ function loadDotenv(file: string): void {
 }
 
 /** `--overrides` and `-v/--variables` (Artillery's JSON flags) as one object merged into the plan. */
-function artilleryOverrides(overrides: string | undefined, variables: string | undefined, isSolo: boolean): Record<string, unknown> | undefined {
+function artilleryOverrides(overrides: string | undefined, variables: string | undefined, isSolo: boolean, isInsecure: boolean): Record<string, unknown> | undefined {
   const parse = (flag: string, text: string): Record<string, unknown> => {
     let v: unknown;
     try {
@@ -199,8 +196,14 @@ function artilleryOverrides(overrides: string | undefined, variables: string | u
     if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`--${flag} expects a JSON object like '{"config": {…}}', got ${JSON.stringify(text.slice(0, 60))}`);
     return v as Record<string, unknown>;
   };
-  if (overrides === undefined && variables === undefined && !isSolo) return undefined;
+  if (overrides === undefined && variables === undefined && !isSolo && !isInsecure) return undefined;
   const out = overrides === undefined ? {} : parse('overrides', overrides);
+  if (isInsecure) {
+    // -k / --insecure, as Artillery's: every HTTPS request accepts any certificate (the run warns).
+    const config = (out.config ??= {}) as Record<string, unknown>;
+    const http = (config.http ??= {}) as Record<string, unknown>;
+    http.tls = { ...(http.tls as Record<string, unknown> | undefined), rejectUnauthorized: false };
+  }
   // --solo: Artillery runs one user, once, whatever the phases say.
   if (isSolo) ((out.config ??= {}) as Record<string, unknown>).phases = [{ duration: 1, arrivalCount: 1 }];
   if (variables !== undefined) {

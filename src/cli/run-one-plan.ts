@@ -29,6 +29,7 @@ import { reportOutputs } from '../plugins/report-outputs.ts';
 import { defaultIntervalMs } from '../engine/compile/default-interval.ts';
 import { expectationCount } from './expectation-count.ts';
 import { resourceWarnings } from '../engine/run/resource-warnings.ts';
+import { insecureTlsWarning } from '../engine/run/tls-warning.ts';
 import { redactUrl } from '../engine/redact.ts';
 import type { PlanInput, Reporter, RunResult } from '../engine/contracts.ts';
 import type { CompiledPlan } from '../engine/compile/compiled-plan.ts';
@@ -165,6 +166,8 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     const workers = workersToRun(a.workers, a.isOversubscribing);
     if (workers.note !== null && !reporting.isQuiet) io.err(workers.note);
     for (const w of resourceWarnings(compiled)) io.err(w);
+    const tlsWarning = insecureTlsWarning(p.plan.config);
+    if (tlsWarning !== null) io.err(tlsWarning);
     const reporters = reporting.dashboard == null ? plugins.reporters : [...plugins.reporters, await dashboardFor(reporting.dashboard, p.file, io, () => compiled, sink)];
     const opts = {
       sink, reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,

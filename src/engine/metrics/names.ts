@@ -121,6 +121,10 @@ export const WS_ERRORS = 'ws_errors';
 export const WS_STABILITY = 'ws_stability';
 /** HTTP requests that waited over 5 ms for a free pooled connection (config.http.connections too low). */
 export const HTTP_POOL_WAITS = 'http_pool_waits';
+/** Redirects the http engine followed (each hop of a chain; the chain is one request). */
+export const HTTP_REDIRECTS = 'http_redirects';
+/** `set-cookie` values that could not be parsed, skipped (Artillery's cookie_parse_error_invalid_cookie). */
+export const HTTP_COOKIE_ERRORS = 'http_cookie_errors';
 
 // ── Streams (stream engine). Each is recorded per stream step under the tag `request=<step name>`;
 // the step's own name carries the end-to-end duration and the outcome. docs/engines/stream.md gives the formulas.

@@ -64,7 +64,13 @@ export class ClientPool {
     private readonly connections: number,
     private readonly pipelining: number,
     private readonly keepAliveTimeout: number,
-  ) {}
+    /** Extra TLS connect options (`rejectUnauthorized: false` from config.http.tls or --insecure), or null. */
+    tls: Record<string, unknown> | null = null,
+  ) {
+    this.connect = tls === null ? CONNECT_OPTS : Object.freeze({ ...tls, lookup: boundedLookup });
+  }
+
+  private readonly connect: Record<string, unknown>;
 
   /** Sends `opts` on a free lane, or queues it until release() frees one. */
   dispatch(opts: PoolDispatchOpts, req: PooledRequest): void {
@@ -119,7 +125,7 @@ export class ClientPool {
   /** A new connection's lanes, one of them for the caller, or null at the connection limit. */
   private open(): Client | null {
     if (this.clients.length >= this.connections || this.isClosed) return null;
-    const c = new (undiciLoaded().Client)(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: CONNECT_OPTS });
+    const c = new (undiciLoaded().Client)(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: this.connect });
     this.clients.push(c);
     for (let i = 1; i < this.pipelining; i++) this.lanes.push(c);
     return c;

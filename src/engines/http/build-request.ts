@@ -32,6 +32,7 @@ export function buildRequest(step: HttpStep, vars: VuVars, target: ResolvedTarge
   const json = step.json === null ? undefined : step.json.render(vars);
   if (step.json !== null) body = JSON.stringify(json);
   else if (step.body !== null) body = step.body.render(vars);
+  else if (step.form !== null) body = step.form.render(vars);
   if (step.isStatic && typeof body === 'string') body = Buffer.from(body);
   return {
     origin,

@@ -31,6 +31,7 @@ export function hookRequestOf(step: HttpStep, vars: VuVars, name: string): HookR
   const req: HookRequest = { url: step.url.render(vars), method: step.method, name, headers };
   if (step.json !== null) req.json = ownCopy(step.json.render(vars));
   else if (step.body !== null) req.body = step.body.render(vars);
+  else if (step.form !== null) req.body = step.form.render(vars);
   if (step.qs !== null) req.qs = ownCopy(step.qs.render(vars)) as Record<string, unknown>;
   return req;
 }

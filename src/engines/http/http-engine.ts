@@ -7,7 +7,10 @@
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { Recorder } from '../../engine/contracts.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
-import { HttpExchange } from './http-exchange.ts';
+import { HttpExchange, type RedirectSender } from './http-exchange.ts';
+import { addCookies, cookieHeaderFor, cookieJarOptionsOf, loadToughCookie, newJar, withCookieHeader, type CookieJarSetting } from './user-cookies.ts';
+import { nextHop } from './redirect.ts';
+import type { VuVars } from '../../engine/contracts.ts';
 import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { loadUndici } from '../../engine/transport/network-libraries.ts';
@@ -27,7 +30,7 @@ const DETACHED_VU: VirtualUser = Object.freeze({ id: 0, vars: Object.freeze({}),
 export const DEFAULT_CONNECTIONS = 128;
 
 /** See the module comment. */
-export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
+export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, RedirectSender {
   readonly id = 'http';
   readonly stepKeys = METHODS;
   /** closeSession detaches the exchange from the VU (HttpExchange.release), and a finished exchange gets no more callbacks. */
@@ -43,6 +46,10 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
   /** Set by close(), cleared by init(): a hooked request whose beforeRequest ends after the run is abandoned, not sent. */
   private isClosed = false;
   private maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  /** Options for each user's cookie jar; null when config.http.cookieJar is false. */
+  private cookieOptions: Record<string, unknown> | null = {};
+  /** undici connect options: `config.http.tls` (rejectUnauthorized: false) over the bounded DNS lookup. */
+  private tls: Record<string, unknown> | null = null;
 
   compileStep(key: string, step: StepInput, ctx: StepCompileContext): HttpStep {
     return compileHttpStep(key, step, ctx, NO_HTTP_OUTCOMES);
@@ -55,7 +62,10 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
     this.nowUs = run.nowUs;
     this.deadlines = new RequestDeadlines(run.nowUs);
     this.isClosed = false;
-    const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
+    const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number; cookieJar?: CookieJarSetting; tls?: Record<string, unknown> };
+    this.cookieOptions = cookieJarOptionsOf(http.cookieJar);
+    if (this.cookieOptions !== null) await loadToughCookie();
+    this.tls = http.tls !== undefined && http.tls.rejectUnauthorized === false ? { rejectUnauthorized: false } : null;
     // Unbounded pools spiral when the generator runs late: every queued arrival opens a socket, which costs
     // more CPU, which makes it later. So the default is one connection per possible VU, at least 128.
     this.connections = http.connections ?? Math.max(DEFAULT_CONNECTIONS, run.concurrencyHint ?? 0);
@@ -67,8 +77,9 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
   openSession(vu: VirtualUser<HttpExchange | null>): HttpExchange {
     const ex = this.freeExchanges.pop();
     if (ex === undefined) {
-      const fresh = new HttpExchange(vu, this.sink!, this.nowUs);
+      const fresh = new HttpExchange(vu, this.sink!, this.nowUs, this);
       fresh.maxBodyBytes = this.maxBodyBytes;
+      fresh.cookieOptions = this.cookieOptions;
       return fresh;
     }
     ex.vu = vu;
@@ -96,7 +107,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
         opts = built.opts;
         if (step.rpcKind !== RPC_NONE) ex.rpcIds = step.rpcIds ?? rpcIdsOf(built.json, step.rpcKind);
       }
-      this.pool(origin).dispatch(opts, ex);
+      this.send(ex, origin, step.cookies === null ? opts : this.stepCookies(ex, step, vu.vars, origin, opts));
     } catch (e) {
       ex.onError(e as Error);
     }
@@ -127,11 +138,52 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
       if (step.rpcKind !== RPC_NONE) ex.rpcIds = rpcIdsOf(built.json, step.rpcKind);
       ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
       try {
-        this.pool(built.origin).dispatch(built.opts, ex);
+        this.send(ex, built.origin, step.cookies === null ? built.opts : this.stepCookies(ex, step, vu.vars, built.origin, built.opts));
       } catch (e) {
         ex.onError(e as Error);
       }
     });
+  }
+
+  /**
+   * Sends `opts` to `origin` for `ex`, with the user's cookies for that URL
+   * when it has a jar (nothing to do for a user that never got a cookie).
+   */
+  private send(ex: HttpExchange, origin: string, opts: DispatchOpts): void {
+    ex.origin = origin;
+    ex.sentOpts = opts;
+    const jar = ex.jar;
+    if (jar !== null) {
+      const cookie = cookieHeaderFor(jar, origin + opts.path);
+      if (cookie !== null) opts = withCookieHeader(opts, cookie);
+    }
+    this.pool(origin).dispatch(opts, ex);
+  }
+
+  /**
+   * A request's `cookie:` map: into the user's jar, as Artillery does (so later
+   * requests send it too). With jars off it goes with this request only.
+   */
+  private stepCookies(ex: HttpExchange, step: HttpStep, vars: VuVars, origin: string, opts: DispatchOpts): DispatchOpts {
+    const pairs = step.cookies!.map(([k, t]) => [k, t.render(vars)] as const);
+    if (this.cookieOptions === null) return withCookieHeader(opts, pairs.map(([k, v]) => `${k}=${v}`).join('; '));
+    ex.jar ??= newJar(this.cookieOptions);
+    addCookies(ex.jar, pairs, origin + opts.path);
+    return opts;
+  }
+
+  /** RedirectSender: the next hop of `ex`'s request (redirect.ts), under a fresh deadline of the step's timeout. */
+  follow(ex: HttpExchange, status: number, location: string): boolean {
+    const hop = nextHop(status, location, ex.origin, ex.sentOpts!);
+    if (hop === null) return false;
+    ex.beginHop();
+    ex.flightSeq = this.deadlines!.track(ex, ex.step!.timeoutMs, this.nowUs());
+    try {
+      this.send(ex, hop.origin, hop.opts);
+    } catch (e) {
+      ex.onError(e as Error);
+    }
+    return true;
   }
 
   closeSession(vu: VirtualUser<HttpExchange | null>): void {
@@ -154,7 +206,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null> {
   private pool(origin: string): ClientPool {
     let p = this.pools.get(origin);
     if (p === undefined) {
-      p = new ClientPool(origin, this.connections, this.pipelining, 30_000);
+      p = new ClientPool(origin, this.connections, this.pipelining, 30_000, this.tls);
       this.pools.set(origin, p);
     }
     return p;

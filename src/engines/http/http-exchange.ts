@@ -20,11 +20,21 @@ import { classifyBatchCall, classifySingle, matchBatch, Verdict, EXPECTED, FAILE
 import { NO_RPC_IDS, RPC_NONE, RPC_SINGLE } from './jsonrpc-body.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
-import { HTTP_POOL_WAITS, RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
+import { HTTP_COOKIE_ERRORS, HTTP_POOL_WAITS, HTTP_REDIRECTS, RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
+import type { CookieJar } from 'tough-cookie';
+import { findSetCookies, newJar, storeSetCookies } from './user-cookies.ts';
+import { isFollowedRedirect } from './redirect.ts';
+import type { DispatchOpts } from './http-step.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
 import { bodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from '../../engine/transport/body-limit.ts';
 import { RL_ADMITTED, RL_LIMITED, RL_LIMITED_WITHOUT_WAIT, RL_UNDER_LIMITED, hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
+
+/** What sends a redirect's next hop (the engine). */
+export interface RedirectSender {
+  /** Sends `ex`'s request again to `location`; false when it is not a URL to follow (the 3xx is then the answer). */
+  follow(ex: HttpExchange, status: number, location: string): boolean;
+}
 
 /** A request that waited longer than this for a free connection is counted in http_pool_waits. */
 const POOL_WAIT_THRESHOLD_US = 5000;
@@ -62,10 +72,20 @@ export class HttpExchange extends PooledFlight implements CallView {
   private readonly verdict = new Verdict();
   private readonly match: number[] = [];
 
+  /** Where the request in flight went, as sent before the jar's cookies were added (set-cookie and redirects resolve against it). */
+  origin = '';
+  sentOpts: DispatchOpts | null = null;
+  /** Redirects followed for the request in flight. */
+  hops = 0;
+  /** The user's cookie jar (user-cookies.ts): null until its first cookie. */
+  jar: CookieJar | null = null;
+  /** Options for a new jar, or null when jars are off (config.http.cookieJar: false); the engine sets it. */
+  cookieOptions: Record<string, unknown> | null = null;
+
   /** The VU this exchange serves; reassigned when the engine reuses the exchange for a new VU. */
   vu: VirtualUser;
 
-  constructor(vu: VirtualUser, private readonly sink: Recorder, private readonly nowUs: () => number) {
+  constructor(vu: VirtualUser, private readonly sink: Recorder, private readonly nowUs: () => number, private readonly sender: RedirectSender) {
     super();
     this.vu = vu;
   }
@@ -89,12 +109,26 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.message = undefined;
     this.rpcIds = NO_RPC_IDS;
     this.hookRequest = null;
+    this.sentOpts = null;
+    this.jar = null; // a jar is one user's
   }
 
   /** Prepares for one request of `step`. */
   begin(step: HttpStep): void {
     this.step = step;
     this.dispatchedUs = this.nowUs();
+    this.hops = 0;
+    this.beginHop();
+    if (step.rateLimitKey !== null) {
+      this.rlKey = step.rateLimitKey.render(this.vu.vars);
+      this.rlSecond = Math.floor(this.dispatchedUs / 1e6);
+      this.rlIsUnder = this.sink.rateLimits?.offered(this.rlKey, this.dispatchedUs) ?? false;
+    }
+  }
+
+  /** Clears the answer of the previous request or hop (a redirect's next hop starts here). */
+  beginHop(): void {
+    const step = this.step!;
     this.status = 0;
     this.beginFlight();
     this.isCollecting = step.collectsBody;
@@ -105,11 +139,6 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.bodyText = null;
     this.isParsed = false;
     this.parsed = undefined;
-    if (step.rateLimitKey !== null) {
-      this.rlKey = step.rateLimitKey.render(this.vu.vars);
-      this.rlSecond = Math.floor(this.dispatchedUs / 1e6);
-      this.rlIsUnder = this.sink.rateLimits?.offered(this.rlKey, this.dispatchedUs) ?? false;
-    }
   }
 
   /** undici calls this when the request is written to a socket: the time before it was spent waiting for a connection. */
@@ -120,8 +149,20 @@ export class HttpExchange extends PooledFlight implements CallView {
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     this.status = status;
-    if (this.step!.checks !== null || this.step!.rateLimitKey !== null || this.step!.hooks !== null) this.rawHeaders = rawHeaders;
+    const step = this.step!;
+    if (step.checks !== null || step.rateLimitKey !== null || step.hooks !== null || (status >= 300 && status < 400)) this.rawHeaders = rawHeaders;
+    if (this.cookieOptions !== null) {
+      const setCookies = findSetCookies(rawHeaders);
+      if (setCookies !== null) this.keepCookies(setCookies);
+    }
     return true;
+  }
+
+  /** A set-cookie answer: into the user's jar (made now if it has none), for the URL the request went to. */
+  private keepCookies(values: string[]): void {
+    this.jar ??= newJar(this.cookieOptions!);
+    const bad = storeSetCookies(this.jar, values, this.origin + this.sentOpts!.path);
+    if (bad > 0) this.sink.add(HTTP_COOKIE_ERRORS, bad);
   }
 
   onData(chunk: Buffer): boolean {
@@ -146,8 +187,13 @@ export class HttpExchange extends PooledFlight implements CallView {
     const h = step.handle;
     const sink = this.sink;
     const status = this.status;
+    if (step.maxRedirects > 0 && isFollowedRedirect(status) && this.redirect(step)) return;
     sink.recordLatency(h, this.nowUs() - this.vu.scheduledUs);
     sink.status(h, status);
+    if (this.hops > step.maxRedirects) {
+      sink.failed(h, 'too_many_redirects');
+      return this.next();
+    }
     if (step.rpcKind !== RPC_NONE && this.rpcIds.length > 0) {
       this.settleRpc(step, status);
       return this.next();
@@ -166,6 +212,22 @@ export class HttpExchange extends PooledFlight implements CallView {
       }
     }
     this.next();
+  }
+
+  /**
+   * A 3xx with a location: its next hop is sent (true), unless the chain is
+   * too long (false, recorded as too_many_redirects) or the location is no
+   * http(s) URL (false: the 3xx is the answer). The whole chain is one
+   * request: latency runs from the scheduled start to the final answer.
+   */
+  private redirect(step: HttpStep): boolean {
+    const location = rawHeader(this.rawHeaders, 'location');
+    if (location === undefined) return false;
+    if (this.hops++ >= step.maxRedirects) return false;
+    this.sink.add(HTTP_REDIRECTS);
+    if (this.sender.follow(this, this.status, location)) return true;
+    this.hops--;
+    return false;
   }
 
   /** The step is recorded: afterResponse hooks, if the step has any, then the flow goes on. */

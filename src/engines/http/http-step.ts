@@ -8,6 +8,8 @@ import type { PoolDispatchOpts } from '../../engine/transport/client-pool.ts';
 import type { OutcomeRules, RequestHooks, ResponseChecks, StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 import { DEFAULT_RPC_OUTCOMES } from '../../engine/checks/jsonrpc-verdict.ts';
 import { RPC_NONE, rpcIdsOf, rpcKindOf } from './jsonrpc-body.ts';
+import { DEFAULT_MAX_REDIRECTS } from './redirect.ts';
+import { compileForm, type MultipartForm } from './multipart-body.ts';
 
 /** What undici's dispatch receives (through the ClientPool). */
 export type DispatchOpts = PoolDispatchOpts;
@@ -21,6 +23,8 @@ export interface HttpStep {
   readonly headers: ReadonlyArray<readonly [string, Template]>;
   readonly json: ValueTemplate | null;
   readonly body: Template | null;
+  /** `formData` as a multipart body (multipart-body.ts), or null. */
+  readonly form: MultipartForm | null;
   readonly timeoutMs: number;
   readonly checks: ResponseChecks | null;
   readonly outcomes: OutcomeRules;
@@ -33,6 +37,10 @@ export interface HttpStep {
   readonly rpcIds: readonly unknown[] | null;
   /** True when the response body is read: JSON-RPC classification, or checks that read it. */
   readonly collectsBody: boolean;
+  /** The request's `cookie:` pairs, added to the user's jar before it is sent (user-cookies.ts); null for nearly every step. */
+  readonly cookies: ReadonlyArray<readonly [string, Template]> | null;
+  /** Most redirects followed (redirect.ts): `config.http.maxRedirects`, 0 with `followRedirect: false`. */
+  readonly maxRedirects: number;
   /** The metric name (for processor hooks' `req.name`). */
   readonly name: string;
   /** beforeRequest / afterResponse processor functions (hooked-request.ts); null for nearly every step. */
@@ -49,6 +57,16 @@ export function timeoutMs(v: unknown, ctx: StepCompileContext, yamlPath: string)
   return v === undefined ? DEFAULT_TIMEOUT_MS : ctx.durationMs(v, yamlPath);
 }
 
+/** `auth: {user, pass}` (templates allowed) as a Basic `authorization` header, rendered per request only when templated. */
+function basicAuth(auth: Record<string, unknown>, ctx: StepCompileContext, yamlPath: string): Template {
+  const user = ctx.template(String(auth.user ?? ''), `${yamlPath}.user`);
+  const pass = ctx.template(String(auth.pass ?? ''), `${yamlPath}.pass`);
+  const encode = (vars: Parameters<Template['render']>[0]): string => `Basic ${Buffer.from(`${user.render(vars)}:${pass.render(vars)}`).toString('base64')}`;
+  const isStatic = user.isStatic && pass.isStatic;
+  const fixed = isStatic ? encode({}) : '';
+  return { isStatic, source: `auth ${user.source}`, render: isStatic ? () => fixed : encode };
+}
+
 /** See the module comment. */
 export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileContext, defaults: OutcomeRules): HttpStep {
   const p = ctx.yamlPath;
@@ -63,20 +81,26 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
   const qs = req.qs === undefined ? null : ctx.valueTemplate(req.qs, `${p}.qs`);
   const json = req.json === undefined ? null : ctx.valueTemplate(req.json, `${p}.json`);
   const body = req.body === undefined ? null : ctx.template(String(req.body), `${p}.body`);
-  const headerEntries = Object.entries((req.headers ?? {}) as Record<string, unknown>)
+  if (req.formData !== undefined && (req.json !== undefined || req.body !== undefined)) ctx.fail('use only one of "json", "body", "formData"', `${p}.formData`);
+  const form = req.formData === undefined ? null : compileForm(req.formData as Record<string, unknown>, ctx, p);
+  const headerEntries: Array<readonly [string, Template]> = Object.entries((req.headers ?? {}) as Record<string, unknown>)
     .map(([k, v]) => [k.toLowerCase(), ctx.template(String(v), `${p}.headers.${k}`)] as const);
+  if (form !== null && !headerEntries.some(([k]) => k === 'content-type')) headerEntries.push(['content-type', ctx.template(form.contentType, p)]);
+  if (req.auth !== undefined && !headerEntries.some(([k]) => k === 'authorization')) headerEntries.push(['authorization', basicAuth(req.auth as Record<string, unknown>, ctx, `${p}.auth`)]);
   if (json !== null && !headerEntries.some(([k]) => k === 'content-type')) {
     headerEntries.push(['content-type', ctx.template('application/json', p)]);
   }
   const name = typeof req.name === 'string' ? req.name : `${method} ${req.url as string}`;
   const config = (ctx.config.http ?? {}) as Record<string, unknown>;
-  const isStatic = url.isStatic && (qs?.isStatic ?? true) && (json?.isStatic ?? true) && (body?.isStatic ?? true) &&
+  const cookies = req.cookie === undefined ? null : Object.entries(req.cookie as Record<string, unknown>)
+    .map(([k, v]) => [k, ctx.template(String(v), `${p}.cookie.${k}`)] as const);
+  const isStatic = url.isStatic && (qs?.isStatic ?? true) && (json?.isStatic ?? true) && (body?.isStatic ?? true) && (form?.isStatic ?? true) &&
     headerEntries.every(([, t]) => t.isStatic);
   const checks = ctx.checks(req.expect, req.capture, p);
   const hooks = ctx.requestHooks?.(req.beforeRequest, req.afterResponse, p) ?? null;
   return {
     handle: ctx.sink.handle(name),
-    method, url, qs, json, body,
+    method, url, qs, json, body, form,
     headers: headerEntries,
     timeoutMs: timeoutMs(req.timeout ?? config.timeout, ctx, `${p}.timeout`),
     checks,
@@ -90,6 +114,8 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
     collectsBody: rpcKind !== RPC_NONE || (checks !== null && checks.needsBody) || (hooks !== null && hooks.hasAfter),
     name,
     hooks,
+    cookies: cookies !== null && cookies.length > 0 ? cookies : null,
+    maxRedirects: req.followRedirect === false ? 0 : typeof config.maxRedirects === 'number' ? config.maxRedirects : DEFAULT_MAX_REDIRECTS,
     staticOpts: null,
     staticOrigin: null,
   };

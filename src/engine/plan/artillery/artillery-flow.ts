@@ -7,6 +7,7 @@
  */
 import { toPlanDuration } from './artillery-duration.ts';
 import { STEP_CONDITION, type StepConditionInput } from './step-condition.ts';
+import { rewriteRequestOptions, type RequestRewriteContext } from './artillery-request.ts';
 import { DEFAULT_PARALLEL_LIMIT, LOOP_OPTIONS, PARALLEL, mark, type LoopOptionsInput, type ParallelInput } from './flow-marks.ts';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
@@ -18,7 +19,7 @@ const EXPECT_PLUGIN_KEYS = new Set(['statusCode', 'notStatusCode', 'hasProperty'
 export type Segs = Array<string | number>;
 
 /** What the flow rewrite needs from the script. */
-export interface FlowContext {
+export interface FlowContext extends RequestRewriteContext {
   /** `config.defaults.headers` (and `config.http.defaults.headers`), lower-cased names. */
   readonly defaultHeaders: Record<string, string>;
   /** `config.defaults.think.jitter`, if any. */
@@ -144,27 +145,13 @@ function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext
       headers[k] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
     }
   }
-  if (isRecord(req.cookie)) {
-    headers.cookie = Object.entries(req.cookie).map(([k, v]) => `${k}=${String(v)}`).join('; ');
-    delete req.cookie;
-  }
-  if (isRecord(req.auth)) {
-    const { user, pass } = req.auth;
-    if (String(user).includes('{{') || String(pass ?? '').includes('{{')) {
-      ctx.unsupported('templated basic auth is not supported yet; set an Authorization header', [...at, 'auth']);
-    } else headers.authorization = `Basic ${Buffer.from(`${String(user)}:${String(pass ?? '')}`).toString('base64')}`;
-    delete req.auth;
-  }
+  rewriteRequestOptions(req, at, ctx);
   if (isRecord(req.form)) {
     req.body = Object.entries(req.form).map(([k, v]) => `${encodeURIComponent(k)}=${formValue(v)}`).join('&');
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
     delete req.form;
   }
-  if (isRecord(req.formData)) {
-    rewriteFormData(req, headers, at, ctx);
-  }
   if (Object.keys(headers).length > 0) req.headers = headers;
-  for (const key of ['followRedirect', 'gzip']) delete req[key];
   for (const key of ['transform', 'think']) {
     if (key in req) {
       ctx.unsupported(`"${key}" on a request is not supported yet; remove it (for think, use a think step after the request)`, [...at, key], true);
@@ -208,21 +195,6 @@ function formValue(v: unknown): string {
   const m = /^\{\{\s*([A-Za-z_$][\w.$]*)\s*\}\}$/.exec(s);
   if (m !== null) return `{{urlEncode ${m[1]}}}`;
   return s.includes('{{') ? s : encodeURIComponent(s);
-}
-
-function rewriteFormData(req: Record<string, unknown>, headers: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
-  const boundary = 'agentload-form-boundary-7d9f3c';
-  let body = '';
-  for (const [k, v] of Object.entries(req.formData as Record<string, unknown>)) {
-    if (isRecord(v)) {
-      ctx.unsupported('formData fields from files (fromFile) or with options are not supported yet; send the content inline as a string field', [...at, 'formData', k]);
-      continue;
-    }
-    body += `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${String(v)}\r\n`;
-  }
-  req.body = `${body}--${boundary}--\r\n`;
-  headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
-  delete req.formData;
 }
 
 function rewriteCaptures(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
