@@ -87,8 +87,9 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   const defaults = isRecord(config.defaults) ? config.defaults : {};
   const defaultHeaders = isRecord(defaults.headers) ? (defaults.headers as Record<string, string>) : {};
   const defaultJitter = isRecord(defaults.think) ? defaults.think.jitter : undefined;
+  const defaultCookie = isRecord(defaults.cookie) ? defaults.cookie : {};
   for (const k of Object.keys(defaults)) {
-    if (k !== 'headers' && k !== 'think') report(`config.defaults.${k} is not supported yet; set it on each request`, ['config', 'defaults', k], true);
+    if (k !== 'headers' && k !== 'think' && k !== 'cookie') report(`config.defaults.${k} is not supported yet; set it on each request`, ['config', 'defaults', k], true);
   }
   delete config.defaults;
   // Artillery's config.ws.subprotocols / headers belong to the connection: they go to the connect step.
@@ -107,8 +108,10 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
       if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
       const flowCtx: FlowContext = {
-        defaultHeaders, defaultJitter, isExpectOn, engine,
+        defaultHeaders, defaultJitter, isExpectOn, engine, defaultCookie,
+        scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
+        unreadable: (m, p) => report(m, p, false, 'AGENTLOAD_E_PLAN_READ'),
         alias: (to, from) => aliases.push([to, from]),
       };
       if (CONNECTING_ENGINES.has(engine)) rewriteWsConnect(s.flow, ['scenarios', i, 'flow'], wsConnect, report);
@@ -189,9 +192,15 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
     rewritePlaywrightConfig(config, at, ctx.file, report, (to, from) => aliases.push([to, from]));
     delete config.engines;
   }
-  if (isRecord(config.http)) rewriteHttp(config.http, [...at, 'http'], report);
+  if (isRecord(config.http)) rewriteHttp(config.http, config, [...at, 'http'], report);
   if (isRecord(config.tls)) {
-    if (config.tls.rejectUnauthorized === false) report('tls.rejectUnauthorized: false is not supported yet; make the runner trust the certificate with NODE_EXTRA_CA_CERTS=ca.pem', [...at, 'tls', 'rejectUnauthorized']);
+    // Artillery's config.tls goes to every HTTPS request: agentload's config.http.tls (rejectUnauthorized only).
+    if (config.tls.rejectUnauthorized === false || config.tls.rejectUnauthorized === 'false') {
+      const http = isRecord(config.http) ? config.http : {};
+      http.tls = { ...(isRecord(http.tls) ? http.tls : {}), rejectUnauthorized: false };
+      config.http = http;
+      aliases.push([[...at, 'http', 'tls'], [...at, 'tls']]);
+    }
     delete config.tls;
   }
   if (isRecord(config.variables)) {
@@ -248,17 +257,28 @@ function rewritePlugins(config: Record<string, unknown>, at: Segs, report: Repor
   if (isRecord(config.plugins) && Object.keys(kept).length === 0) delete config.plugins;
 }
 
-function rewriteHttp(http: Record<string, unknown>, at: Segs, report: Report): void {
+function rewriteHttp(http: Record<string, unknown>, config: Record<string, unknown>, at: Segs, report: Report): void {
   for (const key of ['pool', 'maxSockets']) {
     if (http[key] !== undefined) {
       http.connections = Number(http[key]);
       delete http[key];
     }
   }
-  for (const key of ['extendedMetrics', 'cookieJarOptions', 'defaults']) {
-    if (key === 'defaults' && http[key] !== undefined) report('config.http.defaults is not supported yet; use config.defaults.headers', [...at, key], true);
-    delete http[key];
+  if (http.cookieJarOptions !== undefined) {
+    if (isRecord(http.cookieJarOptions)) http.cookieJar = http.cookieJarOptions;
+    delete http.cookieJarOptions;
   }
+  if (isRecord(http.tls) && http.tls.rejectUnauthorized === 'false') http.tls.rejectUnauthorized = false;
+  if (isRecord(http.defaults)) {
+    // Artillery reads http.defaults.headers (and .cookie) first, each in place of config.defaults'.
+    const defaults = isRecord(config.defaults) ? config.defaults : {};
+    for (const [k, v] of Object.entries(http.defaults)) {
+      if (k === 'cookie' || k === 'headers') defaults[k] = v;
+      else report(`config.http.defaults.${k} is not supported yet; set it on each request`, [...at, 'defaults', k], true);
+    }
+    config.defaults = defaults;
+  }
+  for (const key of ['extendedMetrics', 'defaults']) delete http[key];
 }
 
 /** With the expect plugin on, a failed check fails the run (Artillery exits 21; agentload 1). */
