@@ -16,6 +16,7 @@
  * - alias expansion, capped in toJsGuarded (a billion-laughs file).
  */
 import { Composer, CST, Lexer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { aliasTargets } from './yaml-alias-targets.ts';
 
 /** Deepest nesting a plan may have; the shipped plans use under 15 levels. */
 export const MAX_NESTING_DEPTH = 64;
@@ -186,9 +187,10 @@ export function mapKeyProblems(doc: Document): KeyProblem[] {
 export function cyclicAliasOffsets(doc: Document): number[] {
   const out: number[] = [];
   const ancestors = new Set<unknown>();
+  const targets = aliasTargets(doc);
   const visit = (node: unknown): void => {
     if (isAlias(node)) {
-      if (ancestors.has(node.resolve(doc))) out.push(node.range?.[0] ?? 0);
+      if (ancestors.has(targets.get(node))) out.push(node.range?.[0] ?? 0);
       return;
     }
     if (!isMap(node) && !isSeq(node)) return;
