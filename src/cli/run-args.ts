@@ -89,7 +89,7 @@ export const RUN_FLAGS = {
   insecure: { type: 'boolean', short: 'k', help: 'accept any TLS certificate (self-signed, expired): config.http.tls.rejectUnauthorized false' },
   'scenario-name': { type: 'string', arg: 'NAME', help: 'Artillery: the same as --scenario' },
   solo: { type: 'boolean', short: 's', help: 'Artillery: one virtual user, once (replaces the phases)' },
-  config: { type: 'string', short: 'c', arg: 'FILE', help: 'Artillery: a separate config file (not supported yet)' },
+  config: { type: 'string', short: 'c', arg: 'FILE', help: 'Artillery: a config file merged into the plan (its values win), e.g. a shared config for scenario-only files' },
   var: { type: 'string', multiple: true, arg: 'k=v', help: 'set a template variable (repeatable)' },
   users: { type: 'string', arg: 'N', help: 'closed model: N looping users (replaces the phases)' },
   'spawn-rate': { type: 'string', arg: 'R', help: 'users started per second (with --users)' },
@@ -130,9 +130,6 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`agentload ${command} expects a plan file (or several, or a suite file), got none`);
   if (values.dotenv !== undefined) loadDotenv(values.dotenv);
-  if (values.config !== undefined) {
-    throw new UsageError('--config (a separate Artillery config file) is not supported yet; put the config section into the script, or pass --target and --overrides', {}, 'AGENTLOAD_E_NOT_YET');
-  }
   const vars: Record<string, string> = {};
   for (const kv of values.var ?? []) {
     const eq = kv.indexOf('=');
@@ -149,7 +146,7 @@ export function parseRunArgs(args: string[], command: string): RunArgs {
     repeat: repeatCount(values.repeat),
     coolDownMs: coolDown(values['cool-down']),
     overrides: {
-      target: values.target, env: values.env ?? values.environment, vars,
+      target: values.target, env: values.env ?? values.environment, vars, configFile: values.config,
       scriptOverrides: artilleryOverrides(values.overrides, values.variables, values.solo === true, values.insecure === true),
       users, spawnRate: positiveNumber('spawn-rate', values['spawn-rate']), durationMs,
       graceMs: graceOf(values.grace), seed: seedOf(values.seed),

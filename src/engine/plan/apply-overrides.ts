@@ -32,6 +32,8 @@ export interface PlanOverrides {
   seed?: number;
   /** Artillery's `--overrides` (and `-v`): deep-merged into the plan before it is read; lists replace whole. */
   scriptOverrides?: Record<string, unknown>;
+  /** Artillery's `--config FILE`: a second YAML file merged into the plan (its values win; config-file.ts). */
+  configFile?: string;
   /** `agentload validate`: a plan with no target (an Artillery file with scenarios only) is valid; `run` still needs one. */
   isTargetOptional?: boolean;
 }

@@ -22,6 +22,7 @@ import { planValidator } from './plan-schema.ts';
 import { explainSchemaErrors } from './schema-diagnostics.ts';
 import { templateProblems } from './template-scan.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
+import { mergeConfigFile } from './config-file.ts';
 import { lineColAt, parseGuarded, toJsGuarded } from './yaml-guards.ts';
 import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
 
@@ -69,7 +70,9 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
     throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
   }
 
-  const positions = new YamlPositions(doc, lineCounter, file);
+  let positions = new YamlPositions(doc, lineCounter, file);
+  // Artillery's --config: a second file merged into this one before anything reads it (config-file.ts).
+  if (overrides.configFile !== undefined) ({ data, positions } = mergeConfigFile(data, positions, file, overrides.configFile));
   const artillery = readArtilleryScript(data, file, overrides, positions);
   data = artillery.data;
   const { bundle, validate } = planValidator();
