@@ -4,8 +4,10 @@
  *
  * - `config.payload`: one CSV row per user, its columns named by `fields`,
  *   picked at random (the user's seeded stream) or in file order
- *   (`order: sequence`, wrapping around; one counter per payload, shared
- *   by the users of this process); `loadAll` + `name` gives all rows;
+ *   (`order: sequence`: user n takes row n-1, wrapping around; users are
+ *   numbered over the whole plan, so workers and shards never repeat a row
+ *   another one took, and an arrival dropped by maxVusers skips its row);
+ *   `loadAll` + `name` gives all rows;
  * - `$uuid`: a per-user UUID (the same all through its scenario);
  * - `$environment`: the selected environment's name.
  *
@@ -22,14 +24,13 @@ interface Feeder {
   readonly rows: readonly unknown[];
   readonly isSequence: boolean;
   readonly allAs: string | null;
-  next: number;
 }
 
 /** The init for `config`, or null when the plan needs none (nothing runs per user). */
 export function compileVuVars(config: ConfigInput, environment: string | null, usesUuid: boolean): VarsInit | null {
   const specs = Array.isArray(config.payload) ? (config.payload as Array<Record<string, unknown>>) : [];
   const feeders: Feeder[] = specs
-    .map((s) => ({ rows: (s[PAYLOAD_ROWS] as unknown[] | undefined) ?? [], isSequence: s.order === 'sequence', allAs: s.loadAll === true ? String(s.name) : null, next: 0 }))
+    .map((s) => ({ rows: (s[PAYLOAD_ROWS] as unknown[] | undefined) ?? [], isSequence: s.order === 'sequence', allAs: s.loadAll === true ? String(s.name) : null }))
     .filter((f) => f.rows.length > 0 || f.allAs !== null);
   if (feeders.length === 0 && environment === null && !usesUuid) return null;
   return (vars, random) => {
@@ -40,8 +41,14 @@ export function compileVuVars(config: ConfigInput, environment: string | null, u
         vars[f.allAs] = f.rows;
         continue;
       }
-      const i = f.isSequence ? f.next++ % f.rows.length : Math.floor(random.next() * f.rows.length);
+      const i = f.isSequence ? sequenceRow(vars.vu, f.rows.length) : Math.floor(random.next() * f.rows.length);
       Object.assign(vars, f.rows[i]);
     }
   };
+}
+
+/** User n's row (n from 1): n-1 wrapped; a user without a number (a `before` flow's) takes the first. */
+function sequenceRow(vu: unknown, rows: number): number {
+  const n = typeof vu === 'number' && Number.isInteger(vu) && vu > 0 ? vu - 1 : 0;
+  return n % rows;
 }

@@ -31,7 +31,6 @@ const MAX_SPARE_VUS = 4096;
 export class VuRunner implements VuStarter, VuHost {
   private readonly active: Vu[] = [];
   private readonly spare: Vu[] = [];
-  private nextId = 1;
   private idleWaiters: Array<() => void> = [];
   /** Scheduling delay of each arrival, µs: the generator's own lateness. */
   readonly schedulingDelay: Histogram = newHistogram();
@@ -119,13 +118,15 @@ export class VuRunner implements VuStarter, VuHost {
     if (lateMs > STEP_STALL_MS) this.sink.add(STEPS_STALLED);
   }
 
-  startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean {
+  startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number, ordinal: number): boolean {
     if (this.active.length >= this.maxVusers(phase)) {
       this.sink.add(ARRIVALS_DROPPED);
       return false;
     }
     const vu = this.spare.pop() ?? new Vu(this.variables, this);
-    const id = this.nextId++;
+    // Numbered by the plan's arrival sequence, not per process: `{{ vu }}`, the user's seeded stream
+    // and `order: sequence` rows stay unique across workers and shards.
+    const id = ordinal + 1;
     // The user's own stream (issue 16): its scenario, think times and template helpers replay with the seed.
     vu.random.reseed(streamSeed(this.plan.seed ?? 0, id));
     vu.assign(id, pickScenario(this.plan, vu.random.next()), state, scheduledMs * 1000);

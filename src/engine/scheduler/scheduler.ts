@@ -34,8 +34,12 @@ import type { PhaseState } from '../run/vu.ts';
 
 /** What the scheduler drives; implemented by the VU runner. */
 export interface VuStarter {
-  /** Starts one VU due at `scheduledMs`; returns false when it was dropped (maxVusers). */
-  startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number): boolean;
+  /**
+   * Starts one VU due at `scheduledMs`; returns false when it was dropped (maxVusers). `ordinal`
+   * is the arrival's place in the whole plan's sequence (0-based, counted over every segment),
+   * so users are numbered once across workers and shards.
+   */
+  startVu(phase: CompiledPhase, state: PhaseState, scheduledMs: number, ordinal: number): boolean;
   /** The phase ended: closed-model users stop at their next step boundary. */
   stopPhase(state: PhaseState): void;
   /** Called once per open-model arrival with how late it started, in ms, and when it was due. */
@@ -57,6 +61,8 @@ export class Scheduler {
   private cursor: ArrivalCursor | null = null;
   private state: PhaseState | null = null;
   private startedInPhase = 0;
+  /** Arrivals of the whole plan's sequence in the phases before this one (all segments'). */
+  private startedBefore = 0;
   private timer: NodeJS.Timeout | null = null;
   /** When pump() takes over from the armed timer; Infinity while ticking, yielded or idle. */
   private pumpAtMs = Infinity;
@@ -115,11 +121,12 @@ export class Scheduler {
         for (let due = p.startMs + cursor.peekMs(); due <= now; due = p.startMs + cursor.peekMs()) {
           if (p.kind === 'users' && this.startedInPhase >= p.users) break;
           cursor.advance();
-          if (!owns(this.segment, this.startedInPhase++)) continue;
+          const k = this.startedInPhase++;
+          if (!owns(this.segment, k)) continue;
           // A closed-model user starting late shifts no request's latency (each is timed from its own
           // start), so only open-model arrivals feed the saturation verdict.
           if (p.kind === 'arrivals') this.starter.onLateness(now - due, due);
-          this.starter.startVu(p, this.state!, due);
+          this.starter.startVu(p, this.state!, due, this.startedBefore + k);
           if (++batch % CLOCK_CHECK_EVERY === 0 && this.clock.nowMs() - now >= MAX_TICK_MS) {
             this.timer = setImmediate(this.tickBound) as unknown as NodeJS.Timeout;
             return;
@@ -138,6 +145,7 @@ export class Scheduler {
       this.starter.stopPhase(this.state!);
       this.state = null;
       this.cursor = null;
+      this.startedBefore += this.startedInPhase;
       this.phaseIndex++;
     }
     this.finish();
