@@ -148,13 +148,15 @@ test('a template naming a variable nothing defines is a validate error at its li
   assert.equal(ok.code, 0, ok.err);
 });
 
-test('Artillery flags: -s runs one user once; --scenario-name picks a scenario; -c is not supported yet (exit 2)', async (t) => {
+test('Artillery flags: -s runs one user once; --scenario-name picks a scenario; a -c file that does not exist is exit 2', async (t) => {
   const srv = await target();
   t.after(() => srv.close());
   const solo = await run('payload.yml', srv.url, ['-s']);
   assert.equal(solo.code, 0, solo.err);
   assert.equal(solo.result.summary.counters.vusers_created, 1);
-  assert.equal((await cli(['run', join(FIX, 'payload.yml'), '-c', 'x.yml'])).code, 2);
+  const missing = await cli(['run', join(FIX, 'payload.yml'), '-c', 'x.yml']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /AGENTLOAD_E_PLAN_READ cannot read the --config file x\.yml/);
 });
 
 test('legacy match compares with the user\'s own value; paths with spaces and non-ASCII are percent-encoded', async (t) => {
