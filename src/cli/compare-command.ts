@@ -80,7 +80,7 @@ export const COMPARE_FLAGS = {
 } as const satisfies FlagTable;
 
 /** Returns the exit code; see the module comment. */
-export async function compareCommand(args: string[], out: (line: string) => void): Promise<number> {
+export function compareCommand(args: string[], out: (line: string) => void): number {
   const { values, positionals } = parseFlags(args, COMPARE_FLAGS, 'compare');
   if (positionals.length !== 2) throw new UsageError(`agentload compare expects baseline.json and current.json, got ${positionals.length} file(s)`);
   const limits = parseLimits(values['max-regression'] ?? '10%');

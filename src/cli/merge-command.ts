@@ -23,7 +23,7 @@ export const MERGE_FLAGS = {
 } as const satisfies FlagTable;
 
 /** Returns the exit code; see the module comment. */
-export async function mergeCommand(args: string[], out: (line: string) => void): Promise<number> {
+export function mergeCommand(args: string[], out: (line: string) => void): number {
   const { values, positionals } = parseFlags(args, MERGE_FLAGS, 'merge');
   if (positionals.length === 0) throw new UsageError('agentload merge expects the shard result files (shard-1.json … shard-N.json), got none');
   const shards = readShards(positionals);

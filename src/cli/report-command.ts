@@ -24,7 +24,7 @@ export const REPORT_FLAGS = {
 } as const satisfies FlagTable;
 
 /** Returns the exit code; see the module comment. */
-export async function reportCommand(args: string[], out: (line: string) => void): Promise<number> {
+export function reportCommand(args: string[], out: (line: string) => void): number {
   const { values, positionals } = parseFlags(args, REPORT_FLAGS, 'report');
   if (positionals.length !== 1) throw new UsageError(`agentload report expects one result file (run.json), got ${positionals.length}`);
   const result = readResult(positionals[0]!);

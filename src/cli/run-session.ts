@@ -54,9 +54,10 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
   const jobs: Job[] = plans.flatMap((plan, i) => Array.from({ length: a.repeat }, (_, r) => ({ plan, label: labels[i]!, repetition: r + 1 })));
   const isMulti = jobs.length > 1;
   const records: RunRecord[] = [];
-  let startError: unknown = null;
+  let startError: unknown;
+  let hasStartError = false;
   for (const [k, job] of jobs.entries()) {
-    const isStopped = startError !== null || signal.aborted || records.some((r) => r.exitCode === 3);
+    const isStopped = hasStartError || signal.aborted || records.some((r) => r.exitCode === 3);
     if (isStopped || (k > 0 && !(await announceCoolDown(k, jobs, a, io, coolDownMs, signal)))) {
       records.push(skipped(job));
       continue;
@@ -73,11 +74,12 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
     } catch (e) {
       if (!isMulti) throw e;
       startError = e;
+      hasStartError = true;
       records.push({ ...skipped(job), exitCode: isAgentloadError(e) ? e.exitCode : 3, errorCode: isAgentloadError(e) ? e.code : 'AGENTLOAD_E_INTERNAL' });
     }
   }
   if (isMulti) report(records, labels, plans.length, a, io, coolDownMs);
-  if (startError !== null) throw startError;
+  if (hasStartError) throw startError;
   return worstExit(records);
 }
 

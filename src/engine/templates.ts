@@ -28,6 +28,12 @@ function num(v: unknown, fallback: number): number {
 }
 
 /** Handlebars passes an options object last; strip it from variadic helpers. */
+/** A value as Handlebars renders it ('' for null and undefined, else '' + v), so the fast path and Handlebars agree. */
+function renderedText(v: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an object renders as Handlebars renders it
+  return v === undefined || v === null ? '' : String(v);
+}
+
 function args(list: unknown[]): unknown[] {
   return list.slice(0, -1);
 }
@@ -78,10 +84,10 @@ hb.registerHelper('isoTime', () => new Date().toISOString());
 hb.registerHelper('now', () => Date.now());
 hb.registerHelper('env', (...a: unknown[]) => {
   const [name, fallback] = args(a);
-  return process.env[String(name)] ?? (fallback === undefined ? '' : String(fallback));
+  return process.env[renderedText(name)] ?? renderedText(fallback);
 });
 hb.registerHelper('json', (v: unknown) => JSON.stringify(v));
-hb.registerHelper('urlEncode', (v: unknown) => encodeURIComponent(v === undefined || v === null ? '' : String(v)));
+hb.registerHelper('urlEncode', (v: unknown) => encodeURIComponent(renderedText(v)));
 
 /** Names usable inside `{{ }}` as helpers (for docs and did-you-mean). */
 export const HELPER_NAMES = Object.freeze(['randomInt', 'randomFloat', 'randomChoice', 'randomString', 'uuid', 'isoTime', 'now', 'env', 'json', 'urlEncode']);
@@ -127,7 +133,7 @@ class VariablesTemplate implements Template {
       let v: unknown = vars;
       for (const key of this.paths[i]!) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
       if (Array.isArray(v)) v = pickFor(vars, this.keys[i]!, v);
-      out += (v === undefined || v === null ? '' : String(v)) + this.texts[i + 1]!;
+      out += renderedText(v) + this.texts[i + 1]!;
     }
     return out;
   }

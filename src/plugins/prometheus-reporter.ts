@@ -122,7 +122,8 @@ export function createPrometheusReporter(options: PluginOptions, ctx?: PluginCon
   const lingerMs = optionalInteger(options, 'lingerMs', 0, 0, 3_600_000);
   const log = ctx === undefined || ctx.isQuiet ? undefined : ctx.err;
   if (options.listen !== undefined) {
-    const parsed = parseListenAddress(String(options.listen));
+    const listen = options.listen;
+    const parsed = typeof listen === 'string' || typeof listen === 'number' ? parseListenAddress(String(listen)) : null;
     if (parsed === null) throw new Error(`option "listen" expects [host:]port like 9464 or 0.0.0.0:9464, got ${JSON.stringify(options.listen)}`);
     return new PrometheusReporter({ ...parsed, lingerMs, log });
   }

@@ -155,7 +155,7 @@ function onBodyEnd(this: SimRequest): void {
   const sim = this.sim!;
   if (sim.chaos.isActive && tookChaos(this, chaosReply(sim.config.errorStatus))) return;
   const reply = sim.config.seedCompat ? routeRpc(sim, this, body) : routeA2a(sim, this, body, A2A_METHODS);
-  if (reply instanceof Promise) reply.then(deliver.bind(null, this));
+  if (reply instanceof Promise) void reply.then(deliver.bind(null, this)); // the routers never reject
   else deliver(this, reply);
 }
 

@@ -59,7 +59,6 @@ export class SimMetrics {
   constructor(sources: GaugeSources) {
     collectDefaultMetrics({ register: this.registry });
     const stats = this.stats;
-    const self = this;
     new Counter({
       name: 'agentload_sim_requests_total',
       help: 'Requests answered, by JSON-RPC method (or route) and code: the HTTP status, or the JSON-RPC error code of a 200 error',
@@ -74,9 +73,9 @@ export class SimMetrics {
     gauge(this.registry, 'agentload_sim_ws_connections_active', 'Open WebSocket connections', () => sources.wsActive());
     gauge(this.registry, 'agentload_sim_leaked_bytes', 'Memory retained by the leak chaos mode', () => sources.leakedBytes());
     gauge(this.registry, 'agentload_sim_degraded', '1 once degraded mode has started', () => (sources.isDegraded() ? 1 : 0));
-    counterFrom(this.registry, 'agentload_sim_ws_connections_total', 'WebSocket connections accepted', () => self.wsOpenedTotal);
-    counterFrom(this.registry, 'agentload_sim_ws_messages_received_total', 'WebSocket messages received', () => self.wsReceivedTotal);
-    counterFrom(this.registry, 'agentload_sim_ws_messages_sent_total', 'WebSocket messages sent', () => self.wsSentTotal);
+    counterFrom(this.registry, 'agentload_sim_ws_connections_total', 'WebSocket connections accepted', () => this.wsOpenedTotal);
+    counterFrom(this.registry, 'agentload_sim_ws_messages_received_total', 'WebSocket messages received', () => this.wsReceivedTotal);
+    counterFrom(this.registry, 'agentload_sim_ws_messages_sent_total', 'WebSocket messages sent', () => this.wsSentTotal);
   }
 
   /** Counts one response and its duration. Hot path: no allocation once a (method, code) pair has been seen. */

@@ -46,9 +46,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? typeof value;
   } catch {
-    text = String(value);
+    text = typeof value === 'bigint' ? `${value}` : Object.prototype.toString.call(value); // a BigInt, a cycle
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -75,13 +75,14 @@ function onA2aMessage(ws: SimSocket, msg: Frame | null): void {
   }
 }
 
-function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+function onMessage(this: WebSocket, data: RawData, _isBinary: boolean): void {
   const ws = this as SimSocket;
   ws.hub!.metrics.wsReceivedTotal++;
   ws.lastSeenMs = performance.now();
   let msg: Frame | null = null;
   try {
-    msg = JSON.parse(isBinary ? String(data) : data.toString());
+    // The server keeps ws's default binaryType, nodebuffer: a message is one Buffer, text or binary.
+    msg = JSON.parse((data as Buffer).toString('utf8')) as Frame;
   } catch {
     msg = null;
   }

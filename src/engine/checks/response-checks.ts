@@ -10,6 +10,7 @@
 import { compileJsonPath, readJsonPath, type JsonPath } from './json-path.ts';
 import type { ResponseChecks, ResponseView, Template, VuVars } from '../contracts.ts';
 import { compileTemplate } from '../templates.ts';
+import { compileTemplatedChecks, type TemplatedChecks } from './templated-checks.ts';
 
 interface JsonCheck {
   readonly source: string;
@@ -74,13 +75,16 @@ class CompiledChecks implements ResponseChecks {
     private readonly contentType: string | null,
     private readonly json: readonly JsonCheck[],
     private readonly captures: readonly Capture[],
+    /** Checks with templated values, headers, body text (templated-checks.ts); null for nearly every step. */
+    private readonly templated: TemplatedChecks | null,
   ) {
     this.needsJson = json.length > 0 || captures.some((c) => c.json !== null);
-    this.needsBody = this.needsJson || captures.some((c) => c.regex !== null);
-    this.needsHeaders = contentType !== null || captures.some((c) => c.header !== null);
+    this.needsBody = this.needsJson || captures.some((c) => c.regex !== null) || (templated?.needsBody ?? false);
+    this.needsHeaders = contentType !== null || captures.some((c) => c.header !== null) || (templated?.needsHeaders ?? false);
   }
 
-  acceptsStatus(status: number): boolean | null {
+  acceptsStatus(status: number, vars?: VuVars): boolean | null {
+    if (this.templated?.statuses != null) return this.templated.acceptsStatus(status, vars);
     return this.statuses === null ? null : this.statuses.includes(status);
   }
 
@@ -103,9 +107,13 @@ class CompiledChecks implements ResponseChecks {
       if (c.exists !== undefined && (v !== undefined) !== c.exists) return 'expect_json';
       if (c.exists === undefined && !c.hasEquals && c.matches === null && v === undefined) return 'expect_json';
       if (c.equalsTemplate !== null) {
-        if (v === undefined || String(v) !== c.equalsTemplate.render(vars)) return 'expect_json';
+        if (v === undefined || (typeof v === 'string' ? v : JSON.stringify(v)) !== c.equalsTemplate.render(vars)) return 'expect_json';
       } else if (c.hasEquals && !deepEqual(v, c.equals)) return 'expect_json';
       if (c.matches !== null && (v === undefined || !c.matches.test(typeof v === 'string' ? v : JSON.stringify(v)))) return 'expect_json';
+    }
+    if (this.templated !== null) {
+      const reason = this.templated.verify(res, vars);
+      if (reason !== null) return reason;
     }
     if (captureFailed) return 'capture';
     return null;
@@ -116,8 +124,10 @@ class CompiledChecks implements ResponseChecks {
 export function compileChecks(expect: unknown, capture: unknown, yamlPath: string, fail: Fail): ResponseChecks | null {
   if (expect === undefined && capture === undefined) return null;
   const e = (expect ?? {}) as Record<string, unknown>;
-  const statuses = e.status === undefined ? null : asList(e.status).map(Number);
-  const contentType = e.contentType === undefined ? null : String(e.contentType) === 'json' ? 'application/json' : String(e.contentType);
+  const templated = compileTemplatedChecks(e, yamlPath, fail);
+  const statuses = e.status === undefined || templated?.statuses != null ? null : asList(e.status).map(Number);
+  // The plan schema makes contentType, header and regex strings.
+  const contentType = e.contentType === undefined || String(e.contentType).includes('{{') ? null : e.contentType === 'json' ? 'application/json' : (e.contentType as string);
   const json = asList(e.json).map((raw, i): JsonCheck => {
     const c = raw as Record<string, unknown>;
     const p = `${yamlPath}.expect.json[${i}]`;
@@ -138,10 +148,10 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
     return {
       as: c.as,
       json: c.json === undefined ? null : path(c.json, `${p}.json`, fail),
-      header: c.header === undefined ? null : String(c.header).toLowerCase(),
+      header: c.header === undefined ? null : (c.header as string).toLowerCase(),
       regex: c.regex === undefined ? null : regex(c.regex, `${p}.regex`, fail),
-      group: Number(c.group ?? (c.regex !== undefined && groupCount(String(c.regex)) > 0 ? 1 : 0)),
+      group: Number(c.group ?? (c.regex !== undefined && groupCount(c.regex as string) > 0 ? 1 : 0)),
     };
   });
-  return new CompiledChecks(statuses, contentType, json, captures);
+  return new CompiledChecks(statuses, contentType, json, captures, templated);
 }

@@ -48,9 +48,10 @@ export function compileRateLimited(label: string, scope: string | null, raw: unk
   for (const k of Object.keys(o)) if (!['min', 'max', 'inPhases'].includes(k)) fail(`${path}.${k}`, `unknown key "${k}"; expected min, max or inPhases`);
   const phases = o.inPhases === undefined ? undefined : [o.inPhases].flat();
   if (phases !== undefined && (phases.length === 0 || phases.some((x) => typeof x !== 'string'))) fail(`${path}.inPhases`, `expected a list of phase names, got ${JSON.stringify(o.inPhases)}`);
-  const where = phases === undefined ? '' : ` in ${phases.join(', ')}`;
+  const names = phases as string[] | undefined; // each checked a string above
+  const where = names === undefined ? '' : ` in ${names.join(', ')}`;
   const out: CompiledExpectation[] = [];
-  const base = { scope, metric: 'rateLimited', unit: 'count' as const, yamlPath: path, ...(phases === undefined ? {} : { phases: phases as string[] }) };
+  const base = { scope, metric: 'rateLimited', unit: 'count' as const, yamlPath: path, ...(names === undefined ? {} : { phases: names }) };
   if (o.min !== undefined) out.push({ ...base, label: `${label}${where}`, comparator: '>=', limit: count(o.min, `${path}.min`, fail) });
   if (o.max !== undefined) out.push({ ...base, label: `${label}${where}`, comparator: '<=', limit: count(o.max, `${path}.max`, fail) });
   if (out.length === 0) fail(path, 'expected min or max');

@@ -48,7 +48,7 @@ function byKey(table: EncodedRateLimits): Map<string, Cells> {
     const tab = id.indexOf('\t');
     const key = id.slice(tab + 1);
     let cells = keys.get(key);
-    if (cells === undefined) keys.set(key, (cells = new Map()));
+    if (cells === undefined) keys.set(key, (cells = new Map<number, number[]>()));
     cells.set(Number(id.slice(0, tab)), counts);
   }
   return keys;

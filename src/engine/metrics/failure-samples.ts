@@ -45,12 +45,12 @@ export class FailureSamples {
     if (kept !== undefined && kept.length >= SAMPLES_PER_CAUSE) return;
     const text = sampleText(detail);
     if (text === null) return;
-    this.keep(handle, cause, text, (causes ??= this.byHandle[handle] = new Map()));
+    this.keep(handle, cause, text, (causes ??= this.byHandle[handle] = new Map<string, string[]>()));
   }
 
   /** Adds an already rendered message (from a worker or a shard). */
   offerText(handle: number, cause: string, text: string): void {
-    const causes = (this.byHandle[handle] ??= new Map());
+    const causes = (this.byHandle[handle] ??= new Map<string, string[]>());
     const kept = causes.get(cause);
     if (kept !== undefined && kept.length >= SAMPLES_PER_CAUSE) return;
     this.keep(handle, cause, text, causes);

@@ -4,7 +4,7 @@
  * the plugin contract (contracts.ts); live-ticker.ts calls onTick once at
  * the start and then every second, never concurrently with the other hooks.
  */
-import type { LiveStatus, Reporter } from '../contracts.ts';
+import type { Reporter } from '../contracts.ts';
 
 export type { LiveStatus } from '../contracts.ts';
 

@@ -139,10 +139,11 @@ function checkSteps(steps: unknown, base: PathSegment[], ctx: PlanCheckContext, 
     }
     const think = step.think;
     if (isRecord(think) && think.min !== undefined && think.max !== undefined) {
-      const min = parseDurationMs(think.min as string | number);
-      const max = parseDurationMs(think.max as string | number);
+      const [minText, maxText] = [think.min as string | number, think.max as string | number];
+      const min = parseDurationMs(minText);
+      const max = parseDurationMs(maxText);
       if (min !== null && max !== null && min > max) {
-        report('AGENTLOAD_E_PLAN_DURATION', `think "min" (${String(think.min)}) is longer than "max" (${String(think.max)})`, [...at, 'think', 'min']);
+        report('AGENTLOAD_E_PLAN_DURATION', `think "min" (${minText}) is longer than "max" (${maxText})`, [...at, 'think', 'min']);
       }
     }
   });

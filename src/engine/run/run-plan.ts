@@ -170,11 +170,12 @@ export async function runPlan(unseeded: CompiledPlan, opts: RunOptions): Promise
   const driver = new LoadDriver(plan, sink, clock, opts.log, opts.segment ?? WHOLE);
   await initReporters(opts.reporters);
   await driver.init();
-  const startError = await awaitStartAt(opts).then((isStarted) => (isStarted ? null : notStarted(opts.startAtMs!)), (e: unknown) => e);
-  if (startError !== null) {
+  try {
+    if (!(await awaitStartAt(opts))) throw notStarted(opts.startAtMs!);
+  } catch (e) {
     driver.abort();
     await driver.run(); // closes the engines' pools; the scheduler never starts
-    throw startError;
+    throw e;
   }
   const info = runInfo(plan, opts.planText);
   const reporters = await announceStart(opts.reporters, info, opts.log);

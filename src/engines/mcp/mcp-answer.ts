@@ -69,7 +69,7 @@ function readSse(res: Dispatcher.ResponseData, id: number): Promise<McpAnswer> {
           return;
         }
         // A batch of messages in one event is allowed by the transport.
-        const found = Array.isArray(m) ? m.find((x) => isResponseTo(x, id)) : isResponseTo(m, id) ? m : undefined;
+        const found: unknown = Array.isArray(m) ? m.find((x) => isResponseTo(x, id)) : isResponseTo(m, id) ? m : undefined;
         if (found !== undefined) {
           out.doc = found;
           done();

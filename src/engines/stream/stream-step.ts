@@ -91,7 +91,7 @@ export function compileStreamStep(step: StepInput, ctx: StepCompileContext): Str
   const format = (req.format ?? 'sse') as StreamFormat;
   if (!FORMATS.includes(format)) ctx.fail(`expected format to be one of ${FORMATS.join(', ')}, got ${JSON.stringify(req.format)}`, `${p}.format`);
   const json = req.json === undefined ? null : ctx.valueTemplate(req.json, `${p}.json`);
-  const body = req.body === undefined ? null : ctx.template(String(req.body), `${p}.body`);
+  const body = req.body === undefined ? null : ctx.template(req.body as string, `${p}.body`) /* the schema: a string */;
   const method = (typeof req.method === 'string' ? req.method.toUpperCase() : json !== null || body !== null ? 'POST' : 'GET');
   const headers = Object.entries((req.headers ?? {}) as Record<string, unknown>)
     .map(([k, v]) => [k.toLowerCase(), ctx.template(String(v), `${p}.headers.${k}`)] as const);

@@ -59,6 +59,11 @@ export interface RpcStep {
   readonly needsHeaders: boolean;
   /** `config.rateLimitKey` when the plan checks `expect.rateLimit`, else null (nothing recorded). */
   readonly rateLimitKey: Template | null;
+  /**
+   * True for a single call over HTTP with no expect or capture: its answer's verdict needs only the
+   * envelope (jsonrpc, id, error), so the result is scanned, not built (rpc-envelope-scan.ts).
+   */
+  readonly isEnvelopeOnly: boolean;
 }
 
 const CALL_KEYS = new Set(['method', 'params', 'name', 'id', 'tags', 'expect', 'capture', 'outcomes', 'accountBy']);
@@ -98,7 +103,7 @@ function compileCall(raw: Record<string, unknown>, ctx: StepCompileContext, p: s
   const name = typeof raw.name === 'string' && raw.name !== '' ? raw.name : defaultName(method, raw.params);
   // `accountBy: false` opts a call out (e.g. a status query that succeeds whatever the quota).
   const identifier = raw.accountBy === false ? undefined : obj(raw.params)?.identifier;
-  const accountBy = raw.accountBy === undefined || raw.accountBy === false ? null : ctx.template(String(raw.accountBy), `${p}.accountBy`);
+  const accountBy = raw.accountBy === undefined || raw.accountBy === false ? null : ctx.template(raw.accountBy as string, `${p}.accountBy`) /* the schema: a string or false */;
   return {
     handle: ctx.sink.handle(name, tags),
     name, staticHead, methodJson, params, fixedId, idTemplate,
@@ -177,5 +182,6 @@ export function compileRpcStep(key: string, step: StepInput, ctx: StepCompileCon
     isWs: transport === 'ws',
     needsHeaders: retry !== null || (ctx.rateLimitKey ?? null) !== null || calls.some((c) => c.checks !== null && c.checks.needsHeaders),
     rateLimitKey: ctx.rateLimitKey ?? null,
+    isEnvelopeOnly: !isBatch && transport === 'http' && calls[0]!.checks === null,
   };
 }

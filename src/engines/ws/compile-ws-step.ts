@@ -81,7 +81,7 @@ function compileClose(raw: unknown, ctx: StepCompileContext): WsStep {
   if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
     ctx.fail(`expected close code 1000 or 3000-4999, got ${JSON.stringify(c.code)}`, `${ctx.yamlPath}.code`);
   }
-  const reason = c.reason === undefined ? '' : String(c.reason);
+  const reason = (c.reason ?? '') as string; // the schema: a string
   if (Buffer.byteLength(reason) > 123) ctx.fail('a close reason is at most 123 bytes', `${ctx.yamlPath}.reason`);
   return { kind: 'close', code, reason };
 }

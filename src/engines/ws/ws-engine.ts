@@ -84,7 +84,7 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
     if (!this.isClosed) vu.session.end();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.isClosed = true;
     this.heap?.clear();
     for (const s of this.live) {
@@ -93,6 +93,7 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
       s.terminate();
     }
     this.live.clear();
+    return Promise.resolve();
   }
 
   track(s: SessionSocket): void {

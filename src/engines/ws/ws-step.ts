@@ -148,7 +148,7 @@ export function timeoutMs(v: unknown, ctx: StepCompileContext, path: string, fal
 export function compilePayload(raw: Record<string, unknown>, ctx: StepCompileContext, path: string): Payload | null {
   if (raw.text !== undefined && raw.json !== undefined) ctx.fail('use `text` or `json`, not both', path);
   if (raw.text !== undefined) {
-    const text = ctx.template(String(raw.text), `${path}.text`);
+    const text = ctx.template(raw.text as string, `${path}.text`); // the schema: a string
     return { bytes: text.isStatic ? Buffer.from(text.source) : null, text, json: null };
   }
   if (raw.json !== undefined) {
@@ -177,7 +177,7 @@ export function compileMatch(raw: unknown, ctx: StepCompileContext, path: string
   if ((m.json === undefined) === (m.regex === undefined)) ctx.fail('a match needs exactly one of `json` (a path) or `regex`', path);
   if (m.regex !== undefined) {
     try {
-      return { checks: null, regex: new RegExp(String(m.regex)) };
+      return { checks: null, regex: new RegExp(m.regex as string) }; // the schema: a string
     } catch (e) {
       return ctx.fail(`invalid regular expression ${JSON.stringify(m.regex)}: ${(e as Error).message}`, `${path}.regex`);
     }

@@ -72,7 +72,7 @@ export class EstimatedHistogram {
   }
 
   /** prom-client's collection hook: the metric in its JSON shape. */
-  async get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> }> {
+  get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> }> {
     const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
     for (const s of this.series.values()) {
       this.boundsS.forEach((le, i) => values.push({ metricName: `${this.name}_bucket`, labels: { ...s.labels, le }, value: s.buckets[i]! }));
@@ -80,7 +80,7 @@ export class EstimatedHistogram {
       values.push({ metricName: `${this.name}_sum`, labels: s.labels, value: s.sumS });
       values.push({ metricName: `${this.name}_count`, labels: s.labels, value: s.count });
     }
-    return { name: this.name, help: this.help, type: 'histogram', aggregator: 'sum', values };
+    return Promise.resolve({ name: this.name, help: this.help, type: 'histogram', aggregator: 'sum', values });
   }
 
   /** Forgets every series (prom-client calls it on registry.resetMetrics()). */

@@ -20,6 +20,7 @@
 import { RawJson } from '../jsonrpc-protocol.ts';
 import { method, type MethodSpec, type Params, type SimContext } from '../sim-context.ts';
 import { internal, invalidRequest, missingField, type ValidationIssue } from './faults.ts';
+import { pyRepr } from './py-format.ts';
 
 const STRATEGIES = ['round_robin', 'least_loaded', 'random', 'capability_match', 'semantic_match', 'cost_optimized', 'ripple_coordination'];
 const PRIORITIES = ['low', 'normal', 'high', 'critical'];
@@ -53,9 +54,9 @@ function routeMessage(p: Params, sim: SimContext): unknown {
   const issues = envelopeIssues(env);
   if (issues.length > 0) throw invalidRequest(issues);
   const strategy = p['strategy'] ?? 'capability_match';
-  if (!STRATEGIES.includes(strategy as string)) throw internal(`'${String(strategy)}' is not a valid RoutingStrategy`);
+  if (!STRATEGIES.includes(strategy as string)) throw internal(`${pyRepr(strategy)} is not a valid RoutingStrategy`); // Python's Enum: "%r is not a valid %s"
   const priority = p['priority'] ?? 'normal';
-  if (!PRIORITIES.includes(priority as string)) throw internal(`'${String(priority)}' is not a valid MessagePriority`);
+  if (!PRIORITIES.includes(priority as string)) throw internal(`${pyRepr(priority)} is not a valid MessagePriority`);
   const messageId = typeof env['message_id'] === 'string' ? env['message_id'] : crypto.randomUUID();
   const destination = env['destination'];
   let selected: string | null;

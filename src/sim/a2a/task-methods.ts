@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { method, type MethodSpec, type Params, type SimContext } from '../sim-context.ts';
 import { enumIssue, internal, invalidRequest, missingField, UnserializableValidationError, type ValidationIssue } from './faults.ts';
-import { pydanticIso } from './py-format.ts';
+import { pydanticIso, pyRepr } from './py-format.ts';
 
 const PRIORITIES = ['low', 'normal', 'high', 'critical'];
 const STATUSES = ['pending', 'assigned', 'running', 'completed', 'failed', 'cancelled'];
@@ -74,9 +74,9 @@ function get(p: Params, sim: SimContext): unknown {
 
 function query(p: Params, sim: SimContext): unknown {
   const status = p['status'];
-  if (status !== undefined && !STATUSES.includes(status as string)) throw internal(`'${String(status)}' is not a valid TaskStatus`);
+  if (status !== undefined && !STATUSES.includes(status as string)) throw internal(`${pyRepr(status)} is not a valid TaskStatus`); // Python's Enum: "%r is not a valid %s"
   const priority = p['priority'];
-  if (priority !== undefined && !PRIORITIES.includes(priority as string)) throw internal(`'${String(priority)}' is not a valid TaskPriority`);
+  if (priority !== undefined && !PRIORITIES.includes(priority as string)) throw internal(`${pyRepr(priority)} is not a valid TaskPriority`);
   const limit = Math.min(typeof p['limit'] === 'number' ? p['limit'] : 50, 1000);
   const offset = Math.max(typeof p['offset'] === 'number' ? p['offset'] : 0, 0);
   const matching = [...sim.a2a.tasks.values()].map((t) => t.execution).filter((e) => {

@@ -16,6 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { runTool, type ToolRun } from './builtin-tools.ts';
 import { sourceAgent } from './call-context.ts';
 import { internal } from './faults.ts';
+import { pyRepr } from './py-format.ts';
 import { UPSTREAM_TOOLS, UPSTREAM_TOOLS_BY_ID, type ToolMeta } from './tool-registry.ts';
 
 const CATEGORIES = ['utility', 'search', 'code_execution', 'api_client', 'file_operations', 'data_processing', 'communication', 'custom'];
@@ -117,7 +118,8 @@ function runSide(sim: SimContext, p: Params, side: Params, req: IncomingMessage)
   const agentId = str(side['agent_id']) ?? sourceAgent(req);
   if (agentId === null) throw new Error("'agent_id'");
   if (side['tool_id'] === undefined) throw new Error("'tool_id'");
-  const toolId = String(side['tool_id']);
+  const rawId = side['tool_id'];
+  const toolId = typeof rawId === 'string' ? rawId : pyRepr(rawId); // Python's str() of a scalar
   charge(sim, p, agentId);
   return { toolId, run: runTool(toolId, side['parameters'] ?? {}) };
 }

@@ -40,7 +40,12 @@ export function translateEnsure(ensure: Record<string, unknown>, expect: Record<
           problems.push({ message: 'optional conditions (strict: false) are not supported yet; drop `strict: false` to make it a threshold, or remove the condition', path: [key, i, 'strict'] });
           return;
         }
-        for (const part of String(cond.expression ?? '').split(/\s+and\s+/)) {
+        const expression = cond.expression ?? '';
+        if (typeof expression !== 'string') {
+          problems.push({ message: `a condition's expression is text like "p95 < 200", got ${JSON.stringify(expression)}`, path: [key, i, 'expression'] });
+          return;
+        }
+        for (const part of expression.split(/\s+and\s+/)) {
           const m = /^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part);
           const problem = m === null ? `condition "${part.trim()}" is not supported: write "<metric> <|<=|>|>= <number>" joined by "and"` : addCheck(expect, m[1]!, m[2]!, Number(m[3]));
           if (problem !== null) problems.push({ message: problem, path: [key, i, 'expression'] });
