@@ -163,8 +163,11 @@ export interface ResponseView {
 export interface ResponseChecks {
   readonly needsBody: boolean;
   readonly needsHeaders: boolean;
-  /** true/false when the step lists statuses, null when it does not (engine default applies). */
-  acceptsStatus(status: number): boolean | null;
+  /**
+   * true/false when the step lists statuses, null when it does not (engine default applies).
+   * `vars`: the user's variables, for statuses written as templates (null without them).
+   */
+  acceptsStatus(status: number, vars?: VuVars): boolean | null;
   /** Runs expectations and captures (writing vars); returns a failure reason or null. */
   verify(res: ResponseView, vars: VuVars): string | null;
 }
@@ -216,6 +219,11 @@ export interface VirtualUser<Session = unknown> {
    * generator queueing counts as latency (no coordinated omission).
    */
   scheduledUs: number;
+  /**
+   * A draw in [0, 1) from this user's seeded stream: what an engine randomises (jitter, a hold's
+   * length) replays with `--seed`, as the runner's own draws do. Math.random would not.
+   */
+  nextRandom(): number;
   /** Continue the flow. Call once per runStep, after recording. */
   resume(): void;
   /** Write a log line (flow `log` steps and engine diagnostics). */

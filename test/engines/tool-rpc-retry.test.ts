@@ -111,3 +111,11 @@ test('a batch is retried whole on its HTTP status, with fresh ids', async (t) =>
   const ids = srv.requests.slice(0, 2).map((q) => JSON.parse(q.body).map((m: any) => m.id).join());
   assert.notEqual(ids[0], ids[1]);
 });
+
+test('retry jitter is drawn from the user\'s seeded stream: the draw sets where in base ± jitter the wait falls', async () => {
+  const { retryDelayMs } = await import('../../src/engines/tool-rpc/rpc-retry.ts');
+  const policy = { attempts: 3, isExponential: true, baseMs: 100, maxMs: 10_000, jitter: 0.5, statuses: new Set<number>(), codes: new Set<number>(), onNetwork: false, onTimeout: false };
+  assert.equal(retryDelayMs(policy, 2, 0, 0), 100, 'draw 0: the low end of 200 ms ± 50 %');
+  assert.equal(retryDelayMs(policy, 2, 0, 0.5), 200, 'draw 0.5: the middle');
+  assert.equal(retryDelayMs(policy, 2, 250, 0), 250, 'Retry-After stays a floor');
+});

@@ -59,6 +59,10 @@ export class Vu implements VirtualUser, HookUser {
   slot = -1;
   /** This user's random stream, reseeded by VuRunner per arrival from (run seed, id): think times, template helpers. */
   readonly random = new SeededStream();
+
+  nextRandom(): number {
+    return this.random.next();
+  }
   /** Set when the VU ended: true when it ran its flow to the end, false when halt() cut it off (`incomplete`). */
   hasFinishedFlow = false;
   /** A processor function failed (failScenario): the flow ends at the next step boundary, counted vusers_failed. */

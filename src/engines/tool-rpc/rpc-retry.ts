@@ -61,11 +61,14 @@ export function compileRetry(raw: unknown, ctx: StepCompileContext, yamlPath: st
   return { attempts, isExponential: backoff === 'exponential', baseMs, maxMs, jitter, statuses, codes, onNetwork, onTimeout };
 }
 
-/** Milliseconds to wait before retry `n` (1-based); `retryAfterMs` (0 = none) is a floor. */
-export function retryDelayMs(p: RetryPolicy, n: number, retryAfterMs: number): number {
+/**
+ * Milliseconds to wait before retry `n` (1-based); `retryAfterMs` (0 = none) is a floor. `draw`
+ * (in [0, 1), from the user's seeded stream) sets the jitter, so retries replay with `--seed`.
+ */
+export function retryDelayMs(p: RetryPolicy, n: number, retryAfterMs: number, draw: number): number {
   let ms = p.isExponential ? p.baseMs * 2 ** (n - 1) : p.baseMs;
   if (ms > p.maxMs) ms = p.maxMs;
-  if (p.jitter > 0) ms *= 1 + p.jitter * (2 * Math.random() - 1);
+  if (p.jitter > 0) ms *= 1 + p.jitter * (2 * draw - 1);
   return ms > retryAfterMs ? ms : retryAfterMs;
 }
 

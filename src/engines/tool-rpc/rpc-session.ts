@@ -278,7 +278,7 @@ export class RpcSession extends PooledFlight implements CallView {
 
   private scheduleRetry(afterMs: number): void {
     this.rt.sink.add(RPC_RETRIES);
-    this.retryTimer = setTimeout(this.onRetryTimer, retryDelayMs(this.step!.retry!, this.attempt, afterMs));
+    this.retryTimer = setTimeout(this.onRetryTimer, retryDelayMs(this.step!.retry!, this.attempt, afterMs, this.vu.nextRandom()));
     // The run's own timers keep the process alive; a retry must not outlive an aborted run.
     this.retryTimer.unref();
   }

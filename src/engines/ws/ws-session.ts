@@ -95,8 +95,8 @@ export class WsSession extends WsConnection implements HeapItem {
     this.op = OP_HOLD;
     this.hold = step;
     const nowMs = this.rt.nowUs() / 1000;
-    this.deadlineMs = nowMs + step.minMs + Math.random() * (step.maxMs - step.minMs);
-    if (step.keepAlive !== null) this.keepAliveAtMs = nowMs + nextEveryMs(step);
+    this.deadlineMs = nowMs + step.minMs + this.vu.nextRandom() * (step.maxMs - step.minMs);
+    if (step.keepAlive !== null) this.keepAliveAtMs = nowMs + nextEveryMs(step, this.vu.nextRandom());
     this.reschedule();
   }
 
@@ -240,7 +240,7 @@ export class WsSession extends WsConnection implements HeapItem {
     this.sendProbe(probe);
     this.keepAliveSentUs = nowMs * 1000;
     this.keepAliveDeadlineMs = nowMs + probe.timeoutMs;
-    this.keepAliveAtMs = nowMs + nextEveryMs(hold);
+    this.keepAliveAtMs = nowMs + nextEveryMs(hold, this.vu.nextRandom());
   }
 
   private keepAliveAnswered(): void {
@@ -308,7 +308,8 @@ export class WsSession extends WsConnection implements HeapItem {
   }
 }
 
-function nextEveryMs(step: HoldStep): number {
+/** The next keep-alive's interval; `draw` is from the user's seeded stream. */
+function nextEveryMs(step: HoldStep, draw: number): number {
   const ka = step.keepAlive!;
-  return ka.everyMinMs + Math.random() * (ka.everyMaxMs - ka.everyMinMs);
+  return ka.everyMinMs + draw * (ka.everyMaxMs - ka.everyMinMs);
 }
