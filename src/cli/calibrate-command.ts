@@ -51,7 +51,7 @@ function startTarget(): Promise<{ url: string; child: ChildProcess }> {
     let text = '';
     child.once('error', reject);
     child.once('exit', (code) => reject(new RunError('AGENTLOAD_E_ABORTED', `the calibration target exited (code ${code}) before it listened`)));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       text += d.toString();
       if (text.includes('\n')) resolve({ url: `http://127.0.0.1:${Number(text.trim())}`, child });
     });
@@ -63,7 +63,7 @@ function plan(target: string, phase: Record<string, unknown>): PlanInput {
     file: 'calibrate', locate: () => undefined,
     config: { target, phases: [phase], warmup: WARMUP_S, interval: '1s', grace: '2s', http: { connections: USERS } },
     scenarios: [{ name: 'get', flow: [{ get: { url: '/', name: 'get' } }] }],
-  } as unknown as PlanInput;
+  };
 }
 
 /** Runs `p`; returns its result and the CPU-seconds this process spent after the warm-up. */
@@ -71,7 +71,7 @@ async function measure(p: PlanInput): Promise<{ result: RunResult; cpuSec: numbe
   const sink = new HdrSink();
   const compiled = compilePlan(p, { engines: builtinEngines(), sink });
   let cpu0 = process.cpuUsage();
-  const window: Reporter = { id: 'cpu-window', onStart: () => { setTimeout(() => { cpu0 = process.cpuUsage(); }, WARMUP_S * 1000).unref(); } } as Reporter;
+  const window: Reporter = { id: 'cpu-window', onStart: () => { setTimeout(() => { cpu0 = process.cpuUsage(); }, WARMUP_S * 1000).unref(); } };
   const result = await runPlan(compiled, { sink, reporters: [window], log: () => {} });
   const cpu = process.cpuUsage(cpu0);
   return { result, cpuSec: (cpu.user + cpu.system) / 1e6 };

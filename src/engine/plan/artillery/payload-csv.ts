@@ -40,14 +40,14 @@ export function loadPayloads(specs: unknown[], baseDir: string, report: Report):
     }
     let rows: unknown[];
     try {
-      rows = parse(text, {
+      rows = parse<unknown>(text, {
         delimiter: typeof spec.delimiter === 'string' ? spec.delimiter : ',',
         cast: spec.cast !== false,
         skip_empty_lines: spec.skipEmptyLines !== false,
         from_line: spec.skipHeader === true ? 2 : 1,
         relax_column_count: true,
         columns: fields ?? true,
-      }) as unknown[];
+      });
     } catch (e) {
       return report(`cannot parse payload ${spec.path}: ${(e as Error).message}`, [i, 'path'], 'AGENTLOAD_E_SCHEMA');
     }
