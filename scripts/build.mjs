@@ -1,5 +1,6 @@
-// `npm run build`: compiles src/ to dist/ (plain JavaScript, same layout, so paths such as
-// ../../../schemas resolve alike), then stamps it. bin/agentload runs dist/ only while the
+// `npm run build`: compiles src/ to dist/ (plain JavaScript, same layout), precompiles the plan
+// validator from it, bundles the entry points (scripts/bundle-dist.mjs: paths such as ../../../schemas
+// resolve as from tsc's layout), then stamps it. bin/agentload runs dist/ only while the
 // stamp is newer than every source file, so an edit is never hidden behind a stale build.
 import { rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -20,4 +21,6 @@ const r = spawnSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`],
 if (r.status !== 0) process.exit(r.status ?? 1);
 const pre = spawnSync(process.execPath, [`${root}scripts/precompile-schema.mjs`], { stdio: 'inherit' });
 if (pre.status !== 0) process.exit(pre.status ?? 1);
+const bundle = spawnSync(process.execPath, [`${root}scripts/bundle-dist.mjs`], { stdio: 'inherit' });
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 writeFileSync(`${root}dist/.build-stamp`, `${new Date().toISOString()}\n`);
