@@ -9,6 +9,8 @@
 # PATH is an artillery checkout, its git directory, or its examples/ folder;
 # without it the fetched copy under /work/.mirror is used. Not part of
 # `npm test`: it needs that copy. Needs `node scripts/build.mjs` first.
+# A script whose processor cannot import a package gets `npm install` in its example's folder
+# first, as a user of that example would (needs the npm registry).
 # Prints one line per script and the pass counts; exit 0.
 set -u
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,6 +41,16 @@ while IFS= read -r f; do
   grep -qE '^(config|scenarios):' "$f" || continue
   total=$((total + 1))
   v="$(timeout 60 "$agentload" validate "$f" 2>&1)"; vc=$?
+  # A processor that imports a package the example lists in its package.json: install it, as the
+  # example's README tells its users to, then try again. Only then: most examples install artillery.
+  if [ $vc -ne 0 ] && echo "$v" | grep -q 'AGENTLOAD_E_PROCESSOR_LOAD.*cannot import'; then
+    d="$(dirname "$f")"
+    while [ "$d" != "." ] && [ ! -f "$d/package.json" ]; do d="$(dirname "$d")"; done
+    if [ -f "$d/package.json" ] && [ ! -d "$d/node_modules" ]; then
+      (cd "$d" && timeout 300 npm install --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null 2>&1)
+      v="$(timeout 60 "$agentload" validate "$f" 2>&1)"; vc=$?
+    fi
+  fi
   if [ $vc -eq 0 ]; then valid=$((valid + 1)); vmark="valid"
   else vmark="INVALID: $(echo "$v" | grep -m1 -E 'AGENTLOAD_E|rror' | cut -c1-200)"; fi
   # The run is tried whatever validate said: --target supplies what a scenarios-only file lacks.
