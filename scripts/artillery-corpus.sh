@@ -31,7 +31,10 @@ node "$here/scripts/artillery-corpus-server.mjs" > "$work/port" &
 server_pid=$!
 for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
 port="$(head -1 "$work/port")"
-cap='{"config":{"phases":[{"duration":2,"arrivalRate":1}]}}'
+# Browser (playwright) scripts: Chromium sends all but 127.0.0.1 to the catch-all as its proxy, which refuses
+# HTTPS tunnels, so the examples' absolute URLs (https://www.artillery.io) and Chromium's own calls home stay here.
+proxy='{"server":"http://127.0.0.1:'"$port"'","bypass":"127.0.0.1"}'
+cap='{"config":{"phases":[{"duration":2,"arrivalRate":1}],"engines":{"playwright":{"launchOptions":{"proxy":'"$proxy"'}}}}}'
 agentload="$here/bin/agentload"
 
 total=0; valid=0; ran=0; ran_ok=0

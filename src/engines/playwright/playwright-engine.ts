@@ -52,6 +52,8 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   private metrics: PageMetrics | null = null;
   private browser: Browser | null = null;
   private isClosing = false;
+  /** Said once, by the first user to run a step (an engine has no log of its own at init). */
+  private notice: string | null = null;
   private openContexts = 0;
   private readonly waiting: Array<(isGranted: boolean) => void> = [];
   private readonly closing = new Set<Promise<void>>();
@@ -78,12 +80,17 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
       throw noBrowser('playwright-core is not installed (an optional dependency of agentload): npm install playwright-core');
     }
     if (options.testIdAttribute !== null) pw.selectors.setTestIdAttribute(options.testIdAttribute);
+    const launch = { ...options.launch };
+    if (launch.headless === false && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+      // A window needs a display; Artillery forces headless the same way on its cloud workers.
+      launch.headless = true;
+      this.notice = 'launchOptions.headless: false needs a display and DISPLAY is not set: the browser runs headless';
+    }
     try {
-      this.browser = await pw.chromium.launch(options.launch);
+      this.browser = await pw.chromium.launch(launch);
     } catch (e) {
       const first = String((e as Error)?.message ?? e).split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-      const display = options.launch.headless === false && process.platform === 'linux' && !process.env.DISPLAY ? ' (headless: false needs a display: drop it, or run under xvfb-run)' : '';
-      throw noBrowser(`Chromium ${String(options.launch.executablePath ?? options.launch.channel)} would not start${display}: ${first}`);
+      throw noBrowser(`Chromium ${String(launch.executablePath ?? launch.channel)} would not start: ${first}`);
     }
     this.metrics = new PageMetrics(run.sink, options, run.target);
   }
@@ -93,6 +100,10 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   }
 
   runStep(step: TestFunctionStep, vu: VirtualUser<BrowserSession | null>): void {
+    if (this.notice !== null) {
+      vu.log(this.notice);
+      this.notice = null;
+    }
     void this.run(step, vu, vu.session!);
   }
 
