@@ -7,7 +7,7 @@
  */
 import type { ClientOptions } from 'ws';
 import type { VirtualUser } from '../../engine/contracts.ts';
-import type { DeadlineHeap } from './deadline-heap.ts';
+import type { DeadlineHeap } from '../../engine/deadline-heap.ts';
 import { openSocket, type SessionSocket, type SocketOwner, type SocketRegistry } from './session-socket.ts';
 import { wsErrorCause } from './ws-error-cause.ts';
 import type { WsMeters } from './ws-meters.ts';

@@ -18,7 +18,7 @@
 import type { ClientOptions } from 'ws';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { WS_CONNECTIONS } from '../../engine/metrics/names.ts';
-import { DeadlineHeap } from './deadline-heap.ts';
+import { DeadlineHeap } from '../../engine/deadline-heap.ts';
 import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
 import { emfileLine, openFileLimits } from './fd-limit.ts';
 import { loadSessionSockets, type SessionSocket } from './session-socket.ts';

@@ -18,7 +18,7 @@
  * arrives during it, so a long hold keeps nothing.
  */
 import type { ClientOptions } from 'ws';
-import type { HeapItem } from './deadline-heap.ts';
+import type { DeadlineItem } from '../../engine/deadline-heap.ts';
 import { MALFORMED, MATCH, MessageView, NO_MATCH } from './message-view.ts';
 import { WsConnection } from './ws-connection.ts';
 import type { ConnectStep, HoldStep, Probe, SendStep, WaitStep } from './ws-step.ts';
@@ -31,7 +31,7 @@ const OP_HOLD = 4;
 const INBOX_MAX = 32;
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
-export class WsSession extends WsConnection implements HeapItem {
+export class WsSession extends WsConnection implements DeadlineItem {
   heapIndex = -1;
   wakeMs = Infinity;
   private op = OP_NONE;

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { DeadlineHeap, type HeapItem } from '../../src/engines/ws/deadline-heap.ts';
+import { DeadlineHeap, isPopped, type DeadlineItem } from '../../src/engine/deadline-heap.ts';
 
-class Item implements HeapItem {
+class Item implements DeadlineItem {
   heapIndex = -1;
   wakeMs = Infinity;
   firedAtMs = -1;
@@ -71,7 +71,7 @@ test('moving, removing and clearing items', async () => {
 test('an item woken can reschedule itself from onWake', async () => {
   const heap = new DeadlineHeap(() => performance.now());
   let wakes = 0;
-  const item: HeapItem = {
+  const item: DeadlineItem = {
     heapIndex: -1,
     wakeMs: performance.now() + 5,
     onWake(nowMs) {
@@ -85,4 +85,26 @@ test('an item woken can reschedule itself from onWake', async () => {
   await sleep(80);
   assert.equal(wakes, 3);
   assert.equal(heap.size, 0);
+});
+
+test('every item due is popped before any is woken; one cancelled by an earlier wake is not woken', async () => {
+  const heap = new DeadlineHeap(() => performance.now());
+  const seen: string[] = [];
+  const t = performance.now() + 5;
+  const b: DeadlineItem = { heapIndex: -1, wakeMs: t + 0.002, onWake: () => seen.push('b') };
+  const c: DeadlineItem = { heapIndex: -1, wakeMs: t + 0.003, onWake: () => seen.push('c') };
+  const a: DeadlineItem = {
+    heapIndex: -1,
+    wakeMs: t + 0.001,
+    onWake() {
+      // Like an expiry that frees a connection: the other due items are already out of the heap and say so.
+      seen.push(`a saw b popped=${isPopped(b)} c popped=${isPopped(c)}`);
+      heap.remove(c);
+    },
+  };
+  for (const it of [c, b, a]) heap.update(it);
+  await sleep(40);
+  assert.deepEqual(seen, ['a saw b popped=true c popped=true', 'b']);
+  assert.equal(heap.size, 0);
+  assert.equal(isPopped(b), false, 'woken: wakeMs is Infinity again');
 });
