@@ -119,3 +119,19 @@ test('retry jitter is drawn from the user\'s seeded stream: the draw sets where 
   assert.equal(retryDelayMs(policy, 2, 0, 0.5), 200, 'draw 0.5: the middle');
   assert.equal(retryDelayMs(policy, 2, 250, 0), 250, 'Retry-After stays a floor');
 });
+
+test('a call still waiting on its retry timer when the run ends is counted abandoned, not dropped', async (t) => {
+  const srv = await startHttpServer((_q, res, body) => {
+    const m = JSON.parse(body);
+    answer(res, 503, { jsonrpc: '2.0', id: m.id, error: { code: -32000, message: 'busy' } });
+  });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, grace: '300ms', phases: [{ arrivalCount: 2, duration: 0.1 }] }, [{
+    name: 's', engine: 'tool-rpc',
+    flow: [{ call: { method: 'm', retry: { attempts: 3, backoff: 'constant', base: '30s', on: [503] } } }],
+  }]);
+  const m = byName(r, 'm');
+  assert.equal(srv.requests.length, 2, 'one attempt each; the retries were due long after the end');
+  assert.equal(m.abandoned, 2);
+  assert.equal(m.count, 0, 'no outcome was made up for them');
+});

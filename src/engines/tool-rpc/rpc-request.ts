@@ -19,6 +19,13 @@ export interface RpcRuntime {
   sendHttp(session: RpcSessionState, body: Buffer): void;
   /** Sends `body` on the session's WebSocket (connecting first when needed). */
   sendWs(session: RpcSessionState, body: Buffer): void;
+  /** Sessions waiting on a retry timer: the engine's close counts their calls abandoned. */
+  readonly retrying: Set<PendingRetry>;
+}
+
+/** A session waiting to retry (see RpcRuntime.retrying). */
+export interface PendingRetry {
+  abandonRetry(): void;
 }
 
 /** The session fields prepareRequest fills. */

@@ -66,6 +66,7 @@ export class RpcSession extends PooledFlight implements CallView {
   private readonly match: number[] = [];
   private readonly onRetryTimer = (): void => {
     this.retryTimer = null;
+    this.rt.retrying.delete(this);
     this.send();
   };
 
@@ -206,9 +207,18 @@ export class RpcSession extends PooledFlight implements CallView {
 
   /** Ends the VU's session: no retry may fire after it. */
   close(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.abandonRetry();
     this.isInFlight = false;
+  }
+
+  /** Ended while waiting to retry (the run's end, an abort): the calls got no answer, so they are abandoned. */
+  abandonRetry(): void {
+    if (this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.rt.retrying.delete(this);
+    const calls = this.step!.calls;
+    for (let i = 0; i < calls.length; i++) this.rt.sink.abandoned(calls[i]!.handle);
   }
 
   header(name: string): string | undefined {
@@ -281,6 +291,7 @@ export class RpcSession extends PooledFlight implements CallView {
     this.retryTimer = setTimeout(this.onRetryTimer, retryDelayMs(this.step!.retry!, this.attempt, afterMs, this.vu.nextRandom()));
     // The run's own timers keep the process alive; a retry must not outlive an aborted run.
     this.retryTimer.unref();
+    this.rt.retrying.add(this);
   }
 
   private record(i: number, v: Verdict, hasLatency: boolean, status: number): void {

@@ -15,7 +15,7 @@ import { QuotaAccounting } from './quota-accounting.ts';
 import { compileRpcStep, DEFAULT_RPC_PATH, renderHeaders, type RpcStep } from './rpc-step.ts';
 import { RpcSession } from './rpc-session.ts';
 import { RpcWsConnection } from './ws-connection.ts';
-import type { RpcRuntime } from './rpc-request.ts';
+import type { PendingRetry, RpcRuntime } from './rpc-request.ts';
 import { DEFAULT_MAX_BODY_BYTES, maxBodyBytesOf } from '../../engine/transport/body-limit.ts';
 
 const STEP_KEYS = ['call', 'batch'] as const;
@@ -53,6 +53,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
   private deadlines: RequestDeadlines | null = null;
   private ep: Endpoint | null = null;
   private readonly sockets = new Set<RpcWsConnection>();
+  readonly retrying = new Set<PendingRetry>();
   private clock: () => number = () => 0;
   maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
@@ -138,6 +139,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
   }
 
   async close(): Promise<void> {
+    for (const s of [...this.retrying]) s.abandonRetry();
     for (const ws of this.sockets) ws.abandon();
     this.sockets.clear();
     this.deadlines?.close();
