@@ -182,6 +182,25 @@ class DynamicTemplate implements Template {
  */
 export function compileTemplate(source: string, where: { file: string; line: number; col: number } | undefined, yamlPath: string): Template {
   if (!source.includes('{{')) return new StaticTemplate(source);
+  const known = compiledBySource.get(source);
+  if (known !== undefined) return known;
+  const compiled = compileDynamic(source, where, yamlPath);
+  if (compiledBySource.size >= MAX_COMPILED_KEPT) compiledBySource.clear();
+  compiledBySource.set(source, compiled);
+  return compiled;
+}
+
+/**
+ * Templates compiled so far, by source. A plan repeats its strings (steps reused by alias, the same
+ * `{{randomInt 1 10000}}` in every body): configs/http-load.yml has 6 distinct templates among 43,
+ * and compiling them each time was a sixth of `validate`'s start-up. A template is immutable and keeps
+ * no state between renders, so one may serve every step; the cap bounds a process that compiles many
+ * plans. Only successes are kept: a bad template throws, located where it is written, every time.
+ */
+const compiledBySource = new Map<string, Template>();
+const MAX_COMPILED_KEPT = 4096;
+
+function compileDynamic(source: string, where: { file: string; line: number; col: number } | undefined, yamlPath: string): Template {
   const fast = variablesOnly(source);
   if (fast !== null) return fast;
   try {

@@ -33,6 +33,22 @@ test('a template syntax error is a located PlanError', () => {
   });
 });
 
+test('a template written twice compiles once and renders each user\'s values; a bad one is located wherever it is written', () => {
+  const first = compileTemplate('{{randomInt 1 9}}-{{ who }}', { file: 'p.yml', line: 1, col: 1 }, 'a');
+  const again = compileTemplate('{{randomInt 1 9}}-{{ who }}', { file: 'p.yml', line: 9, col: 1 }, 'b');
+  assert.equal(again, first, 'the same source shares one compiled template');
+  assert.match(first.render({ who: 'ann' }), /^[1-9]-ann$/);
+  assert.match(again.render({ who: 'bob' }), /^[1-9]-bob$/);
+  for (const line of [4, 7]) {
+    assert.throws(() => compileTemplate('{{#each}}', { file: 'p.yml', line, col: 2 }, `s[${line}]`), (e: any) => {
+      assert.equal(e.code, 'AGENTLOAD_E_TEMPLATE');
+      assert.deepEqual(e.location, { file: 'p.yml', line, col: 2 });
+      assert.equal(e.yamlPath, `s[${line}]`);
+      return true;
+    });
+  }
+});
+
 test('value trees: static stays static, a single numeric expression becomes a number', () => {
   const s = compileValue({ a: [1, 'x'], b: { c: true } }, at, 'json');
   assert.equal(s.isStatic, true);
