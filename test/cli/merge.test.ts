@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { cli, tempDir } from './cli-fixture.ts';
 import { readJson, runShards, startCountingTarget, writeOpenPlan } from './shard-fixture.ts';
 import { decodeHistogram, latencySummary, newHistogram } from '../../src/engine/metrics/histogram.ts';
@@ -97,4 +98,29 @@ test('merge refuses duplicated, missing, foreign and mismatched shards (exit 2, 
   const missingFile = await cli(['merge', join(tmp.dir, 'nope.json')]);
   assert.equal(missingFile.code, 2);
   assert.match(missingFile.err, /^AGENTLOAD_E_REPORT_INPUT .*nope\.json: no such file/);
+});
+
+test('merge adds up the shards\' step lateness (steps after a think judged, late ones, the worst)', async (t) => {
+  const srv = await startCountingTarget();
+  const tmp = tempDir('merge-steps');
+  t.after(() => { tmp.cleanup(); return srv.close(); });
+  const plan = join(tmp.dir, 'think.yml');
+  writeFileSync(plan, `config:
+  target: ${srv.url}
+  interval: 250ms
+  phases: [{ duration: 500ms, arrivalCount: 6 }]
+scenarios:
+  - name: s
+    flow: [{ get: { url: /a } }, { think: 20ms }, { get: { url: /b } }]
+`);
+  const shards = await runShards(plan, 2, tmp.dir);
+  for (const s of shards) assert.equal(s.run.code, 0, s.run.err);
+  const parts = shards.map((s) => readJson(s.file).saturation);
+  for (const p of parts) assert.equal(p.steps, 3, 'each shard judged its 3 users\' step after the think');
+  const out = join(tmp.dir, 'merged.json');
+  assert.equal((await cli(['merge', ...shards.map((s) => s.file), '--output', out])).code, 0);
+  const merged = readJson(out).saturation;
+  assert.equal(merged.steps, 6);
+  assert.equal(merged.lateSteps, parts.reduce((n, p) => n + (p.lateSteps ?? 0), 0));
+  assert.equal(merged.maxStepLateMs, Math.max(...parts.map((p) => p.maxStepLateMs ?? 0)));
 });

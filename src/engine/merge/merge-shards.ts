@@ -90,12 +90,20 @@ function mergeSaturation(shards: readonly ShardResult[]): SaturationReport {
   const messages = shards.filter((s) => s.saturation.message).map((s) => `${label(s)}: ${s.saturation.message}`);
   const isCounted = shards.every((s) => s.saturation.arrivals !== undefined);
   const onsets = shards.map((s) => s.saturation.saturatedFromMs).filter((ms) => ms !== undefined);
+  // Step lateness (think timers that fired late): summed and the worst kept, like the arrivals'.
+  const stepped = shards.filter((s) => s.saturation.steps !== undefined);
+  const steps = stepped.length === 0 ? {} : {
+    steps: stepped.reduce((n, s) => n + s.saturation.steps!, 0),
+    lateSteps: stepped.reduce((n, s) => n + (s.saturation.lateSteps ?? 0), 0),
+    maxStepLateMs: Math.max(...stepped.map((s) => s.saturation.maxStepLateMs ?? 0)),
+  };
   return {
     isSaturated: shards.some((s) => s.saturation.isSaturated),
     lateArrivals: shards.reduce((n, s) => n + s.saturation.lateArrivals, 0),
     ...(isCounted ? { arrivals: shards.reduce((n, s) => n + s.saturation.arrivals!, 0) } : {}),
     schedulingDelayP99Us: Math.max(...shards.map((s) => s.saturation.schedulingDelayP99Us)),
     maxEventLoopLagMs: Math.max(...shards.map((s) => s.saturation.maxEventLoopLagMs)),
+    ...steps,
     reasons: shards.flatMap((s) => (s.saturation.reasons ?? []).map((r) => `${label(s)}: ${r}`)),
     ...(onsets.length === 0 ? {} : { saturatedFromMs: Math.min(...onsets) }),
     message: messages.length === 0 ? null : messages.join('; '),
