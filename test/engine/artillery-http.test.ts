@@ -169,3 +169,23 @@ test('formData: fromFile is read relative to the script and sent as a file part 
   assert.equal(missing.code, 2);
   assert.match(missing.err, /form-upload-missing\.yml:10:\d+ AGENTLOAD_E_PLAN_READ .*fromFile.*no-such-file\.bin.*ENOENT/);
 });
+
+test('expect plugin with templates: statusCode, contentType, hasHeader, headerEquals, matchesRegexp and equals render the user\'s values; templated auth', async (t) => {
+  const srv = await startHttpServer((_req, res) => {
+    res.writeHead(201, { 'content-type': 'application/json', 'x-item': '42' }).end('{"id":42,"text":"item-42"}');
+  });
+  t.after(() => srv.close());
+  const r = await run('expect-templates.yml', srv.url);
+  assert.equal(r.code, 1, 'failed checks fail the run, as the plugin does (Artillery exits 21)');
+  const posts = srv.requests.filter((q) => q.method === 'POST');
+  assert.equal(posts.length, 2);
+  for (const q of posts) assert.equal(q.headers.authorization, `Basic ${Buffer.from('ann:s3cret').toString('base64')}`);
+  const n = byName(r.result);
+  assert.equal(n['POST /items'].ok, 2, 'every templated check holds');
+  assert.deepEqual(n['wrong-header'].outcomes.failed, { expect_header: 2 });
+  assert.deepEqual(n['wrong-status'].outcomes.failed, { expect_status: 2 });
+  assert.deepEqual(n['wrong-body'].outcomes.failed, { expect_body: 2 });
+  assert.deepEqual(n.unequal.outcomes.failed, { expect_equals: 2 });
+  const v = await cli(['validate', join(FIX, 'expect-templates.yml')]);
+  assert.equal(v.code, 0, v.err);
+});

@@ -203,7 +203,7 @@ export class HttpExchange extends PooledFlight implements CallView {
     if (expected !== undefined) sink.expected(h, expected);
     else {
       const checks = step.checks;
-      const accepted = checks === null ? null : checks.acceptsStatus(status);
+      const accepted = checks === null ? null : checks.acceptsStatus(status, this.vu.vars);
       if (accepted === false || (accepted === null && status >= 400)) sink.failed(h, status >= 400 ? `http_${status}` : 'expect_status', this.answerStart());
       else {
         const reason = checks === null ? null : checks.verify(this, this.vu.vars);

@@ -237,6 +237,11 @@ function rewriteMatch(req: Record<string, unknown>, at: Segs, ctx: FlowContext):
   if (json.length > 0) req.expect = { ...expect, json };
 }
 
+/** An expected status: a number, or a template rendered per response (`"{{ code }}"`). */
+function statusOf(v: unknown): number | string {
+  return typeof v === 'string' && v.includes('{{') ? v : Number(v);
+}
+
 function isPluginExpect(e: unknown): boolean {
   return Array.isArray(e) || (isRecord(e) && Object.keys(e).some((k) => EXPECT_PLUGIN_KEYS.has(k)));
 }
@@ -254,19 +259,24 @@ function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: FlowContext)
     : Object.entries(req.expect as Record<string, unknown>).map(([k, v]) => [k, v, [...at, 'expect', k]] as [string, unknown, Segs]);
   const out: Record<string, unknown> = {};
   const json: unknown[] = [];
+  const headers: unknown[] = [];
   for (const [key, value, path] of items) {
     const isTemplated = JSON.stringify(value).includes('{{');
-    if (isTemplated && key !== 'equals') {
-      ctx.unsupported(`a templated expect ${key} is not supported yet; write the literal value`, path);
-      continue;
-    }
-    if (key === 'statusCode') out.status = Array.isArray(value) ? value.map(Number) : Number(value);
+    // The plugin renders every expected value as a template: agentload's expect takes templates in these.
+    if (key === 'statusCode') out.status = Array.isArray(value) ? value.map(statusOf) : statusOf(value);
     else if (key === 'contentType') out.contentType = String(value);
-    else if (key === 'hasProperty' || key === 'notHasProperty') json.push({ path: `$.${String(value)}`, exists: key === 'hasProperty' });
-    else if (key === 'equals' && Array.isArray(value) && new Set(value.map(String)).size <= 1 && !isTemplated) continue; // literal values that are all equal: always holds
-    else ctx.unsupported(`expect ${key} is not supported yet; use statusCode, contentType, hasProperty or notHasProperty`, path);
+    else if (key === 'hasHeader') headers.push({ name: String(value) });
+    else if (key === 'headerEquals' && Array.isArray(value) && value.length > 0) headers.push({ name: String(value[0]), equals: String(value[1] ?? '') });
+    else if ((key === 'matchesRegexp' && !('bodyMatches' in out)) || (key === 'equals' && Array.isArray(value) && !('allEqual' in out))) {
+      if (key === 'matchesRegexp') out.bodyMatches = String(value);
+      else if (isTemplated || new Set((value as unknown[]).map(String)).size > 1) out.allEqual = (value as unknown[]).map(String); // literal and all equal: always holds
+    } else if (isTemplated && (key === 'hasProperty' || key === 'notHasProperty')) {
+      ctx.unsupported(`a templated expect ${key} is not supported yet; write the literal property path`, path);
+    } else if (key === 'hasProperty' || key === 'notHasProperty') json.push({ path: `$.${String(value)}`, exists: key === 'hasProperty' });
+    else ctx.unsupported(`expect ${key}${key === 'matchesRegexp' || key === 'equals' ? ' a second time on one request' : ''} is not supported yet; use statusCode, contentType, hasProperty, notHasProperty, hasHeader, headerEquals, matchesRegexp or equals`, path);
   }
   if (json.length > 0) out.json = json;
+  if (headers.length > 0) out.headers = headers;
   req.expect = out;
   if (Object.keys(out).length === 0) delete req.expect;
 }

@@ -285,7 +285,7 @@ function rewriteHttp(http: Record<string, unknown>, config: Record<string, unkno
 function addExpectExitCheck(config: Record<string, unknown>): void {
   const expect = isRecord(config.expect) ? config.expect : {};
   const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
-  for (const o of ['expect_status', 'expect_content_type', 'expect_json']) outcomes[o] ??= 0;
+  for (const o of ['expect_status', 'expect_content_type', 'expect_json', 'expect_header', 'expect_body', 'expect_equals']) outcomes[o] ??= 0;
   expect.outcomes = outcomes;
   config.expect = expect;
 }
