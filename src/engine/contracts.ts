@@ -1,16 +1,18 @@
 /**
  * The contracts between agentload's parts: plan input, engines, the
  * recorder engines write to, reporters and what they receive. Types only,
- * and a leaf: it imports nothing from the rest of src/ but its two parts in
- * contracts/ (plan input, run measures), which it re-exports, so a plugin
+ * and a leaf: it imports nothing from the rest of src/ but its parts in
+ * contracts/ (plan input, run measures, deadlines), which it re-exports, so a plugin
  * author imports one module and engines and plugins never pull the runner in.
  */
 
 import type { ConfigInput, StepInput, Template, ValueTemplate, VuVars } from './contracts/plan-input.ts';
 import type { EncodedRateLimits, GeneratorUsage, IntervalSnapshot, MemorySeries, RunSummary } from './contracts/run-measures.ts';
+import type { Deadlines } from './contracts/deadlines.ts';
 
 export type * from './contracts/plan-input.ts';
 export type * from './contracts/run-measures.ts';
+export type * from './contracts/deadlines.ts';
 
 // ── What engines record through ──
 
@@ -77,8 +79,8 @@ export interface StepCompileContext {
   checks(expect: unknown, capture: unknown, yamlPath: string): ResponseChecks | null;
   /** Expected outcomes for this step: config.outcomes merged with the step's `outcomes` over engine defaults. */
   outcomes(stepOutcomes: unknown, defaults: OutcomeRules, yamlPath: string): OutcomeRules;
-  /** Throws a PlanError located at yamlPath. */
-  fail(message: string, yamlPath: string): never;
+  /** Throws a PlanError located at yamlPath. A function property: it may be passed on detached. */
+  readonly fail: (message: string, yamlPath: string) => never;
   /**
    * `config.rateLimitKey`, compiled, when the plan has `expect.rateLimit`:
    * the engine renders it per request and records into `sink.rateLimits`.
@@ -186,8 +188,10 @@ export interface RunContext {
   readonly target: string;
   readonly config: ConfigInput;
   readonly sink: Recorder;
-  /** Monotonic microseconds since the run's epoch. */
-  nowUs(): number;
+  /** Monotonic microseconds since the run's epoch. A function property: engines may keep it detached. */
+  readonly nowUs: () => number;
+  /** The run's one deadline service, shared by every engine: each per-request timeout, wait and hold goes through it. */
+  readonly deadlines: Deadlines;
   /**
    * The most virtual users this generator can run at once, from the plan (closed-model users, finite
    * maxVusers), or null when the plan sets no bound (open model). Engines size connection pools from it.

@@ -14,6 +14,7 @@ import { HdrSink } from '../metrics/hdr-sink.ts';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
 import { RunError } from '../errors.ts';
 import { runHookFlow } from './run-hook-flow.ts';
+import { DeadlineHeap } from '../deadline-heap.ts';
 
 /** CPU and loop busyness over less wall time than this are not sampled (see sampleGenerator). */
 const MIN_BUSY_SAMPLE_MS = 100;
@@ -52,6 +53,8 @@ export class LoadDriver {
   readonly runner: VuRunner;
   private readonly scheduler: Scheduler;
   private readonly lag: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  /** Every engine's timeouts, waits and holds, on one timer (RunContext.deadlines). */
+  private readonly deadlines = new DeadlineHeap(() => this.clock.nowMs());
   private isAborted = false;
   /** Worst event-loop delay seen by sampleGenerator(), ms. */
   maxLagMs = 0;
@@ -75,7 +78,7 @@ export class LoadDriver {
   async init(): Promise<void> {
     const runCtx = {
       target: this.plan.target, config: this.plan.config, sink: this.sink, nowUs: () => this.clock.nowMs() * 1000,
-      concurrencyHint: concurrencyHint(this.plan, this.segment),
+      deadlines: this.deadlines, concurrencyHint: concurrencyHint(this.plan, this.segment),
     };
     for (const e of this.plan.engines) await e.init(runCtx);
     // Hooks read context.vars.target: the run's, after --target and the sim's port are known.
@@ -94,6 +97,7 @@ export class LoadDriver {
     const { vars, isOk } = await runHookFlow(this.plan.beforeFlow!, this.runner.variables, () => this.clock.nowMs() * 1000, this.log, this.plan.seed ?? 0, 0);
     if (!isOk) {
       for (const e of this.plan.engines) await e.close();
+      this.deadlines.clear();
       throw new RunError('AGENTLOAD_E_BEFORE_FLOW', 'the top-level before flow failed (see the processor error above), so no virtual user started');
     }
     this.runner.variables = Object.freeze({ ...this.runner.variables, ...vars });
@@ -148,6 +152,7 @@ export class LoadDriver {
     this.sampleGenerator();
     this.lag.disable();
     for (const e of this.plan.engines) await e.close();
+    this.deadlines.clear();
     return { isAborted: this.isAborted };
   }
 }

@@ -9,6 +9,7 @@ import { streamSeed } from '../scheduler/seeded-random.ts';
 import type { CompiledPlan, CompiledScenario } from '../compile/compiled-plan.ts';
 import type { VuVars } from '../contracts.ts';
 import type { HdrSink } from '../metrics/hdr-sink.ts';
+import { DeadlineHeap } from '../deadline-heap.ts';
 
 /** How the flow ended: its variables (string keys only), and whether it ran to its end without a failed processor function. */
 export interface HookFlowOutcome {
@@ -52,13 +53,15 @@ export function runHookFlow(
 export async function runHookFlowAlone(
   plan: CompiledPlan, scenario: CompiledScenario, variables: Readonly<VuVars>, sink: HdrSink, nowUs: () => number, log: (line: string) => void, id: number,
 ): Promise<HookFlowOutcome> {
-  const runCtx = { target: plan.target, config: plan.config, sink, nowUs, concurrencyHint: 1 };
+  const deadlines = new DeadlineHeap(() => nowUs() / 1000);
+  const runCtx = { target: plan.target, config: plan.config, sink, nowUs, deadlines, concurrencyHint: 1 };
   if (plan.processor !== null) plan.processor.target = plan.target;
   for (const e of scenario.engines) await e.init(runCtx);
   try {
     return await runHookFlow(scenario, variables, nowUs, log, plan.seed ?? 0, id);
   } finally {
     for (const e of scenario.engines) await e.close();
+    deadlines.clear();
   }
 }
 

@@ -6,8 +6,7 @@
  * the plan is done with it, so its late events are never heard.
  */
 import type { ClientOptions } from 'ws';
-import type { VirtualUser } from '../../engine/contracts.ts';
-import type { DeadlineHeap } from '../../engine/deadline-heap.ts';
+import type { Deadlines, VirtualUser } from '../../engine/contracts.ts';
 import { openSocket, type SessionSocket, type SocketOwner, type SocketRegistry } from './session-socket.ts';
 import { wsErrorCause } from './ws-error-cause.ts';
 import type { WsMeters } from './ws-meters.ts';
@@ -16,7 +15,7 @@ import { renderPayload, type Payload, type Probe } from './ws-step.ts';
 /** What sessions share: the engine's meters, heap, clock and socket registry. */
 export interface WsRuntime extends SocketRegistry {
   readonly meters: WsMeters;
-  readonly heap: DeadlineHeap;
+  readonly heap: Deadlines;
   nowUs(): number;
   /** A connect failed with EMFILE (the runtime prints its one line once). */
   onEmfile(vu: VirtualUser): void;

@@ -3,8 +3,8 @@
  * the `ws` package, one connection per virtual user that persists across
  * its steps. Built to hold 10 000+ connections from one process:
  *
- * - one DeadlineHeap timer for every connect timeout, waitFor timeout,
- *   hold end and keep-alive of the run, never a timer per connection;
+ * - every connect timeout, waitFor timeout, hold end and keep-alive on the
+ *   run's deadline service (RunContext.deadlines), never a timer per connection;
  * - listeners attached once per connection, as shared functions that
  *   dispatch to the session (no closure per connection or per message);
  * - static URLs, options and payloads built once; perMessageDeflate off
@@ -16,9 +16,8 @@
  * run (abandoned, excluded from stability).
  */
 import type { ClientOptions } from 'ws';
-import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { WS_CONNECTIONS } from '../../engine/metrics/names.ts';
-import { DeadlineHeap } from '../../engine/deadline-heap.ts';
 import { compileWsStep, WS_STEP_KEYS } from './compile-ws-step.ts';
 import { emfileLine, openFileLimits } from './fd-limit.ts';
 import { loadSessionSockets, type SessionSocket } from './session-socket.ts';
@@ -34,7 +33,7 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
   readonly id = 'ws';
   readonly stepKeys = WS_STEP_KEYS;
   meters: WsMeters = null as unknown as WsMeters;
-  heap: DeadlineHeap = null as unknown as DeadlineHeap;
+  heap: Deadlines = null as unknown as Deadlines;
   nowUs: () => number = () => 0;
   private readonly live = new Set<SessionSocket>();
   private target: WsTarget | null = null;
@@ -51,7 +50,7 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
     await loadSessionSockets();
     this.meters = new WsMeters(run.sink);
     this.nowUs = run.nowUs;
-    this.heap = new DeadlineHeap(() => run.nowUs() / 1000);
+    this.heap = run.deadlines;
     this.target = wsTarget(run.target);
     this.fdLimits = openFileLimits();
     this.baseOptions = baseClientOptions(run.config);
@@ -86,7 +85,6 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
 
   close(): Promise<void> {
     this.isClosed = true;
-    this.heap?.clear();
     for (const s of this.live) {
       s.owner?.abandon();
       s.owner = null;

@@ -2,7 +2,7 @@
  * One virtual user's WebSocket session: the step it is running, as a small
  * state machine over the connection (ws-connection.ts), which persists
  * across the VU's steps. A step that waits (connect, waitFor, ping, hold)
- * sets `op` and a deadline on the engine's shared DeadlineHeap; whichever
+ * sets `op` and a deadline on the run's deadline service; whichever
  * comes first — the awaited event or the deadline — records the outcome
  * and resumes the VU exactly once. Failures are outcomes, never throws.
  *
@@ -17,8 +17,8 @@
  * greeting may arrive before the VU's waitFor runs); a hold drops what
  * arrives during it, so a long hold keeps nothing.
  */
+import type { DeadlineItem } from '../../engine/contracts.ts';
 import type { ClientOptions } from 'ws';
-import type { DeadlineItem } from '../../engine/deadline-heap.ts';
 import { MALFORMED, MATCH, MessageView, NO_MATCH } from './message-view.ts';
 import { WsConnection } from './ws-connection.ts';
 import type { ConnectStep, HoldStep, Probe, SendStep, WaitStep } from './ws-step.ts';
