@@ -33,12 +33,18 @@ let hasTypeScriptLoader = !IS_COMPILED;
 export async function ensureTypeScriptLoader(): Promise<void> {
   if (hasTypeScriptLoader) return;
   let api: typeof import('tsx/esm/api');
+  let cjs: typeof import('tsx/cjs/api');
   try {
     api = await import('tsx/esm/api');
+    cjs = await import('tsx/cjs/api');
   } catch {
     // tsx is an optional dependency: a JavaScript-only install may not have it.
     throw new Error('importing a TypeScript file needs tsx, an optional dependency of agentload that is not installed: run `npm install tsx`, or compile the file to JavaScript');
   }
   api.register();
+  // A .ts file in a package without "type": "module" is CommonJS to Node, and so is what it imports:
+  // without tsx's require hook too (as `node --import tsx` has), `export` in such a file is a
+  // "require() of ES Module in a cycle" error (Artillery's browser-playwright-reuse-typescript example).
+  cjs.register();
   hasTypeScriptLoader = true;
 }
