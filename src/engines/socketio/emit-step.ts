@@ -5,10 +5,22 @@
 import type { StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 import { compileJsonPath, type JsonPath } from '../../engine/checks/json-path.ts';
 
+/** A JSON path into the answer's arguments and what it must equal (Artillery's `match`). */
+export interface ArgsMatch {
+  readonly path: JsonPath;
+  readonly value: ValueTemplate;
+}
+
+/** A JSON path into the answer's arguments and the variable it fills (Artillery's `capture`). */
+export interface ArgsCapture {
+  readonly path: JsonPath;
+  readonly as: string;
+}
+
 /** What an emit waits for: nothing, a `response` event, or the acknowledgement. */
 export type Awaited =
   | { readonly kind: 'none' }
-  | { readonly kind: 'response'; readonly channel: Template; readonly expected: ValueTemplate | null; readonly isArgs: boolean }
+  | { readonly kind: 'response'; readonly channel: Template; readonly expected: ValueTemplate | null; readonly isArgs: boolean; readonly matches: readonly ArgsMatch[] }
   | { readonly kind: 'ack'; readonly expected: ValueTemplate | null; readonly isArgs: boolean; readonly match: { readonly path: JsonPath; readonly value: ValueTemplate } | null };
 
 /** A compiled emit. */
@@ -19,6 +31,8 @@ export interface EmitStep {
   readonly args: readonly ValueTemplate[];
   readonly namespace: Template;
   readonly awaited: Awaited;
+  /** Values taken from the answer's arguments into the user's variables; empty when none. */
+  readonly captures: readonly ArgsCapture[];
   readonly timeoutMs: number;
 }
 
@@ -38,6 +52,7 @@ export function compileEmitStep(step: StepInput, ctx: StepCompileContext): EmitS
     args: args.map((a, i) => ctx.valueTemplate(a, `${p}.args[${i}]`)),
     namespace: ctx.template(typeof e.namespace === 'string' ? e.namespace : '', `${p}.namespace`),
     awaited: awaitedOf(e, ctx),
+    captures: capturesOf(e, ctx),
     timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : ctx.durationMs(timeout, `${p}.timeout`),
   };
 }
@@ -51,18 +66,35 @@ function awaitedOf(e: Record<string, unknown>, ctx: StepCompileContext): Awaited
   if (e.response !== undefined) {
     const r = e.response as Record<string, unknown>;
     const channel = r.channel ?? r.on;
-    return { kind: 'response', channel: ctx.template(String(channel), `${p}.response.channel`), ...expectedOf(r, `${p}.response`) };
+    const list = r.match === undefined ? [] : Array.isArray(r.match) ? r.match : [r.match];
+    const matches = list.map((m, i) => argsMatch(m as Record<string, unknown>, Array.isArray(r.match) ? `${p}.response.match[${i}]` : `${p}.response.match`, ctx));
+    return { kind: 'response', channel: ctx.template(String(channel), `${p}.response.channel`), ...expectedOf(r, `${p}.response`), matches };
   }
   if (e.acknowledge !== undefined) {
     const a = (e.acknowledge ?? {}) as Record<string, unknown>;
-    let match: { path: JsonPath; value: ValueTemplate } | null = null;
-    if (a.match !== undefined) {
-      const m = a.match as Record<string, unknown>;
-      const path = compileJsonPath(String(m.json));
-      if (path === null) ctx.fail(`expected a JSON path like "$.0.name", got ${JSON.stringify(m.json)}`, `${p}.acknowledge.match.json`);
-      match = { path, value: ctx.valueTemplate(m.value, `${p}.acknowledge.match.value`) };
-    }
+    const match = a.match === undefined ? null : argsMatch(a.match as Record<string, unknown>, `${p}.acknowledge.match`, ctx);
     return { kind: 'ack', ...expectedOf(a, `${p}.acknowledge`), match };
   }
   return { kind: 'none' };
+}
+
+function argsPath(json: unknown, at: string, ctx: StepCompileContext): JsonPath {
+  const path = compileJsonPath(String(json));
+  if (path === null) ctx.fail(`expected a JSON path like "$.0.name", got ${JSON.stringify(json)}`, at);
+  return path!;
+}
+
+function argsMatch(m: Record<string, unknown>, at: string, ctx: StepCompileContext): ArgsMatch {
+  return { path: argsPath(m.json, `${at}.json`, ctx), value: ctx.valueTemplate(m.value, `${at}.value`) };
+}
+
+function capturesOf(e: Record<string, unknown>, ctx: StepCompileContext): ArgsCapture[] {
+  if (e.capture === undefined) return [];
+  if (e.response === undefined && e.acknowledge === undefined) ctx.fail('a capture needs an answer to read: add response or acknowledge', `${ctx.yamlPath}.capture`);
+  const list = Array.isArray(e.capture) ? e.capture : [e.capture];
+  return list.map((c, i) => {
+    const at = Array.isArray(e.capture) ? `${ctx.yamlPath}.capture[${i}]` : `${ctx.yamlPath}.capture`;
+    const r = c as Record<string, unknown>;
+    return { path: argsPath(r.json, `${at}.json`, ctx), as: String(r.as) };
+  });
 }

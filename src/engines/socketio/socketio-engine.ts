@@ -8,8 +8,11 @@
  * http engine.
  *
  * Outcomes: ok, or failed with `socketio_connect` (the connection did not
- * open), `timeout`, `socketio_response` (the response's data differs) or
- * `socketio_ack` (the acknowledgement's data or match differs).
+ * open), `timeout`, `socketio_response` (the response's data differs),
+ * `socketio_match` (a response match differs), `socketio_ack` (the
+ * acknowledgement's data or match differs) or `capture` (a capture found
+ * nothing in an accepted answer; the runner then ends the user's scenario).
+ * An accepted answer's `capture`s are written into the user's variables.
  */
 import type { Socket, io as connectSocket } from 'socket.io-client';
 import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
@@ -91,13 +94,18 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
       this.end(step, vu, done, null);
     } else if (a.kind === 'response') {
       const event = a.channel.render(vars);
-      socket.once(event, (...got: unknown[]) => this.end(step, vu, done, matches(a.expected, a.isArgs, got, vars) ? null : 'socketio_response'));
+      socket.once(event, (...got: unknown[]) => {
+        let failure: string | null = matches(a.expected, a.isArgs, got, vars) ? null : 'socketio_response';
+        if (failure === null && !a.matches.every((m) => sameValue(readJsonPath(got, m.path), m.value.render(vars)))) failure = 'socketio_match';
+        if (failure === null && !capture(step, got, vars)) failure = 'capture';
+        this.end(step, vu, done, failure);
+      });
       socket.emit(channel, ...args);
     } else {
       socket.emit(channel, ...args, (...got: unknown[]) => {
         let isOk = a.expected === null || matches(a.expected, a.isArgs, got.length === 0 ? [] : [got[0]], vars);
         if (isOk && a.match !== null) isOk = sameValue(readJsonPath(got, a.match.path), a.match.value.render(vars));
-        this.end(step, vu, done, isOk ? null : 'socketio_ack');
+        this.end(step, vu, done, !isOk ? 'socketio_ack' : capture(step, got, vars) ? null : 'capture');
       });
     }
   }
@@ -132,6 +140,21 @@ function matches(expected: EmitStep['args'][number] | null, isArgs: boolean, got
   const want = expected.render(vars);
   if (isArgs) return JSON.stringify(want) === JSON.stringify(got);
   return sameValue(got[got.length - 1], want);
+}
+
+/**
+ * Artillery's capture: each path read from the answer's arguments (a list)
+ * into its variable. False when one found nothing (left unset: the runner
+ * then ends the user's scenario, as for an HTTP capture).
+ */
+function capture(step: EmitStep, got: unknown[], vars: VuVars): boolean {
+  let isAllFound = true;
+  for (const c of step.captures) {
+    const v = readJsonPath(got, c.path);
+    if (v === undefined) isAllFound = false;
+    else vars[c.as] = v;
+  }
+  return isAllFound;
 }
 
 function sameValue(got: unknown, want: unknown): boolean {

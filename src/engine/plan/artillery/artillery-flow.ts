@@ -8,6 +8,7 @@
 import { toPlanDuration } from './artillery-duration.ts';
 import { STEP_CONDITION, type StepConditionInput } from './step-condition.ts';
 import { rewriteRequestOptions, type RequestRewriteContext } from './artillery-request.ts';
+import { expandWsExchanges } from './artillery-ws.ts';
 import { DEFAULT_PARALLEL_LIMIT, LOOP_OPTIONS, PARALLEL, mark, type LoopOptionsInput, type ParallelInput } from './flow-marks.ts';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
@@ -37,6 +38,7 @@ export interface FlowContext extends RequestRewriteContext {
 /** Rewrites a list of steps in place (see the module comment). */
 export function rewriteSteps(steps: unknown, base: Segs, ctx: FlowContext): void {
   if (!Array.isArray(steps)) return;
+  if (ctx.engine === 'ws') expandWsExchanges(steps, base, ctx);
   steps.forEach((step, i) => {
     if (step !== null && typeof step === 'object' && !Array.isArray(step)) rewriteStep(step as Record<string, unknown>, [...base, i], ctx);
   });
@@ -290,28 +292,38 @@ function rewriteEmit(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
   let emit = step.emit;
   if (Array.isArray(emit)) emit = { channel: String(emit[0]), args: emit.slice(1) };
   if (!isRecord(emit)) return;
+  const e = emit;
+  /** Where each of response / acknowledge is written in the file: next to emit (Artillery's form) or inside it. */
+  const writtenAt: Record<string, Segs> = { response: [...at, 'emit', 'response'], acknowledge: [...at, 'emit', 'acknowledge'] };
   for (const key of ['response', 'acknowledge', 'namespace']) {
     if (!(key in step)) continue;
+    writtenAt[key] = [...at, key];
     emit[key] = step[key];
     delete step[key];
     ctx.alias([...at, 'emit', key], [...at, key]);
   }
+  // Artillery captures from the awaited answer's arguments (response or acknowledgement): one emit.capture here.
+  const captureFrom = (holder: Record<string, unknown>, key: 'response' | 'acknowledge', defaultJson: string | null): void => {
+    if (!('capture' in holder)) return;
+    const list = Array.isArray(holder.capture) ? holder.capture : [holder.capture];
+    // Artillery's acknowledge reads the first argument when a capture names no path.
+    if (defaultJson !== null) for (const c of list) if (isRecord(c) && c.json === undefined) c.json = defaultJson;
+    e.capture = holder.capture;
+    delete holder.capture;
+    ctx.alias([...at, 'emit', 'capture'], [...writtenAt[key]!, 'capture']);
+  };
   if (isRecord(emit.response)) {
     const r = emit.response;
-    for (const key of ['capture', 'match']) {
-      if (key in r) {
-        ctx.unsupported(`socketio response ${key} is not supported yet; compare the data with response.data`, [...at, 'emit', 'response', key], true);
-        delete r[key];
-      }
-    }
+    captureFrom(r, 'response', null);
     if (r.on !== undefined && r.channel === undefined) {
       r.channel = r.on;
       delete r.on;
     }
   }
-  if (isRecord(emit.acknowledge) && 'capture' in emit.acknowledge) {
-    ctx.unsupported('socketio acknowledge capture is not supported yet; check it with acknowledge.match', [...at, 'emit', 'acknowledge', 'capture'], true);
-    delete emit.acknowledge.capture;
+  if (isRecord(emit.acknowledge)) {
+    const a = emit.acknowledge;
+    captureFrom(a, 'acknowledge', '$.0');
+    if (isRecord(a.match) && a.match.json === undefined) a.match.json = '$.0';
   }
   if ('concat' in emit) delete emit.concat;
   step.emit = emit;
@@ -321,10 +333,6 @@ function rewriteWsSend(step: Record<string, unknown>, at: Segs, ctx: FlowContext
   const v = step.send;
   if (typeof v === 'string') return;
   if (isRecord(v) && Object.keys(v).every((k) => k === 'json' || k === 'text' || k === 'name')) return;
-  if (isRecord(v) && ('payload' in v || 'match' in v)) {
-    ctx.unsupported('ws send with payload/match (request-response) is not supported yet; send, then waitFor with match', [...at, 'send']);
-    return;
-  }
   step.send = { json: v };
 }
 

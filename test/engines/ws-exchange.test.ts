@@ -1,0 +1,47 @@
+/**
+ * Artillery's ws request-response steps (issue 18): `send` with `payload`,
+ * `capture` and `match`, and `wait`, against a WebSocket server on
+ * 127.0.0.1. Plan: test/fixtures/artillery/ws-exchange.yml.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { cli, tempDir } from '../cli/cli-fixture.ts';
+
+const FIX = join(import.meta.dirname, '../fixtures/artillery');
+
+test('ws: send with payload waits for the next message, captures from it and checks match; wait captures without sending', async (t) => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  t.after(() => new Promise<void>((r) => wss.close(() => r())));
+  const received: string[] = [];
+  wss.on('connection', (ws) => ws.on('message', (raw) => {
+    const text = raw.toString();
+    received.push(text);
+    if (text.startsWith('{') && (JSON.parse(text) as { op?: string }).op === 'login') ws.send(JSON.stringify({ status: 'ok', token: `t-${(JSON.parse(text) as { user: string }).user}` }));
+    else if (text.startsWith('ticket ')) ws.send(JSON.stringify({ status: 'pending' }));
+    else if (text === 'push please') ws.send(JSON.stringify({ pushed: 'p-1' }));
+  }));
+  const { dir, cleanup } = tempDir('ws-exchange');
+  t.after(cleanup);
+  const out = join(dir, 'r.json');
+  const r = await cli(['run', join(FIX, 'ws-exchange.yml'), '-t', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, '-o', out, '--no-console', '--grace', '5s']);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  // What each user sent: the login, the captured token, the push request, then the value wait captured.
+  for (const u of ['u1', 'u2']) {
+    assert.ok(received.includes(JSON.stringify({ op: 'login', user: u })), `login of ${u}`);
+    assert.ok(received.includes(`ticket t-${u}`), `the token captured for ${u} was sent on`);
+  }
+  assert.equal(received.filter((m) => m === 'push please').length, 2);
+  assert.deepEqual(received.filter((m) => m.includes('echo')).map((m) => JSON.parse(m)), [{ echo: 'p-1' }, { echo: 'p-1' }]);
+  // match: "ok" held for the login; "pending" is not "done".
+  const failed = result.summary.byName.reduce((n: Record<string, number>, row: { outcomes: { failed?: Record<string, number> } }) => {
+    for (const [k, v] of Object.entries(row.outcomes.failed ?? {})) n[k] = (n[k] ?? 0) + v;
+    return n;
+  }, {});
+  assert.deepEqual(failed, { expect_json: 2 }, JSON.stringify(result.summary.byName.map((b: { name: string }) => b.name)));
+  assert.equal(r.code === 3, false, r.err);
+});
