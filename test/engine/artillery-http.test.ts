@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -117,9 +117,15 @@ async function selfSignedServer(dir: string) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
     '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
   let hits = 0;
-  const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+  const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
     hits++;
-    res.writeHead(200).end('secure');
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      // A JSON-RPC call (the tool-rpc engine) gets its result; anything else a plain 200.
+      if (body.includes('"jsonrpc"')) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: JSON.parse(body).id, result: {} }));
+      else res.writeHead(200).end('secure');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
@@ -137,12 +143,19 @@ test('TLS: config.tls.rejectUnauthorized false and -k accept a self-signed certi
   assert.equal((insecure.out + insecure.err).match(warning)?.length, 1, 'printed once');
   const strict = await run('tls-strict.yml', srv.url);
   assert.equal(srv.hits(), 2, 'refused before any request reached the server');
-  assert.equal(strict.result.summary.byName[0].outcomes.ok ?? 0, 0);
+  assert.deepEqual(strict.result.summary.byName[0].outcomes.failed, { tls: 1 }, 'the certificate is refused as tls');
   assert.equal((strict.out + strict.err).match(warning), null);
   const k = await run('tls-strict.yml', srv.url, ['-k']);
   assert.equal(k.code, 0, k.out + k.err);
   assert.equal(srv.hits(), 3);
   assert.equal((k.out + k.err).match(warning)?.length, 1);
+  // -k applies to the tool-rpc engine's calls over HTTPS too (config.http is shared).
+  const rpcPlan = join(dir, 'rpc.yml');
+  writeFileSync(rpcPlan, ['config:', `  target: ${srv.url}`, '  phases: [{ duration: 1, arrivalCount: 1 }]', 'scenarios:', '  - name: rpc', '    engine: tool-rpc', '    flow:', '      - call: { method: agent.ping }', ''].join('\n'));
+  const rpc = await cli(['run', rpcPlan, '-k', '--no-console', '-o', join(dir, 'rpc.json')]);
+  assert.equal(rpc.code, 0, rpc.out + rpc.err);
+  assert.equal(srv.hits(), 4);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'rpc.json'), 'utf8')).summary.byName[0].ok, 1);
 });
 
 test('formData: fromFile is read relative to the script and sent as a file part typed by its extension; contentType and filename options; templated fields', async (t) => {

@@ -72,10 +72,12 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
     const window = typeof w === 'string' || typeof w === 'number' ? parseDurationMs(w) : null;
     this.accountingRef = new QuotaAccounting(run.sink, window === null ? Infinity : window * 1000);
     this.ep = endpoint(run.target, run.config);
-    const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number };
+    const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number; tls?: { rejectUnauthorized?: unknown } };
     // Bounded like the http engine's pools (see there): one connection per possible VU, at least 128.
     const connections = http.connections ?? Math.max(DEFAULT_RPC_CONNECTIONS, run.concurrencyHint ?? 0);
-    this.pool = new ClientPool(this.ep.origin, connections, http.pipelining ?? 1, 30_000);
+    // config.http.tls (or --insecure) applies to calls over HTTPS as to the http engine's requests.
+    const tls = http.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : null;
+    this.pool = new ClientPool(this.ep.origin, connections, http.pipelining ?? 1, 30_000, tls);
     this.deadlines = new RequestDeadlines(run.nowUs);
     this.maxBodyBytes = maxBodyBytesOf(run.config);
   }
