@@ -27,6 +27,7 @@ import { RateLimitTap } from './rate-limit-tap.ts';
 import { hasWaitHeader } from '../../engine/metrics/rate-limit-recorder.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
+import { scanEnvelope } from '../../engine/checks/rpc-envelope-scan.ts';
 import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
 import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';
@@ -150,7 +151,7 @@ export class RpcSession extends PooledFlight implements CallView {
     this.endFlight(false);
     if (!this.isInFlight) return;
     this.isInFlight = false;
-    this.settle(this.status, this.parse());
+    this.settle(this.status, this.step!.isEnvelopeOnly ? this.scan() : this.parse());
   }
 
   onError(err: Error): void {
@@ -238,6 +239,13 @@ export class RpcSession extends PooledFlight implements CallView {
     if (this.chunks.length === 0) return undefined;
     const v = parseJson(this.text());
     return v === MALFORMED_JSON ? undefined : v;
+  }
+
+  /** The answer's envelope without its result (rpc-envelope-scan.ts); parsed whole only when nested too deep to scan. */
+  private scan(): unknown {
+    if (this.chunks.length === 0) return undefined;
+    const env = scanEnvelope(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks));
+    return env === null ? this.parse() : env;
   }
 
   /** Classifies every call of the answer, retries or records, then resumes the VU. */
