@@ -3,7 +3,12 @@
  * in a run (and in every worker or shard) has the same layout and merges
  * exactly. Values are integer microseconds, 1 µs … 1 h, 3 significant digits.
  */
-import * as hdr from 'hdr-histogram-js';
+import type * as hdr from 'hdr-histogram-js';
+// The two modules used, not the package's index: the index also loads HistogramLogWriter, which builds an
+// Intl.NumberFormat at load (ICU's set-up, the largest single cost of loading the package: ~15 ms of every
+// start). The paths are the pinned version's (package.json pins hdr-histogram-js exactly, see below).
+import { build } from 'hdr-histogram-js/dist/HistogramBuilder.js';
+import { decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js/dist/encoding.js';
 import type { LatencySummary } from './summary-types.ts';
 
 export type Histogram = hdr.Histogram;
@@ -13,7 +18,7 @@ export const MAX_TRACKABLE_US = 3_600_000_000;
 
 /** A fresh microsecond histogram with the run-wide layout. */
 export function newHistogram(): Histogram {
-  return hdr.build({
+  return build({
     bitBucketSize: 32,
     autoResize: false,
     lowestDiscernibleValue: 1,
@@ -67,12 +72,12 @@ export function addHistogram(into: Histogram, from: Histogram): void {
 
 /** Compressed base64, the format HdrHistogram tools read; merges are exact. */
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return encodeIntoCompressedBase64(h);
 }
 
 /** Inverse of encodeHistogram, into the run-wide layout. */
 export function decodeHistogram(base64: string): Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
+  const decoded = decodeFromCompressedBase64(base64, 32, false);
   const h = newHistogram();
   h.add(decoded);
   return h;
