@@ -202,3 +202,26 @@ test('expect plugin with templates: statusCode, contentType, hasHeader, headerEq
   const v = await cli(['validate', join(FIX, 'expect-templates.yml')]);
   assert.equal(v.code, 0, v.err);
 });
+
+test('formData: a templated fromFile sends the file each user picked, read once per file; a file that does not exist fails that request', async (t) => {
+  const srv = await startHttpServer((_req, res) => {
+    res.writeHead(200).end('ok');
+  });
+  t.after(() => srv.close());
+  const r = await run('form-upload-templated.yml', srv.url, ['--seed', '5']);
+  const files: Record<string, string> = { 'upload.txt': 'text/plain', 'users.csv': 'text/csv' };
+  const sent = new Set<string>();
+  for (const q of srv.requests) {
+    const m = /filename="([^"]+)"\r\ncontent-type: ([^\r]+)\r\n\r\n/.exec(q.body)!;
+    assert.ok(m, q.body);
+    assert.equal(files[m[1]!], m[2], 'typed by its extension');
+    assert.ok(q.body.includes(readFileSync(join(FIX, m[1]!), 'utf8')), `${m[1]} sent whole`);
+    sent.add(m[1]!);
+  }
+  const n = r.result.summary.byName[0];
+  assert.equal(n.count, 8);
+  assert.equal(srv.requests.length + (n.outcomes.failed.error_enoent ?? 0), 8, 'the rest failed as error_enoent');
+  assert.deepEqual([...sent].sort(), ['upload.txt', 'users.csv']);
+  assert.ok((n.outcomes.failed.error_enoent ?? 0) > 0, 'some user picked the missing file (seed 5)');
+  assert.equal(r.code, 0, 'no expectation names the failures');
+});

@@ -4,7 +4,8 @@
  * merged in), `auth`, `followRedirect`, `formData` with `fromFile`, and
  * `gzip` (accepted, ignored). Called by the flow rewrite for every request,
  * so agentload plans get the same: a `fromFile` path is relative to the plan
- * and the file is read here, once, when the plan loads.
+ * and the file is read here, once, when the plan loads (a templated one by
+ * the engine, at its first use).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,6 +13,8 @@ import type { Segs } from './artillery-flow.ts';
 
 /** Where the bytes of a `fromFile` field travel to the http engine (a registry symbol, as the engine reads it). */
 const FORM_FILE_BYTES = Symbol.for('agentload.formFileBytes');
+/** Where a templated `fromFile` gets the folder it resolves against (the engine reads each file at its first use). */
+const FORM_FILE_DIR = Symbol.for('agentload.formFileDir');
 
 /** What the request rewrite needs from the script. */
 export interface RequestRewriteContext {
@@ -44,7 +47,7 @@ export function rewriteRequestOptions(req: Record<string, unknown>, at: Segs, ct
 function readFormFile(field: Record<string, unknown>, at: Segs, ctx: RequestRewriteContext): void {
   const path = String(field.fromFile);
   if (path.includes('{{')) {
-    ctx.unsupported('a templated fromFile is not supported yet; name one file per request', at);
+    Object.defineProperty(field, FORM_FILE_DIR, { value: ctx.scriptDir, enumerable: false });
     return;
   }
   try {
