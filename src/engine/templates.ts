@@ -176,11 +176,14 @@ class DynamicTemplate implements Template {
   }
 }
 
+/** Where a template is written; a function is asked only when the template is bad (locating costs a walk of the YAML). */
+export type TemplateSite = { file: string; line: number; col: number } | undefined | (() => { file: string; line: number; col: number } | undefined);
+
 /**
  * Compiles `source`; throws PlanError AGENTLOAD_E_TEMPLATE (located by the
  * caller-supplied `where`) on a syntax error, before any request is sent.
  */
-export function compileTemplate(source: string, where: { file: string; line: number; col: number } | undefined, yamlPath: string): Template {
+export function compileTemplate(source: string, where: TemplateSite, yamlPath: string): Template {
   if (!source.includes('{{')) return new StaticTemplate(source);
   const known = compiledBySource.get(source);
   if (known !== undefined) return known;
@@ -200,7 +203,7 @@ export function compileTemplate(source: string, where: { file: string; line: num
 const compiledBySource = new Map<string, Template>();
 const MAX_COMPILED_KEPT = 4096;
 
-function compileDynamic(source: string, where: { file: string; line: number; col: number } | undefined, yamlPath: string): Template {
+function compileDynamic(source: string, where: TemplateSite, yamlPath: string): Template {
   const fast = variablesOnly(source);
   if (fast !== null) return fast;
   try {
@@ -209,7 +212,7 @@ function compileDynamic(source: string, where: { file: string; line: number; col
     return new DynamicTemplate(source, fn);
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? 'invalid template';
-    throw new PlanError('AGENTLOAD_E_TEMPLATE', `invalid template ${JSON.stringify(source)}: ${msg}`, { location: where, yamlPath, cause: e });
+    throw new PlanError('AGENTLOAD_E_TEMPLATE', `invalid template ${JSON.stringify(source)}: ${msg}`, { location: typeof where === 'function' ? where() : where, yamlPath, cause: e });
   }
 }
 
