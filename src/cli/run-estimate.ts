@@ -42,12 +42,17 @@ export function demandLines(d: PlanDemand): string[] {
   if (d.peakUsers > 0) parts.push(`${n(d.peakUsers)} looping users`);
   if (d.isTargetBound) parts.push('requests/s as fast as the target answers (users with no think time)');
   else parts.push(`${n(d.peakRequestsPerSec)} requests/s (every protocol step: request, call, message)`);
-  const vus = d.isVusLowerBound
-    ? `at least ${n(d.peakVus)} concurrent users (${n(d.peakArrivalsPerSec)}/s × ${d.scenarioThinkSec.toFixed(2)} s of think time per scenario; response times come on top, unknown before the run)`
-    : `${n(d.peakVus)} concurrent users`;
+  const rate = n(d.peakArrivalsPerSec);
+  const vus = !d.isVusLowerBound
+    ? `${n(d.peakVus)} concurrent users`
+    : d.scenarioThinkSec > 0
+      ? `at least ${n(d.peakVus)} concurrent users (${rate}/s × ${d.scenarioThinkSec.toFixed(2)} s of think time per scenario; response times come on top, unknown before the run)`
+      : `concurrent users = ${rate}/s × the response time, unknown before the run (${n(d.peakArrivalsPerSec * 0.1)} at 100 ms)`;
   parts.push(vus);
   parts.push(`${n(d.httpConnections)} HTTP connections per origin`);
-  if (d.heldConnections > 0) parts.push(`${d.isVusLowerBound ? 'at least ' : ''}${n(d.heldConnections)} WebSocket/held connections`);
+  if (d.scenarios.some((x) => x.holdsConnection)) {
+    parts.push(d.heldConnections > 0 ? `${d.isVusLowerBound ? 'at least ' : ''}${n(d.heldConnections)} WebSocket/held connections` : 'one WebSocket/held connection per concurrent user of its scenarios');
+  }
   const lines = [`asks for ${parts.join(', ')}`];
   for (const s of d.scenarios) for (const u of s.unknowns) lines.push(`  scenario "${s.name}": ${u}; the estimate cannot know more`);
   return lines;

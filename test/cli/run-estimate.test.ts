@@ -83,6 +83,8 @@ test('what the plan cannot tell is said, not guessed: users with no think time, 
   const o = await cli(['run', '--dry-run', '--calibration', cal, over]);
   assert.equal(o.code, 0, o.err);
   assert.match(o.out, /scenario "s": a loop over a list \(counted once\)/);
+  // No think time: concurrent users are the rate times a response time the plan cannot know.
+  assert.match(o.out, /concurrent users = 10\/s × the response time, unknown before the run/);
 });
 
 test('run --dry-run prints the sizing and sends nothing; run warns before its first request when one machine is short', async (t) => {
