@@ -15,7 +15,7 @@ const FIX = join(import.meta.dirname, '../fixtures/artillery');
 const CHROMIUM = process.env.AGENTLOAD_CHROMIUM ?? '/usr/bin/chromium';
 const SLOW_MS = 150;
 
-/** Three pages; /slow answers after SLOW_MS. Counts visits by path and keeps the x-from header. */
+/** Four pages; /slow answers after SLOW_MS. Counts visits by path and keeps the x-from header. */
 async function startSite() {
   const visits: Record<string, number> = {};
   const from = new Set<string>();
@@ -27,6 +27,7 @@ async function startSite() {
     const send = (body: string) => res.writeHead(200, { 'content-type': 'text/html' }).end(page(body));
     if (path === '/') send('<h1>home</h1><a href="/slow">Slow</a>');
     else if (path === '/before') send('<h1>before page</h1>');
+    else if (path === '/oops') send('<h1>not what you expected</h1>');
     else if (path === '/slow') setTimeout(() => send('<p>slow page</p>'), SLOW_MS);
     else res.writeHead(404).end();
   });
@@ -61,8 +62,11 @@ test('playwright: test functions run in the browser, test.step latencies and pag
   assert.ok(slowStep.latencyMs.min >= SLOW_MS, `the step waited for the slow page: min ${slowStep.latencyMs.min} ms`);
   assert.equal(byName['browser.step.home'].count, browsed);
   assert.ok(byName['browser browse'].latencyMs.min >= SLOW_MS, 'the scenario time covers its steps');
-  assert.ok(byName[`browser.page.TTFB.${srv.url}/slow`].latencyMs.min >= SLOW_MS, 'TTFB from the Navigation Timing entry');
-  assert.ok(byName[`browser.page.load.${srv.url}/before`].count >= 1, 'page load time per URL');
+  const slowTtfb = byName[`browser.page.TTFB.${srv.url}/slow`];
+  assert.equal(slowTtfb.count, browsed, 'the last page of each call reports its timings before it is closed');
+  assert.ok(slowTtfb.latencyMs.min >= SLOW_MS, `TTFB from the Navigation Timing entry: min ${slowTtfb.latencyMs.min} ms`);
+  assert.equal(byName[`browser.page.load.${srv.url}/before`].count, 1, 'page load time per URL');
+  assert.equal(byName[`browser.page.load.${srv.url}/oops`].count, broken, 'a page closed right after its load (its function threw) still reports');
   assert.ok(counters['browser.page.codes.200'] >= 3 + 1 + browsed, 'responses counted by status');
 
   assert.equal(counters.vusers_failed, broken, 'a throwing test function fails its user');

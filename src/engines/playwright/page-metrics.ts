@@ -13,8 +13,9 @@
  *   counter, browser.memory_used_mb histogram
  *
  * The page side is one init script per context: PerformanceObservers for
- * paint entries and the Navigation Timing entry, read after the load event,
- * handed back through one exposed binding. Histograms are custom histograms
+ * paint entries and the Navigation Timing entry, read after the load event
+ * (or when the engine flushes the page before closing it), handed back
+ * through one exposed binding. Histograms are custom histograms
  * (the `custom=histogram` tag: not requests), values × 1000 like µs so the
  * reports' ms columns read as the emitted values. At most MAX_NAMES distinct
  * names; beyond it a page's metrics go to `<metric>.other`, so a crawl over
@@ -26,36 +27,43 @@ import { CUSTOM_HISTOGRAM, CUSTOM_TAG } from '../../engine/metrics/names.ts';
 import type { PlaywrightOptions } from './playwright-options.ts';
 
 const BINDING = '__agentloadPageMetric';
+const FLUSH = '__agentloadFlushPageMetrics';
+/** How long flush() waits for a page to hand its metrics over (a page stuck in a navigation may never answer). */
+const FLUSH_WAIT_MS = 1000;
 const MAX_NAMES = 500;
 const TAGS = Object.freeze({ [CUSTOM_TAG]: CUSTOM_HISTOGRAM });
 
 /**
  * Runs in every page before its own scripts. Reports FCP when it is
  * painted, and TTFB, load, LCP (and, when asked, DOM interactive and the JS
- * heap) two frames after the load event, when loadEventEnd is set and the
- * first paints are done. Plain JavaScript text: a compiled function could
+ * heap) once per page, two frames after the load event (when loadEventEnd is
+ * set and the first paints are done), or earlier when flushed. Plain JavaScript text: a compiled function could
  * reference the compiler's helpers, which the page does not have.
  */
 function pageScript(isExtended: boolean): string {
   return `(() => {
-  const send = (name, value) => { try { window[${JSON.stringify(BINDING)}](name, value, location.href); } catch {} };
+  const send = (name, value) => { try { return window[${JSON.stringify(BINDING)}](name, value, location.href); } catch { return undefined; } };
   let lcp = -1;
+  let isReported = false;
   try {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') send('FCP', e.startTime); })
       .observe({ type: 'paint', buffered: true });
     new PerformanceObserver((list) => { const all = list.getEntries(); lcp = all[all.length - 1].startTime; })
       .observe({ type: 'largest-contentful-paint', buffered: true });
   } catch {}
-  addEventListener('load', () => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => {
+  const report = () => {
     const nav = performance.getEntriesByType('navigation')[0];
-    if (nav) {
-      send('TTFB', nav.responseStart);
-      send('load', nav.loadEventEnd);
-      if (${isExtended}) send('dominteractive', nav.domInteractive);
-    }
-    if (lcp >= 0) send('LCP', lcp);
-    if (${isExtended} && performance.memory) send('memory', performance.memory.usedJSHeapSize / 1e6);
-  }))));
+    if (isReported || !nav || !(nav.loadEventEnd > 0)) return [];
+    isReported = true;
+    const sent = [send('TTFB', nav.responseStart), send('load', nav.loadEventEnd)];
+    if (${isExtended}) sent.push(send('dominteractive', nav.domInteractive));
+    if (lcp >= 0) sent.push(send('LCP', lcp));
+    if (${isExtended} && performance.memory) sent.push(send('memory', performance.memory.usedJSHeapSize / 1e6));
+    return sent;
+  };
+  addEventListener('load', () => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(report))));
+  // The engine calls it before closing the page: a page closed right after its load still reports.
+  window[${JSON.stringify(FLUSH)}] = () => Promise.all(report());
 })();`;
 }
 
@@ -72,6 +80,14 @@ export class PageMetrics {
     });
     await context.addInitScript({ content: pageScript(this.options.extendedMetrics) });
     context.on('page', (page: Page) => this.watch(page));
+  }
+
+  /** Takes the timings of a page that loaded but has not reported yet; call before closing it. Never throws. */
+  async flush(page: Page): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, FLUSH_WAIT_MS); });
+    await Promise.race([page.evaluate(`window.${FLUSH}?.()`).catch(() => {}), timeout]);
+    clearTimeout(timer);
   }
 
   /** A test.step() that ended, after `ms`. */

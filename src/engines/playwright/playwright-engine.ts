@@ -124,6 +124,7 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
       try {
         await step.fn.fn(page, step.fn.contextOf(vu), step.fn.events, test);
       } finally {
+        await metrics.flush(page);
         await page.close().catch(() => {});
       }
       sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
