@@ -102,5 +102,5 @@ export async function importPlugin(name: string, modulePath: string | null, base
     const mod = await importUrl(url, kind === 'engine' ? 'AGENTLOAD_E_ENGINE_LOAD' : 'AGENTLOAD_E_PLUGIN_LOAD', pkg, site);
     return { module: mod, source: pkg, kind };
   }
-  throw loadError('AGENTLOAD_E_PLUGIN_LOAD', `plugin "${name}" not found: it is not built in and no package ${candidates.join(' or ')} is installed (looked from ${resolve(baseDir)})`, site);
+  throw loadError('AGENTLOAD_E_PLUGIN_LOAD', `plugin "${name}" not found: it is not built in, no package ${candidates.join(' or ')} is installed (looked from ${resolve(baseDir)}), and no Artillery plugin artillery-plugin-${name} is there, in the working directory or under ARTILLERY_PLUGIN_PATH`, site);
 }

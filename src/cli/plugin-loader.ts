@@ -25,6 +25,8 @@ import { parseReporterSpec } from './reporter-spec.ts';
 import type { Engine, PlanInput, Reporter } from '../engine/contracts.ts';
 import type { ReportingArgs } from './run-args.ts';
 import { loadProcessor, type ProcessorModule } from '../engine/processor/load-processor.ts';
+import { ARTILLERY_PLUGIN_SET, type ArtilleryPluginSet } from '../engine/plan/artillery/artillery-plugins.ts';
+import { ArtilleryPluginEvents } from '../plugins/artillery-plugin-events.ts';
 
 /** What a run gets: every engine it may use and the reporters to call. */
 export interface RunPlugins {
@@ -133,5 +135,8 @@ export async function loadRunPlugins(plan: PlanInput, args: ReportingArgs, io: P
     const yamlPath = `scenarios[${i}].engine`;
     await loader.external(`agentload-engine-${id}`, {}, planDir, { location: plan.locate(yamlPath), yamlPath });
   }
-  return { engines: loader.registry.engines(), reporters: loader.reporters(), processor: await loadProcessor(plan) };
+  // Artillery plugins were constructed when the plan was read (artillery-plugins.ts); the run relays its events to them.
+  const artillery = (plan.config as unknown as Record<symbol, unknown>)[ARTILLERY_PLUGIN_SET] as ArtilleryPluginSet | undefined;
+  const relay = artillery === undefined ? [] : [new ArtilleryPluginEvents(artillery.plugins, io.err)];
+  return { engines: loader.registry.engines(), reporters: [...loader.reporters(), ...relay], processor: await loadProcessor(plan) };
 }

@@ -17,6 +17,7 @@ import { PlanError } from '../errors.ts';
 import { ensureTypeScriptLoader, isTypeScriptFile } from '../module-form.ts';
 import type { PlanInput } from '../contracts.ts';
 import type { HookFunction } from './call-hook.ts';
+import { ARTILLERY_PLUGIN_SET, type ArtilleryPluginSet } from '../plan/artillery/artillery-plugins.ts';
 
 /** A loaded processor: export name → function, plus where it came from (for messages). */
 export interface ProcessorModule {
@@ -59,8 +60,22 @@ function functionsOf(ns: Record<string, unknown>): Map<string, HookFunction> {
   return out;
 }
 
-/** See the module comment. Null when the plan has no `config.processor`. */
+/**
+ * See the module comment. Functions Artillery plugins added to the processor
+ * (artillery-plugins.ts) join the module's, winning on a shared name as they
+ * do in Artillery (the plugin writes onto the loaded processor). Null when
+ * the plan has no `config.processor` and no plugin added any.
+ */
 export async function loadProcessor(plan: PlanInput): Promise<ProcessorModule | null> {
+  const own = await loadOwnProcessor(plan);
+  const added = ((plan.config as unknown as Record<symbol, unknown>)[ARTILLERY_PLUGIN_SET] as ArtilleryPluginSet | undefined)?.functions;
+  if (added === undefined || added.size === 0) return own;
+  const functions = new Map(own?.functions ?? []);
+  for (const [k, fn] of added) functions.set(k, fn);
+  return Object.freeze({ source: own?.source ?? 'the Artillery plugins\' functions', functions });
+}
+
+async function loadOwnProcessor(plan: PlanInput): Promise<ProcessorModule | null> {
   const spec = plan.config.processor;
   if (spec === undefined) return null;
   if (typeof spec !== 'string' || spec === '') throw fail(plan, `expected config.processor to be a file path, got ${JSON.stringify(spec)}`);

@@ -15,6 +15,7 @@ import { translateEnsure } from './artillery-ensure.ts';
 import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
 import { loadPayloads } from './payload-csv.ts';
+import { ARTILLERY_PLUGIN_SET, loadArtilleryPlugins } from './artillery-plugins.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
@@ -37,7 +38,7 @@ export interface ArtilleryProblem {
   readonly message: string;
   readonly path: Segs;
   readonly isKey: boolean;
-  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE';
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD';
 }
 
 /** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
@@ -62,10 +63,15 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   };
   delete data.version;
   if (ctx.overrides !== undefined) applyOverrides(data, ctx.overrides, ctx.environment);
+  // Artillery plugins change the script as written (artillery-plugins.ts): before anything here reads it.
+  const plugins = isRecord(data.config) ? loadArtilleryPlugins(data, ctx.file, ctx.env) : { set: null, problems: [] };
+  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, 'AGENTLOAD_E_PLUGIN_LOAD');
   walkStrings(data, rewriteArtilleryTemplate);
   data.config ??= {};
   const config = data.config;
   if (!isRecord(config)) return { data, problems, aliases };
+  // An enumerable symbol: copied wherever the config is spread (environment, CLI overrides), skipped by the schema, JSON and deepFreeze.
+  if (plugins.set !== null) (config as Record<symbol, unknown>)[ARTILLERY_PLUGIN_SET] = plugins.set;
   const envs = isRecord(config.environments) ? config.environments : {};
   const envName = ctx.environment ?? (typeof config.defaultEnvironment === 'string' ? config.defaultEnvironment : null);
   const selected = envName !== null && isRecord(envs[envName]) ? envs[envName] : {};
