@@ -1,6 +1,6 @@
 /**
  * What the compiled form loads to validate a plan (issue 17, item 5): start-up is mostly module
- * loading, so `validate` must not load the protocol libraries, the reporters' heavy dependencies or
+ * loading, so `validate` must not load the protocol libraries, the reporters' and uploads' dependencies or
  * Ajv's compiler (the build precompiles the validator). Checked by identity — which files were read,
  * and which packages' code they hold — never by time.
  */
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ROOT } from '../helpers/cli.ts';
 
 /** Packages a validate has no use for; their code must be neither read from node_modules nor held by a loaded bundle chunk. */
-const NOT_AT_VALIDATE = ['undici', 'ws', 'prom-client', '@modelcontextprotocol/sdk', 'socket.io-client', 'playwright-core', 'tsx', 'zod'];
+const NOT_AT_VALIDATE = ['undici', 'ws', 'prom-client', '@modelcontextprotocol/sdk', 'socket.io-client', 'playwright-core', 'tsx', 'zod', 'mime-db'];
 
 /** Runs dist/cli/main.js with a loader hook that lists every file loaded (ES modules through the hook, CommonJS from the require cache). */
 const RECORDER = `

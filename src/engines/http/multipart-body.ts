@@ -19,9 +19,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, resolve } from 'node:path';
-import { lookup } from 'mime-types';
 import type { StepCompileContext, Template, VuVars } from '../../engine/contracts.ts';
+
+let mimeLookup: ((path: string) => string | false) | null = null;
+
+/**
+ * A file's content type by its name (mime-types), loaded at the first file part: its database (mime-db,
+ * ~230 KB) was otherwise parsed at every start of agentload, validate included, for plans with no upload.
+ */
+function lookup(path: string): string | false {
+  mimeLookup ??= (createRequire(import.meta.url)('mime-types') as typeof import('mime-types')).lookup;
+  return mimeLookup(path);
+}
 
 /** Where the plan loader leaves a `fromFile` field's bytes (a registry symbol: the loader and this engine share no module). */
 export const FORM_FILE_BYTES: unique symbol = Symbol.for('agentload.formFileBytes') as never;
