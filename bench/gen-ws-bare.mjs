@@ -43,5 +43,5 @@ isMeasuring = false;
 isStopped = true;
 const cpu = process.cpuUsage(cpu0);
 const cpuSec = (cpu.user + cpu.system) / 1e6;
-process.stdout.write(`${JSON.stringify({ rps: done / seconds, count: done, cpuSec, cpuSecPer100k: done ? (cpuSec / done) * 1e5 : null, p99Ms: latency.getValueAtPercentile(99) / 1000 })}\n`);
+process.stdout.write(`${JSON.stringify({ rps: done / seconds, count: done, cpuSec, cpuSecPer100k: done ? (cpuSec / done) * 1e5 : null, p99Ms: latency.getValueAtPercentile(99) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 process.exit(0);

@@ -6,12 +6,12 @@
  * ratios measured in one run are what we quote, never absolute timings in tests.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
- * (comma list of: start,http,open,workers,rpc,ws-msg,sim,ws; default start,http,open,workers,rpc,ws-msg,sim),
+ * (comma list of: start,http,open,workers,rpc,ws-msg,cost,sim,ws; default start,http,open,workers,rpc,ws-msg,sim),
  * BENCH_OPEN_RATES (the open-model case's arrival rates, comma list).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,6 +218,26 @@ async function wsMessages(): Promise<void> {
   console.log(`ratio agentload / bare ws: rate ${(med(a, 'rps') / med(b, 'rps')).toFixed(2)}, CPU per round trip ${(med(a, 'cpuSecPer100k') / med(b, 'cpuSecPer100k')).toFixed(2)}`);
 }
 
+/** CPU per request and RSS per VU and per WebSocket, agentload beside autocannon (cost-bench.ts). */
+async function cost(): Promise<void> {
+  const { costCase } = await import('./cost-bench.ts');
+  const http = (await startNginx()) ?? (await startNodeTarget());
+  const echo = await startWsEcho();
+  const line = async (script: string, args: string[]): Promise<Record<string, number | boolean | null>> =>
+    JSON.parse((await exec(process.execPath, [script, ...args])).trim().split('\n').pop()!);
+  try {
+    await costCase(http, echo, {
+      agentload: (url, mode, n) => agentload(url, mode, n),
+      autocannon: (url, n) => line('bench/gen-autocannon.mjs', [url, String(n), String(SECONDS)]),
+      bareWs: (url, n) => line('bench/gen-ws-bare.mjs', [url, String(n), String(SECONDS)]),
+      runs: RUNS, median,
+    });
+  } finally {
+    await http.stop();
+    await echo.stop();
+  }
+}
+
 /**
  * Start-up: `agentload validate` of a shipped plan, in the compiled form (dist/, what bin/agentload runs
  * after `npm ci`) and from source through tsx, interleaved. Wall time, CPU and peak RSS per start.
@@ -250,6 +270,29 @@ async function main(): Promise<void> {
   // The generators run the compiled build, as bin/agentload does: build it from the source as it is now.
   await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
   if (CASES.includes('start')) await startUp();
+  const isUnbundled = CASES.some((c) => c !== 'start' && c !== 'ws');
+  if (isUnbundled) await buildUnbundled();
+  try {
+    await generatorCases();
+  } finally {
+    // Leave dist/ as npm run build makes it.
+    if (isUnbundled) await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+  }
+}
+
+/**
+ * The generators (gen-*.mjs) import dist's modules by path, where the bundled build (scripts/bundle-dist.mjs)
+ * leaves only the entry stubs: they get tsc's output unbundled, the same code; only its start-up differs,
+ * which the start case measures on the bundled build.
+ */
+async function buildUnbundled(): Promise<void> {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+  await run(process.execPath, ['scripts/precompile-schema.mjs'], { cwd: root });
+  writeFileSync(join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);
+}
+
+async function generatorCases(): Promise<void> {
   if (['http', 'open', 'workers'].some((c) => CASES.includes(c))) {
     const target = (await startNginx()) ?? (await startNodeTarget());
     try {
@@ -262,6 +305,7 @@ async function main(): Promise<void> {
   }
   if (CASES.includes('rpc')) await rpcPost();
   if (CASES.includes('ws-msg')) await wsMessages();
+  if (CASES.includes('cost')) await cost();
   if (CASES.includes('sim')) {
     const { benchSim } = await import('./sim-bench.ts');
     const r = await benchSim(SECONDS);
