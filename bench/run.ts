@@ -12,7 +12,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -238,31 +237,10 @@ async function cost(): Promise<void> {
   }
 }
 
-/**
- * Start-up: `agentload validate` of a shipped plan, in the compiled form (dist/, what bin/agentload runs
- * after `npm ci`) and from source through tsx, interleaved. Wall time, CPU and peak RSS per start.
- */
+/** Start-up: validate, and run to the first request, compiled and from source (start-bench.ts). */
 async function startUp(): Promise<void> {
-  type Start = { wall: number; cpuSec: number; maxRssMb: number };
-  const forms = ['compiled', 'source'] as const;
-  const got: Record<(typeof forms)[number], Start[]> = { compiled: [], source: [] };
-  const runs = Math.max(RUNS, 5);
-  for (let i = 0; i < runs; i++) {
-    for (const form of forms) {
-      const [c, a] = pinned(0, process.execPath, ['bench/start-entry.mjs', form, 'validate', 'configs/http-load.yml']);
-      const t0 = performance.now();
-      const { stderr } = await run(c, a, { cwd: root });
-      const usage = JSON.parse(stderr.trim().split('\n').pop()!) as { cpuSec: number; maxRssMb: number };
-      got[form].push({ wall: (performance.now() - t0) / 1000, ...usage });
-    }
-  }
-  console.log(`\n## start-up: agentload validate configs/http-load.yml, median of ${runs}`);
-  for (const form of forms) {
-    const xs = got[form];
-    console.log(`${form.padEnd(9)} ${median(xs.map((x) => x.wall)).toFixed(2)} s wall   ${median(xs.map((x) => x.cpuSec)).toFixed(2)} CPU-s   peak RSS ${median(xs.map((x) => x.maxRssMb)).toFixed(0)} MB`);
-  }
-  const ratio = (k: keyof Start): string => (median(got.compiled.map((x) => x[k])) / median(got.source.map((x) => x[k]))).toFixed(2);
-  console.log(`ratio compiled / source: wall ${ratio('wall')}, CPU ${ratio('cpuSec')}, RSS ${ratio('maxRssMb')}`);
+  const { startUpCase } = await import('./start-bench.ts');
+  await startUpCase(root, RUNS);
 }
 
 async function main(): Promise<void> {
