@@ -40,7 +40,7 @@ export class DeadlineHeap implements Deadlines {
   private timer: NodeJS.Timeout | null = null;
   private armedAtMs = Infinity;
   private isFiring = false;
-  private readonly fireBound = (): void => this.fire();
+  private readonly fireBound = (): void => this.wakeDue();
 
   constructor(readonly nowMs: () => number) {}
 
@@ -107,7 +107,8 @@ export class DeadlineHeap implements Deadlines {
     this.timer = setTimeout(this.fireBound, delayMs);
   }
 
-  private fire(): void {
+  /** Wakes every item due at nowMs(). The timer calls it; a test on an injected clock may too. */
+  wakeDue(): void {
     this.timer = null;
     this.armedAtMs = Infinity;
     this.isFiring = true;

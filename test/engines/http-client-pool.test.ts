@@ -3,16 +3,18 @@ import assert from 'node:assert/strict';
 import type { Client } from 'undici';
 import { startHttpServer } from '../helpers/servers.ts';
 import { ClientPool, type PooledRequest } from '../../src/engine/transport/client-pool.ts';
-import { RequestDeadlines, type Deadlined } from '../../src/engine/transport/request-deadlines.ts';
+import { DeadlineHeap, type DeadlineItem } from '../../src/engine/deadline-heap.ts';
 import { loadUndici } from '../../src/engine/transport/network-libraries.ts';
 
 // Engines load undici in init(); this test drives the pool without an engine.
 await loadUndici();
 
 /** A request as the engine's exchange carries one: ends by timeout through undici's abort, or at once while waiting. */
-class Req implements PooledRequest, Deadlined {
+class Req implements PooledRequest, DeadlineItem {
   flightSeq = 0;
   isExpired = false;
+  heapIndex = -1;
+  wakeMs = Infinity;
   client: Client | null = null;
   pool: ClientPool | null = null;
   ended: string | null = null;
@@ -23,7 +25,7 @@ class Req implements PooledRequest, Deadlined {
   onComplete(): void { this.end('ok'); }
   onError(err: Error): void { this.end((err as { code?: string }).code ?? 'error'); }
   onUpgrade(): void {}
-  expire(): void {
+  onWake(): void {
     this.isExpired = true;
     if (this.abort !== null) this.abort(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
     else if (this.client === null) this.onError(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
@@ -43,13 +45,15 @@ async function setUp(t: import('node:test').TestContext) {
   const srv = await startHttpServer(() => { /* never answers */ });
   const pool = new ClientPool(srv.url, 1, 1, 30_000);
   let nowUs = 0;
-  const deadlines = new RequestDeadlines(() => nowUs);
-  t.after(async () => { deadlines.close(); await pool.destroy(); await srv.close(); });
+  const deadlines = new DeadlineHeap(() => nowUs / 1000);
+  t.after(async () => { deadlines.clear(); await pool.destroy(); await srv.close(); });
   // One connection; A takes it, B and C wait. Timeouts of 100 ms from 0, 0.5 and 1 ms.
   const reqs = [new Req(), new Req(), new Req()];
   for (const [i, r] of reqs.entries()) {
     nowUs = i * 500;
-    r.flightSeq = deadlines.track(r, 100, nowUs);
+    r.flightSeq = i + 1;
+    r.wakeMs = nowUs / 1000 + 100;
+    deadlines.update(r);
     pool.dispatch({ path: `/${i}`, method: 'GET', headers: [], body: null, headersTimeout: 0, bodyTimeout: 0 }, r);
   }
   await until(() => srv.requests.length === 1);
@@ -60,7 +64,7 @@ test('requests that time out while waiting for a connection end there: the freed
   const { srv, deadlines, reqs, setNow } = await setUp(t);
   assert.equal(reqs[1]!.client, null, "B waits for the one connection");
   setNow(200_000);
-  deadlines.sweep(); // A, B and C are all due: aborting A frees the lane, which must not take B or C
+  deadlines.wakeDue(); // A, B and C are all due: aborting A frees the lane, which must not take B or C
   await until(() => reqs.every((r) => r.ended !== null));
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(reqs.map((r) => r.ended), ['TIMEOUT', 'TIMEOUT', 'TIMEOUT']);
@@ -73,12 +77,12 @@ test('requests that time out while waiting for a connection end there: the freed
 test('a waiting request that is not yet due takes the connection the expired one left', async (t) => {
   const { srv, deadlines, reqs, setNow } = await setUp(t);
   setNow(100_700); // A and B are due, C (due at 101 ms) is not
-  deadlines.sweep();
+  deadlines.wakeDue();
   await until(() => srv.requests.length === 2);
   assert.deepEqual(reqs.map((r) => r.ended), ['TIMEOUT', 'TIMEOUT', null]);
   assert.deepEqual(srv.requests.map((q) => q.url), ['/0', '/2']);
   setNow(101_001);
-  deadlines.sweep();
+  deadlines.wakeDue();
   await until(() => reqs[2]!.ended !== null);
   assert.equal(reqs[2]!.ended, 'TIMEOUT');
 });

@@ -15,13 +15,15 @@ import { undiciLoaded } from './network-libraries.ts';
 import { SeqFifo } from './seq-fifo.ts';
 import { runEndedError } from './run-ended-error.ts';
 import { boundedLookup } from './bounded-lookup.ts';
+import { isPopped } from '../deadline-heap.ts';
+import type { DeadlineItem } from '../contracts.ts';
 
 /** undici's connector options: a host name that does not resolve fails as `dns` within seconds (bounded-lookup.ts). */
 const CONNECT_OPTS = Object.freeze({ lookup: boundedLookup });
 
 /**
  * What the pool passes to undici's Client.dispatch. The engines' own option
- * objects fit it; per-request undici timeouts stay 0 (RequestDeadlines times requests out).
+ * objects fit it; per-request undici timeouts stay 0 (the run's deadline service times requests out).
  */
 export interface PoolDispatchOpts {
   path: string;
@@ -33,10 +35,10 @@ export interface PoolDispatchOpts {
 }
 
 /** A request the pool carries: an engine's per-VU dispatch handler (undici's raw handler protocol). */
-export interface PooledRequest extends Dispatcher.DispatchHandler {
-  /** The dispatch in flight (see RequestDeadlines), 0 once it has ended. */
+export interface PooledRequest extends Dispatcher.DispatchHandler, DeadlineItem {
+  /** The dispatch in flight (a number per dispatch, see PooledFlight), 0 once it has ended. */
   readonly flightSeq: number;
-  /** Due to time out in the current deadline sweep: not to be sent. */
+  /** Timed out: not to be sent. (One due in the deadline service's current round is isPopped(), not yet this.) */
   readonly isExpired: boolean;
   /** The client carrying the request, set by the pool; null while it waits. */
   client: Client | null;
@@ -88,7 +90,7 @@ export class ClientPool {
     while (w.head < w.items.length) {
       const i = w.head++;
       const req = w.items[i]!;
-      if (req.flightSeq !== w.seqs[i] || req.isExpired) continue; // it timed out while waiting
+      if (req.flightSeq !== w.seqs[i] || req.isExpired || isPopped(req)) continue; // it timed out while waiting
       const opts = w.extras[i]!;
       w.trim();
       req.client = lane;

@@ -1,5 +1,5 @@
 /**
- * The error a request that ran out of its RequestDeadlines time ends with.
+ * The error a request that ran out of its time (the run's deadline service) ends with.
  * transportReason maps its code to the outcome `timeout`.
  */
 

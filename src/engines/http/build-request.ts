@@ -36,7 +36,7 @@ export function buildRequest(step: HttpStep, vars: VuVars, target: ResolvedTarge
   if (step.isStatic && typeof body === 'string') body = Buffer.from(body);
   return {
     origin,
-    // 0 turns undici's per-request timers off: RequestDeadlines times requests out.
+    // 0 turns undici's per-request timers off: the run's deadline service times requests out.
     opts: { path: fullPath, method: step.method, headers, body, headersTimeout: 0, bodyTimeout: 0 },
     json,
   };

@@ -4,14 +4,13 @@
  * Static steps send a pre-built options object; templated steps render only
  * their dynamic parts per request.
  */
-import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { Recorder } from '../../engine/contracts.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
 import { HttpExchange, type RedirectSender } from './http-exchange.ts';
 import { addCookies, cookieHeaderFor, cookieJarOptionsOf, loadToughCookie, newJar, withCookieHeader, type CookieJarSetting } from './user-cookies.ts';
 import { nextHop } from './redirect.ts';
 import type { VuVars } from '../../engine/contracts.ts';
-import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { loadUndici } from '../../engine/transport/network-libraries.ts';
 import { NO_HTTP_OUTCOMES, resolveTarget, type ResolvedTarget } from './target.ts';
@@ -40,7 +39,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
   private target: ResolvedTarget | null = null;
   private sink: Recorder | null = null;
   private nowUs: () => number = () => 0;
-  private deadlines: RequestDeadlines | null = null;
+  private deadlines: Deadlines | null = null;
   private connections = DEFAULT_CONNECTIONS;
   private pipelining = 1;
   /** Set by close(), cleared by init(): a hooked request whose beforeRequest ends after the run is abandoned, not sent. */
@@ -60,7 +59,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
     this.target = resolveTarget(run.target);
     this.sink = run.sink;
     this.nowUs = run.nowUs;
-    this.deadlines = new RequestDeadlines(run.nowUs);
+    this.deadlines = run.deadlines;
     this.isClosed = false;
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number; cookieJar?: CookieJarSetting; tls?: Record<string, unknown> };
     this.cookieOptions = cookieJarOptionsOf(http.cookieJar);
@@ -92,7 +91,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
     ex.begin(step);
     let origin: string;
     let opts: DispatchOpts;
-    ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
+    ex.trackFlight(this.deadlines!, step.timeoutMs, ex.dispatchedUs);
     // A request that cannot be built (a URL that does not parse) is that request's failure, never a crash.
     try {
       if (step.isStatic) {
@@ -136,7 +135,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
         return ex.onError(e as Error);
       }
       if (step.rpcKind !== RPC_NONE) ex.rpcIds = rpcIdsOf(built.json, step.rpcKind);
-      ex.flightSeq = this.deadlines!.track(ex, step.timeoutMs, ex.dispatchedUs);
+      ex.trackFlight(this.deadlines!, step.timeoutMs, ex.dispatchedUs);
       try {
         this.send(ex, built.origin, step.cookies === null ? built.opts : this.stepCookies(ex, step, vu.vars, built.origin, built.opts));
       } catch (e) {
@@ -177,7 +176,7 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
     const hop = nextHop(status, location, ex.origin, ex.sentOpts!);
     if (hop === null) return false;
     ex.beginHop();
-    ex.flightSeq = this.deadlines!.track(ex, ex.step!.timeoutMs, this.nowUs());
+    ex.trackFlight(this.deadlines!, ex.step!.timeoutMs, this.nowUs());
     try {
       this.send(ex, hop.origin, hop.opts);
     } catch (e) {
@@ -197,7 +196,6 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
 
   async close(): Promise<void> {
     this.isClosed = true;
-    this.deadlines?.close();
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.destroy()));

@@ -8,7 +8,7 @@
  * Latency runs from vu.scheduledUs — the request's scheduled start — to the
  * last body byte, so time queued for a connection is included.
  *
- * Timeouts are RequestDeadlines' (see there): expire() aborts the request
+ * Timeouts are the run's deadline service's (PooledFlight): expire() aborts the request
  * through the abort function undici hands to onConnect, or fails it at once
  * while it still waits in the ClientPool for a connection.
  */

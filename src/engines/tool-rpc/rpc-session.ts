@@ -12,7 +12,7 @@
  * to the final answer: queueing and retry waits are what the caller saw.
  * A VU has at most one request in flight, so all state lives in fields.
  *
- * Over HTTP each attempt is timed out by the engine's RequestDeadlines, from
+ * Over HTTP each attempt is timed out by the run's deadline service, from
  * its send to the last body byte, time waiting in the ClientPool included,
  * as the http engine's exchange is (see there).
  */
@@ -47,7 +47,7 @@ export class RpcSession extends PooledFlight implements CallView {
   ws: RpcWsConnection | null = null;
   /**
    * undici dispatch options, reused: a VU has one request in flight, so only body and headers change.
-   * undici's own timeouts stay off (0): the engine's RequestDeadlines times each attempt out.
+   * undici's own timeouts stay off (0): the run's deadline service times each attempt out.
    */
   readonly dispatchOpts = { path: '', method: 'POST', headers: [] as string[], body: null as Buffer | null, headersTimeout: 0, bodyTimeout: 0 };
   private attempt = 0;

@@ -1,16 +1,15 @@
 /**
  * The `tool-rpc` engine: JSON-RPC 2.0 `call` and `batch` steps, POSTed to
- * `config.rpcPath` on a ClientPool timed out by RequestDeadlines, the http
+ * `config.rpcPath` on a ClientPool timed out by the run's deadline service, the http
  * engine's transport (or sent over one WebSocket per VU with `transport: ws`),
  * each call classified ok / expected outcome / failed, with retries and
  * per-identifier quota accounting. See docs/engines/tool-rpc.md.
  */
-import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import type { Recorder } from '../../engine/contracts.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
 import { loadUndici, loadWs } from '../../engine/transport/network-libraries.ts';
 import { parseDurationMs } from '../../engine/duration.ts';
-import { RequestDeadlines } from '../../engine/transport/request-deadlines.ts';
 import { QuotaAccounting } from './quota-accounting.ts';
 import { compileRpcStep, DEFAULT_RPC_PATH, renderHeaders, type RpcStep } from './rpc-step.ts';
 import { RpcSession } from './rpc-session.ts';
@@ -50,7 +49,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
   private sinkRef: Recorder | null = null;
   private accountingRef: QuotaAccounting | null = null;
   private pool: ClientPool | null = null;
-  private deadlines: RequestDeadlines | null = null;
+  private deadlines: Deadlines | null = null;
   private ep: Endpoint | null = null;
   private readonly sockets = new Set<RpcWsConnection>();
   readonly retrying = new Set<PendingRetry>();
@@ -78,7 +77,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
     // config.http.tls (or --insecure) applies to calls over HTTPS as to the http engine's requests.
     const tls = http.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : null;
     this.pool = new ClientPool(this.ep.origin, connections, http.pipelining ?? 1, 30_000, tls);
-    this.deadlines = new RequestDeadlines(run.nowUs);
+    this.deadlines = run.deadlines;
     this.maxBodyBytes = maxBodyBytesOf(run.config);
   }
 
@@ -107,7 +106,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
     opts.path = this.ep!.path;
     opts.headers = session.headers;
     opts.body = body;
-    session.flightSeq = this.deadlines!.track(session, session.step!.timeoutMs, session.sentUs);
+    session.trackFlight(this.deadlines!, session.step!.timeoutMs, session.sentUs);
     try {
       this.pool!.dispatch(opts, session);
     } catch (e) {
@@ -122,7 +121,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
       const list = renderHeaders(session.step!.headers, session.vu.vars);
       const headers: Record<string, string> = {};
       for (let i = 2; i + 1 < list.length; i += 2) headers[list[i]!] = list[i + 1]!;
-      ws = new RpcWsConnection(this.ep!.wsUrl, headers, session, this.sinkRef!);
+      ws = new RpcWsConnection(this.ep!.wsUrl, headers, session, this.sinkRef!, this.deadlines!);
       session.ws = ws;
       this.sockets.add(ws);
     }
@@ -144,7 +143,6 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
     for (const s of [...this.retrying]) s.abandonRetry();
     for (const ws of this.sockets) ws.abandon();
     this.sockets.clear();
-    this.deadlines?.close();
     const p = this.pool;
     this.pool = null;
     await p?.destroy().catch(() => {});

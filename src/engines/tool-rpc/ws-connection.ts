@@ -8,13 +8,12 @@
  *
  * A close or error while a call is in flight fails that call (econnreset or
  * the socket error's reason); the next call reconnects. The per-call timeout
- * is one timer per request, armed only on this transport (HTTP calls share the
- * engine's RequestDeadlines sweep instead).
+ * is a deadline on the run's deadline service, as over HTTP.
  */
 import type { WebSocket } from 'ws';
 import { wsLoaded } from '../../engine/transport/network-libraries.ts';
 import { RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
-import type { Recorder } from '../../engine/contracts.ts';
+import type { DeadlineItem, Deadlines, Recorder } from '../../engine/contracts.ts';
 import { boundedLookup } from '../../engine/transport/bounded-lookup.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 
@@ -30,28 +29,34 @@ export interface WsSessionHooks {
 }
 
 /** See the module comment. One per session; single request in flight. */
-export class RpcWsConnection {
+export class RpcWsConnection implements DeadlineItem {
+  heapIndex = -1;
+  wakeMs = Infinity;
   private socket: WebSocket | null = null;
   private isOpen = false;
   private pending: Buffer | null = null;
-  private timer: NodeJS.Timeout | null = null;
   private timeoutMs = 0;
-  private readonly onTimeout = (): void => {
-    this.timer = null;
-    this.session.onTransportFailure('timeout');
-  };
 
   constructor(
     private readonly url: string,
     private readonly headers: Record<string, string>,
     private readonly session: WsSessionHooks,
     private readonly sink: Recorder,
+    private readonly deadlines: Deadlines,
   ) {}
+
+  /** The call in flight ran out of time. */
+  onWake(): void {
+    this.session.onTransportFailure('timeout');
+  }
 
   /** Sends one request frame, connecting first when the socket is not open. */
   send(body: Buffer, timeoutMs: number): void {
     this.timeoutMs = timeoutMs;
-    this.timer = setTimeout(this.onTimeout, timeoutMs);
+    if (timeoutMs > 0) {
+      this.wakeMs = this.deadlines.nowMs() + timeoutMs;
+      this.deadlines.update(this);
+    }
     if (this.isOpen) {
       this.socket!.send(body, { binary: false });
       return;
@@ -96,7 +101,7 @@ export class RpcWsConnection {
         doc = undefined;
       }
       if (this.session.isWsAnswer(doc)) {
-        // Before settling: settling resumes the VU, whose next call may arm a new timer at once.
+        // Before settling: settling resumes the VU, whose next call may set a new deadline at once.
         this.clearTimer();
         this.session.onWsAnswer(doc, text);
         return;
@@ -117,7 +122,6 @@ export class RpcWsConnection {
   }
 
   private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.deadlines.remove(this);
   }
 }
