@@ -45,3 +45,10 @@ test('an error in the config file is located in the config file; a missing one i
   assert.equal(missing.code, 2);
   assert.match(missing.err, /AGENTLOAD_E_PLAN_READ .*--config file/);
 });
+
+test('a config-only file run alone says it is a config file and how to use it', async () => {
+  const r = await cli(['validate', join(DIR, 'common-config.yml')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /common-config\.yml:3:1 AGENTLOAD_E_SCHEMA config: .*--config/);
+  assert.doesNotMatch(r.err, /missing required key/);
+});

@@ -106,6 +106,11 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     delete wsConfig[k];
   }
   const target = ctx.target !== undefined ? ctx.target : typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
+  if (data.scenarios === undefined && isRecord(input.config)) {
+    // Artillery's config-only files (examples/multiple-scenario-specs) are meant for `run --config`.
+    report('this file has a config section and no scenarios: it is an Artillery config file; pass it with --config to a file of scenarios, e.g. agentload run --config this-file.yml scenarios.yml', ['config'], true, 'AGENTLOAD_E_SCHEMA');
+    data.scenarios = [{ name: 'none', flow: [{ think: 0 }] }]; // reported above: keeps the schema from reporting it again
+  }
   if (Array.isArray(data.scenarios)) {
     data.scenarios.forEach((s, i) => {
       if (!isRecord(s)) return;
