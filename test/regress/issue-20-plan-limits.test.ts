@@ -13,6 +13,9 @@ import { loadPlan } from '../../src/engine/plan/load-plan.ts';
 import { compileTemplate, compileValue } from '../../src/engine/templates.ts';
 import { resourceWarnings } from '../../src/engine/run/resource-warnings.ts';
 import type { CompiledPlan } from '../../src/engine/compile/compiled-plan.ts';
+import { compilePlan } from '../../src/engine/compile/compile-plan.ts';
+import { builtinEngines } from '../../src/engines/index.ts';
+import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
 import type { PlanError } from '../../src/engine/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'agentload-i20l-'));
@@ -84,10 +87,33 @@ test('__proto__ in a templated JSON body is sent as an own key, as a static body
   assert.equal(Object.getPrototypeOf(rendered), Object.prototype);
 });
 
+/** The compiled plan of one scenario (`engine` and `flow` as written), as `run` compiles it. */
+function compiled(phases: string, flow: string, config = '', engine = 'http'): CompiledPlan {
+  const file = join(dir, `c${n++}.yml`);
+  writeFileSync(file, `config:\n  target: http://127.0.0.1:9\n  phases: [${phases}]\n${config}scenarios:\n  - name: s\n    engine: ${engine}\n    flow:\n${flow}`);
+  return compilePlan(loadPlan(file), { engines: builtinEngines(), sink: new HdrSink(), environment: null, processor: null });
+}
+const GET = '      - get: { url: / }\n';
+const WS = '      - connect: /ws\n      - think: 10s\n';
+
 test('a plan holding more connections than the open-file limit is warned about, one that fits is not', () => {
-  const phases = (users: number) => ({ phases: [{ kind: 'users', users, maxVusers: Infinity }] }) as unknown as CompiledPlan;
-  const [w] = resourceWarnings(phases(10_000), 1024);
+  const [w] = resourceWarnings(compiled('{ duration: 10, users: 10000 }', GET), 1024);
   assert.match(w!, /10,000 connections .* only 1,024 files \(ulimit -n\)/);
-  assert.deepEqual(resourceWarnings(phases(500), 1024), []);
-  assert.deepEqual(resourceWarnings({ phases: [{ kind: 'arrivals', maxVusers: Infinity }] } as unknown as CompiledPlan, 1024), [], 'unbounded: nothing to say');
+  assert.deepEqual(resourceWarnings(compiled('{ duration: 10, users: 500 }', GET), 1024), []);
+  // HTTP users share a pool, which config.http.connections may cap below the user count.
+  assert.deepEqual(resourceWarnings(compiled('{ duration: 10, users: 10000 }', GET, '  http: { connections: 200 }\n'), 1024), []);
+});
+
+test('an open phase without maxVusers is warned about when what it surely holds passes the limit', () => {
+  // WebSocket users hold a connection each: 500 arrivals/s × 10 s of think time is at least 5 000 at once.
+  const [ws] = resourceWarnings(compiled('{ duration: 60, arrivalRate: 500 }', WS, '', 'ws'), 1024);
+  assert.match(ws!, /5,000 connections at once \(at least 5,000 held .* 500 arrivals\/s/);
+  assert.deepEqual(resourceWarnings(compiled('{ duration: 60, arrivalRate: 50 }', WS, '', 'ws'), 1024), []);
+  assert.deepEqual(resourceWarnings(compiled('{ duration: 60, arrivalRate: 500, maxVusers: 200 }', WS, '', 'ws'), 1024), []);
+  // No more users than ever arrive: a 1-second phase brings 500.
+  assert.deepEqual(resourceWarnings(compiled('{ duration: 1, arrivalRate: 500 }', WS, '', 'ws'), 1024), []);
+  // HTTP arrivals share the pool of each origin (128 by default): that is what may be open at once.
+  assert.deepEqual(resourceWarnings(compiled('{ duration: 60, arrivalRate: 5000 }', GET), 1024), []);
+  const [http] = resourceWarnings(compiled('{ duration: 60, arrivalRate: 5000 }', GET), 150);
+  assert.match(http!, /up to 128 in the HTTP pool of each origin/);
 });

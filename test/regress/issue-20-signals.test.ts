@@ -4,15 +4,23 @@
  * answering until the end; a second one exits at once with 3, never 130; the
  * JSON on disk is always valid; a sim that dies mid-run is reported.
  */
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/agentload', import.meta.url));
+
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
 
 function start(args: string[]): { child: ChildProcess; err: () => string; exit: Promise<{ code: number | null; signal: string | null }> } {
   // detached: its own process group, so the test can signal the group as a terminal does.
@@ -41,7 +49,7 @@ function simPlan(dir: string, latencyMs = 0): string {
 }
 
 test('Ctrl-C to the process group: the sim keeps answering through the graceful stop, exit 3, valid JSON', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-sig-'));
+  const dir = tempDir('agentload-sig-');
   const out = join(dir, 'run.json');
   const r = start(['run', simPlan(dir), '--output', out]);
   await waitFor(() => /pid \d+/.test(r.err()), 'sim started');
@@ -56,7 +64,7 @@ test('Ctrl-C to the process group: the sim keeps answering through the graceful 
 });
 
 test('a second Ctrl-C exits at once with 3, not 130, and leaves no broken JSON', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-sig2-'));
+  const dir = tempDir('agentload-sig2-');
   const out = join(dir, 'run.json');
   // Answers take 4 s: the graceful stop after the first Ctrl-C is still waiting for them when the second comes.
   const r = start(['run', simPlan(dir, 4000), '--output', out, '--grace', '30s']);
@@ -72,7 +80,7 @@ test('a second Ctrl-C exits at once with 3, not 130, and leaves no broken JSON',
 
 // Loading is synchronous, so the signal is handled once it ends: 0 if the plan was valid by then, else 3; never 130.
 test('a Ctrl-C before any command handles it (a big plan still loading) ends with an exit code, not death by SIGINT', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-sig3-'));
+  const dir = tempDir('agentload-sig3-');
   const plan = join(dir, 'big.yml');
   let text = 'config:\n  target: http://127.0.0.1:9\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - name: s\n    flow:\n';
   for (let i = 0; i < 20_000; i++) text += `      - get: { url: /a${i}, name: n${i} }\n`;
@@ -86,7 +94,7 @@ test('a Ctrl-C before any command handles it (a big plan still loading) ends wit
 });
 
 test('the bundled sim dying mid-run is reported on its own line', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-sig4-'));
+  const dir = tempDir('agentload-sig4-');
   const r = start(['run', simPlan(dir), '--duration', '4s', '--grace', '1s']);
   await waitFor(() => /pid \d+/.test(r.err()), 'sim started');
   const simPid = Number(/pid (\d+)/.exec(r.err())![1]);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CompiledPlan } from '../compile/compiled-plan.ts';
+import { planDemand } from '../compile/plan-demand.ts';
 
 /** Files the process itself keeps open besides its sockets (stdio, the sim's pipes, reports, …). */
 const OWN_FILES = 64;
@@ -36,16 +37,47 @@ export function peakUsers(plan: CompiledPlan): number | null {
 
 /**
  * One line per resource the plan may need beyond this machine's limit; empty
- * when it fits or when nothing can be said (an unbounded open model). Each
+ * when it fits or when nothing can be said. Called by `run` before the first request.
+ *
+ * When every phase bounds its users, the bound is the peak user count: each
  * user may hold a connection (ws holds one per user; http pools up to one per
- * user), so the bound is the peak user count. Called by `run` before the first request.
+ * user, fewer when config.http.connections says so). An open phase without
+ * maxVusers has no such bound; then what is certain is counted (plan-demand.ts):
+ * the users that hold a connection, by Little's law over think times alone (a
+ * lower bound), plus the HTTP pool one origin may open.
  */
 export function resourceWarnings(plan: CompiledPlan, fileLimit: number | null = openFileLimit()): string[] {
+  if (fileLimit === null) return [];
   const users = peakUsers(plan);
-  if (users === null || fileLimit === null || users + OWN_FILES <= fileLimit) return [];
-  return [
-    `agentload: warning: the plan may hold ${users.toLocaleString('en-US')} connections at once, but this process may open only ` +
-      `${fileLimit.toLocaleString('en-US')} files (ulimit -n): past it, requests fail as emfile. Raise it (ulimit -n ${users + OWN_FILES * 2}), ` +
-      'or run fewer users per process (--shard, docs/scaling.md)',
+  const d = planDemand(plan);
+  const isPooledOnly = d.scenarios.every((s) => !s.holdsConnection);
+  const fix = 'or run fewer users per process (--shard, docs/scaling.md)';
+  const limit = `but this process may open only ${fmt(fileLimit)} files (ulimit -n): past it, requests fail as emfile`;
+  if (users !== null) {
+    const connections = isPooledOnly ? Math.min(users, d.httpConnections) : users;
+    if (connections + OWN_FILES <= fileLimit) return [];
+    return [`agentload: warning: the plan may hold ${fmt(connections)} connections at once, ${limit}. Raise it (ulimit -n ${connections + OWN_FILES * 2}), ${fix}`];
+  }
+  const pooled = d.scenarios.some((s) => !s.holdsConnection && s.requests > 0) ? d.httpConnections : 0;
+  // Little's law is the steady state: a short phase ends before it is reached, and no more users can be alive than ever arrived.
+  const held = Math.min(d.heldConnections, Math.ceil(totalArrivals(plan)));
+  if (held + pooled + OWN_FILES <= fileLimit) return [];
+  const parts = [
+    ...(held > 0 ? [`at least ${fmt(held)} held by WebSocket-like users: ${fmt(d.peakArrivalsPerSec)} arrivals/s over their think times alone, within the arrivals planned`] : []),
+    ...(pooled > 0 ? [`up to ${fmt(pooled)} in the HTTP pool of each origin`] : []),
   ];
+  return [`agentload: warning: the plan may hold ${fmt(held + pooled)} connections at once (${parts.join('; ')}), ${limit}. ` +
+    `Raise it (ulimit -n ${held + pooled + OWN_FILES * 2}), set maxVusers on the open phases, ${fix}`];
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** Arrivals over the whole plan (open-model phases; a ramp counts its mean rate). */
+function totalArrivals(plan: CompiledPlan): number {
+  let total = 0;
+  for (const p of plan.phases) {
+    if (p.kind !== 'arrivals') continue;
+    total += p.arrivalCount ?? ((p.fromRatePerSec + p.toRatePerSec) / 2) * (p.durationMs / 1000);
+  }
+  return total;
 }
