@@ -15,7 +15,7 @@
  * An accepted answer's `capture`s are written into the user's variables.
  */
 import type { Socket, io as connectSocket } from 'socket.io-client';
-import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
+import type { DeadlineItem, Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
 import { readJsonPath } from '../../engine/checks/json-path.ts';
 import { compileEmitStep, type EmitStep } from './emit-step.ts';
 
@@ -32,6 +32,7 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
   readonly stepKeys = ['emit'];
   private sink: Sink | null = null;
   private nowUs: () => number = () => 0;
+  private deadlines: Deadlines | null = null;
   private target = '';
   private options: Record<string, unknown> = {};
   /** socket.io-client, loaded at init: a plan without socket.io steps never pays for loading it. */
@@ -45,6 +46,7 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
     this.io = (await import('socket.io-client')).io;
     this.sink = run.sink;
     this.nowUs = () => run.nowUs();
+    this.deadlines = run.deadlines;
     this.target = run.target.replace(/\/$/, '');
     const c = (run.config.socketio ?? {}) as Record<string, unknown>;
     this.options = {
@@ -69,12 +71,18 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
       socket = this.io!(this.target + namespace, this.options);
       session.sockets.set(namespace, socket);
     }
-    const deadline = setTimeout(() => this.end(step, vu, done, socket.connected ? 'timeout' : 'socketio_connect'), step.timeoutMs);
+    const deadlines = this.deadlines!;
+    const deadline: DeadlineItem = {
+      heapIndex: -1,
+      wakeMs: deadlines.nowMs() + step.timeoutMs,
+      onWake: () => this.end(step, vu, done, socket.connected ? 'timeout' : 'socketio_connect'),
+    };
+    deadlines.update(deadline);
     let isDone = false;
     const done = (): boolean => {
       if (isDone) return false;
       isDone = true;
-      clearTimeout(deadline);
+      deadlines.remove(deadline);
       return true;
     };
     if (socket.connected) this.emit(step, vu, socket, done);
