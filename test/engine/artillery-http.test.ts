@@ -91,7 +91,7 @@ test('cookieJarOptions are tough-cookie\'s: looseMode keeps a cookie without "="
 
 test('redirects are followed by default as one request (303 turns into GET); followRedirect: false records the 3xx; a loop stops after 10 hops', async (t) => {
   const srv = await startHttpServer((req, res) => {
-    if (req.url === '/old') res.writeHead(302, { location: '/new' }).end();
+    if (req.url === '/old') res.writeHead(302, { location: '/new', 'set-cookie': 'hop=1; Path=/' }).end();
     else if (req.url === '/new') res.writeHead(200, { 'content-type': 'application/json' }).end('{"page":"p7"}');
     else if (req.url === '/form') res.writeHead(303, { location: `http://127.0.0.1:${srv.port}/done` }).end();
     else if (req.url === '/loop') res.writeHead(307, { location: '/loop' }).end();
@@ -104,6 +104,7 @@ test('redirects are followed by default as one request (303 turns into GET); fol
   assert.deepEqual(seen.slice(0, 6), ['GET /old', 'GET /new', 'GET /seen/p7', 'POST /form', 'GET /done', 'GET /old'], 'captured from the final answer; 303 → GET');
   assert.equal(seen.filter((s) => s === 'GET /loop').length, 11, 'the request and 10 hops');
   assert.equal(srv.requests.find((q) => q.url === '/done')!.body, '', 'no body after a 303');
+  assert.equal(srv.requests.find((q) => q.url === '/new')!.headers.cookie, 'hop=1', 'a cookie the 302 set goes with the next hop');
   const n = byName(r.result);
   assert.equal(n['GET /old'].count, 1, 'the chain is one request');
   assert.deepEqual(n['GET /old'].statuses, { 200: 1 });
