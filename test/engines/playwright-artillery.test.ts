@@ -74,6 +74,48 @@ test('playwright: test functions run in the browser, test.step latencies and pag
   assert.match(r.err, /processor function broken failed .*not what we expected/);
 });
 
+test('playwright: maxContexts bounds the browser contexts open at once; users beyond it wait, and all run', async (t) => {
+  let open = 0;
+  let maxOpen = 0;
+  let visits = 0;
+  const srv = await startHttpServer((req, res) => {
+    if (req.url !== '/hold') return void res.writeHead(404).end(); // the browser's /favicon.ico
+    visits += 1;
+    open += 1;
+    maxOpen = Math.max(maxOpen, open);
+    setTimeout(() => {
+      open -= 1;
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>held</h1>');
+    }, 800);
+  });
+  t.after(() => srv.close());
+  const { dir, cleanup } = tempDir('playwright-bound');
+  t.after(cleanup);
+  writeFileSync(join(dir, 'flows.cjs'), 'module.exports = { hold: async (page) => { await page.goto("/hold"); } };\n');
+  writeFileSync(join(dir, 'bound.yml'), [
+    'config:',
+    '  target: "http://127.0.0.1:1"',
+    '  phases: [{ duration: 1, arrivalCount: 3 }]',
+    '  engines:',
+    '    playwright:',
+    '      maxContexts: 1',
+    '      launchOptions: { proxy: { server: "http://127.0.0.1:9", bypass: "127.0.0.1" } }',
+    '  processor: ./flows.cjs',
+    'scenarios:',
+    '  - name: hold',
+    '    engine: playwright',
+    '    testFunction: hold',
+    '',
+  ].join('\n'));
+  const out = join(dir, 'r.json');
+  const r = await cli(['run', join(dir, 'bound.yml'), '-t', srv.url, '-o', out, '--no-console', '--grace', '20s']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(visits, 3, 'every user ran');
+  assert.equal(maxOpen, 1, 'arrivals 333 ms apart, each page held 800 ms: one context at a time');
+  assert.equal(result.summary.byName.find((n: any) => n.name === 'browser hold').ok, 3);
+});
+
 test('playwright: a test function the processor does not export and tracing stop at validate, located', async (t) => {
   const { dir, cleanup } = tempDir('playwright-bad');
   t.after(cleanup);
