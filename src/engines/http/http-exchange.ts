@@ -224,10 +224,12 @@ export class HttpExchange extends PooledFlight implements CallView {
     const location = rawHeader(this.rawHeaders, 'location');
     if (location === undefined) return false;
     if (this.hops++ >= step.maxRedirects) return false;
+    if (!this.sender.follow(this, this.status, location)) {
+      this.hops--;
+      return false;
+    }
     this.sink.add(HTTP_REDIRECTS);
-    if (this.sender.follow(this, this.status, location)) return true;
-    this.hops--;
-    return false;
+    return true;
   }
 
   /** The step is recorded: afterResponse hooks, if the step has any, then the flow goes on. */
