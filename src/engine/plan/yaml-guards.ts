@@ -39,6 +39,8 @@ class NestingMeter {
   #flow = 0;
   #offset = 0;
   #lineStart = 0;
+  /** Whether an alias (`*name`) was seen: without one the cyclic-alias walk has nothing to find. */
+  hasAlias = false;
 
   constructor(private readonly text: string, private readonly maxDepth: number) {}
 
@@ -48,6 +50,7 @@ class NestingMeter {
     const at = this.#offset;
     this.#offset += tok.length;
     const type = CST.tokenType(tok);
+    if (type === 'alias') this.hasAlias = true;
     if (type === 'newline' || tok.includes('\n')) this.#lineStart = this.text.lastIndexOf('\n', this.#offset - 1) + 1;
     if (type === 'flow-seq-end' || type === 'flow-map-end') {
       if (this.#flow > 0) this.#flow--;
@@ -138,7 +141,7 @@ export function parseGuarded(text: string, lineCounter: LineCounter, maxDepth = 
   const problems: YamlProblem[] = doc.errors.map((e) => ({ kind: 'syntax', offset: e.pos[0], message: e.message }));
   if (secondAt >= 0) problems.push({ kind: 'syntax', offset: secondAt, message: 'a second YAML document starts here; the file must hold one' });
   for (const k of mapKeyProblems(doc)) problems.push({ kind: 'key', offset: k.offset, message: k.message });
-  for (const offset of cyclicAliasOffsets(doc)) {
+  for (const offset of meter.hasAlias ? cyclicAliasOffsets(doc) : []) {
     problems.push({ kind: 'alias', offset, message: 'this alias points at a node that contains it, which would never end' });
   }
   return { doc, problems };
@@ -164,16 +167,18 @@ export function mapKeyProblems(doc: Document): KeyProblem[] {
   const out: KeyProblem[] = [];
   const visit = (node: unknown): void => {
     if (isMap(node)) {
-      const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        const key = pair.key;
+      // Most maps of a plan have a few keys: comparing with the earlier ones is cheaper than a Set per map.
+      const seen = node.items.length > 8 ? new Set<unknown>() : null;
+      for (let i = 0; i < node.items.length; i++) {
+        const key = node.items[i]!.key;
         if (isMap(key) || isSeq(key)) out.push({ offset: key.range?.[0] ?? 0, message: 'a map key must be a plain value, not a map or a list' });
         // `<<` may repeat: each merges another map in.
         else if (isScalar(key) && key.value !== '<<') {
-          if (seen.has(key.value)) out.push({ offset: key.range?.[0] ?? 0, message: 'map keys must be unique' });
-          else seen.add(key.value);
+          const isRepeat = seen === null ? repeatsEarlierKey(node.items, i, key.value) : seen.has(key.value);
+          if (isRepeat) out.push({ offset: key.range?.[0] ?? 0, message: 'map keys must be unique' });
+          else seen?.add(key.value);
         }
-        visit(pair.value);
+        visit(node.items[i]!.value);
       }
     } else if (isSeq(node)) {
       for (const item of node.items) visit(item);
@@ -181,6 +186,14 @@ export function mapKeyProblems(doc: Document): KeyProblem[] {
   };
   visit(doc.contents as Node | null);
   return out;
+}
+
+function repeatsEarlierKey(items: ReadonlyArray<{ key: unknown }>, i: number, value: unknown): boolean {
+  for (let j = 0; j < i; j++) {
+    const k = items[j]!.key;
+    if (isScalar(k) && k.value === value) return true;
+  }
+  return false;
 }
 
 /** Source offsets of every alias that points at a node enclosing it (a cycle once the plan is a JS object). */
