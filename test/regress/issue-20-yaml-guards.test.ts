@@ -64,6 +64,11 @@ test('a duplicate key is still an error at the repeated key; merge keys may repe
   const e = loadError(planFile(`${HEAD}  variables:\n    a: 1\n    b: 2\n    a: 3\nscenarios: [{ name: s, flow: [{ get: { url: / } }] }]\n`));
   assert.equal(e.code, 'AGENTLOAD_E_YAML');
   assert.deepEqual([e.location?.line, e.location?.col], [7, 5]);
+  // Maps of more than eight keys are checked another way (a Set): the same answer.
+  const keys = Array.from({ length: 12 }, (_, i) => `    k${i}: ${i}\n`).join('');
+  const big = loadError(planFile(`${HEAD}  variables:\n${keys}    k3: again\nscenarios: [{ name: s, flow: [{ get: { url: / } }] }]\n`));
+  assert.equal(big.code, 'AGENTLOAD_E_YAML');
+  assert.deepEqual([big.location?.line, big.location?.col], [17, 5]);
 });
 
 test('a 10 000-step plan loads without a histogram per step, and 20 000 variables load in linear time', () => {
