@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { ROOT } from '../helpers/cli.ts';
 import { startTarget, tempDir, writePlan } from '../cli/cli-fixture.ts';
+import { CHROMIUM, launchLocalChromium } from '../helpers/local-chromium.ts';
 
-const CHROMIUM = process.env.AGENTLOAD_CHROMIUM ?? '/usr/bin/chromium';
 
 test('dashboard: live counters and charts, Stop ends the run with its reports written', async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set AGENTLOAD_CHROMIUM)`);
@@ -30,7 +29,7 @@ test('dashboard: live counters and charts, Stop ends the run with its reports wr
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const browser = await launchLocalChromium();
   t.after(async () => { child.kill('SIGKILL'); await browser.close(); await server.close(); tmp.cleanup(); });
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr.on('data', (d: Buffer) => {

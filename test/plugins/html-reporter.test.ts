@@ -9,18 +9,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { ROOT } from '../helpers/cli.ts';
 import { runFixture, startTarget, tempDir } from './report-fixture.ts';
+import { CHROMIUM, launchLocalChromium } from '../helpers/local-chromium.ts';
 
-/** Debian's chromium (installed by .ci/run); AGENTLOAD_CHROMIUM overrides the path. */
-const CHROMIUM = process.env.AGENTLOAD_CHROMIUM ?? '/usr/bin/chromium';
 
 test('--html: a self-contained page whose every section Chromium draws with no script error', async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set AGENTLOAD_CHROMIUM)`);
   const server = await startTarget();
   const tmp = tempDir('html');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const browser = await launchLocalChromium();
   t.after(async () => { await browser.close(); await server.close(); tmp.cleanup(); });
   const file = join(tmp.dir, 'report.html');
   const { result } = await runFixture(tmp.dir, server.url, { flags: { htmlFile: file } });
