@@ -126,7 +126,7 @@ export async function preparePlans(files: readonly string[], a: RunArgs, io: Plu
       failures.push(e);
     }
   }
-  if (failures.length === 1) throw failures[0];
+  if (failures.length === 1) throw failures[0]!;
   if (failures.length > 1) {
     const all = failures.flatMap((f) => {
       const list = (f as { diagnostics?: AgentloadError[] }).diagnostics;

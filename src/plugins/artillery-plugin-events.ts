@@ -18,6 +18,7 @@
  * are sketch objects agentload does not build; read `summaries`.
  * Listener errors are caught and logged once: a plugin never stops the run.
  */
+import { inspect } from 'node:util';
 import type { IntervalSnapshot, LiveStatus, NameSummary, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 
 /** One Artillery plugin as the run sees it (structural: no import of the plan loader). */
@@ -121,7 +122,7 @@ export class ArtilleryPluginEvents implements Reporter {
       }, CLEANUP_WAIT_MS);
       const done = (err?: unknown): void => {
         clearTimeout(timer);
-        if (err !== undefined && err !== null) this.warn(`warning: Artillery plugin ${p.name}: cleanup failed: ${(err as Error)?.message ?? String(err)}`);
+        if (err !== undefined && err !== null) this.warn(`warning: Artillery plugin ${p.name}: cleanup failed: ${err instanceof Error ? err.message : inspect(err)}`);
         resolve();
       };
       try {

@@ -127,7 +127,7 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
   const templated = compileTemplatedChecks(e, yamlPath, fail);
   const statuses = e.status === undefined || templated?.statuses != null ? null : asList(e.status).map(Number);
   // The plan schema makes contentType, header and regex strings.
-  const contentType = e.contentType === undefined || String(e.contentType).includes('{{') ? null : e.contentType === 'json' ? 'application/json' : (e.contentType as string);
+  const contentType = e.contentType === undefined || (e.contentType as string).includes('{{') ? null : e.contentType === 'json' ? 'application/json' : (e.contentType as string);
   const json = asList(e.json).map((raw, i): JsonCheck => {
     const c = raw as Record<string, unknown>;
     const p = `${yamlPath}.expect.json[${i}]`;

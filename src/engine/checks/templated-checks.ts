@@ -86,11 +86,11 @@ export function compileTemplatedChecks(e: Record<string, unknown>, yamlPath: str
     const p = `${yamlPath}.expect.headers[${i}]`;
     if (typeof h.name !== 'string') fail('a header check needs a name', p);
     return {
-      name: compileTemplate(h.name as string, undefined, `${p}.name`),
-      equals: h.equals === undefined ? null : compileTemplate(String(h.equals), undefined, `${p}.equals`),
+      name: compileTemplate(h.name, undefined, `${p}.name`),
+      equals: h.equals === undefined ? null : compileTemplate(h.equals as string, undefined, `${p}.equals`),
     };
   });
-  const bodyMatches = e.bodyMatches === undefined ? null : compileTemplate(String(e.bodyMatches), undefined, `${yamlPath}.expect.bodyMatches`);
+  const bodyMatches = e.bodyMatches === undefined ? null : compileTemplate(e.bodyMatches as string, undefined, `${yamlPath}.expect.bodyMatches`);
   if (bodyMatches !== null && bodyMatches.isStatic) {
     try {
       new RegExp(bodyMatches.source);

@@ -66,7 +66,7 @@ class Compiler {
   durationMs(v: unknown, yamlPath: string): number {
     const ms = parseDurationMs(v as string | number);
     if (ms === null) this.fail(`expected a duration like "30s" or seconds, got ${JSON.stringify(v)}`, yamlPath, 'AGENTLOAD_E_PLAN_DURATION');
-    return ms!;
+    return ms;
   }
 
   template(source: string, yamlPath: string): Template {
@@ -97,7 +97,7 @@ class Compiler {
     }
     if (p.arrivalCount !== undefined) return { ...base, kind: 'arrivals', durationMs, arrivalCount: p.arrivalCount };
     if (p.arrivalRate === undefined) this.fail('a phase needs arrivalRate, arrivalCount, users or pause', path);
-    const from = p.arrivalRate!;
+    const from = p.arrivalRate;
     const to = p.rampTo ?? from;
     if (from < 0 || to < 0) this.fail(`expected a rate >= 0, got ${from < 0 ? from : to}`, `${path}.${from < 0 ? 'arrivalRate' : 'rampTo'}`);
     return { ...base, kind: 'arrivals', durationMs, fromRatePerSec: from, toRatePerSec: to };
@@ -114,7 +114,7 @@ class Compiler {
     if (!engine) this.fail(`unknown engine "${engineId}"; available: ${[...engines.keys()].join(', ')}`, `${path}.engine`, 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE');
     const weight = s.weight ?? 1;
     if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
-    const owners = new ScenarioEngines(engine!, [...engines.values()]);
+    const owners = new ScenarioEngines(engine, [...engines.values()]);
     const raw = s as ScenarioInput & Record<string, unknown>;
     const hooks: ScenarioHooks = raw.beforeRequest === undefined && raw.afterResponse === undefined ? NO_HOOKS : {
       before: this.hookList(raw.beforeRequest, `${path}.beforeRequest`),
@@ -134,7 +134,7 @@ class Compiler {
   /** The processor, or a located error: the plan names a function but has no `config.processor`. */
   private needProcessor(yamlPath: string): Processor {
     if (this.processor === null) this.fail('this names a processor function, but the plan has no config.processor', yamlPath, 'AGENTLOAD_E_PROCESSOR_FUNCTION');
-    return this.processor!;
+    return this.processor;
   }
 
   private hookList(names: unknown, yamlPath: string): NamedHook[] {
@@ -199,7 +199,7 @@ class Compiler {
       const given = Object.keys(step).filter((k) => !LOOP_MODIFIERS.has(k) && !COMMON_STEP_KEYS.has(k));
       this.fail(`unknown step ${JSON.stringify(given[0] ?? '')}; expected one of ${[...COMMON_STEP_KEYS, ...owners.knownKeys()].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
     }
-    const { key, engine, slot } = owner!;
+    const { key, engine, slot } = owner;
     return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks)), captures: captureNames(step[key]) };
   }
 

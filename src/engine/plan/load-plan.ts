@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pluginsMayProvideEngine } from '../plugin-registry.ts';
 import { LineCounter } from 'yaml';
-import type { ConfigInput, HookFlowInput, PlanInput, ScenarioInput } from '../contracts.ts';
+import type { HookFlowInput, PlanInput, ScenarioInput } from '../contracts.ts';
 import { PlanError, planErrors, type SourceLocation } from '../errors.ts';
 import { applyCliOverrides, applyEnvironment, deepFreeze, type PlanOverrides } from './apply-overrides.ts';
 import { checkPlan, isRecord } from './plan-checks.ts';
@@ -93,7 +93,8 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   const plan = data as { config: Record<string, unknown>; scenarios: ScenarioInput[]; before?: HookFlowInput; after?: HookFlowInput };
   const located = (segs: PathSegment[]) => () => positions.of(segs) ?? positions.nearest(segs);
   const { config: withEnv, environment } = applyEnvironment(plan.config, overrides, located(['config', 'defaultEnvironment']));
-  const targetPattern = new RegExp(bundle.schema.properties.config.properties.target.pattern as string);
+  const schema = bundle.schema as { properties: { config: { properties: { target: { pattern: string } } } } };
+  const targetPattern = new RegExp(schema.properties.config.properties.target.pattern);
   const { config, cliPaths } = applyCliOverrides(withEnv, overrides, targetPattern, located(['config']));
   const scenarios = plan.scenarios.map((s) => ({ ...s, weight: s.weight ?? 1, engine: s.engine ?? 'http' }));
 
@@ -112,7 +113,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   };
 
   const hookFlows = { ...(plan.before === undefined ? {} : { before: plan.before }), ...(plan.after === undefined ? {} : { after: plan.after }) };
-  return deepFreeze<LoadedPlan>({ file, config: config as ConfigInput, scenarios, ...hookFlows, environment, locate });
+  return deepFreeze<LoadedPlan>({ file, config, scenarios, ...hookFlows, environment, locate });
 }
 
 /**

@@ -15,7 +15,7 @@
  *   cyclic object that every later walk of the plan would follow forever;
  * - alias expansion, capped in toJsGuarded (a billion-laughs file).
  */
-import { Composer, CST, Lexer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { Composer, CST, Lexer, Parser, isAlias, isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { aliasTargets } from './yaml-alias-targets.ts';
 
 /** Deepest nesting a plan may have; the shipped plans use under 15 levels. */
@@ -100,8 +100,10 @@ export interface YamlProblem {
   readonly message: string;
 }
 
-class TooDeep {
-  constructor(readonly offset: number) {}
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`nesting too deep at offset ${offset}`);
+  }
 }
 
 /**
@@ -184,7 +186,7 @@ export function mapKeyProblems(doc: Document): KeyProblem[] {
       for (const item of node.items) visit(item);
     }
   };
-  visit(doc.contents as Node | null);
+  visit(doc.contents);
   return out;
 }
 

@@ -82,12 +82,12 @@ export class Processor {
   /** The function `name` (compile time); a located error when the module does not export it. */
   resolve(name: unknown, yamlPath: string, fail: HookFail): NamedHook {
     if (typeof name !== 'string' || name === '') fail(`expected a function name, got ${JSON.stringify(name)}`, yamlPath);
-    const fn = this.module.functions.get(name as string);
+    const fn = this.module.functions.get(name);
     if (fn === undefined) {
       const known = [...this.module.functions.keys()];
-      fail(`processor ${this.module.source} exports no function "${name as string}"; it exports ${known.length === 0 ? 'no functions' : known.join(', ')}`, yamlPath);
+      fail(`processor ${this.module.source} exports no function "${name}"; it exports ${known.length === 0 ? 'no functions' : known.join(', ')}`, yamlPath);
     }
-    return { name: name as string, fn: fn! };
+    return { name, fn };
   }
 
   /** `names` as written (a name or a list) resolved in order; empty when absent. */

@@ -23,7 +23,7 @@ import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
 
 /** Branches run their one step and stop: they never loop, whatever the parent's phase does. */
-const BRANCH_PHASE: PhaseState = Object.freeze({ index: -1, isLooping: false, isStopping: false }) as PhaseState;
+const BRANCH_PHASE: PhaseState = Object.freeze({ index: -1, isLooping: false, isStopping: false });
 
 /** What a join needs of the user that runs the parallel step. */
 export interface ParallelParent {
@@ -114,4 +114,4 @@ export class ParallelJoin implements VuHost {
 }
 
 const EMPTY_VARS: Readonly<Record<string, unknown>> = Object.freeze({});
-const NO_STEPS: readonly CompiledStep[] = Object.freeze([]) as readonly CompiledStep[];
+const NO_STEPS: readonly CompiledStep[] = Object.freeze([]);

@@ -36,12 +36,17 @@ export function hookRequestOf(step: HttpStep, vars: VuVars, name: string): HookR
   return req;
 }
 
+/** A value a processor set, as text: an object as JSON, not [object Object]. */
+function paramText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : `${v as number | boolean | bigint}`;
+}
+
 /** A query object as URLSearchParams pairs; a list repeats its key, as the plan's `qs` does. */
 function queryOf(qs: Record<string, unknown>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(qs)) {
-    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
-    else if (v !== undefined && v !== null) q.append(k, String(v));
+    if (Array.isArray(v)) for (const item of v) q.append(k, paramText(item));
+    else if (v !== undefined && v !== null) q.append(k, paramText(v));
   }
   return q.toString();
 }
@@ -65,7 +70,7 @@ export function dispatchOf(req: HookRequest, target: ResolvedTarget): HookedDisp
   for (const [k, v] of Object.entries(headerObj)) {
     if (v === undefined || v === null) continue;
     if (k.toLowerCase() === 'content-type') hasContentType = true;
-    headers.push(k, String(v));
+    headers.push(k, paramText(v));
   }
   let body: string | Buffer | null = null;
   const json = req.json;

@@ -59,8 +59,8 @@ export function timeoutMs(v: unknown, ctx: StepCompileContext, yamlPath: string)
 
 /** `auth: {user, pass}` (templates allowed) as a Basic `authorization` header, rendered per request only when templated. */
 function basicAuth(auth: Record<string, unknown>, ctx: StepCompileContext, yamlPath: string): Template {
-  const user = ctx.template(String(auth.user ?? ''), `${yamlPath}.user`);
-  const pass = ctx.template(String(auth.pass ?? ''), `${yamlPath}.pass`);
+  const user = ctx.template((auth.user ?? '') as string, `${yamlPath}.user`) /* the schema: strings */;
+  const pass = ctx.template((auth.pass ?? '') as string, `${yamlPath}.pass`);
   const encode = (vars: Parameters<Template['render']>[0]): string => `Basic ${Buffer.from(`${user.render(vars)}:${pass.render(vars)}`).toString('base64')}`;
   const isStatic = user.isStatic && pass.isStatic;
   const fixed = isStatic ? encode({}) : '';
@@ -77,10 +77,10 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
   const rpcKind = req.jsonrpc === false ? RPC_NONE : rpcKindOf(req.json);
   if (req.jsonrpc === true && rpcKind === RPC_NONE) ctx.fail('jsonrpc: true needs a json body that is a JSON-RPC 2.0 request (jsonrpc: "2.0" and a method, as literals) or a list of them', `${p}.json`);
   const method = key.toUpperCase();
-  const url = ctx.template(req.url as string, `${p}.url`);
+  const url = ctx.template(req.url, `${p}.url`);
   const qs = req.qs === undefined ? null : ctx.valueTemplate(req.qs, `${p}.qs`);
   const json = req.json === undefined ? null : ctx.valueTemplate(req.json, `${p}.json`);
-  const body = req.body === undefined ? null : ctx.template(String(req.body), `${p}.body`);
+  const body = req.body === undefined ? null : ctx.template(req.body as string, `${p}.body`) /* the schema: a string */;
   if (req.formData !== undefined && (req.json !== undefined || req.body !== undefined)) ctx.fail('use only one of "json", "body", "formData"', `${p}.formData`);
   const form = req.formData === undefined ? null : compileForm(req.formData as Record<string, unknown>, ctx, p);
   const headerEntries: Array<readonly [string, Template]> = Object.entries((req.headers ?? {}) as Record<string, unknown>)
@@ -90,7 +90,7 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
   if (json !== null && !headerEntries.some(([k]) => k === 'content-type')) {
     headerEntries.push(['content-type', ctx.template('application/json', p)]);
   }
-  const name = typeof req.name === 'string' ? req.name : `${method} ${req.url as string}`;
+  const name = typeof req.name === 'string' ? req.name : `${method} ${req.url}`;
   const config = (ctx.config.http ?? {}) as Record<string, unknown>;
   const cookies = req.cookie === undefined ? null : Object.entries(req.cookie as Record<string, unknown>)
     .map(([k, v]) => [k, ctx.template(String(v), `${p}.cookie.${k}`)] as const);

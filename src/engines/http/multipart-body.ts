@@ -104,7 +104,7 @@ export function compileForm(formData: Record<string, unknown>, ctx: StepCompileC
     const file = Buffer.isBuffer(bytes) ? bytes : null;
     const filename = typeof field.filename === 'string' ? field.filename : file !== null ? basename(String(field.fromFile)) : null;
     const type = typeof field.contentType === 'string' ? field.contentType : file !== null ? (lookup(String(field.fromFile)) || 'application/octet-stream') : null;
-    const value = file === null ? ctx.template(String(field.value ?? ''), `${p}${raw !== null && typeof raw === 'object' ? '.value' : ''}`) : null;
+    const value = file === null ? ctx.template(`${(field.value ?? '') as string | number | boolean}`, `${p}${raw !== null && typeof raw === 'object' ? '.value' : ''}`) : null;
     parts.push({ head: Buffer.from(partHead(name, filename, type)), file, value, fileTemplate: null });
   }
   const names = Object.keys(formData);

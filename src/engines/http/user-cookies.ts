@@ -29,7 +29,7 @@ export function cookieJarOptionsOf(setting: CookieJarSetting): Record<string, un
 
 /** A jar for one user. Called at the user's first cookie only. */
 export function newJar(options: Record<string, unknown>): Tough.CookieJar {
-  return new tough!.CookieJar(null, options as Tough.CreateCookieJarOptions);
+  return new tough!.CookieJar(null, options);
 }
 
 /** The `cookie` header value for `url`, or null when the jar holds none for it. */

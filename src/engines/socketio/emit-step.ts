@@ -81,7 +81,7 @@ function awaitedOf(e: Record<string, unknown>, ctx: StepCompileContext): Awaited
 function argsPath(json: unknown, at: string, ctx: StepCompileContext): JsonPath {
   const path = compileJsonPath(String(json));
   if (path === null) ctx.fail(`expected a JSON path like "$.0.name", got ${JSON.stringify(json)}`, at);
-  return path!;
+  return path;
 }
 
 function argsMatch(m: Record<string, unknown>, at: string, ctx: StepCompileContext): ArgsMatch {

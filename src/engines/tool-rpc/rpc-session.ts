@@ -179,7 +179,7 @@ export class RpcSession extends PooledFlight implements CallView {
     if (doc === undefined) return true;
     const isBatch = this.step!.isBatch;
     if (Array.isArray(doc) !== isBatch) return false;
-    return isBatch || (doc as { id?: unknown } | null)?.id === this.ids[0];
+    return isBatch || (typeof doc === 'object' && doc !== null && 'id' in doc && doc.id === this.ids[0]);
   }
 
   /** Settles the request in flight with a WebSocket answer (after isWsAnswer said yes). */

@@ -57,8 +57,8 @@ function rewriteStep(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
   if ('loop' in step) return rewriteLoop(step, at, ctx);
   const method = HTTP_METHODS.find((m) => m in step);
   if (method !== undefined && isRecord(step[method])) {
-    liftCondition(step, step[method] as Record<string, unknown>, [...at, method], ctx);
-    return rewriteRequest(step[method] as Record<string, unknown>, [...at, method], ctx);
+    liftCondition(step, step[method], [...at, method], ctx);
+    return rewriteRequest(step[method], [...at, method], ctx);
   }
   if (ctx.engine === 'ws' && 'send' in step) rewriteWsSend(step, at, ctx);
   if ('emit' in step) rewriteEmit(step, at, ctx);
@@ -185,7 +185,7 @@ function liftCondition(step: Record<string | symbol, unknown>, from: Record<stri
   }
   const previous = step[STEP_CONDITION] as StepConditionInput | undefined;
   const condition: StepConditionInput = {
-    ifTrue: (ifTrue as string | undefined) ?? previous?.ifTrue ?? null,
+    ifTrue: ifTrue ?? previous?.ifTrue ?? null,
     probability: probability === undefined ? previous?.probability ?? null : Number(probability),
   };
   Object.defineProperty(step, STEP_CONDITION, { value: condition, enumerable: false, configurable: true });
@@ -329,7 +329,7 @@ function rewriteEmit(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
   step.emit = emit;
 }
 
-function rewriteWsSend(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
+function rewriteWsSend(step: Record<string, unknown>, _at: Segs, _ctx: FlowContext): void {
   const v = step.send;
   if (typeof v === 'string') return;
   if (isRecord(v) && Object.keys(v).every((k) => k === 'json' || k === 'text' || k === 'name')) return;

@@ -130,7 +130,7 @@ function construct(name: string, file: string, data: Record<string, unknown>, fu
     if (path === undefined) delete config.processor;
     else config.processor = path;
   }
-  return { name, source: file, instance: (isRecord(instance) ? instance : {}) as ArtilleryPlugin['instance'], events };
+  return { name, source: file, instance: isRecord(instance) ? instance : {}, events };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

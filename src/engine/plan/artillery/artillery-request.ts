@@ -32,7 +32,7 @@ export function rewriteRequestOptions(req: Record<string, unknown>, at: Segs, ct
   const cookie = { ...ctx.defaultCookie, ...(isRecord(req.cookie) ? req.cookie : {}) };
   if (Object.keys(cookie).length > 0) req.cookie = Object.fromEntries(Object.entries(cookie).map(([k, v]) => [k, String(v)]));
   if (isRecord(req.auth)) {
-    for (const k of ['user', 'pass']) if (req.auth[k] !== undefined) req.auth[k] = String(req.auth[k]);
+    for (const k of ['user', 'pass']) if (req.auth[k] !== undefined && typeof req.auth[k] !== 'string') req.auth[k] = JSON.stringify(req.auth[k]); // pass: 1234 is "1234"
   }
   if (req.followRedirect === 'false' || req.followRedirect === 'true') req.followRedirect = req.followRedirect === 'true';
   delete req.gzip; // agentload never asks for compressed answers, so there is nothing to decompress

@@ -137,7 +137,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         // Artillery's ws engine connects to the target when the scenario starts: a connect before the flow.
         const url = target !== undefined && /^wss?:\/\//i.test(target) ? target : '/';
         const connect = { connect: Object.keys(wsConnect).length === 0 ? url : { url, ...wsConnect } };
-        const before = s.beforeScenario === undefined ? [] : Array.isArray(s.beforeScenario) ? s.beforeScenario : [s.beforeScenario];
+        const before: unknown[] = s.beforeScenario === undefined ? [] : Array.isArray(s.beforeScenario) ? s.beforeScenario : [s.beforeScenario];
         s.beforeScenario = [connect, ...before];
         aliases.push([['scenarios', i, 'beforeScenario', 0], ['scenarios', i, 'engine']]);
         for (let k = 1; k < before.length + 1; k++) aliases.push([['scenarios', i, 'beforeScenario', k], ['scenarios', i, 'beforeScenario', k - 1]]);
@@ -148,7 +148,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     const hook = data[key];
     if (isRecord(hook) && hook.engine === 'playwright') rewritePlaywrightScenario(hook, [key], (to, from) => aliases.push([to, from]));
   }
-  const usesPlaywright = config.playwright !== undefined || [...(Array.isArray(data.scenarios) ? data.scenarios : []), data.before, data.after]
+  const usesPlaywright = config.playwright !== undefined || [...(Array.isArray(data.scenarios) ? (data.scenarios as unknown[]) : []), data.before, data.after]
     .some((s) => isRecord(s) && s.engine === 'playwright');
   if (usesPlaywright) addDirnameVariable(config, ctx.file);
   for (const u of unsetEnvNames(data, ctx.env)) {
@@ -192,7 +192,7 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
   if (config.timeout !== undefined) {
     // Artillery's config.timeout: how long ws and socketio steps wait for an answer (seconds).
     for (const engine of ['ws', 'socketio']) {
-      const c = isRecord(config[engine]) ? (config[engine] as Record<string, unknown>) : {};
+      const c = isRecord(config[engine]) ? config[engine] : {};
       c.timeout ??= toPlanDuration(config.timeout);
       config[engine] = c;
     }
@@ -238,7 +238,7 @@ function rewritePhase(p: Record<string, unknown>, at: Segs, vars: Record<string,
   }
   for (const k of ['duration', 'pause']) if (p[k] !== undefined) p[k] = toPlanDuration(p[k]);
   for (const k of ['arrivalRate', 'rampTo', 'arrivalCount', 'maxVusers']) {
-    if (typeof p[k] === 'string' && /^\d+(\.\d+)?$/.test(p[k] as string)) p[k] = Number(p[k]);
+    if (typeof p[k] === 'string' && /^\d+(\.\d+)?$/.test(p[k])) p[k] = Number(p[k]);
   }
   if (p.rampTo !== undefined && p.arrivalRate === undefined && p.arrivalCount === undefined) p.arrivalRate = 0;
   if (p.mode !== undefined) {
@@ -319,11 +319,11 @@ function applyOverrides(data: Record<string, unknown>, overrides: Record<string,
   if (environment === null || !isRecord(config) || !isRecord(oc) || !isRecord(config.environments)) return;
   const env = config.environments[environment];
   if (!isRecord(env)) return;
-  for (const k of Object.keys(oc)) if (k in env) env[k] = isRecord(env[k]) && isRecord(oc[k]) ? mergeInto(env[k] as Record<string, unknown>, structuredClone(oc[k])) : structuredClone(oc[k]);
+  for (const k of Object.keys(oc)) if (k in env) env[k] = isRecord(env[k]) && isRecord(oc[k]) ? mergeInto(env[k], structuredClone(oc[k])) : structuredClone(oc[k]);
 }
 
 function mergeInto(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
-  for (const [k, v] of Object.entries(from)) into[k] = isRecord(v) && isRecord(into[k]) ? mergeInto(into[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(from)) into[k] = isRecord(v) && isRecord(into[k]) ? mergeInto(into[k], v) : v;
   return into;
 }
 
