@@ -7,7 +7,7 @@
  *   301, 302, 307, 308      → same method and body
  *   another origin          → no authorization or cookie header (the jar's cookies follow their own rules)
  */
-import type { DispatchOpts } from './http-step.ts';
+import type { PoolDispatchOpts as DispatchOpts } from '../../engine/transport/client-pool.ts';
 
 /** Most hops of one request when `config.http.maxRedirects` is not set (got's and k6's default). */
 export const DEFAULT_MAX_REDIRECTS = 10;
