@@ -23,14 +23,16 @@ export interface Sizing {
   /** Machines of this one's size the plan needs (1 when it fits). */
   readonly shardsNeeded: number | null;
   readonly cores: number;
+  /** Shards the run is already split into (--shard i/N): the figures above are one shard's. */
+  readonly shardCount: number;
 }
 
 /** `shardCount`: the run is one of that many shards (--shard i/N), so this machine carries 1/N of the plan. */
 export function sizePlan(plan: CompiledPlan, calibration: Calibration | null, cores = availableParallelism(), shardCount = 1): Sizing {
   const demand = planDemand(plan);
-  if (calibration === null || demand.isTargetBound || demand.peakRequestsPerSec === 0) return { demand, workersNeeded: null, shardsNeeded: null, cores };
+  if (calibration === null || demand.isTargetBound || demand.peakRequestsPerSec === 0) return { demand, workersNeeded: null, shardsNeeded: null, cores, shardCount };
   const workersNeeded = Math.max(1, Math.ceil(demand.peakRequestsPerSec / shardCount / calibration.arrivalsPerSecPerCore));
-  return { demand, workersNeeded, shardsNeeded: Math.ceil(workersNeeded / cores), cores };
+  return { demand, workersNeeded, shardsNeeded: Math.ceil(workersNeeded / cores), cores, shardCount };
 }
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -64,7 +66,10 @@ export function sizingLines(s: Sizing, calibration: Calibration | null, calibrat
   const head = `this machine: ${n(calibration.arrivalsPerSecPerCore)} arrivals/s per core (calibrated ${calibration.measuredAt.slice(0, 10)}), ${s.cores} core(s)`;
   if (s.workersNeeded === null) return [`${head}; the plan's rate depends on the target, so it cannot be sized from the plan`];
   const lines = [`${head}: needs ${s.workersNeeded} worker(s) (--workers ${s.workersNeeded})`];
-  if (s.shardsNeeded! > 1) {
+  if (s.shardsNeeded! > 1 && s.shardCount > 1) {
+    const total = Math.ceil((s.workersNeeded * s.shardCount) / s.cores);
+    lines.push(`WARNING: one machine gives ${s.cores} worker(s), this shard of ${s.shardCount} needs ${s.workersNeeded}: split the plan into ${total} shards (--shard i/${total}) instead of ${s.shardCount}`);
+  } else if (s.shardsNeeded! > 1) {
     lines.push(`WARNING: one machine gives ${s.cores} worker(s), the plan needs ${s.workersNeeded}: run it as ${s.shardsNeeded} shards of --workers ${Math.ceil(s.workersNeeded / s.shardsNeeded!)} (agentload k8s --shards ${s.shardsNeeded}, or --shard i/${s.shardsNeeded} on each machine; docs/scaling.md)`);
   } else if (workersGiven < s.workersNeeded) {
     lines.push(`WARNING: --workers ${workersGiven} is fewer than the ${s.workersNeeded} the plan needs: the generator will fall behind its schedule; pass --workers ${s.workersNeeded}`);

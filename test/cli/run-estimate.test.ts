@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { calibrationPath, readCalibration, type Calibration } from '../../src/cli/calibration-file.ts';
-import { sizePlan } from '../../src/cli/run-estimate.ts';
+import { sizePlan, sizingLines } from '../../src/cli/run-estimate.ts';
 import { preparePlan } from '../../src/cli/run-one-plan.ts';
 import { parseRunArgs } from '../../src/cli/run-args.ts';
 import { cli, startTarget, tempDir } from './cli-fixture.ts';
@@ -40,8 +40,12 @@ test('1000 arrivals/s of one GET against 300/s per core needs 4 workers; on 2 co
   assert.equal(two.workersNeeded, 4);
   assert.equal(two.shardsNeeded, 2);
   assert.equal(sizePlan(plan, calibration(300), 8).shardsNeeded, 1);
-  // A shard carries its slice: 1 of 4 shards needs 1 worker.
+  // A shard carries its slice: 1 of 4 shards needs 1 worker; 1 of 2 needs 2, which 2 cores give.
   assert.equal(sizePlan(plan, calibration(300), 2, 4).workersNeeded, 1);
+  assert.equal(sizePlan(plan, calibration(300), 2, 2).shardsNeeded, 1);
+  // On 1 core, 1 of 2 shards needs 2 workers: the plan needs 4 shards of that machine.
+  const short = sizePlan(plan, calibration(300), 1, 2);
+  assert.match(sizingLines(short, calibration(300), 'c.json', 1).join('\n'), /split the plan into 4 shards \(--shard i\/4\) instead of 2/);
   assert.equal(sizePlan(plan, null, 2).workersNeeded, null);
 });
 
