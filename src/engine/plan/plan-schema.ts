@@ -54,7 +54,7 @@ export function buildPlanSchema(dir: string = SCHEMAS_DIR): PlanSchemaBundle {
   const schema = readJson(join(dir, 'plan.schema.json'));
   const defs = schema.definitions as Record<string, SchemaObject>;
   const stepProps = defs.step!.properties as Record<string, SchemaObject>;
-  const configProps = schema.properties.config.properties as Record<string, SchemaObject>;
+  const configProps = (schema.properties as Record<string, SchemaObject>).config!.properties as Record<string, SchemaObject>;
   const stepOwners = new Map<string, string>(Object.keys(stepProps).map((k) => [k, '']));
   const configOwners = new Map<string, string>();
   const defOwners = new Map<string, string>(Object.keys(defs).map((k) => [k, 'plan.schema.json']));
@@ -88,7 +88,7 @@ export function buildPlanSchema(dir: string = SCHEMAS_DIR): PlanSchemaBundle {
   defs.environment!.properties = Object.fromEntries(Object.entries(configProps).filter(([k]) => !CONFIG_ONLY_KEYS.has(k)));
   defs.environment!.additionalProperties = false;
   const scenario = defs.scenario!;
-  if (engineIds.length > 0) scenario.if.properties.engine.enum = [...engineIds];
+  if (engineIds.length > 0) ((scenario.if as SchemaObject).properties as Record<string, SchemaObject>).engine!.enum = [...engineIds];
   else {
     // No fragment at all: no engine's steps can be checked, so none are.
     delete scenario.if;
@@ -163,7 +163,7 @@ function readJson(file: string): SchemaObject {
 function readFragment(file: string): Fragment {
   const raw = readJson(file);
   const part = (name: string, isRequired: boolean): Record<string, SchemaObject> => {
-    const v = raw[name];
+    const v: unknown = raw[name];
     if (v === undefined && !isRequired) return {};
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       throw new InternalError(`schema fragment ${file}: "${name}" must be an object of schemas`);

@@ -43,10 +43,10 @@ export function acceptsType(root: SchemaObject, s: SchemaObject, data: unknown, 
   if (typeof r !== 'object' || r === null || depth > 16) return true;
   const t = jsonType(data);
   if (r.type !== undefined) {
-    const types: string[] = Array.isArray(r.type) ? r.type : [r.type];
+    const types = (Array.isArray(r.type) ? r.type : [r.type]) as string[];
     return types.some((x) => x === t || (x === 'number' && t === 'integer'));
   }
-  const branches: SchemaObject[] | undefined = r.anyOf ?? r.oneOf;
+  const branches = (r.anyOf ?? r.oneOf) as SchemaObject[] | undefined;
   if (Array.isArray(branches)) return branches.some((b) => acceptsType(root, b, data, depth + 1));
   return true;
 }
@@ -80,7 +80,7 @@ export function reach(root: SchemaObject, s: SchemaObject, isSameInstance: boole
     for (const k of SAME_INSTANCE_KEYS) pushSchemas(queue, cur[k]);
     if (isSameInstance) continue;
     for (const k of ['properties', 'patternProperties', 'dependencies'] as const) {
-      if (typeof cur[k] === 'object' && cur[k] !== null) pushSchemas(queue, Object.values(cur[k]));
+      if (typeof cur[k] === 'object' && cur[k] !== null) pushSchemas(queue, Object.values(cur[k] as Record<string, unknown>));
     }
     for (const k of ['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames'] as const) pushSchemas(queue, cur[k]);
   }
@@ -115,10 +115,10 @@ export function expectedPhrase(root: SchemaObject, s: SchemaObject, depth = 0): 
   if (typeof r !== 'object' || r === null) return 'a valid value';
   if (Array.isArray(r.enum)) return `one of ${r.enum.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
   if (r.type !== undefined) {
-    const types: string[] = Array.isArray(r.type) ? r.type : [r.type];
+    const types = (Array.isArray(r.type) ? r.type : [r.type]) as string[];
     return types.map((t) => TYPE_PHRASE[t] ?? t).join(' or ');
   }
-  const branches: SchemaObject[] | undefined = r.anyOf ?? r.oneOf;
+  const branches = (r.anyOf ?? r.oneOf) as SchemaObject[] | undefined;
   if (Array.isArray(branches) && depth < 8) return branches.map((b) => expectedPhrase(root, b, depth + 1)).join(' or ');
   return 'a valid value';
 }

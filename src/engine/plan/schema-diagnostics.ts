@@ -66,8 +66,13 @@ function isFromBranch(e: ErrorObject, at: string, branch: SchemaObject, root: Sc
   return reach(root, branch, e.instancePath === at).has(e.parentSchema as SchemaObject);
 }
 
+/** The plan schema's `duration` definition. */
+function durationSchema(root: SchemaObject): SchemaObject | undefined {
+  return (root.definitions as Record<string, SchemaObject> | undefined)?.duration;
+}
+
 function branchesOf(e: ErrorObject): SchemaObject[] {
-  const v = (e.parentSchema as SchemaObject | undefined)?.[e.keyword];
+  const v: unknown = (e.parentSchema as SchemaObject | undefined)?.[e.keyword];
   return Array.isArray(v) ? (v as SchemaObject[]) : [];
 }
 
@@ -106,7 +111,7 @@ function summarize(c: ErrorObject, owned: ErrorObject[], ctx: SchemaDiagnosticsC
     if (inside.length > 0) return explain(inside, ctx);
   }
   const parent = c.parentSchema as SchemaObject;
-  const durationDef = ctx.root.definitions?.duration as SchemaObject | undefined;
+  const durationDef = durationSchema(ctx.root);
   const isDuration = parent === durationDef || fitting.some((b) => deref(ctx.root, b) === durationDef);
   const segs = pointerToSegments(c.instancePath, ctx.data);
   const message = `expected ${expectedPhrase(ctx.root, parent)}, got ${receivedPhrase(c.data)}`;
@@ -118,7 +123,7 @@ function direct(e: ErrorObject, ctx: SchemaDiagnosticsContext): AgentloadError {
   const parent = (e.parentSchema ?? {}) as SchemaObject;
   const p = e.params as Record<string, unknown>;
   const got = `got ${receivedPhrase(e.data)}`;
-  const durationDef = ctx.root.definitions?.duration as SchemaObject | undefined;
+  const durationDef = durationSchema(ctx.root);
   const code: ErrorCode = reach(ctx.root, durationDef ?? {}, false).has(parent) ? 'AGENTLOAD_E_PLAN_DURATION' : 'AGENTLOAD_E_SCHEMA';
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -161,7 +166,7 @@ function direct(e: ErrorObject, ctx: SchemaDiagnosticsContext): AgentloadError {
     case 'minLength':
       return diagnostic(code, `expected ${Number(p.limit) === 1 ? 'a non-empty string' : `at least ${String(p.limit)} characters`}, ${got}`, segs, ctx);
     case 'not': {
-      const banned = (e.schema as SchemaObject | undefined)?.required;
+      const banned: unknown = (e.schema as SchemaObject | undefined)?.required;
       const message = Array.isArray(banned) ? `use only one of ${banned.map((k) => `"${String(k)}"`).join(', ')}` : 'this value is not allowed here';
       return diagnostic(code, message, segs, ctx);
     }

@@ -31,14 +31,14 @@ export function frame(steps: readonly CompiledStep[], count = 1, items: unknown[
 
 /** A loop's `over` value as the list it walks: a list, a variable naming one, a dotted path, JSON, or comma-separated text. */
 export function loopItems(value: unknown, vars: VuVars): unknown[] | null {
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value as unknown[];
   if (typeof value !== 'string') return null;
   if (Array.isArray(vars[value])) return vars[value] as unknown[];
   // Artillery's `over: data.items`: a dotted path into a variable (a captured object, say).
   if (value.includes('.')) {
     let v: unknown = vars;
     for (const key of value.split('.')) v = v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
-    if (Array.isArray(v)) return v;
+    if (Array.isArray(v)) return v as unknown[];
   }
   try {
     const parsed: unknown = JSON.parse(value);
