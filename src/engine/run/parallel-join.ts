@@ -20,10 +20,34 @@
  */
 import type { VuVars } from '../contracts.ts';
 import type { CompiledScenario, CompiledStep } from '../compile/compiled-plan.ts';
-import { Vu, type PhaseState, type VuHost } from './vu.ts';
+
+/** vu.ts's PhaseState, as a branch needs it (declared here: vu.ts imports this module, not the other way). */
+interface BranchPhase {
+  readonly index: number;
+  readonly isLooping: boolean;
+  isStopping: boolean;
+}
 
 /** Branches run their one step and stop: they never loop, whatever the parent's phase does. */
-const BRANCH_PHASE: PhaseState = Object.freeze({ index: -1, isLooping: false, isStopping: false });
+const BRANCH_PHASE: BranchPhase = { index: -1, isLooping: false, isStopping: false };
+
+/** What the join needs of the parent user's host (the runner). */
+export interface JoinHost {
+  nowUs(): number;
+  onStepDone(): void;
+  onThinkLateness(lateUs: number): void;
+  log(line: string): void;
+}
+
+/** A branch: a Vu made by the parent (vu.ts), with the join as its host. */
+export interface Branch {
+  readonly isFailed: boolean;
+  readonly random: { reseed(seed: number): void };
+  assign(id: number, scenario: CompiledScenario, phase: BranchPhase, scheduledUs: number): void;
+  shareVars(vars: VuVars, hookContext: unknown): void;
+  start(): void;
+  halt(): boolean;
+}
 
 /** What a join needs of the user that runs the parallel step. */
 export interface ParallelParent {
@@ -37,15 +61,16 @@ export interface ParallelParent {
 }
 
 /** See the module comment. One per parallel step in progress; dropped when it ends. */
-export class ParallelJoin implements VuHost {
-  private readonly running: Vu[] = [];
+export class ParallelJoin implements JoinHost {
+  private readonly running: Branch[] = [];
   private next = 0;
   private isAnyFailed = false;
   private isHalting = false;
 
   constructor(
     private readonly parent: ParallelParent,
-    private readonly host: VuHost,
+    private readonly host: JoinHost,
+    private readonly newBranch: (host: ParallelJoin) => Branch,
     private readonly steps: readonly CompiledStep[],
     private readonly limit: number,
     private readonly scheduledUs: number,
@@ -81,7 +106,7 @@ export class ParallelJoin implements VuHost {
     this.host.log(line);
   }
 
-  onFinish(branch: Vu): void {
+  onFinish(branch: Branch): void {
     const i = this.running.indexOf(branch);
     if (i < 0) return;
     this.running.splice(i, 1);
@@ -98,7 +123,7 @@ export class ParallelJoin implements VuHost {
     const step = this.steps[this.next++]!;
     const parent = this.parent;
     const scenario = parent.scenario!;
-    const branch = new Vu(EMPTY_VARS, this);
+    const branch = this.newBranch(this);
     branch.random.reseed((parent.random.next() * 2 ** 32) >>> 0);
     branch.assign(parent.id, { ...scenario, before: NO_STEPS, flow: [step], after: NO_STEPS }, BRANCH_PHASE, this.scheduledUs);
     branch.shareVars(parent.vars, parent.hookContext);
@@ -113,5 +138,4 @@ export class ParallelJoin implements VuHost {
   }
 }
 
-const EMPTY_VARS: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_STEPS: readonly CompiledStep[] = Object.freeze([]);

@@ -39,6 +39,8 @@ export interface VuHost {
 import { CHECK_GO_ON, CHECK_NONE, CHECK_PENDING, CHECK_STOP, frame, loopItems, type Frame } from './loop-frame.ts';
 
 const NO_STEPS: readonly CompiledStep[] = [];
+/** A parallel branch's own variables: none (it shares its parent's, parallel-join.ts). */
+const NO_VARS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
  * See the module comment. Fields are all set in the constructor (monomorphic).
@@ -400,7 +402,7 @@ export class Vu implements VirtualUser, HookUser {
   private startParallel(steps: readonly CompiledStep[], limit: number): void {
     const scheduledUs = this.nextScheduledUs > 0 ? this.nextScheduledUs : this.host.nowUs();
     this.nextScheduledUs = 0;
-    const join = new ParallelJoin(this, this.host, steps, limit, scheduledUs, (j) => {
+    const join = new ParallelJoin(this, this.host, (h) => new Vu(NO_VARS, h), steps, limit, scheduledUs, (j) => {
       if (this.join === j) this.join = null;
     });
     this.join = join;

@@ -15,7 +15,8 @@
  * A send that becomes two steps moves the steps after it one place on: their
  * positions are aliased back to where the file has them.
  */
-import type { Segs } from './artillery-flow.ts';
+/** A path into the plan (artillery-flow.ts's Segs; declared here so the two modules do not import each other). */
+type Segs = Array<string | number>;
 
 /** What the expansion needs from the flow rewrite. */
 export interface WsExpandContext {
