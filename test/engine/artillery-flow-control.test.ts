@@ -132,3 +132,11 @@ test('parallel with limit: 1 sends one at a time', async (t) => {
   assert.equal(s.inFlight.max, 1);
   assert.deepEqual(s.requests.map((r) => r.url), ['/slow/1', '/slow/2', '/slow/3', '/after']);
 });
+
+test('parallel: a branch whose capture finds nothing fails the user once every branch has ended; the next step is not sent', async (t) => {
+  const s = await server(t);
+  const { result } = await runFixture('parallel-capture-fails.yml', s.url);
+  assert.equal(result.summary.counters.vusers_failed, 1);
+  assert.deepEqual(s.requests.map((r) => r.url).sort(), ['/plain', '/slow/a']);
+  assert.equal(s.answeredAtMs.length, 2, 'the slow request was answered, not cut off');
+});
