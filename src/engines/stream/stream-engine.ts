@@ -7,18 +7,16 @@
  *
  * Transport: one undici Agent for the run, `request()` with the body read as
  * an async iterator (a stream's cost is its many chunks, not the request).
- * Deadlines: one sweep timer for every stream in flight, every SWEEP_MS,
+ * Deadlines: each stream in flight is on the run's deadline service, which
  * aborts those past `timeout` (no first token), `maxDuration` or `maxGap`.
  */
 import type { Agent } from 'undici';
-import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { isRunEnded, runEndedError } from '../../engine/transport/run-ended-error.ts';
 import { compileStreamStep, type StreamStep } from './stream-step.ts';
 import { StreamFlight } from './stream-flight.ts';
 
-/** How often deadlines are checked: a stall is noticed at most this late. */
-const SWEEP_MS = 10;
 const DEFAULT_CONNECTIONS = 128;
 
 function ignore(): void {}
@@ -37,7 +35,7 @@ export class StreamEngine implements Engine<StreamStep, StreamSession> {
   private sink: RunContext['sink'] | null = null;
   private nowUs: () => number = () => 0;
   private readonly active = new Set<StreamFlight>();
-  private sweeper: NodeJS.Timeout | null = null;
+  private deadlines: Deadlines | null = null;
   private isClosed = false;
 
   compileStep(_key: string, step: StepInput, ctx: StepCompileContext): StreamStep {
@@ -48,6 +46,7 @@ export class StreamEngine implements Engine<StreamStep, StreamSession> {
     this.target = run.target;
     this.sink = run.sink;
     this.nowUs = run.nowUs;
+    this.deadlines = run.deadlines;
     const http = (run.config.http ?? {}) as { connections?: number };
     // Loaded here, not at the top: `validate` and plans without stream steps never load undici for it.
     const { Agent } = await import('undici');
@@ -68,16 +67,18 @@ export class StreamEngine implements Engine<StreamStep, StreamSession> {
 
   async close(): Promise<void> {
     this.isClosed = true;
-    if (this.sweeper !== null) clearInterval(this.sweeper);
-    this.sweeper = null;
-    for (const f of this.active) f.controller.abort(runEndedError());
+    for (const f of this.active) {
+      f.unwatch();
+      f.controller.abort(runEndedError());
+    }
     await this.agent?.destroy(runEndedError());
   }
 
   /** One stream, start to outcome; never throws (a failure is an outcome). */
   private async run(step: StreamStep, vu: VirtualUser): Promise<void> {
-    const flight = new StreamFlight(step, vu, this.sink!, this.nowUs);
-    this.track(flight);
+    const flight = new StreamFlight(step, vu, this.sink!, this.nowUs, this.deadlines!);
+    this.active.add(flight);
+    flight.watch();
     let isAbandoned = false;
     try {
       const vars = vu.vars;
@@ -101,32 +102,9 @@ export class StreamEngine implements Engine<StreamStep, StreamSession> {
       else flight.onError(err instanceof TypeError && flight.abortReason === null ? 'bad_url' : transportReason(err));
     }
     this.active.delete(flight);
+    flight.unwatch();
     if (isAbandoned) this.sink!.abandoned(step.handle);
     else flight.settle();
     vu.resume();
-  }
-
-  private track(flight: StreamFlight): void {
-    this.active.add(flight);
-    if (this.sweeper === null && !this.isClosed) {
-      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-      this.sweeper.unref();
-    }
-  }
-
-  private sweep(): void {
-    if (this.active.size === 0) {
-      clearInterval(this.sweeper!);
-      this.sweeper = null;
-      return;
-    }
-    const now = this.nowUs();
-    for (const f of this.active) {
-      if (f.abortReason !== null) continue;
-      const reason = f.overdue(now);
-      if (reason === null) continue;
-      f.abortReason = reason;
-      f.controller.abort();
-    }
   }
 }

@@ -14,7 +14,7 @@
  * maxEventChars, the kept text at the same size; past it the stream is bad_stream.
  */
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
-import type { ResponseView, RunContext, VirtualUser } from '../../engine/contracts.ts';
+import type { DeadlineItem, Deadlines, ResponseView, RunContext, VirtualUser } from '../../engine/contracts.ts';
 import { readJsonPath } from '../../engine/checks/json-path.ts';
 import { STREAM_TOKENS_TOTAL } from '../../engine/metrics/names.ts';
 import { isUntil, splitCount } from './token-rules.ts';
@@ -24,8 +24,10 @@ type Sink = RunContext['sink'];
 const NO_JSON: unique symbol = Symbol('not JSON');
 
 /** See the module comment. The engine owns the I/O; this object owns the measurement. */
-export class StreamFlight implements ResponseView {
+export class StreamFlight implements ResponseView, DeadlineItem {
   readonly controller = new AbortController();
+  heapIndex = -1;
+  wakeMs = Infinity;
   /** Why the engine aborted the stream (timeout, stalled), or null. */
   abortReason: string | null = null;
   /** The outcome's failure reason once known (first one wins), or null. */
@@ -49,7 +51,10 @@ export class StreamFlight implements ResponseView {
   private lastJson: unknown = undefined;
   private nowChunkUs = 0;
 
-  constructor(readonly step: StreamStep, readonly vu: VirtualUser, private readonly sink: Sink, private readonly nowUs: () => number) {
+  constructor(
+    readonly step: StreamStep, readonly vu: VirtualUser, private readonly sink: Sink, private readonly nowUs: () => number,
+    private readonly deadlines: Deadlines,
+  ) {
     this.startUs = vu.scheduledUs;
     this.parser = step.format === 'sse'
       ? createParser({ onEvent: (e) => this.onSseEvent(e), onError: (e) => this.onSseError(e), maxBufferSize: step.maxEventChars })
@@ -129,7 +134,40 @@ export class StreamFlight implements ResponseView {
       (slo.tpotUs === 0 || tpotUs <= slo.tpotUs) && (slo.e2eUs === 0 || e2eUs <= slo.e2eUs))) s.ok(step.goodput);
   }
 
-  /** The engine's deadline check (every sweep): the failure to abort with, or null. */
+  /** Puts the flight's next check on the run's deadline service: the earliest moment overdue() can turn true. */
+  watch(): void {
+    const step = this.step;
+    let atUs = this.startUs + step.maxDurationMs * 1000;
+    if (this.firstTokenUs === 0) atUs = Math.min(atUs, this.startUs + step.timeoutMs * 1000);
+    // A token moves the gap's deadline without touching the heap: a wake before it re-checks and moves on.
+    if (step.maxGapMs > 0 && this.lastTokenUs > 0) atUs = Math.min(atUs, this.lastTokenUs + step.maxGapMs * 1000);
+    this.wakeMs = atUs / 1000;
+    this.deadlines.update(this);
+  }
+
+  /** The stream is over: no more checks. */
+  unwatch(): void {
+    this.deadlines.remove(this);
+  }
+
+  /** The deadline service: aborts the stream if it is overdue, or watches for the next deadline. */
+  onWake(nowMs: number): void {
+    if (this.abortReason !== null) return;
+    const reason = this.overdue(nowMs * 1000);
+    if (reason !== null) {
+      this.abortReason = reason;
+      this.controller.abort();
+      return;
+    }
+    this.watch();
+    // overdue() is strict: at the very deadline it is not yet due; a microsecond later it is.
+    if (this.wakeMs <= nowMs) {
+      this.wakeMs = nowMs + 0.001;
+      this.deadlines.update(this);
+    }
+  }
+
+  /** The failure to abort with at `nowUs`, or null. */
   overdue(nowUs: number): string | null {
     const step = this.step;
     if (this.firstTokenUs === 0 && nowUs - this.startUs > step.timeoutMs * 1000) return 'timeout';
@@ -223,6 +261,8 @@ export class StreamFlight implements ResponseView {
       this.firstTokenUs = t;
       this.sink.recordLatency(step.ttft, t - this.startUs);
       this.sink.ok(step.ttft);
+      this.lastTokenUs = t;
+      this.watch(); // the first-token timeout gives way to the gap and the duration
     } else {
       const gap = t - this.lastTokenUs;
       if (gap > this.maxGapUs) this.maxGapUs = gap;
