@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
 import { validateCommand } from '../../src/cli/validate-command.ts';
+import { loadPlan } from '../../src/engine/plan/load-plan.ts';
+import { parseGuarded, toJsGuarded } from '../../src/engine/plan/yaml-guards.ts';
 import type { AgentloadError } from '../../src/engine/errors.ts';
 
 const STEPS = 10_000;
@@ -63,4 +66,21 @@ test('an error in the 9 999th step is located at its line, whether the schema or
   assert.equal(t.code, 'AGENTLOAD_E_TEMPLATE');
   assert.equal(t.location?.file, template.file);
   assert.equal(t.location?.line, template.line + 2, 'at the templated value, two lines into the step');
+});
+
+test(`${STEPS.toLocaleString('en-US')} steps reused by alias and merge key load as yaml itself reads them`, async () => {
+  let text = 'config:\n  target: http://127.0.0.1:9\n  phases:\n    - { name: steady, duration: 10s, arrivalRate: 1 }\n' +
+    'x-think: &think { min: 10ms, max: 50ms }\nx-health: &health\n  get: { url: /api/v1/health, name: health, expect: { status: [200] } }\n' +
+    'x-rpc: &rpc { url: /api/v1/jsonrpc, json: { jsonrpc: "2.0", method: agent.ping, id: "{{ vu }}" } }\nscenarios:\n  - name: big\n    flow:\n';
+  for (let i = 0; i < STEPS; i++) text += i % 3 === 0 ? '      - *health\n' : i % 3 === 1 ? '      - think: *think\n' : `      - post: { <<: *rpc, name: rpc-${i} }\n`;
+  const file = join(dir, 'aliased.yml');
+  writeFileSync(file, text);
+  // toJsGuarded resolves aliases its own way (one walk); the value must be yaml's own, step for step.
+  const { doc, problems } = parseGuarded(text, new LineCounter());
+  assert.deepEqual(problems, []);
+  assert.deepEqual(toJsGuarded(doc!), parseDocument(text, { merge: true, uniqueKeys: false }).toJS({ maxAliasCount: 100_000 }));
+  const flow = loadPlan(file).scenarios[0]!.flow;
+  assert.equal(flow.length, STEPS);
+  assert.deepEqual(flow[STEPS - 2], { post: { url: '/api/v1/jsonrpc', json: { jsonrpc: '2.0', method: 'agent.ping', id: '{{ vu }}' }, name: `rpc-${STEPS - 2}` } });
+  assert.equal(await validateCommand([file], () => {}), 0);
 });
