@@ -16,8 +16,19 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const src = `${root}src/`;
 const dist = `${root}dist/`;
 
-/** Files started by path (bin/agentload, worker threads, the sim's child process, the package's main). */
-const ENTRIES = { 'cli/main': 'export', 'cli/worker-entry': 'run', 'sim/main': 'run', index: 'export' };
+/**
+ * Files started or imported by path: bin/agentload, worker threads, the sim's child process, the package's
+ * main; and the modules bench/'s generators import from dist/ (gen-agentload.mjs, gen-ws-bare.mjs,
+ * gen-undici-open.mjs, sim-bench.ts). Modules shared between entries are shared chunks, one copy each.
+ */
+const ENTRIES = {
+  'cli/main': 'export', 'cli/worker-entry': 'run', 'sim/main': 'run', index: 'export',
+  'engine/compile/compile-plan': 'export', 'engine/metrics/hdr-sink': 'export', 'engine/metrics/histogram': 'export',
+  'engine/run/run-plan': 'export', 'engines/index': 'export', 'sim/spawn-sim': 'export',
+};
+
+/** dist/bundle/<name>.js of an entry: every output one level under dist/ (see the top of this file). */
+const bundleName = (entry) => entry.replaceAll('/', '-');
 
 /**
  * Loaded at run time from node_modules, never bundled: tsx and playwright-core read their own files
@@ -77,7 +88,7 @@ const lazyPackageNames = {
 };
 
 await esbuild.build({
-  entryPoints: Object.fromEntries(Object.keys(ENTRIES).map((e) => [e.replace('/', '-'), `${src}${e}.ts`])),
+  entryPoints: Object.fromEntries(Object.keys(ENTRIES).map((e) => [bundleName(e), `${src}${e}.ts`])),
   outdir: `${dist}bundle`,
   chunkNames: 'chunk-[hash]',
   bundle: true,
@@ -98,7 +109,7 @@ for (const entry of await readdir(dist, { withFileTypes: true, recursive: true }
   if (entry.isFile() && !at.startsWith(`${dist}bundle/`) && !KEEP.test(entry.name)) await rm(at);
 }
 for (const [entry, kind] of Object.entries(ENTRIES)) {
-  const target = JSON.stringify(`${'../'.repeat(entry.split('/').length - 1) || './'}bundle/${entry.replace('/', '-')}.js`);
+  const target = JSON.stringify(`${'../'.repeat(entry.split('/').length - 1) || './'}bundle/${bundleName(entry)}.js`);
   await mkdir(dirname(`${dist}${entry}.js`), { recursive: true });
   await writeFile(`${dist}${entry}.js`, kind === 'export' ? `export * from ${target};\n` : `import ${target};\n`);
 }
