@@ -15,7 +15,7 @@
  * ("MCP hot path"), measured in bench/mcp.ts.
  */
 import type { Agent, Dispatcher } from 'undici';
-import type { Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
+import type { Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { classifySingle, DEFAULT_RPC_OUTCOMES, EXPECTED, OK, type RpcRules } from '../../engine/checks/jsonrpc-verdict.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MCP_SESSIONS, MCP_SESSIONS_CLOSED, MCP_SESSIONS_FAILED, MCP_SESSIONS_OPENED } from '../../engine/metrics/names.ts';
@@ -23,6 +23,7 @@ import { isRunEnded, runEndedError } from '../../engine/transport/run-ended-erro
 import { compileMcpStep, MCP_METHODS, type McpStep } from './mcp-step.ts';
 import { readAnswer } from './mcp-answer.ts';
 import { McpSession } from './mcp-session.ts';
+import { RequestDeadline } from './request-deadline.ts';
 
 /** The protocol version offered in initialize (the server may answer another it supports). */
 export const MCP_PROTOCOL_VERSION = '2025-06-18';
@@ -52,6 +53,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
   private endpoint: URL | null = null;
   private sink: Sink | null = null;
   private nowUs: () => number = () => 0;
+  private deadlines: Deadlines | null = null;
   private extraHeaders: Record<string, string> = {};
   private initHandle = 0;
   private initializedHandle = 0;
@@ -69,6 +71,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     this.extraHeaders = { ...(cfg.headers ?? {}) };
     this.sink = run.sink;
     this.nowUs = run.nowUs;
+    this.deadlines = run.deadlines;
     this.initHandle = run.sink.handle('initialize', { mcp: 'initialize' });
     this.initializedHandle = run.sink.handle('notifications/initialized', { mcp: 'notifications/initialized' });
     this.deleteHandle = run.sink.handle('DELETE session', { mcp: 'DELETE' });
@@ -124,8 +127,9 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     }
     const id = s.nextId++;
     const params = step.params === null ? undefined : step.params.render(vu.vars);
+    const deadline = new RequestDeadline(this.deadlines!, step.timeoutMs);
     try {
-      const res = await this.post(s, { jsonrpc: '2.0', id, method: step.method, params }, step.timeoutMs);
+      const res = await this.post(s, { jsonrpc: '2.0', id, method: step.method, params }, deadline.signal);
       s.headers = res.headers;
       const answer = await readAnswer(res, id);
       sink.recordLatency(step.handle, this.nowUs() - startUs);
@@ -141,6 +145,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
         sink.failed(step.handle, reason, err as Error);
       }
     }
+    deadline.end();
     vu.resume();
   }
 
@@ -172,9 +177,11 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     const h = this.initHandle;
     const id = s.nextId++;
     const params = { protocolVersion: MCP_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'agentload', version: '0.1.0' } };
+    const deadline = new RequestDeadline(this.deadlines!, 10_000);
     try {
-      const res = await this.post(s, { jsonrpc: '2.0', id, method: 'initialize', params }, 10_000);
+      const res = await this.post(s, { jsonrpc: '2.0', id, method: 'initialize', params }, deadline.signal);
       const answer = await readAnswer(res, id);
+      deadline.end();
       sink.recordLatency(h, this.nowUs() - s.vu.scheduledUs);
       sink.status(h, res.statusCode);
       const v = s.verdict;
@@ -196,6 +203,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
       sink.gaugeAdd(MCP_SESSIONS, 1);
       await this.notifyInitialized(s);
     } catch (err) {
+      deadline.end();
       if (isRunEnded(err)) return void sink.abandoned(h);
       sink.failed(h, (err as Error).name === 'TimeoutError' ? 'timeout' : transportReason(err), err as Error);
       this.failSession(s);
@@ -205,8 +213,14 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
   private async notifyInitialized(s: McpSession): Promise<void> {
     const h = this.initializedHandle;
     const t0 = this.nowUs();
-    const res = await this.post(s, { jsonrpc: '2.0', method: 'notifications/initialized' }, 10_000);
-    await res.body.dump();
+    const deadline = new RequestDeadline(this.deadlines!, 10_000);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.post(s, { jsonrpc: '2.0', method: 'notifications/initialized' }, deadline.signal);
+      await res.body.dump();
+    } finally {
+      deadline.end();
+    }
     this.sink!.recordLatency(h, this.nowUs() - t0);
     this.sink!.status(h, res.statusCode);
     if (res.statusCode < 300) this.sink!.ok(h);
@@ -224,7 +238,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     this.sink!.gaugeAdd(MCP_SESSIONS, -1);
   }
 
-  private post(s: McpSession, message: unknown, timeoutMs: number): Promise<Dispatcher.ResponseData> {
+  private post(s: McpSession, message: unknown, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = {
       ...this.extraHeaders,
       'content-type': 'application/json',
@@ -234,7 +248,7 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     if (s.protocolVersion !== '') headers['mcp-protocol-version'] = s.protocolVersion;
     const url = this.endpoint!;
     return this.agent!.request({
-      origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body: JSON.stringify(message), signal: AbortSignal.timeout(timeoutMs),
+      origin: url.origin, path: url.pathname + url.search, method: 'POST', headers, body: JSON.stringify(message), signal,
     });
   }
 
@@ -244,10 +258,11 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
     const h = this.deleteHandle;
     const t0 = this.nowUs();
     const url = this.endpoint!;
+    const deadline = new RequestDeadline(this.deadlines!, 10_000);
     try {
       const res = await this.agent!.request({
         origin: url.origin, path: url.pathname + url.search, method: 'DELETE',
-        headers: { ...this.extraHeaders, 'mcp-session-id': sessionId, 'mcp-protocol-version': version }, signal: AbortSignal.timeout(10_000),
+        headers: { ...this.extraHeaders, 'mcp-session-id': sessionId, 'mcp-protocol-version': version }, signal: deadline.signal,
       });
       await res.body.dump();
       sink.recordLatency(h, this.nowUs() - t0);
@@ -258,5 +273,6 @@ export class McpEngine implements Engine<McpStep, McpSession | null> {
       if (isRunEnded(err)) sink.abandoned(h);
       else sink.failed(h, transportReason(err), err as Error);
     }
+    deadline.end();
   }
 }
