@@ -9,7 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Segs } from './artillery-flow.ts';
+import type { PathSegment } from '../yaml-positions.ts';
+
+type Segs = PathSegment[];
 
 /** Where the bytes of a `fromFile` field travel to the http engine (a registry symbol, as the engine reads it). */
 const FORM_FILE_BYTES = Symbol.for('agentload.formFileBytes');
