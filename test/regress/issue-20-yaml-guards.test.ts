@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlan } from '../../src/engine/plan/load-plan.ts';
-import { MAX_NESTING_DEPTH, nestingOverflowAt } from '../../src/engine/plan/yaml-guards.ts';
+import { LineCounter } from 'yaml';
+import { MAX_NESTING_DEPTH, nestingOverflowAt, parseGuarded } from '../../src/engine/plan/yaml-guards.ts';
 import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
 import type { PlanError } from '../../src/engine/errors.ts';
 import { agentload } from '../helpers/cli.ts';
@@ -51,6 +52,13 @@ test('deep block nesting (2000 levels) and deep flow maps are refused the same w
   assert.equal(loadError(planFile(deep)).code, 'AGENTLOAD_E_PLAN_LIMIT');
   assert.equal(loadError(planFile(`${HEAD}  variables: ${'{a: '.repeat(500)}1${'}'.repeat(500)}\n`)).code, 'AGENTLOAD_E_PLAN_LIMIT');
   assert.equal(loadError(planFile(`${HEAD}  variables:\n    x:\n${'      '}${'- '.repeat(300)}x\n`)).code, 'AGENTLOAD_E_PLAN_LIMIT');
+});
+
+test('the parse puts the real process.env back, after a good file and after one it refuses', () => {
+  const env = process.env;
+  assert.notEqual(parseGuarded('a: 1\n', new LineCounter()).doc, null);
+  assert.equal(parseGuarded(`a: ${'['.repeat(500)}`, new LineCounter()).doc, null);
+  assert.equal(process.env, env);
 });
 
 test('nesting up to the limit is measured, not guessed: realistic plans pass, brackets inside strings and block scalars do not count', () => {
