@@ -187,6 +187,7 @@ type AliasResolve = (this: Alias, doc: Document, ctx?: { aliasResolveCache?: unk
 export function toJsGuarded(doc: Document.Parsed): unknown {
   if (ALIAS_FREE.has(doc)) return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   const targets = aliasTargets(doc);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- yaml's own method, always called with .call(alias) below
   const resolve = Alias.prototype.resolve as unknown as AliasResolve;
   for (const [alias, target] of targets) {
     const only = target === undefined ? [] : [target];
