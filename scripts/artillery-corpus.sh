@@ -37,16 +37,24 @@ proxy='{"server":"http://127.0.0.1:'"$port"'","bypass":"127.0.0.1"}'
 cap='{"config":{"phases":[{"duration":2,"arrivalRate":1}],"engines":{"playwright":{"launchOptions":{"proxy":'"$proxy"'}}}}}'
 agentload="$here/bin/agentload"
 
-total=0; valid=0; ran=0; ran_ok=0
+total=0; valid=0; ran=0; ran_ok=0; config_only=0
+# Artillery's plugin example is run as its README says: ARTILLERY_PLUGIN_PATH=`pwd`/.. artillery run test.yml.
+export ARTILLERY_PLUGIN_PATH="$work/examples"
 cd "$work/examples"
 while IFS= read -r f; do
   # Only Artillery scripts: CI and Kubernetes YAML files have neither key at the top level.
   grep -qE '^(config|scenarios):' "$f" || continue
+  # A config section alone is not a script: Artillery and agentload both run it only with --config SCRIPT.
+  if ! grep -qE '^scenarios:' "$f"; then
+    config_only=$((config_only + 1))
+    echo "CONFIG      $f (a config file for --config: no scenarios)"
+    continue
+  fi
   total=$((total + 1))
   v="$(timeout 60 "$agentload" validate "$f" 2>&1)"; vc=$?
   # A processor that imports a package the example lists in its package.json: install it, as the
   # example's README tells its users to, then try again. Only then: most examples install artillery.
-  if [ $vc -ne 0 ] && echo "$v" | grep -q 'AGENTLOAD_E_PROCESSOR_LOAD.*cannot import'; then
+  if [ $vc -ne 0 ] && echo "$v" | grep -qE 'AGENTLOAD_E_PROCESSOR_LOAD.*cannot import|AGENTLOAD_E_PLUGIN_LOAD.*Cannot find module'; then
     d="$(dirname "$f")"
     while [ "$d" != "." ] && [ ! -f "$d/package.json" ]; do d="$(dirname "$d")"; done
     if [ -f "$d/package.json" ] && [ ! -d "$d/node_modules" ]; then
@@ -65,4 +73,5 @@ while IFS= read -r f; do
     echo "RUNFAIL($rc) $f: $(echo "$r" | grep -m1 -E 'AGENTLOAD_E|rror' | cut -c1-220) [validate: ${vmark:0:7}]"
   fi
 done < <(find . -name '*.yml' -o -name '*.yaml' | sort)
+echo "config files for --config (not scripts): $config_only"
 echo "artillery scripts: $total; validate: $valid/$total; run (exit 0 or 1): $ran/$total; exit 0: $ran_ok/$total"
