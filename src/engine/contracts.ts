@@ -118,6 +118,8 @@ export interface StepFunction {
   /** The user's Artillery `context` (`context.vars` is vu.vars), the one every hook of the user sees. */
   contextOf(vu: VirtualUser): unknown;
   fail(vu: VirtualUser, err: unknown): void;
+  /** The processor file's absolute path: where an engine finds the packages the processor's project installed. */
+  readonly file?: string;
 }
 
 /** An HTTP request as processor hooks see and change it (Artillery's `requestParams`): templates already rendered. */

@@ -157,6 +157,7 @@ class Compiler {
       events: processor.events,
       contextOf: (vu) => processor.contextOf(vu as unknown as HookUser),
       fail: (vu, err) => processor.fail(vu as unknown as HookUser, hook.name, err),
+      file: processor.file,
     };
   }
 

@@ -23,6 +23,8 @@ import { ARTILLERY_PLUGIN_SET, type ArtilleryPluginSet } from '../plan/artillery
 export interface ProcessorModule {
   /** The path as written in the plan. */
   readonly source: string;
+  /** The processor file's absolute path; absent when only Artillery plugins added functions. */
+  readonly file?: string;
   readonly functions: ReadonlyMap<string, HookFunction>;
 }
 
@@ -72,7 +74,7 @@ export async function loadProcessor(plan: PlanInput): Promise<ProcessorModule | 
   if (added === undefined || added.size === 0) return own;
   const functions = new Map(own?.functions ?? []);
   for (const [k, fn] of added) functions.set(k, fn);
-  return Object.freeze({ source: own?.source ?? 'the Artillery plugins\' functions', functions });
+  return Object.freeze({ source: own?.source ?? 'the Artillery plugins\' functions', file: own?.file, functions });
 }
 
 async function loadOwnProcessor(plan: PlanInput): Promise<ProcessorModule | null> {
@@ -89,5 +91,5 @@ async function loadOwnProcessor(plan: PlanInput): Promise<ProcessorModule | null
   } catch (e) {
     throw fail(plan, `processor ${spec}: cannot import it: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`, e);
   }
-  return Object.freeze({ source: spec, functions: functionsOf(ns) });
+  return Object.freeze({ source: spec, file, functions: functionsOf(ns) });
 }

@@ -79,6 +79,11 @@ export class Processor {
     this.target = target;
   }
 
+  /** The processor file's absolute path, when the plan has one (not only plugins' functions). */
+  get file(): string | undefined {
+    return this.module.file;
+  }
+
   /** The function `name` (compile time); a located error when the module does not export it. */
   resolve(name: unknown, yamlPath: string, fail: HookFail): NamedHook {
     if (typeof name !== 'string' || name === '') fail(`expected a function name, got ${JSON.stringify(name)}`, yamlPath);

@@ -1,6 +1,8 @@
 /**
  * The `playwright` engine: Artillery's browser scenarios on playwright-core
- * and the system's Chromium (never a downloaded one; playwright-options.ts).
+ * (the processor's project's when it installed one, else agentload's;
+ * playwright-library.ts) and the system's Chromium (never a downloaded one;
+ * playwright-options.ts).
  *
  * One browser per process (each worker thread has its own engine), launched
  * at init; one browser context per virtual user, opened at its first
@@ -19,6 +21,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { Engine, Recorder, RunContext, StepCompileContext, StepFunction, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { PageMetrics } from './page-metrics.ts';
+import { loadPlaywright } from './playwright-library.ts';
 import { noBrowser, playwrightOptions, type PlaywrightOptions } from './playwright-options.ts';
 
 /** A compiled `testFunction` step. */
@@ -53,18 +56,18 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   private browser: Browser | null = null;
   private isClosing = false;
   /** Said once, by the first user to run a step (an engine has no log of its own at init). */
-  private notice: string | null = null;
+  private notices: string[] = [];
+  /** The processor's path, from the compiled steps: its project's Playwright, if any, drives the browser. */
+  private processorFile: string | null = null;
   private openContexts = 0;
   private readonly waiting: Array<(isGranted: boolean) => void> = [];
   private readonly closing = new Set<Promise<void>>();
 
   compileStep(_key: string, step: StepInput, ctx: StepCompileContext): TestFunctionStep {
     if (ctx.processorFunction === undefined) ctx.fail('this agentload build cannot call processor functions from an engine step', ctx.yamlPath);
-    return {
-      handle: ctx.sink.handle(`browser ${ctx.scenarioName}`),
-      fn: ctx.processorFunction(step.testFunction, ctx.yamlPath),
-      scenarioName: ctx.scenarioName,
-    };
+    const fn = ctx.processorFunction(step.testFunction, ctx.yamlPath);
+    this.processorFile ??= fn.file ?? null;
+    return { handle: ctx.sink.handle(`browser ${ctx.scenarioName}`), fn, scenarioName: ctx.scenarioName };
   }
 
   async init(run: RunContext): Promise<void> {
@@ -72,25 +75,20 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
     this.nowUs = () => run.nowUs();
     const options = playwrightOptions(run.config, run.target, process.env);
     this.options = options;
-    let pw: typeof import('playwright-core');
-    try {
-      // Loaded only here: a plan without browser scenarios never pays for it.
-      pw = await import('playwright-core');
-    } catch {
-      throw noBrowser('playwright-core is not installed (an optional dependency of agentload): npm install playwright-core');
-    }
+    const { pw, description } = await loadPlaywright(this.processorFile);
+    this.notices.push(description);
     if (options.testIdAttribute !== null) pw.selectors.setTestIdAttribute(options.testIdAttribute);
     const launch = { ...options.launch };
     if (launch.headless === false && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
       // A window needs a display; Artillery forces headless the same way on its cloud workers.
       launch.headless = true;
-      this.notice = 'launchOptions.headless: false needs a display and DISPLAY is not set: the browser runs headless';
+      this.notices.push('launchOptions.headless: false needs a display and DISPLAY is not set: the browser runs headless');
     }
     try {
       this.browser = await pw.chromium.launch(launch);
     } catch (e) {
       const first = String((e as Error)?.message ?? e).split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-      throw noBrowser(`Chromium ${String(launch.executablePath ?? launch.channel)} would not start: ${first}`);
+      throw noBrowser(`Chromium ${String(launch.executablePath ?? launch.channel)} would not start (${description}): ${first}`);
     }
     this.metrics = new PageMetrics(run.sink, options, run.target);
   }
@@ -100,10 +98,7 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   }
 
   runStep(step: TestFunctionStep, vu: VirtualUser<BrowserSession | null>): void {
-    if (this.notice !== null) {
-      vu.log(this.notice);
-      this.notice = null;
-    }
+    for (const line of this.notices.splice(0)) vu.log(line);
     void this.run(step, vu, vu.session!);
   }
 
