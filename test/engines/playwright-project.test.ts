@@ -56,7 +56,7 @@ async function runIn(dir: string, url: string) {
 
 test('playwright: the processor\'s project\'s playwright-core drives the browser when Node finds one from its folder; agentload\'s otherwise', async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set AGENTLOAD_CHROMIUM)`);
-  const srv = await startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hello</p>'));
+  const srv = await startHttpServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hello</p>'));
   t.after(() => srv.close());
   const { version } = JSON.parse(readFileSync(join(OWN, 'package.json'), 'utf8')) as { version: string };
 
