@@ -13,6 +13,7 @@ import { SocketioEngine } from './socketio/socketio-engine.ts';
 import { StreamEngine } from './stream/stream-engine.ts';
 import { McpEngine } from './mcp/mcp-engine.ts';
 import { PlaywrightEngine } from './playwright/playwright-engine.ts';
+import { ArtilleryEngineAdapter } from './artillery-engine/artillery-engine-adapter.ts';
 
 /** Fresh instances of every built-in engine, for one run. One line per engine. */
 export function builtinEngines(): Engine[] {
@@ -24,6 +25,7 @@ export function builtinEngines(): Engine[] {
     new McpEngine(),
     new SocketioEngine(),
     new PlaywrightEngine(),
+    new ArtilleryEngineAdapter(),
   ];
 }
 

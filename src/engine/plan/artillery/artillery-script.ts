@@ -16,6 +16,7 @@ import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
 import { loadPayloads } from './payload-csv.ts';
 import { ARTILLERY_PLUGIN_SET, loadArtilleryPlugins } from './artillery-plugins.ts';
+import { ARTILLERY_ENGINE_SET, takeCustomEngines } from './artillery-custom-engine.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
@@ -38,7 +39,7 @@ export interface ArtilleryProblem {
   readonly message: string;
   readonly path: Segs;
   readonly isKey: boolean;
-  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD';
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD';
 }
 
 /** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
@@ -66,12 +67,15 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   // Artillery plugins change the script as written (artillery-plugins.ts): before anything here reads it.
   const plugins = isRecord(data.config) ? loadArtilleryPlugins(data, ctx.file, ctx.env) : { set: null, problems: [] };
   for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, 'AGENTLOAD_E_PLUGIN_LOAD');
+  // Custom engines' scenarios are theirs as written: taken out before any rewrite reads them.
+  const customEngines = takeCustomEngines(data, ctx.file, ctx.environment, ctx.env, (m, p, isKey) => report(m, p, isKey, 'AGENTLOAD_E_ENGINE_LOAD'));
   walkStrings(data, rewriteArtilleryTemplate);
   data.config ??= {};
   const config = data.config;
   if (!isRecord(config)) return { data, problems, aliases };
   // An enumerable symbol: copied wherever the config is spread (environment, CLI overrides), skipped by the schema, JSON and deepFreeze.
   if (plugins.set !== null) (config as Record<symbol, unknown>)[ARTILLERY_PLUGIN_SET] = plugins.set;
+  if (customEngines !== null) (config as Record<symbol, unknown>)[ARTILLERY_ENGINE_SET] = customEngines;
   const envs = isRecord(config.environments) ? config.environments : {};
   const envName = ctx.environment ?? (typeof config.defaultEnvironment === 'string' ? config.defaultEnvironment : null);
   const selected = envName !== null && isRecord(envs[envName]) ? envs[envName] : {};
