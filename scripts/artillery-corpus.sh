@@ -40,6 +40,8 @@ agentload="$here/bin/agentload"
 total=0; valid=0; ran=0; ran_ok=0; config_only=0
 # Artillery's plugin example is run as its README says: ARTILLERY_PLUGIN_PATH=`pwd`/.. artillery run test.yml.
 export ARTILLERY_PLUGIN_PATH="$work/examples"
+# And its engine example as its README says: NODE_PATH=$(pwd)/.. artillery run example.yaml.
+export NODE_PATH="$work/examples"
 cd "$work/examples"
 while IFS= read -r f; do
   # Only Artillery scripts: CI and Kubernetes YAML files have neither key at the top level.
@@ -54,7 +56,7 @@ while IFS= read -r f; do
   v="$(timeout 60 "$agentload" validate "$f" 2>&1)"; vc=$?
   # A processor that imports a package the example lists in its package.json: install it, as the
   # example's README tells its users to, then try again. Only then: most examples install artillery.
-  if [ $vc -ne 0 ] && echo "$v" | grep -qE 'AGENTLOAD_E_PROCESSOR_LOAD.*cannot import|AGENTLOAD_E_PLUGIN_LOAD.*Cannot find module'; then
+  if [ $vc -ne 0 ] && echo "$v" | grep -qE 'AGENTLOAD_E_PROCESSOR_LOAD.*cannot import|AGENTLOAD_E_(PLUGIN|ENGINE)_LOAD.*Cannot find module'; then
     d="$(dirname "$f")"
     while [ "$d" != "." ] && [ ! -f "$d/package.json" ]; do d="$(dirname "$d")"; done
     if [ -f "$d/package.json" ] && [ ! -d "$d/node_modules" ]; then
