@@ -27,7 +27,7 @@ import type { Engine, Recorder, RunContext, StepCompileContext, StepInput, Virtu
 import { PlanError } from '../../engine/errors.ts';
 import { ensureTypeScriptLoader, isTypeScriptFile } from '../../engine/module-form.ts';
 import { HookEvents } from '../../engine/processor/hook-events.ts';
-import { artilleryHelpers, type ArtilleryContext, type ArtilleryStep } from './artillery-helpers.ts';
+import { artilleryHelpers, template, type ArtilleryContext, type ArtilleryStep } from './artillery-helpers.ts';
 
 /** The key the plan reader puts the engines on (its ARTILLERY_ENGINE_SET). */
 const ENGINE_SET = Symbol.for('agentload.artilleryEngines');
@@ -165,7 +165,9 @@ export class ArtilleryEngineAdapter implements Engine<ScenarioStep, null> {
     vars.$env ??= process.env;
     vars.$processEnvironment ??= process.env;
     vars.$uuid = uid;
-    return { vars, funcs: { ...FUNCS }, scenario: this.set!.scenarios[index], _uid: uid };
+    const context: ArtilleryContext = { vars, funcs: { ...FUNCS }, scenario: this.set!.scenarios[index], _uid: uid };
+    context.funcs.$template = (input: unknown) => template(input, context);
+    return context;
   }
 
   closeSession(): void {}
