@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '../helpers/processes.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/agentload', import.meta.url));
 
 
 test('Ctrl-C during a run against target: sim writes the results, exits 3 and leaves no sim behind', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-interrupt-'));
+  const dir = scratchDir('agentload-interrupt-');
   const plan = join(dir, 'plan.yml');
   const out = join(dir, 'run.json');
   writeFileSync(plan, `config:

@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer, type TestServer } from '../helpers/servers.ts';
@@ -19,6 +18,7 @@ import { loadProcessor } from '../../src/engine/processor/load-processor.ts';
 import { builtinEngines } from '../../src/engines/index.ts';
 import { agentload } from '../helpers/cli.ts';
 import { PromRunMetrics } from '../../src/plugins/prometheus/run-metrics.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/artillery/', import.meta.url));
 
@@ -36,7 +36,7 @@ async function echoServer(t: { after(fn: () => Promise<void>): void }): Promise<
 
 /** Runs a fixture against `target`; answers the result, the log lines and the processor's call log. */
 async function runFixture(name: string, target: string) {
-  const log = join(mkdtempSync(join(tmpdir(), 'agentload-processor-')), 'calls.log');
+  const log = join(scratchDir('agentload-processor-'), 'calls.log');
   writeFileSync(log, '');
   process.env.PROCESSOR_TEST_LOG = log;
   const plan = loadPlan(join(FIXTURES, name), { target });
@@ -125,7 +125,7 @@ test('a TypeScript processor: async beforeRequest sets the query, next(err) fail
 });
 
 test('validate: a name the processor does not export, or no processor at all, stops at its line (exit 2)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  const dir = scratchDir('agentload-processor-');
   writeFileSync(join(dir, 'p.cjs'), 'module.exports = { known(context, events, next) { next(); } };\n');
   const plan = (extra: string): string => `config:\n  target: "http://127.0.0.1:9"\n  phases: [{ duration: 1, arrivalRate: 1 }]\n${extra}scenarios:\n  - name: s\n    flow:\n      - function: "unknwn"\n`;
   writeFileSync(join(dir, 'missing.yml'), plan('  processor: "./p.cjs"\n'));
@@ -141,7 +141,7 @@ test('validate: a name the processor does not export, or no processor at all, st
 
 test('the CLI: --workers 2 loads the processor in each worker; emitted metrics reach the JSON, CSV, HTML and console reports', async (t) => {
   const server = await echoServer(t);
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  const dir = scratchDir('agentload-processor-');
   const out = join(dir, 'out.json');
   const run = await agentload(['run', join(FIXTURES, 'processor-workers.yml'), '--target', server.url, '--workers', '2', '--output', out, '--csv', join(dir, 'r'), '--html', join(dir, 'r.html')]);
   assert.equal(run.code, 0, run.err);
@@ -171,7 +171,7 @@ test('Prometheus: a counter named the Artillery way (dots) is exported with unde
 
 test('--workers 2: the top-level before and after flows run once, in the main thread, and every worker\'s users get before\'s variables', async (t) => {
   const server = await echoServer(t);
-  const log = join(mkdtempSync(join(tmpdir(), 'agentload-processor-')), 'calls.log');
+  const log = join(scratchDir('agentload-processor-'), 'calls.log');
   writeFileSync(log, '');
   process.env.PROCESSOR_TEST_LOG = log;
   const run = await agentload(['run', join(FIXTURES, 'processor-hooks.yml'), '--target', server.url, '--workers', '2']);
@@ -187,7 +187,7 @@ test('--workers 2: the top-level before and after flows run once, in the main th
 
 test('a before flow whose function fails stops the run before any user starts (AGENTLOAD_E_BEFORE_FLOW, exit 3)', async (t) => {
   const server = await echoServer(t);
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  const dir = scratchDir('agentload-processor-');
   writeFileSync(join(dir, 'p.cjs'), 'module.exports = { async boom() { throw new Error("no token today"); } };\n');
   writeFileSync(join(dir, 'plan.yml'), `config:\n  target: "${server.url}"\n  phases: [{ duration: 1, arrivalCount: 3 }]\n  processor: "./p.cjs"\nbefore:\n  flow:\n    - function: "boom"\nscenarios:\n  - name: s\n    flow:\n      - get: { url: "/never" }\n`);
   const run = await agentload(['run', join(dir, 'plan.yml')]);
@@ -199,7 +199,7 @@ test('a before flow whose function fails stops the run before any user starts (A
 
 test('a beforeRequest still running when the run ends sends nothing afterwards', async (t) => {
   const server = await echoServer(t);
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  const dir = scratchDir('agentload-processor-');
   writeFileSync(join(dir, 'p.cjs'), 'module.exports = { async slow() { await new Promise((r) => setTimeout(r, 1500)); } };\n');
   writeFileSync(join(dir, 'plan.yml'), `config:\n  target: "${server.url}"\n  grace: 200ms\n  phases: [{ duration: 1, arrivalCount: 1 }]\n  processor: "./p.cjs"\nscenarios:\n  - name: s\n    flow:\n      - get: { url: "/late", beforeRequest: "slow" }\n`);
   const plan = loadPlan(join(dir, 'plan.yml'));
@@ -227,7 +227,7 @@ test('a static request: hooks change a copy of its json and qs; the next request
 
 test('closed model: beforeScenario runs once per user before its first iteration, afterScenario once after its last', async (t) => {
   const server = await echoServer(t);
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-processor-'));
+  const dir = scratchDir('agentload-processor-');
   writeFileSync(join(dir, 'p.cjs'), [
     'const counts = { start: 0, iter: 0, end: 0 };',
     'module.exports = {',

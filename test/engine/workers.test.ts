@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHttpServer, okJson } from '../helpers/servers.ts';
 import { loadPlan } from '../../src/engine/plan/load-plan.ts';
@@ -10,12 +9,13 @@ import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
 import { runWithWorkers, mergeWindows } from '../../src/engine/run/run-workers.ts';
 import { owns, shareOf, parseShard, nestSegment } from '../../src/engine/scheduler/segment.ts';
 import { builtinEngines } from '../../src/engines/index.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const BOOT = new URL('../../src/cli/worker-boot.mjs', import.meta.url);
 const ENTRY = new URL('../../src/cli/worker-entry.ts', import.meta.url).href;
 
 function planFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'agentload-workers-')), 'plan.yml');
+  const file = join(scratchDir('agentload-workers-'), 'plan.yml');
   writeFileSync(file, yaml);
   return file;
 }

@@ -6,14 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHttpServer } from '../helpers/servers.ts';
 import { startWsServer } from '../helpers/ws-server.ts';
 import { runInline } from '../helpers/run-inline.ts';
 import { csvFiles, createCsvReporter } from '../../src/plugins/csv-reporter.ts';
 import { resultText } from '../../src/plugins/format.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const neverAnswers = () => { /* holds the request open */ };
 const byName = (r: Awaited<ReturnType<typeof runInline>>, name: string) => r.summary.byName.find((n) => n.name === name)!;
@@ -21,7 +21,7 @@ const byName = (r: Awaited<ReturnType<typeof runInline>>, name: string) => r.sum
 test('http: requests in flight or waiting for a connection at the run end are abandoned, not failed', async (t) => {
   const srv = await startHttpServer(neverAnswers);
   t.after(() => srv.close());
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-abandoned-'));
+  const dir = scratchDir('agentload-abandoned-');
   const csv = createCsvReporter({ prefix: join(dir, 'run') });
   // One connection: the first request is on it, the others wait in the pool for it.
   const r = await runInline({

@@ -9,11 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentload } from '../helpers/cli.ts';
 import { runInline } from '../helpers/run-inline.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 /** A TCP server that answers every request with `reply` and closes. */
 async function garbageServer(reply: string): Promise<{ url: string; server: Server }> {
@@ -73,7 +73,7 @@ for (const [line, path] of [
   ['byName: { health: { valueOf: 5 } }', 'config.expect.byName.health.valueOf'],
 ] as const) {
   test(`validate rejects the expectation key ${path} with its line:col`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'agentload-keys-'));
+    const dir = scratchDir('agentload-keys-');
     const file = planWith(dir, [line]);
     const r = await agentload(['validate', file]);
     assert.equal(r.code, 2, r.out + r.err);
@@ -83,7 +83,7 @@ for (const [line, path] of [
 }
 
 test('a known counter, a ws error family and a gauge peak still validate', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-keys-'));
+  const dir = scratchDir('agentload-keys-');
   const r = await agentload(['validate', planWith(dir, ['counters: { arrivals_dropped: 0, "ws_errors:emfile": 0 }', 'peaks: { vusers_active: ">= 1" }'])]);
   assert.equal(r.code, 0, r.err);
 });

@@ -6,16 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentload } from '../helpers/cli.ts';
 import { okJson, startHttpServer } from '../helpers/servers.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }): Promise<{ dir: string; plan: string; blocker: string }> {
   const srv = await startHttpServer(okJson);
   t.after(() => srv.close());
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-report-write-'));
+  const dir = scratchDir('agentload-report-write-');
   const plan = join(dir, 'plan.yml');
   writeFileSync(plan, [
     'config:',

@@ -7,11 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentload } from '../helpers/cli.ts';
 import { closedPort, okJson, startHttpServer } from '../helpers/servers.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 function plan(dir: string, target: string, name = 'plan.yml'): string {
   const file = join(dir, name);
@@ -31,7 +31,7 @@ function plan(dir: string, target: string, name = 'plan.yml'): string {
 }
 
 test('refused throughout: exit 3, AGENTLOAD_E_TARGET_UNREACHABLE naming the target and econnrefused; the JSON is written', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-unreachable-'));
+  const dir = scratchDir('agentload-unreachable-');
   const target = `http://127.0.0.1:${await closedPort()}`;
   const out = join(dir, 'run.json');
   const r = await agentload(['run', plan(dir, target), '--output', out]);
@@ -45,7 +45,7 @@ test('refused throughout: exit 3, AGENTLOAD_E_TARGET_UNREACHABLE naming the targ
 });
 
 test('a host name that does not resolve is counted as dns, and the run exits 3', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-unreachable-'));
+  const dir = scratchDir('agentload-unreachable-');
   const out = join(dir, 'run.json');
   const r = await agentload(['run', plan(dir, 'http://agentload-test.invalid:8080'), '--output', out]);
   assert.equal(r.code, 3, r.err);
@@ -57,7 +57,7 @@ test('a host name that does not resolve is counted as dns, and the run exits 3',
 test('one request that reached the target is enough: a reachable target is not flagged', async (t) => {
   const srv = await startHttpServer(okJson);
   t.after(() => srv.close());
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-unreachable-'));
+  const dir = scratchDir('agentload-unreachable-');
   const r = await agentload(['run', plan(dir, srv.url), '--quiet']);
   assert.equal(r.code, 0, r.err);
   assert.doesNotMatch(r.err, /AGENTLOAD_E_TARGET_UNREACHABLE/);

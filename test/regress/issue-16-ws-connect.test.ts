@@ -10,14 +10,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentload } from '../helpers/cli.ts';
 import { startWsServer } from '../helpers/ws-server.ts';
 import { compileExpectations } from '../../src/engine/expect/compile-expectations.ts';
 import { evaluateExpectations } from '../../src/engine/expect/evaluate.ts';
 import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 function writePlan(dir: string, lines: string[]): string {
   const file = join(dir, 'ws.yml');
@@ -28,7 +28,7 @@ function writePlan(dir: string, lines: string[]): string {
 test('every upgrade refused with 403: ws.connect.p95 FAILs with no samples, failed connections are counted, exit 1', async (t) => {
   const srv = await startWsServer();
   t.after(() => srv.close());
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-ws403-'));
+  const dir = scratchDir('agentload-ws403-');
   const out = join(dir, 'run.json');
   const file = writePlan(dir, [
     'config:',
@@ -63,7 +63,7 @@ test('a ws scenario with no connect step connects to the target; with nothing li
   const gone = await startWsServer();
   const target = gone.url;
   await gone.close();
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-wsnoconn-'));
+  const dir = scratchDir('agentload-wsnoconn-');
   const file = writePlan(dir, [
     'config:',
     `  target: ${target}`,
