@@ -188,12 +188,14 @@ test('--workers 2: the top-level before and after flows run once, in the main th
 test('a before flow whose function fails stops the run before any user starts (AGENTLOAD_E_BEFORE_FLOW, exit 3)', async (t) => {
   const server = await echoServer(t);
   const dir = scratchDir('agentload-processor-');
-  writeFileSync(join(dir, 'p.cjs'), 'module.exports = { async boom() { throw new Error("no token today"); } };\n');
+  // Coloured as test libraries colour their messages for a terminal: the log line must be plain text.
+  writeFileSync(join(dir, 'p.cjs'), 'module.exports = { async boom() { throw new Error("\\u001b[31mno token\\u001b[39m today"); } };\n');
   writeFileSync(join(dir, 'plan.yml'), `config:\n  target: "${server.url}"\n  phases: [{ duration: 1, arrivalCount: 3 }]\n  processor: "./p.cjs"\nbefore:\n  flow:\n    - function: "boom"\nscenarios:\n  - name: s\n    flow:\n      - get: { url: "/never" }\n`);
   const run = await agentload(['run', join(dir, 'plan.yml')]);
   assert.equal(run.code, 3, run.err);
   assert.match(run.err, /AGENTLOAD_E_BEFORE_FLOW/);
   assert.match(run.err, /processor function boom failed .*no token today/);
+  assert.doesNotMatch(run.err, /\u001b\[/, 'no terminal colour codes in the log');
   assert.equal(server.requests.length, 0);
 });
 

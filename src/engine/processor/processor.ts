@@ -24,6 +24,7 @@ import { HookEvents, type HookMetrics } from './hook-events.ts';
 import type { ProcessorModule } from './load-processor.ts';
 import type { VuVars } from '../contracts.ts';
 import { PROCESSOR_ERRORS } from '../metrics/names.ts';
+import { stripVTControlCharacters } from 'node:util';
 
 
 /** What a hook needs of a virtual user; the runner's Vu implements it. */
@@ -199,7 +200,8 @@ export class Processor {
     this.sink.add(`${PROCESSOR_ERRORS}:${name}`);
     if (!this.loggedFailures.has(name)) {
       this.loggedFailures.add(name);
-      const message = err instanceof Error ? err.message : String(err);
+      // Test libraries colour their messages for a terminal (@playwright/test's expect): a log line is plain text.
+      const message = stripVTControlCharacters(err instanceof Error ? err.message : String(err));
       vu.log(`processor function ${name} failed (the user's scenario ends; later failures of it are only counted, under ${PROCESSOR_ERRORS}:${name}): ${message}`);
     }
     vu.failScenario();
