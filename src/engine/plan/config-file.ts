@@ -19,7 +19,7 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter } from 'yaml';
 import { PlanError, planErrors } from '../errors.ts';
 import { parseGuarded, toJsGuarded } from './yaml-guards.ts';
-import { YamlPositions, type PathSegment } from './yaml-positions.ts';
+import { YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 import type { SourceLocation } from '../errors.ts';
 
 /**
@@ -27,32 +27,38 @@ import type { SourceLocation } from '../errors.ts';
  * it, any other where the script did. Aliases (the Artillery rewrite's moved
  * paths) apply to both.
  */
-class MergedPositions extends YamlPositions {
-  constructor(private readonly script: YamlPositions, private readonly configFile: YamlPositions, scriptFile: string) {
-    // The base class's own document is never walked: every lookup is overridden below.
-    super(null as never, null as never, scriptFile);
-  }
+class MergedPositions implements PlanPositions {
+  constructor(private readonly script: PlanPositions, private readonly configFile: PlanPositions, private readonly scriptFile: string) {}
 
-  override alias(to: readonly PathSegment[], from: readonly PathSegment[]): void {
+  alias(to: readonly PathSegment[], from: readonly PathSegment[]): void {
     this.script.alias(to, from);
     this.configFile.alias(to, from);
   }
 
-  override has(segments: readonly PathSegment[]): boolean {
+  has(segments: readonly PathSegment[]): boolean {
     return this.configFile.has(segments) || this.script.has(segments);
   }
 
-  override of(segments: readonly PathSegment[]): SourceLocation | undefined {
+  of(segments: readonly PathSegment[]): SourceLocation | undefined {
     return (segments.length > 0 ? this.configFile.of(segments) : undefined) ?? this.script.of(segments);
   }
 
-  override keyOf(segments: readonly PathSegment[]): SourceLocation | undefined {
+  keyOf(segments: readonly PathSegment[]): SourceLocation | undefined {
     return this.configFile.keyOf(segments) ?? this.script.keyOf(segments);
+  }
+
+  /** Position of the deepest existing prefix of the path, in whichever file holds it; the script's start at worst. */
+  nearest(segments: readonly PathSegment[]): SourceLocation {
+    for (let n = segments.length; n >= 0; n--) {
+      const at = this.of(segments.slice(0, n));
+      if (at !== undefined) return at;
+    }
+    return { file: this.scriptFile, line: 1, col: 1 };
   }
 }
 
 /** The script's data with the config file merged in, and positions over both. */
-export function mergeConfigFile(data: unknown, positions: YamlPositions, scriptFile: string, configPath: string): { data: unknown; positions: YamlPositions } {
+export function mergeConfigFile(data: unknown, positions: PlanPositions, scriptFile: string, configPath: string): { data: unknown; positions: PlanPositions } {
   const file = resolve(configPath);
   let text: string;
   try {

@@ -24,7 +24,7 @@ import { templateProblems } from './template-scan.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
 import { mergeConfigFile } from './config-file.ts';
 import { lineColAt, parseGuarded, toJsGuarded } from './yaml-guards.ts';
-import { parseYamlPath, YamlPositions, type PathSegment } from './yaml-positions.ts';
+import { parseYamlPath, YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
 
@@ -70,7 +70,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
     throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
   }
 
-  let positions = new YamlPositions(doc, lineCounter, file);
+  let positions: PlanPositions = new YamlPositions(doc, lineCounter, file);
   // Artillery's --config: a second file merged into this one before anything reads it (config-file.ts).
   if (overrides.configFile !== undefined) ({ data, positions } = mergeConfigFile(data, positions, file, overrides.configFile));
   const artillery = readArtilleryScript(data, file, overrides, positions);

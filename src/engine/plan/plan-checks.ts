@@ -12,11 +12,11 @@ import { PlanError, type AgentloadError, type ErrorCode } from '../errors.ts';
 import { parseDurationMs } from '../duration.ts';
 import { didYouMeanSuffix } from './did-you-mean.ts';
 import { checkLimits } from './plan-limits.ts';
-import { formatYamlPath, type PathSegment, type YamlPositions } from './yaml-positions.ts';
+import { formatYamlPath, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
 /** What the checks need to know besides the plan. */
 export interface PlanCheckContext {
-  readonly positions: YamlPositions;
+  readonly positions: PlanPositions;
   /** Engines with a schema fragment (built in). */
   readonly engineIds: readonly string[];
   /** Every known step key (common and engine steps). */

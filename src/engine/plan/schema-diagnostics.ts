@@ -20,7 +20,7 @@ import type { ErrorObject, SchemaObject } from 'ajv';
 import { PlanError, type AgentloadError, type ErrorCode } from '../errors.ts';
 import { didYouMean, didYouMeanSuffix } from './did-you-mean.ts';
 import { acceptsType, deref, expectedPhrase, jsonType, reach, receivedPhrase } from './schema-describe.ts';
-import { formatYamlPath, pointerToSegments, type PathSegment, type YamlPositions } from './yaml-positions.ts';
+import { formatYamlPath, pointerToSegments, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
 /** What explainSchemaErrors needs besides the errors. */
 export interface SchemaDiagnosticsContext {
@@ -28,7 +28,7 @@ export interface SchemaDiagnosticsContext {
   readonly root: SchemaObject;
   /** The validated value (the whole plan as parsed). */
   readonly data: unknown;
-  readonly positions: YamlPositions;
+  readonly positions: PlanPositions;
 }
 
 /**

@@ -7,13 +7,13 @@
  */
 import { compileTemplate } from '../templates.ts';
 import { isAgentloadError, type AgentloadError } from '../errors.ts';
-import { formatYamlPath, type PathSegment, type YamlPositions } from './yaml-positions.ts';
+import { formatYamlPath, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
 // Plans are small; a cap keeps a hostile one from making this walk long.
 const MAX_STRINGS = 100_000;
 
 /** Every string under scenarios / before / after with `{{` that does not compile, located. */
-export function templateProblems(data: unknown, positions: YamlPositions): AgentloadError[] {
+export function templateProblems(data: unknown, positions: PlanPositions): AgentloadError[] {
   const found: AgentloadError[] = [];
   let seen = 0;
   const walk = (v: unknown, segs: PathSegment[]): void => {

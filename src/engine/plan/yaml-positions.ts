@@ -80,7 +80,20 @@ interface Hit {
  * Source positions of one parsed plan file. Built once per load by the plan
  * loader; read-only afterwards, so `PlanInput.locate` may call it any time.
  */
-export class YamlPositions {
+/**
+ * Where the paths of a plan are written: one YAML file (YamlPositions), or a
+ * script with a config file merged in (config-file.ts). Readers of a plan
+ * locate through this, whichever it is.
+ */
+export interface PlanPositions {
+  alias(to: readonly PathSegment[], from: readonly PathSegment[]): void;
+  has(segments: readonly PathSegment[]): boolean;
+  of(segments: readonly PathSegment[]): SourceLocation | undefined;
+  keyOf(segments: readonly PathSegment[]): SourceLocation | undefined;
+  nearest(segments: readonly PathSegment[]): SourceLocation;
+}
+
+export class YamlPositions implements PlanPositions {
   readonly #doc: Document;
   readonly #lines: LineCounter;
   readonly #file: string;

@@ -110,7 +110,7 @@ function lookup(vars: Record<string, unknown>, path: string): unknown {
 function createThink(spec: Record<string, unknown>, defaults: Record<string, unknown>, random: () => number): ArtilleryStep {
   return (context, callback) => {
     const value = template(spec.think, context);
-    const ms = /^\s*-?\d+(\.\d+)?\s*$/.test(String(value)) ? Number(value) * 1000 : (parseDurationMs(value as never) ?? Number.NaN);
+    const ms = /^\s*-?\d+(\.\d+)?\s*$/.test(String(value)) ? Number(value) * 1000 : ((typeof value === 'string' ? parseDurationMs(value) : null) ?? Number.NaN);
     if (!Number.isFinite(ms)) throw new Error(`Invalid think time: ${String(value)}`);
     const jitter = spec.jitter ?? defaults.jitter;
     let wait = ms;

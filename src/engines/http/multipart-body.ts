@@ -35,9 +35,9 @@ function lookup(path: string): string | false {
 }
 
 /** Where the plan loader leaves a `fromFile` field's bytes (a registry symbol: the loader and this engine share no module). */
-export const FORM_FILE_BYTES: unique symbol = Symbol.for('agentload.formFileBytes') as never;
+export const FORM_FILE_BYTES: symbol = Symbol.for('agentload.formFileBytes');
 /** Where the loader leaves the folder a templated `fromFile` resolves against. */
-export const FORM_FILE_DIR: unique symbol = Symbol.for('agentload.formFileDir') as never;
+export const FORM_FILE_DIR: symbol = Symbol.for('agentload.formFileDir');
 /** Distinct files a templated fromFile keeps read; past it they are read at each use. */
 const MAX_CACHED_FILES = 1024;
 

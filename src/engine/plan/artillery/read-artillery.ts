@@ -5,11 +5,11 @@
  */
 import { PlanError, type AgentloadError } from '../../errors.ts';
 import type { PlanOverrides } from '../apply-overrides.ts';
-import { formatYamlPath, type YamlPositions } from '../yaml-positions.ts';
+import { formatYamlPath, type PlanPositions } from '../yaml-positions.ts';
 import { rewriteArtilleryScript } from './artillery-script.ts';
 
 /** The plan data to validate, and the Artillery problems found (not thrown). */
-export function readArtilleryScript(data: unknown, file: string, overrides: PlanOverrides, positions: YamlPositions): { data: unknown; diagnostics: AgentloadError[] } {
+export function readArtilleryScript(data: unknown, file: string, overrides: PlanOverrides, positions: PlanPositions): { data: unknown; diagnostics: AgentloadError[] } {
   const r = rewriteArtilleryScript(data, { file, environment: overrides.env ?? null, target: overrides.target, variables: overrides.vars ?? {}, env: process.env, overrides: overrides.scriptOverrides });
   for (const [to, from] of r.aliases) positions.alias(to, from);
   const diagnostics = r.problems.map((p) => {
