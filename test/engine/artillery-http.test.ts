@@ -13,24 +13,11 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cli, tempDir } from '../cli/cli-fixture.ts';
+import { FIX, runArtillery } from './artillery-fixture.ts';
 import { startHttpServer } from '../helpers/servers.ts';
 
-const FIX = join(import.meta.dirname, '../fixtures/artillery');
 
-async function run(plan: string, url: string, extra: string[] = []) {
-  const { dir, cleanup } = tempDir('artillery-http');
-  try {
-    const out = join(dir, 'r.json');
-    const r = await cli(['run', join(FIX, plan), '--target', url, '-o', out, '--no-console', '--grace', '5s', ...extra]);
-    let result: any = null;
-    try {
-      result = JSON.parse(readFileSync(out, 'utf8'));
-    } catch { /* no result written: the test looks at the code */ }
-    return { ...r, result };
-  } finally {
-    cleanup();
-  }
-}
+const run = runArtillery;
 
 function byName(result: any): Record<string, any> {
   return Object.fromEntries(result.summary.byName.map((n: any) => [n.name, n]));

@@ -6,12 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir } from '../cli/cli-fixture.ts';
+import { FIX, runArtillery } from './artillery-fixture.ts';
 import { startHttpServer } from '../helpers/servers.ts';
 
-const FIX = join(import.meta.dirname, '../fixtures/artillery');
 
 /** 200 JSON `{id: 1, username}` everywhere; 50 ms on /slow. */
 function target() {
@@ -22,20 +22,7 @@ function target() {
   });
 }
 
-async function run(plan: string, url: string, extra: string[] = []) {
-  const { dir, cleanup } = tempDir('artillery');
-  try {
-    const out = join(dir, 'r.json');
-    const r = await cli(['run', join(FIX, plan), '--target', url, '-o', out, '--no-console', '--grace', '5s', ...extra]);
-    let result: any = null;
-    try {
-      result = JSON.parse(readFileSync(out, 'utf8'));
-    } catch { /* no result written: the test looks at the code */ }
-    return { ...r, result };
-  } finally {
-    cleanup();
-  }
-}
+const run = runArtillery;
 
 test('a file with scenarios only runs one arrival of its unnamed scenario (named by its index)', async (t) => {
   const srv = await target();
