@@ -30,8 +30,18 @@ export interface RateLimitLog {
   record(key: string, second: number, kind: RateLimitKind): void;
 }
 
-/** What lies behind a failure: an error, a message, or the first bytes of the answer. */
-export type FailureDetail = string | Error | Uint8Array;
+/**
+ * What lies behind a failure: an error, a message, the first bytes of the
+ * answer, or a JSON-RPC error object (servers such as AgentCore put the useful
+ * text in `data`, under a generic `message` like "Internal error").
+ */
+export type FailureDetail = string | Error | Uint8Array | RpcErrorDetail;
+
+/** A JSON-RPC 2.0 error member as the server sent it. */
+export interface RpcErrorDetail {
+  readonly message: string;
+  readonly data?: unknown;
+}
 
 /**
  * The narrow interface an engine records through. Names are interned once at
@@ -234,6 +244,14 @@ export interface VirtualUser<Session = unknown> {
   resume(): void;
   /** Write a log line (flow `log` steps and engine diagnostics). */
   log(line: string): void;
+  /**
+   * Ends this user's scenario as failed, as Artillery ends it when a step's
+   * match or capture fails or a request gets no answer: once the engine calls
+   * resume(), no further step runs (no afterScenario either) and the user is
+   * counted in `vusers_failed`. The step's own outcome is recorded as usual;
+   * call this before resume(), at most once per step.
+   */
+  failScenario(): void;
 }
 
 /**

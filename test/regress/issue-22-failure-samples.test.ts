@@ -50,6 +50,23 @@ test('samples per cause: the answer start of a 500, the JSON-RPC error message, 
   assert.deepEqual(rpc.failureSamples, { 'rpc_-32603': ['tool crashed: sandbox exited 137'] });
 });
 
+test("a JSON-RPC error's data is in the sample: AgentCore answers -32603 'Internal error' and puts the cause in data.details", async (t) => {
+  const srv = await startHttpServer((req, res, body) => {
+    const id = (JSON.parse(body) as { id: unknown }).id;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const data = { details: 'Module execution failed: Circular dependency detected', retry: 0, trace: ['a', 'b'], token: 'api_key=k3y' };
+    res.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: 'Internal error', data } }));
+  }, { record: false });
+  t.after(() => srv.close());
+  const r = await runInline({ target: srv.url, phases: [{ arrivalCount: 3, duration: 0.1 }] }, [{ name: 's', flow: [flow[1]!] }]);
+  const rpc = r.summary.byName.find((n) => n.name === 'rpc')!;
+  assert.equal(rpc.outcomes.failed['rpc_-32603'], 3);
+  const [sample] = rpc.failureSamples?.['rpc_-32603'] ?? [];
+  assert.match(sample ?? '', /^Internal error: details: Module execution failed: Circular dependency detected; retry: 0; token: /);
+  assert.ok(!sample!.includes('k3y'), `the key is masked: ${sample}`);
+  assert.ok(!sample!.includes('trace'), `only string and number members: ${sample}`);
+});
+
 test('a refused connection keeps the transport error as its sample', async () => {
   const port = await closedPort();
   const r = await runInline({ target: `http://127.0.0.1:${port}`, phases: [{ arrivalCount: 2, duration: 0.1 }] }, [{ name: 's', flow: [flow[0]!] }]);

@@ -23,7 +23,7 @@
  * Pure apart from writing captures into `vars`; never throws on bad input.
  * Allocates nothing: the caller owns one Verdict and reuses it.
  */
-import type { FailureDetail, OutcomeRules, ResponseChecks, ResponseView, VuVars } from '../contracts.ts';
+import type { FailureDetail, OutcomeRules, RpcErrorDetail, ResponseChecks, ResponseView, VuVars } from '../contracts.ts';
 
 /** What classification reads of a call: its checks and its expected outcomes (a tool-rpc call, an http step). */
 export interface RpcRules {
@@ -45,7 +45,7 @@ export class Verdict {
   name = '';
   /** The JSON-RPC error code, or 0 when the answer had none. */
   rpcCode = 0;
-  /** What a failure's sample message is made from (the JSON-RPC error's message), when there is one. */
+  /** What a failure's sample message is made from (the JSON-RPC error object), when there is one. */
   detail: FailureDetail | undefined = undefined;
 
   ok(): void {
@@ -118,7 +118,7 @@ export function classifyMessage(
 ): void {
   out.rpcCode = 0;
   if (!isEnvelope(msg)) return out.fail('rpc_invalid_envelope');
-  const error = msg.error as { code: number; message?: unknown } | undefined;
+  const error = msg.error as { code: number; message?: unknown; data?: unknown } | undefined;
   // A server that cannot tell which call failed (parse error, invalid request) answers with id null.
   if (sentId !== undefined && msg.id !== sentId && !(error !== undefined && msg.id === null)) return out.fail('rpc_id_mismatch');
   const checks = call.checks;
@@ -129,7 +129,7 @@ export function classifyMessage(
   }
   const accepted = checks === null ? null : checks.acceptsStatus(status);
   if (accepted === false || (accepted === null && status >= 400)) return out.fail(status >= 400 ? `http_${status}` : 'expect_status');
-  if (error !== undefined && !(accepted === true && status >= 400)) return out.fail(`rpc_${error.code}`, typeof error.message === 'string' ? error.message : undefined);
+  if (error !== undefined && !(accepted === true && status >= 400)) return out.fail(`rpc_${error.code}`, typeof error.message === 'string' ? (error as RpcErrorDetail) : undefined);
   if (checks === null) return out.ok();
   view.message = msg;
   const reason = checks.verify(view, vars);

@@ -22,15 +22,38 @@ export function sampleText(detail: FailureDetail): string | null {
   let text: string;
   if (typeof detail === 'string') text = detail;
   else if (detail instanceof Uint8Array) text = Buffer.from(detail.buffer, detail.byteOffset, Math.min(detail.byteLength, SAMPLE_CHARS * 4)).toString('utf8');
-  else if (typeof (detail as { message?: unknown } | null)?.message === 'string') {
+  else if (hasMessage(detail)) {
     // Engines pass what a catch received: usually an Error, but a library may throw anything.
     const code = (detail as { code?: unknown }).code;
     text = typeof code === 'string' && !detail.message.includes(code) ? `${code}: ${detail.message}` : detail.message;
+    const data = dataText((detail as { data?: unknown }).data);
+    if (data !== '') text = `${text}: ${data}`;
   } else text = String(detail);
   text = text.replace(/\s+/g, ' ').trim();
   if (text === '') return null;
   if (text.length > SAMPLE_CHARS) text = `${text.slice(0, SAMPLE_CHARS - 1)}…`;
   return redactText(text);
+}
+
+function hasMessage(detail: unknown): detail is { message: string } {
+  return typeof (detail as { message?: unknown } | null)?.message === 'string';
+}
+
+/**
+ * A JSON-RPC error's `data`: a string as is, or an object's string and number
+ * members one level deep (`details: …`), which is where servers put the cause.
+ * Only the first SAMPLE_CHARS of it can show, so it stops collecting there.
+ */
+function dataText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return '';
+  let out = '';
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    out += `${out === '' ? '' : '; '}${key}: ${value}`;
+    if (out.length > SAMPLE_CHARS) break;
+  }
+  return out;
 }
 
 /** See the module comment. Indexed by the sink's name handle. */
