@@ -24,7 +24,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 /** Finished VUs' exchanges kept for reuse. */
 const MAX_FREE_EXCHANGES = 4096;
 /** What a free exchange points at instead of the VU it last served (see HttpExchange.release). */
-const DETACHED_VU: VirtualUser = Object.freeze({ id: 0, vars: Object.freeze({}), session: null, scheduledUs: 0, nextRandom: () => 0, resume() {}, log() {} });
+const DETACHED_VU: VirtualUser = Object.freeze({ id: 0, vars: Object.freeze({}), session: null, scheduledUs: 0, nextRandom: () => 0, resume() {}, log() {}, failScenario() {} });
 /** Pool size per origin when neither config.http.connections nor the plan's user count says more. */
 export const DEFAULT_CONNECTIONS = 128;
 
