@@ -11,8 +11,10 @@
  * open), `timeout`, `socketio_response` (the response's data differs),
  * `socketio_match` (a response match differs), `socketio_ack` (the
  * acknowledgement's data or match differs) or `capture` (a capture found
- * nothing in an accepted answer; the runner then ends the user's scenario).
- * An accepted answer's `capture`s are written into the user's variables.
+ * nothing in an accepted answer). A failed emit ends the user's scenario
+ * (vu.failScenario, counted in vusers_failed): Artillery's socketio engine
+ * ends it on every step error, so the emits after a failed match are not
+ * sent. An accepted answer's `capture`s are written into the user's variables.
  */
 import type { Socket, io as connectSocket } from 'socket.io-client';
 import type { DeadlineItem, Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
@@ -118,13 +120,16 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
     }
   }
 
-  /** Records the outcome once (the first of answer, error and timeout) and resumes the user. */
+  /** Records the outcome once (the first of answer, error and timeout) and resumes the user; a failure ends its scenario. */
   private end(step: EmitStep, vu: VirtualUser, done: () => boolean, failure: string | null): void {
     if (!done()) return;
     const sink = this.sink!;
     sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
     if (failure === null) sink.ok(step.handle);
-    else sink.failed(step.handle, failure);
+    else {
+      sink.failed(step.handle, failure);
+      vu.failScenario();
+    }
     vu.resume();
   }
 

@@ -106,6 +106,7 @@ export function compileWsStep(key: string, step: StepInput, ctx: StepCompileCont
         match: compileMatch(w.match, ctx, `${p}.match`),
         checks: ctx.checks(w.expect, w.capture, p),
         timeoutMs: timeoutMs(w.timeout, ctx, p),
+        endsScenarioOnFailure: w.onFailure === 'endScenario',
       };
     }
     case 'ping': {

@@ -8,7 +8,7 @@
  *
  *   NONE ─connect─► CONNECT ─open──────────► NONE   ok, ws_connecting latency
  *                           ─401/timeout/…─► NONE   failed: http_401, timeout, econnrefused, emfile …
- *   NONE ─waitFor─► WAIT  ─match / timeout / close─► NONE
+ *   NONE ─waitFor─► WAIT  ─match / timeout / close─► NONE   (onFailure: endScenario → vu.failScenario on a failure)
  *   NONE ─ping────► PROBE ─pong or reply / timeout / close─► NONE
  *   NONE ─hold────► HOLD  ─end (ok) / close (unexpected_close)─► NONE
  *                         └ keep-alives ride on the same heap entry
@@ -286,6 +286,7 @@ export class WsSession extends WsConnection implements DeadlineItem {
 
   private failOp(handle: number, cause: string): void {
     this.rt.meters.fail(handle, cause);
+    if (this.op === OP_WAIT && this.wait!.endsScenarioOnFailure) this.vu.failScenario();
     this.endOp();
   }
 

@@ -58,6 +58,8 @@ export interface WaitStep {
   readonly match: Matcher | null;
   readonly checks: ResponseChecks | null;
   readonly timeoutMs: number;
+  /** `onFailure: endScenario`: a failure of this step ends the user's scenario (Artillery's ws match and capture). */
+  readonly endsScenarioOnFailure: boolean;
 }
 
 /** `ping`. */

@@ -10,7 +10,9 @@
  * compares `match: {json, value}` (one or a list); agentload's waitFor takes
  * the next message the same way, its `capture` has the same form, and a
  * match becomes an `expect.json` equality check (a mismatch fails the step as
- * `expect_json`; Artillery also ends the user's scenario).
+ * `expect_json`). Any failure of such a step (mismatch, capture that finds
+ * nothing, no message in time) ends the user's scenario, as in Artillery:
+ * the waitFor gets `onFailure: endScenario`.
  *
  * A send that becomes two steps moves the steps after it one place on: their
  * positions are aliased back to where the file has them.
@@ -41,7 +43,7 @@ export function expandWsExchanges(steps: unknown[], base: Segs, ctx: WsExpandCon
       out.push({ send: spec.payload });
       ctx.alias([...base, out.length - 1, 'send'], [...at, 'send', 'payload']);
     }
-    const waitFor: Record<string, unknown> = {};
+    const waitFor: Record<string, unknown> = { onFailure: 'endScenario' };
     if (spec.capture !== undefined) waitFor.capture = spec.capture;
     if (spec.match !== undefined) waitFor.expect = { json: matchChecks(spec.match, [...at, key, 'match'], ctx) };
     for (const k of Object.keys(spec)) {
