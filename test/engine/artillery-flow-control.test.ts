@@ -11,11 +11,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcessorFixture } from './processor-fixture.ts';
 import { startHttpServer, type TestServer } from '../helpers/servers.ts';
 import { loadPlan } from '../../src/engine/plan/load-plan.ts';
 import { compilePlan } from '../../src/engine/compile/compile-plan.ts';
 import { HdrSink } from '../../src/engine/metrics/hdr-sink.ts';
-import { runPlan } from '../../src/engine/run/run-plan.ts';
 import { loadProcessor } from '../../src/engine/processor/load-processor.ts';
 import { builtinEngines } from '../../src/engines/index.ts';
 import { isAgentloadError } from '../../src/engine/errors.ts';
@@ -39,23 +39,7 @@ async function server(t: { after(fn: () => Promise<void>): void }): Promise<Test
   return Object.assign(s, { answeredAtMs });
 }
 
-/** Runs a fixture against `target`; answers the result, the log lines and the processor's call log. */
-async function runFixture(name: string, target: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-flow-'));
-  try {
-    const log = join(dir, 'calls.log');
-    writeFileSync(log, '');
-    process.env.PROCESSOR_TEST_LOG = log;
-    const plan = loadPlan(join(FIXTURES, name), { target });
-    const sink = new HdrSink();
-    const compiled = compilePlan({ ...plan, config: { ...plan.config, interval: '1s', grace: '5s' } }, { engines: builtinEngines(), sink, processor: await loadProcessor(plan) });
-    const logs: string[] = [];
-    const result = await runPlan(compiled, { sink, reporters: [], log: (l) => logs.push(l) });
-    return { result, logs, calls: readFileSync(log, 'utf8').trim().split('\n').filter((l) => l !== '') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const runFixture = runProcessorFixture;
 
 function paths(s: TestServer, vu: number, prefix: string): string[] {
   return s.requests.map((r) => r.url).filter((u) => u.startsWith(prefix) && (!u.includes('vu=') || u.includes(`vu=${vu}`)));

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcessorFixture } from './processor-fixture.ts';
 import { startHttpServer, type TestServer } from '../helpers/servers.ts';
 import { loadPlan } from '../../src/engine/plan/load-plan.ts';
 import { compilePlan } from '../../src/engine/compile/compile-plan.ts';
@@ -34,18 +35,7 @@ async function echoServer(t: { after(fn: () => Promise<void>): void }): Promise<
   return server;
 }
 
-/** Runs a fixture against `target`; answers the result, the log lines and the processor's call log. */
-async function runFixture(name: string, target: string) {
-  const log = join(scratchDir('agentload-processor-'), 'calls.log');
-  writeFileSync(log, '');
-  process.env.PROCESSOR_TEST_LOG = log;
-  const plan = loadPlan(join(FIXTURES, name), { target });
-  const sink = new HdrSink();
-  const compiled = compilePlan({ ...plan, config: { ...plan.config, interval: '1s', grace: '5s' } }, { engines: builtinEngines(), sink, processor: await loadProcessor(plan) });
-  const logs: string[] = [];
-  const result = await runPlan(compiled, { sink, reporters: [], log: (l) => logs.push(l) });
-  return { result, logs, calls: readFileSync(log, 'utf8').trim().split('\n') };
-}
+const runFixture = runProcessorFixture;
 
 test('hooks run in Artillery\'s order, change what is sent, and emit metrics', async (t) => {
   const server = await echoServer(t);
