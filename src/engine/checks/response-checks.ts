@@ -11,6 +11,7 @@ import { compileJsonPath, readJsonPath, type JsonPath } from './json-path.ts';
 import type { ResponseChecks, ResponseView, Template, VuVars } from '../contracts.ts';
 import { compileTemplate } from '../templates.ts';
 import { compileTemplatedChecks, type TemplatedChecks } from './templated-checks.ts';
+import { compileExpectPluginChecks, type ExpectPluginChecks } from './expect-plugin-checks.ts';
 
 interface JsonCheck {
   readonly source: string;
@@ -77,13 +78,16 @@ class CompiledChecks implements ResponseChecks {
     private readonly captures: readonly Capture[],
     /** Checks with templated values, headers, body text (templated-checks.ts); null for nearly every step. */
     private readonly templated: TemplatedChecks | null,
+    /** notStatus, cdnHit, jmespath (expect-plugin-checks.ts); null for nearly every step. */
+    private readonly plugin: ExpectPluginChecks | null,
   ) {
-    this.needsJson = json.length > 0 || captures.some((c) => c.json !== null);
+    this.needsJson = json.length > 0 || captures.some((c) => c.json !== null) || (plugin?.needsJson ?? false);
     this.needsBody = this.needsJson || captures.some((c) => c.regex !== null) || (templated?.needsBody ?? false);
-    this.needsHeaders = contentType !== null || captures.some((c) => c.header !== null) || (templated?.needsHeaders ?? false);
+    this.needsHeaders = contentType !== null || captures.some((c) => c.header !== null) || (templated?.needsHeaders ?? false) || (plugin?.needsHeaders ?? false);
   }
 
   acceptsStatus(status: number, vars?: VuVars): boolean | null {
+    if (this.plugin?.excludes(status, vars) === true) return false;
     if (this.templated?.statuses != null) return this.templated.acceptsStatus(status, vars);
     return this.statuses === null ? null : this.statuses.includes(status);
   }
@@ -113,6 +117,10 @@ class CompiledChecks implements ResponseChecks {
     }
     if (this.templated !== null) {
       const reason = this.templated.verify(res, vars);
+      if (reason !== null) return reason;
+    }
+    if (this.plugin !== null) {
+      const reason = this.plugin.verify(res, doc);
       if (reason !== null) return reason;
     }
     if (captureFailed) return 'capture';
@@ -153,5 +161,5 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
       group: Number(c.group ?? (c.regex !== undefined && groupCount(c.regex as string) > 0 ? 1 : 0)),
     };
   });
-  return new CompiledChecks(statuses, contentType, json, captures, templated);
+  return new CompiledChecks(statuses, contentType, json, captures, templated, compileExpectPluginChecks(e, yamlPath, fail));
 }

@@ -9,24 +9,21 @@ import { toPlanDuration } from './artillery-duration.ts';
 import { STEP_CONDITION, type StepConditionInput } from './step-condition.ts';
 import { rewriteRequestOptions, type RequestRewriteContext } from './artillery-request.ts';
 import { expandWsExchanges } from './artillery-ws.ts';
+import { rewriteExpect, type ExpectRewriteContext } from './artillery-expect.ts';
 import { DEFAULT_PARALLEL_LIMIT, LOOP_OPTIONS, PARALLEL, mark, type LoopOptionsInput, type ParallelInput } from './flow-marks.ts';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
 /** Keys the processor support owns (docs/artillery-processor.md): passed through untouched. */
 const PROCESSOR_KEYS = new Set(['function', 'beforeRequest', 'afterResponse']);
-/** Artillery expect-plugin checks; an object with any of them (or a list) is the plugin's form. */
-const EXPECT_PLUGIN_KEYS = new Set(['statusCode', 'notStatusCode', 'hasProperty', 'notHasProperty', 'equals', 'matchesRegexp', 'hasHeader', 'headerEquals', 'jmespath', 'cdnHit']);
 
 export type Segs = Array<string | number>;
 
 /** What the flow rewrite needs from the script. */
-export interface FlowContext extends RequestRewriteContext {
+export interface FlowContext extends RequestRewriteContext, ExpectRewriteContext {
   /** `config.defaults.headers` (and `config.http.defaults.headers`), lower-cased names. */
   readonly defaultHeaders: Record<string, string>;
   /** `config.defaults.think.jitter`, if any. */
   readonly defaultJitter: unknown;
-  /** Whether the expect plugin is enabled (config or the selected environment); Artillery ignores `expect` otherwise. */
-  readonly isExpectOn: boolean;
   /** The scenario's engine after renames (`http`, `ws`, `socketio`, …). */
   readonly engine: string;
   /** A feature with no agentload equivalent yet, at `path` (a key when `isKey`). */
@@ -162,7 +159,7 @@ function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext
   }
   if (req.capture !== undefined) rewriteCaptures(req, at, ctx);
   if (req.match !== undefined) rewriteMatch(req, at, ctx);
-  if (req.expect !== undefined) rewriteExpect(req, at, ctx);
+  rewriteExpect(req, at, ctx);
 }
 
 /**
@@ -237,50 +234,6 @@ function rewriteMatch(req: Record<string, unknown>, at: Segs, ctx: FlowContext):
   });
   delete req.match;
   if (json.length > 0) req.expect = { ...expect, json };
-}
-
-/** An expected status: a number, or a template rendered per response (`"{{ code }}"`). */
-function statusOf(v: unknown): number | string {
-  return typeof v === 'string' && v.includes('{{') ? v : Number(v);
-}
-
-function isPluginExpect(e: unknown): boolean {
-  return Array.isArray(e) || (isRecord(e) && Object.keys(e).some((k) => EXPECT_PLUGIN_KEYS.has(k)));
-}
-
-/** The expect plugin's checks (a map or a list of one-key maps) as agentload's step `expect`. */
-function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
-  if (!isPluginExpect(req.expect)) return;
-  if (!ctx.isExpectOn) {
-    // Artillery only checks these when the expect plugin is enabled.
-    delete req.expect;
-    return;
-  }
-  const items: Array<[string, unknown, Segs]> = Array.isArray(req.expect)
-    ? req.expect.flatMap((e, i) => (isRecord(e) ? Object.entries(e).map(([k, v]) => [k, v, [...at, 'expect', i, k]] as [string, unknown, Segs]) : []))
-    : Object.entries(req.expect as Record<string, unknown>).map(([k, v]) => [k, v, [...at, 'expect', k]] as [string, unknown, Segs]);
-  const out: Record<string, unknown> = {};
-  const json: unknown[] = [];
-  const headers: unknown[] = [];
-  for (const [key, value, path] of items) {
-    const isTemplated = JSON.stringify(value).includes('{{');
-    // The plugin renders every expected value as a template: agentload's expect takes templates in these.
-    if (key === 'statusCode') out.status = Array.isArray(value) ? value.map(statusOf) : statusOf(value);
-    else if (key === 'contentType') out.contentType = String(value);
-    else if (key === 'hasHeader') headers.push({ name: String(value) });
-    else if (key === 'headerEquals' && Array.isArray(value) && value.length > 0) headers.push({ name: String(value[0]), equals: String(value[1] ?? '') });
-    else if ((key === 'matchesRegexp' && !('bodyMatches' in out)) || (key === 'equals' && Array.isArray(value) && !('allEqual' in out))) {
-      if (key === 'matchesRegexp') out.bodyMatches = String(value);
-      else if (isTemplated || new Set((value as unknown[]).map(String)).size > 1) out.allEqual = (value as unknown[]).map(String); // literal and all equal: always holds
-    } else if (isTemplated && (key === 'hasProperty' || key === 'notHasProperty')) {
-      ctx.unsupported(`a templated expect ${key} is not supported yet; write the literal property path`, path);
-    } else if (key === 'hasProperty' || key === 'notHasProperty') json.push({ path: `$.${String(value)}`, exists: key === 'hasProperty' });
-    else ctx.unsupported(`expect ${key}${key === 'matchesRegexp' || key === 'equals' ? ' a second time on one request' : ''} is not supported yet; use statusCode, contentType, hasProperty, notHasProperty, hasHeader, headerEquals, matchesRegexp or equals`, path);
-  }
-  if (json.length > 0) out.json = json;
-  if (headers.length > 0) out.headers = headers;
-  req.expect = out;
-  if (Object.keys(out).length === 0) delete req.expect;
 }
 
 /**

@@ -12,6 +12,7 @@
 import { dirname } from 'node:path';
 import { toPlanDuration } from './artillery-duration.ts';
 import { translateEnsure } from './artillery-ensure.ts';
+import { readExpectOptions } from './artillery-expect.ts';
 import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
 import { loadPayloads } from './payload-csv.ts';
@@ -81,6 +82,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   const selected = envName !== null && isRecord(envs[envName]) ? envs[envName] : {};
 
   const isExpectOn = hasPlugin(config, 'expect') || hasPlugin(selected, 'expect');
+  const expectOptions = readExpectOptions(config, selected, ['config', 'environments', envName ?? ''], (m, p) => report(m, p, true));
   rewriteConfig(config, ['config'], ctx, report, aliases);
   for (const [name, env] of Object.entries(envs)) {
     if (isRecord(env)) rewriteConfig(env, ['config', 'environments', name], { ...ctx, target: undefined }, name === envName ? report : quietReport(report), aliases);
@@ -128,7 +130,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
       if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
       const flowCtx: FlowContext = {
-        defaultHeaders, defaultJitter, isExpectOn, engine, defaultCookie,
+        defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie,
         scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
         unreadable: (m, p) => report(m, p, false, 'AGENTLOAD_E_PLAN_READ'),
@@ -305,7 +307,7 @@ function rewriteHttp(http: Record<string, unknown>, config: Record<string, unkno
 function addExpectExitCheck(config: Record<string, unknown>): void {
   const expect = isRecord(config.expect) ? config.expect : {};
   const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
-  for (const o of ['expect_status', 'expect_content_type', 'expect_json', 'expect_header', 'expect_body', 'expect_equals']) outcomes[o] ??= 0;
+  for (const o of ['expect_status', 'expect_content_type', 'expect_json', 'expect_header', 'expect_body', 'expect_equals', 'expect_cdn', 'expect_jmespath']) outcomes[o] ??= 0;
   expect.outcomes = outcomes;
   config.expect = expect;
 }
