@@ -8,7 +8,7 @@
  * http engine.
  *
  * Outcomes: ok, or failed with `socketio_connect` (the connection did not
- * open), `timeout`, `socketio_response` (the response's data differs),
+ * open; `tls` when its certificate was refused), `timeout`, `socketio_response` (the response's data differs),
  * `socketio_match` (a response match differs), `socketio_ack` (the
  * acknowledgement's data or match differs) or `capture` (a capture found
  * nothing in an accepted answer). A failed emit ends the user's scenario
@@ -19,6 +19,7 @@
 import type { Socket, io as connectSocket } from 'socket.io-client';
 import type { DeadlineItem, Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
 import { readJsonPath } from '../../engine/checks/json-path.ts';
+import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { compileEmitStep, type EmitStep } from './emit-step.ts';
 
 /** One user's sockets by namespace. */
@@ -51,6 +52,8 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
     this.deadlines = run.deadlines;
     this.target = run.target.replace(/\/$/, '');
     const c = (run.config.socketio ?? {}) as Record<string, unknown>;
+    // config.http.tls (Artillery's config.tls, or --insecure) applies over https as to HTTP requests: Artillery passes config.tls to io().
+    const tls = (run.config.http as { tls?: { rejectUnauthorized?: unknown } } | undefined)?.tls;
     this.options = {
       transports: Array.isArray(c.transports) ? c.transports : ['websocket'],
       forceNew: true,
@@ -58,6 +61,7 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
       ...(c.query !== undefined ? { query: c.query } : {}),
       ...(c.extraHeaders !== undefined ? { extraHeaders: c.extraHeaders } : {}),
       ...(typeof c.path === 'string' ? { path: c.path } : {}),
+      ...(tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
     };
   }
 
@@ -90,7 +94,7 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
     if (socket.connected) this.emit(step, vu, socket, done);
     else {
       socket.once('connect', () => this.emit(step, vu, socket, done));
-      socket.once('connect_error', () => this.end(step, vu, done, 'socketio_connect'));
+      socket.once('connect_error', (err) => this.end(step, vu, done, connectCause(err)));
     }
   }
 
@@ -168,6 +172,16 @@ function capture(step: EmitStep, got: unknown[], vars: VuVars): boolean {
     else vars[c.as] = v;
   }
   return isAllFound;
+}
+
+/**
+ * Why a connection did not open: `tls` when the certificate was refused (the
+ * transport's error rides in the connect error's `description.error`, the
+ * websocket transport's ErrorEvent), else `socketio_connect`.
+ */
+function connectCause(err: unknown): string {
+  const cause = (err as { description?: { error?: unknown } } | null)?.description?.error;
+  return cause !== undefined && transportReason(cause) === 'tls' ? 'tls' : 'socketio_connect';
 }
 
 function sameValue(got: unknown, want: unknown): boolean {

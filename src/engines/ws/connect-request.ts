@@ -12,14 +12,20 @@ import { appendQuery, resolveWsUrl, type WsTarget } from './ws-url.ts';
 
 const NO_VARS: VuVars = Object.freeze({});
 
-/** Options every connection of the run shares. */
+/**
+ * Options every connection of the run shares. `config.http.tls.rejectUnauthorized:
+ * false` (Artillery's `config.tls`, or --insecure) applies to wss:// as to https://:
+ * Artillery hands its `config.tls` to its ws connections too.
+ */
 export function baseClientOptions(config: ConfigInput): ClientOptions {
   const cfg = (config.ws ?? {}) as { perMessageDeflate?: boolean };
+  const tls = (config.http as { tls?: { rejectUnauthorized?: unknown } } | undefined)?.tls;
   // skipUTF8Validation: a load generator only reads what its checks ask for; validating every frame costs CPU at 10k connections.
   return Object.freeze({
     perMessageDeflate: cfg.perMessageDeflate === true, skipUTF8Validation: true, followRedirects: false, lookup: boundedLookup,
     // ws's own default is 100 MiB per message, kept whole: one flood of those per connection is gigabytes.
     maxPayload: maxBodyBytesOf(config),
+    ...(tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
   });
 }
 
