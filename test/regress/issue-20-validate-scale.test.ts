@@ -2,7 +2,9 @@
  * Issue 20, item 6: a 10 000-step plan of named HTTP steps validates (the
  * same path as `agentload validate`: load, plugins, compile), and an error in
  * its 9 999th step, found at load (schema) or only at compile (a template), is
- * still located at its line. Speed is measured by bench/validate-scale.ts, not here.
+ * still located at its line. Speed is measured by bench/validate-scale.ts, not here;
+ * what keeps it fast is counted: a valid plan of any size is never parsed by the
+ * yaml library (no position tree), an invalid one once, however many errors it has.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { validateCommand } from '../../src/cli/validate-command.ts';
-import { loadPlan } from '../../src/engine/plan/load-plan.ts';
+import { loadPlan, planReadCounts } from '../../src/engine/plan/load-plan.ts';
 import { parseGuarded, toJsGuarded } from '../../src/engine/plan/yaml-guards.ts';
 import type { AgentloadError } from '../../src/engine/errors.ts';
 
@@ -83,4 +85,33 @@ test(`${STEPS.toLocaleString('en-US')} steps reused by alias and merge key load 
   assert.equal(flow.length, STEPS);
   assert.deepEqual(flow[STEPS - 2], { post: { url: '/api/v1/jsonrpc', json: { jsonrpc: '2.0', method: 'agent.ping', id: '{{ vu }}' }, name: `rpc-${STEPS - 2}` } });
   assert.equal(await validateCommand([file], () => {}), 0);
+});
+
+/** What validating `file` cost in yaml parses and first reads (planReadCounts deltas), and the error if any. */
+async function readsOf(file: string): Promise<{ yamlParses: number; fastReads: number; error: AgentloadError | null }> {
+  const before = { ...planReadCounts };
+  const e = await validateCommand([file], () => {}).then(() => null, (err: unknown) => err as AgentloadError & { diagnostics?: AgentloadError[] });
+  return { yamlParses: planReadCounts.yamlParses - before.yamlParses, fastReads: planReadCounts.fastReads - before.fastReads, error: e?.diagnostics?.[0] ?? e };
+}
+
+test('a valid plan is never parsed for positions, whatever its size; an invalid one once, however many errors it has', async () => {
+  const sized = (steps: number, last: string): string => {
+    let text = 'config:\n  target: http://127.0.0.1:9\n  phases:\n    - { name: steady, duration: 10s, arrivalRate: 1 }\nscenarios:\n  - name: big\n    flow:\n';
+    for (let i = 0; i < steps - 1; i++) text += step(i);
+    const file = join(dir, `sized-${steps}-${last.length}.yml`);
+    writeFileSync(file, text + last);
+    return file;
+  };
+  for (const steps of [10, 2000]) {
+    const good = await readsOf(sized(steps, step(steps - 1)));
+    assert.deepEqual(good, { yamlParses: 0, fastReads: 1, error: null }, `${steps} steps`);
+  }
+  // Three errors (schema, unknown key, template): one parse locates them all.
+  const bad = await readsOf(sized(2000, '      - get: { url: /x, name: x, expect: { status: many } }\n      - get: { url: /y, bogus: 1 }\n      - post: { url: /z, json: { a: "{{#if x}}" } }\n'));
+  assert.equal(bad.error?.code, 'AGENTLOAD_E_SCHEMA');
+  assert.deepEqual({ yamlParses: bad.yamlParses, fastReads: bad.fastReads }, { yamlParses: 1, fastReads: 1 });
+  // An error only the compiler finds (a template) is located by one parse too.
+  const template = await readsOf(sized(2000, '      - post: { url: /z, json: { a: "{{#if x}}" } }\n'));
+  assert.equal(template.error?.code, 'AGENTLOAD_E_TEMPLATE');
+  assert.equal(template.yamlParses, 1);
 });

@@ -24,6 +24,8 @@ import { templateProblems } from './template-scan.ts';
 import { readArtilleryScript } from './artillery/read-artillery.ts';
 import { mergeConfigFile } from './config-file.ts';
 import { lineColAt, parseGuarded, toJsGuarded } from './yaml-guards.ts';
+import { fastLoadYaml } from './yaml-fast-load.ts';
+import { LazyPositions } from './lazy-positions.ts';
 import { parseYamlPath, YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
@@ -33,6 +35,14 @@ export interface LoadedPlan extends PlanInput {
   /** The applied environment's name, or null when none was selected. */
   readonly environment: string | null;
 }
+
+/**
+ * How plans were read in this process: `fastReads` without positions,
+ * `yamlParses` by the yaml library (for positions, or because the first read
+ * refused the text). Tests count them: a valid plan of any size is parsed by
+ * yaml zero times, an invalid one once.
+ */
+export const planReadCounts = { fastReads: 0, yamlParses: 0 };
 
 /** Objects that the environment merges one level deep; other keys it replaces whole. */
 function isMergedKey(config: Record<string, unknown>, env: Record<string, unknown>, key: string): boolean {
@@ -53,24 +63,16 @@ function isMergedKey(config: Record<string, unknown>, env: Record<string, unknow
  * `agentload validate` (through validatePlanFile).
  */
 export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPlan {
-  const lineCounter = new LineCounter();
   const text = readPlanText(file);
-  const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
-  const { doc, problems } = parseGuarded(text, lineCounter);
-  if (doc === null) {
-    throw planErrors([new PlanError('AGENTLOAD_E_PLAN_LIMIT', `the plan ${problems[0]!.message}`, {
-      location: { file, ...lineColAt(text, problems[0]!.offset) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
-    })]);
-  }
-  if (problems.length > 0) throw planErrors(problems.map((p) => new PlanError('AGENTLOAD_E_YAML', p.message, { location: at(p.offset) })));
-  let data: unknown;
-  try {
-    data = toJsGuarded(doc);
-  } catch (e) {
-    throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
+  // A valid plan needs no source position: read it without them, and parse for positions only when one is asked for.
+  let data: unknown = fastLoadYaml(text);
+  let positions: PlanPositions;
+  if (data === null) ({ data, positions } = parsePlanYaml(text, file));
+  else {
+    planReadCounts.fastReads++;
+    positions = new LazyPositions(() => parsePlanYaml(text, file).positions);
   }
 
-  let positions: PlanPositions = new YamlPositions(doc, lineCounter, file);
   // Artillery's --config: a second file merged into this one before anything reads it (config-file.ts).
   if (overrides.configFile !== undefined) ({ data, positions } = mergeConfigFile(data, positions, file, overrides.configFile));
   const artillery = readArtilleryScript(data, file, overrides, positions);
@@ -114,6 +116,28 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
 
   const hookFlows = { ...(plan.before === undefined ? {} : { before: plan.before }), ...(plan.after === undefined ? {} : { after: plan.after }) };
   return deepFreeze<LoadedPlan>({ file, config, scenarios, ...hookFlows, environment, locate });
+}
+
+/**
+ * The plan read by the yaml library, with a position for every node; throws
+ * the YAML problems found (AGENTLOAD_E_PLAN_LIMIT, AGENTLOAD_E_YAML), located.
+ */
+function parsePlanYaml(text: string, file: string): { data: unknown; positions: PlanPositions } {
+  planReadCounts.yamlParses++;
+  const lineCounter = new LineCounter();
+  const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
+  const { doc, problems } = parseGuarded(text, lineCounter);
+  if (doc === null) {
+    throw planErrors([new PlanError('AGENTLOAD_E_PLAN_LIMIT', `the plan ${problems[0]!.message}`, {
+      location: { file, ...lineColAt(text, problems[0]!.offset) }, hint: 'flatten the structure: no plan needs that depth (a JSON body can be given as a string in `body`)',
+    })]);
+  }
+  if (problems.length > 0) throw planErrors(problems.map((p) => new PlanError('AGENTLOAD_E_YAML', p.message, { location: at(p.offset) })));
+  try {
+    return { data: toJsGuarded(doc), positions: new YamlPositions(doc, lineCounter, file) };
+  } catch (e) {
+    throw planErrors([new PlanError('AGENTLOAD_E_YAML', (e as Error).message, { location: at(0), cause: e })]);
+  }
 }
 
 /**

@@ -1,0 +1,107 @@
+/**
+ * The first read of a plan: its plain value, with no source positions.
+ *
+ * The yaml library (yaml-guards.ts, yaml-positions.ts) keeps a node with a
+ * source range for every key and value, which is what locates an error; on a
+ * 10 000-step plan that parse alone took 1.3-2 s. A valid plan never needs a
+ * position, so js-yaml reads it first and yaml parses it again only when a
+ * diagnostic must be located (load-plan.ts) or when this read returns null.
+ *
+ * The two must agree on every plan this read accepts, so it accepts only what
+ * it reads exactly as yaml would, and returns null for the rest (yaml then
+ * reads the text and reports as before):
+ * - plain scalars resolve through yaml's own core-schema tests and resolvers
+ *   (null, bool, the three int forms, the three float forms), so `1_000`,
+ *   `0b1` or `2001-12-14` stay strings as in yaml;
+ * - map keys must be strings, numbers or booleans, stringified as yaml's
+ *   toJS does (`1.50` → "1.5"); a null key (yaml: "") or a map or list as key
+ *   returns null, as does a repeated key (yaml reports it);
+ * - no anchor or alias (the cycle and expansion guards live on the yaml
+ *   side), no explicit tag other than !!str/!!seq/!!map, no nesting deeper
+ *   than half of yaml-guards' limit, one document.
+ * `<<` merges an inline map (or a list of them) with yaml's precedence: keys
+ * written in the map win, earlier sources win over later ones.
+ */
+import { Schema, defineMappingTag, defineScalarTag, load, mergeTag, NOT_RESOLVED, seqTag, strTag } from 'js-yaml';
+import { Schema as YamlSchema, isScalar } from 'yaml';
+import { MAX_NESTING_DEPTH } from './yaml-guards.ts';
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** First characters a value of each core tag can start with (a superset), so js-yaml tries only the tags that may match. */
+const FIRST_CHARS: Record<string, readonly string[]> = {
+  'tag:yaml.org,2002:null': ['', '~', 'n', 'N'],
+  'tag:yaml.org,2002:bool': ['t', 'T', 'f', 'F'],
+  'tag:yaml.org,2002:int': [...DIGITS, '-', '+'],
+  'tag:yaml.org,2002:float': [...DIGITS, '-', '+', '.'],
+};
+
+interface YamlScalarTag {
+  tag: string;
+  default?: boolean | 'key';
+  test?: RegExp;
+  resolve: (source: string, onError: (message: string) => void, options: { intAsBigInt: boolean }) => unknown;
+}
+
+class NotLikeYaml extends Error {}
+const refuse = (): never => {
+  throw new NotLikeYaml();
+};
+
+/** One js-yaml tag per core tag name, trying yaml's tags of that name in yaml's order. */
+function coreScalarTags(): ReturnType<typeof defineScalarTag>[] {
+  const yamlTags = (new YamlSchema({ schema: 'core' }).tags as unknown as YamlScalarTag[]).filter((t) => t.default === true && t.test !== undefined);
+  return Object.entries(FIRST_CHARS).map(([name, firstChars]) => {
+    const own = yamlTags.filter((t) => t.tag === name);
+    if (own.length === 0) throw new Error(`yaml has no core tag ${name}`);
+    return defineScalarTag(name, {
+      implicit: true,
+      implicitFirstChars: firstChars,
+      identify: () => false,
+      resolve(source, isExplicit) {
+        // `!!int "1"` and friends: yaml's explicit-tag rules are not copied here.
+        if (isExplicit) return NOT_RESOLVED;
+        for (const t of own) {
+          if (!t.test!.test(source)) continue;
+          const value = t.resolve(source, refuse, { intAsBigInt: false });
+          return isScalar(value) ? value.value : value;
+        }
+        return NOT_RESOLVED;
+      },
+    });
+  });
+}
+
+const isPlainKey = (key: unknown): key is string | number | boolean => typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean';
+
+/** Plain objects keyed as yaml's toJS keys them; `__proto__` and friends become own properties, as there. */
+const mapTag = defineMappingTag<Record<string, unknown>>('tag:yaml.org,2002:map', {
+  create: () => ({}),
+  identify: () => false,
+  addPair(map, key, value) {
+    if (!isPlainKey(key)) return 'not a plain key';
+    const k = String(key);
+    if (k in map) Object.defineProperty(map, k, { value, writable: true, enumerable: true, configurable: true });
+    else map[k] = value;
+    return '';
+  },
+  has: (map, key) => isPlainKey(key) && Object.hasOwn(map, String(key)),
+  keys: (map) => Object.keys(map),
+  get: (map, key) => map[String(key)],
+});
+
+let schema: Schema | undefined;
+
+/**
+ * The plan's value as yaml's toJS would give it, or null when this read
+ * cannot vouch for that (see the module comment): parse with yaml then.
+ */
+export function fastLoadYaml(text: string): unknown {
+  schema ??= new Schema([strTag, seqTag, mapTag, ...coreScalarTags(), mergeTag]);
+  try {
+    const value = load(text, { schema, maxAliases: 0, maxDepth: MAX_NESTING_DEPTH / 2 });
+    // A file of only a scalar or only null is no plan: let yaml's path say so, as before.
+    return typeof value === 'object' && value !== null ? value : null;
+  } catch {
+    return null;
+  }
+}
