@@ -24,10 +24,12 @@ const INTERVAL = mode === 'open' ? '1s' : '1h';
 const phases = mode === 'open'
   ? [{ name: 'warm-up', arrivalRate: Math.ceil(n / 10), rampTo: n, duration: WARMUP_S }, { arrivalRate: n, duration: seconds }]
   : [{ users: n, spawnRate: n * 10, duration: seconds }];
-// rpc: the tool-rpc engine, params templated per VU, every answer classified (envelope, id, result vs error:
-// an error inside a 200 fails). No expect: `result exists` added nothing to that verdict, and a call that
-// nothing reads is the case whose answer must cost no more than its envelope (BENCH_RPC_EXPECT=1 adds it back).
-const rpcCall = { method: 'agent.ping', params: { agent_id: 'bench-{{vu}}' }, name: 'rpc' };
+// rpc: the tool-rpc engine, every answer classified (envelope, id, result vs error: an error inside a 200
+// fails). The params are autocannon's body's (run.ts), so both send the same bytes but the id, which agentload
+// numbers per call to match answers; BENCH_RPC_TEMPLATED=1 templates them per VU (`bench-{{vu}}`) instead.
+// No expect: `result exists` added nothing to that verdict, and a call that nothing reads is the case whose
+// answer must cost no more than its envelope (BENCH_RPC_EXPECT=1 adds it back).
+const rpcCall = { method: 'agent.ping', params: { agent_id: process.env.BENCH_RPC_TEMPLATED === '1' ? 'bench-{{vu}}' : 'bench' }, name: 'rpc' };
 if (process.env.BENCH_RPC_EXPECT === '1') rpcCall.expect = { json: [{ path: 'result', exists: true }] };
 const flow = mode === 'rpc'
   ? [{ call: rpcCall }]
@@ -44,11 +46,20 @@ const plan = {
 };
 const sink = new HdrSink();
 const compiled = compilePlan(plan, { engines: builtinEngines(), sink });
-// CPU is measured over the measured window (after the warm-up) plus the drain, as in gen-undici-open.mjs.
+// CPU is measured from the load's start (after the warm-up, for the open model) to the result, its summary
+// built: the drain and the summary are in it, as autocannon's (gen-autocannon.mjs) holds its connecting and its
+// result. Start-up is in neither: module loading, compiling the plan and the engines' init (undici and
+// tough-cookie loaded, the snapshot code warmed) come before onStart, as autocannon's require comes before its
+// window. Measured from before runPlan, as it was, a 5 s run at ~2 000 req/s carried ~0.2 CPU-s of start-up
+// (1.5-2 CPU-s per 100k requests) that autocannon's figure did not.
 let cpu0 = process.cpuUsage();
-const cpuWindow = { id: 'cpu-window', onStart: () => { setTimeout(() => { cpu0 = process.cpuUsage(); }, WARMUP_S * 1000).unref(); } };
+let cpu = null;
+const cpuWindow = {
+  id: 'cpu-window',
+  onStart: () => { cpu0 = process.cpuUsage(); if (WARMUP_S > 0) setTimeout(() => { cpu0 = process.cpuUsage(); }, WARMUP_S * 1000).unref(); },
+  onEnd: () => { cpu = process.cpuUsage(cpu0); },
+};
 const result = await runPlan(compiled, { sink, reporters: [cpuWindow], log: () => {} });
-const cpu = process.cpuUsage(cpu0);
 // ws: a round trip is one echo; the sends are counted as steps of their own.
 const o = mode === 'ws' ? result.summary.byName.find((x) => x.name === 'echo') : result.summary.overall;
 const cpuSec = (cpu.user + cpu.system) / 1e6;
