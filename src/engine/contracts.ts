@@ -157,12 +157,18 @@ export interface HookResponse {
  * `done(true)` when every function succeeded, else `done(false)` after it
  * has ended the user's scenario (the engine then sends nothing more and
  * just calls vu.resume()). Either may call `done` synchronously.
+ * `error` runs the scenario's `onError` functions for a request that got no
+ * answer (refused, reset, timed out), once the engine has recorded that
+ * failure; after `done()` the engine ends the user's scenario
+ * (vu.failScenario) and resumes it, as Artillery does.
  */
 export interface RequestHooks {
   readonly hasBefore: boolean;
   readonly hasAfter: boolean;
+  readonly hasError: boolean;
   before(req: HookRequest, vu: VirtualUser, done: (isOk: boolean) => void): void;
   after(req: HookRequest, res: HookResponse, vu: VirtualUser, done: (isOk: boolean) => void): void;
+  error(err: Error, req: HookRequest, vu: VirtualUser, done: () => void): void;
 }
 
 /** A response as checks see it; engines implement it lazily (parse only when asked). */

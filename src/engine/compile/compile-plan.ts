@@ -34,13 +34,14 @@ const DEFAULT_GRACE_MS = 30_000;
 const COMMON_STEP_KEYS = new Set(['think', 'loop', 'log', 'function']);
 const LOOP_MODIFIERS = new Set(['count', 'over']);
 
-/** A scenario's beforeRequest / afterResponse functions, handed to each of its request steps. */
+/** A scenario's beforeRequest / afterResponse / onError functions, handed to each of its request steps. */
 interface ScenarioHooks {
   readonly before: readonly NamedHook[];
   readonly after: readonly NamedHook[];
+  readonly error: readonly NamedHook[];
 }
 
-const NO_HOOKS: ScenarioHooks = { before: [], after: [] };
+const NO_HOOKS: ScenarioHooks = { before: [], after: [], error: [] };
 
 class Compiler {
   /** Plan errors caught so far (see the module comment); compilePlan throws them together. */
@@ -116,9 +117,10 @@ class Compiler {
     if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
     const owners = new ScenarioEngines(engine, [...engines.values()]);
     const raw = s as ScenarioInput & Record<string, unknown>;
-    const hooks: ScenarioHooks = raw.beforeRequest === undefined && raw.afterResponse === undefined ? NO_HOOKS : {
+    const hooks: ScenarioHooks = raw.beforeRequest === undefined && raw.afterResponse === undefined && raw.onError === undefined ? NO_HOOKS : {
       before: this.hookList(raw.beforeRequest, `${path}.beforeRequest`),
       after: this.hookList(raw.afterResponse, `${path}.afterResponse`),
+      error: this.hookList(raw.onError, `${path}.onError`),
     };
     const name = s.name ?? path;
     const before = this.steps(hookSteps(raw.beforeScenario), owners, name, `${path}.beforeScenario`, hooks);
@@ -229,7 +231,7 @@ class Compiler {
         if (stepBefore === undefined && stepAfter === undefined && hooks === NO_HOOKS) return null;
         const before = [...hooks.before, ...this.hookList(stepBefore, `${p}.beforeRequest`)];
         const after = [...hooks.after, ...this.hookList(stepAfter, `${p}.afterResponse`)];
-        return before.length === 0 && after.length === 0 ? null : new ProcessorRequestHooks(this.processor!, before, after);
+        return before.length === 0 && after.length === 0 && hooks.error.length === 0 ? null : new ProcessorRequestHooks(this.processor!, before, after, hooks.error);
       },
       processorFunction: (name, p) => this.stepFunction(name, p),
       yamlPath,

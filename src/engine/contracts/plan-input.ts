@@ -71,6 +71,8 @@ export interface ScenarioInput {
   /** Processor functions around every request of the scenario. */
   beforeRequest?: string | string[];
   afterResponse?: string | string[];
+  /** Processor functions called when a request of the scenario gets no answer; then the scenario ends. */
+  onError?: string | string[];
   flow: StepInput[];
 }
 

@@ -13,7 +13,7 @@
  * while it still waits in the ClientPool for a connection.
  */
 import type { Recorder } from '../../engine/contracts.ts';
-import type { HookRequest, VirtualUser } from '../../engine/contracts.ts';
+import type { HookRequest, RequestHooks, VirtualUser } from '../../engine/contracts.ts';
 import { hookResponseOf } from './hooked-request.ts';
 import type { HttpStep } from './http-step.ts';
 import { classifyBatchCall, classifySingle, matchBatch, Verdict, EXPECTED, FAILED, OK, type CallView } from '../../engine/checks/jsonrpc-verdict.ts';
@@ -303,8 +303,18 @@ export class HttpExchange extends PooledFlight implements CallView {
       if (reason === 'econnreset' && this.status !== 0) reason = 'closed_early';
       if (reason === 'timeout') this.sink.recordLatency(step.handle, this.nowUs() - this.vu.scheduledUs);
       this.sink.failed(step.handle, reason, err);
+      if (step.hooks !== null && step.hooks.hasError) return this.afterError(step.hooks, err);
     }
     this.vu.resume();
+  }
+
+  /** Artillery's scenario onError: its functions see the error and the request, then the user's scenario ends. */
+  private afterError(hooks: RequestHooks, err: Error): void {
+    const vu = this.vu;
+    hooks.error(err, this.hookRequest!, vu, () => {
+      vu.failScenario();
+      vu.resume();
+    });
   }
 
   onUpgrade(): void {}

@@ -121,11 +121,6 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     data.scenarios.forEach((s, i) => {
       if (!isRecord(s)) return;
       if (s.name === undefined) s.name = String(i);
-      if (s.onError !== undefined) {
-        // Artillery calls these when a request gets no answer (or a capture fails), then ends the user's scenario.
-        report('scenario onError hooks are not supported yet; count failures with expect.outcomes, or inspect answers in an afterResponse function', ['scenarios', i, 'onError'], true);
-        delete s.onError;
-      }
       if (typeof s.engine === 'string' && Object.hasOwn(ENGINE_ALIASES, s.engine)) s.engine = ENGINE_ALIASES[s.engine];
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
       if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
