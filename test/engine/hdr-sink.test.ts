@@ -97,3 +97,28 @@ test('addHistogram over the recorded range equals hdr add over every bucket', as
   assert.equal(viaRange.minNonZeroValue, viaHdr.minNonZeroValue);
   assert.equal(viaRange.getValueAtPercentile(99.9), viaHdr.getValueAtPercentile(99.9));
 });
+
+test('recordUs puts every value where hdr recordValue does: the same counts, total, min and max', async () => {
+  const { newHistogram, recordUs, encodeHistogram, MAX_TRACKABLE_US } = await import('../../src/engine/metrics/histogram.ts');
+  const direct = newHistogram(), viaHdr = newHistogram();
+  const values: number[] = [];
+  // Every bucket's edges (2^k − 1, 2^k, 2^k + 1) up to the top of the range, and values between them.
+  for (let k = 0; k < 32; k++) for (const d of [-1, 0, 1]) values.push(2 ** k + d);
+  let x = 5;
+  for (let i = 0; i < 20_000; i++) { x = (x * 48271) % 2147483647; values.push(1 + (x % 100_000), 1 + (x * 3 % MAX_TRACKABLE_US)); }
+  values.push(MAX_TRACKABLE_US, MAX_TRACKABLE_US + 5, 0, -3, 0.4, 1.5, 2047.5);
+  for (const v of values) {
+    recordUs(direct, v);
+    viaHdr.recordValue(v < 1 ? 1 : v > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : Math.round(v));
+  }
+  assert.equal(direct.totalCount, values.length);
+  assert.equal(encodeHistogram(direct), encodeHistogram(viaHdr));
+  assert.equal(direct.maxValue, viaHdr.maxValue);
+  assert.equal(direct.minNonZeroValue, viaHdr.minNonZeroValue);
+  for (const p of [1, 50, 99, 99.99, 100]) assert.equal(direct.getValueAtPercentile(p), viaHdr.getValueAtPercentile(p));
+  // After a reset (interval histograms are reused), min and max start over as hdr's do.
+  direct.reset();
+  recordUs(direct, 5000);
+  assert.equal(direct.minNonZeroValue, 5000);
+  assert.equal(direct.maxValue, 5000);
+});

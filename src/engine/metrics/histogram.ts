@@ -28,9 +28,59 @@ export function newHistogram(): Histogram {
   });
 }
 
-/** Records `us`, clamped to 1 µs … 1 h so a broken clock never throws on the hot path. */
+/**
+ * The JsHistogram fields recordUs writes (public fields of the JS implementation, untyped; the version is
+ * pinned, see CountsAdd below). `_counts` is the Uint32Array that bitBucketSize 32 builds.
+ */
+interface CountsRecord {
+  _counts: Uint32Array;
+  _totalCount: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  readonly unitMagnitude: number;
+  readonly subBucketHalfCountMagnitude: number;
+  readonly countsArrayLength: number;
+}
+
+/** log2 of the sub-bucket half count for 3 significant digits (1024), the layout the direct index below assumes. */
+const HALF_MAGNITUDE = 10;
+
+/**
+ * True when newHistogram()'s layout is the one recordUs indexes directly: unit 1 µs, 1024 sub-buckets a half,
+ * counts in a Uint32Array holding MAX_TRACKABLE_US's index. Checked once, on a real histogram; any other
+ * layout (another hdr-histogram-js) records through recordValue.
+ */
+const isDirect = ((): boolean => {
+  const r = newHistogram() as unknown as CountsRecord;
+  return r.unitMagnitude === 0 && r.subBucketHalfCountMagnitude === HALF_MAGNITUDE && r._counts instanceof Uint32Array &&
+    typeof r._totalCount === 'number' && r.countsArrayLength === r._counts.length && directIndex(MAX_TRACKABLE_US) < r.countsArrayLength;
+})();
+
+/**
+ * hdr's countsArrayIndex for an integer 1 ≤ v < 2^32 with unit 1 and 1024 sub-buckets a half, in integer
+ * operations: bucket = max(floor(log2 v) − 10, 0), sub = v >> bucket, index = bucket · 1024 + sub. hdr computes
+ * the same with Math.log2, floor, pow and a division per value (2-3 % of the generator's CPU at 20 000 req/s).
+ */
+function directIndex(v: number): number {
+  const b = 21 - Math.clz32(v);
+  const bucket = b > 0 ? b : 0;
+  return (bucket << HALF_MAGNITUDE) + (v >>> bucket);
+}
+
+/**
+ * Records `us`, clamped to 1 µs … 1 h so a broken clock never throws on the hot path. Writes the count,
+ * total, min and max as hdr's recordValue does (a test checks the encodings match), without its calls.
+ */
 export function recordUs(h: Histogram, us: number): void {
-  h.recordValue(us < 1 ? 1 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : Math.round(us));
+  const v = us < 1 ? 1 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : Math.round(us);
+  if (!isDirect) return h.recordValue(v);
+  const r = h as unknown as CountsRecord;
+  const counts = r._counts;
+  const i = directIndex(v);
+  counts[i] = counts[i]! + 1;
+  r._totalCount++;
+  if (v > r.maxValue) r.maxValue = v;
+  if (v < r.minNonZeroValue) r.minNonZeroValue = v;
 }
 
 /**
