@@ -196,7 +196,8 @@ export class VuRunner implements VuStarter, VuHost {
   }
 
   private wakeIdleWaiters(): void {
-    if (this.active.length !== 0) return;
+    // An open-model run at a low rate empties the active list at nearly every arrival; only the drain waits on it.
+    if (this.active.length !== 0 || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();

@@ -41,12 +41,16 @@ function asId(v: unknown): number | string {
   return typeof v === 'number' && Number.isFinite(v) ? v : String(v);
 }
 
-/** Renders what the step templates (params, ids, identifiers, headers) into `s`. */
-export function prepareRequest(s: RpcSessionState, step: RpcStep, vars: VuVars): void {
+/**
+ * Renders what the step templates (params, ids, identifiers, headers) into `s`. The user's variables are read
+ * only when something is templated: the first read builds them (the plan's variables copied, a payload row
+ * taken), which a static call, the common case, has no use for.
+ */
+export function prepareRequest(s: RpcSessionState, step: RpcStep, user: { readonly vars: VuVars }): void {
   const calls = step.calls;
   const n = calls.length;
-  s.fixedIds.length = n;
-  s.identifiers.length = n;
+  if (s.fixedIds.length !== n) s.fixedIds.length = n;
+  if (s.identifiers.length !== n) s.identifiers.length = n;
   const heads: string[] | null = step.staticParts === null ? [] : null;
   for (let i = 0; i < n; i++) {
     const c = calls[i]!;
@@ -54,23 +58,32 @@ export function prepareRequest(s: RpcSessionState, step: RpcStep, vars: VuVars):
     if (heads !== null) {
       if (c.staticHead !== null) heads.push(c.staticHead);
       else {
-        rendered = c.params!.render(vars);
+        rendered = c.params!.render(user.vars);
         heads.push(`{"jsonrpc":"2.0","method":${c.methodJson},"params":${JSON.stringify(rendered)},"id":`);
       }
     }
-    s.fixedIds[i] = c.fixedId !== null ? c.fixedId : c.idTemplate !== null ? asId(c.idTemplate.render(vars)) : null;
+    s.fixedIds[i] = c.fixedId !== null ? c.fixedId : c.idTemplate !== null ? asId(c.idTemplate.render(user.vars)) : null;
     let identifier: unknown = null;
-    if (c.accountBy !== null) identifier = c.accountBy.render(vars);
+    if (c.accountBy !== null) identifier = c.accountBy.render(user.vars);
     else if (c.staticIdentifier !== null) identifier = c.staticIdentifier;
     else if (c.isIdentifierFromParams) identifier = (rendered as { identifier?: unknown } | undefined)?.identifier;
     s.identifiers[i] = typeof identifier === 'string' && identifier !== '' ? identifier : null;
   }
   s.parts = heads === null ? step.staticParts! : joinParts(heads, step.isBatch);
-  if (!step.isWs) s.headers = step.staticHeaderList !== null ? (step.staticHeaderList as string[]) : renderHeaders(step.headers, vars);
+  if (!step.isWs) s.headers = step.staticHeaderList !== null ? (step.staticHeaderList as string[]) : renderHeaders(step.headers, user.vars);
 }
 
 /** parts[0] id[0] parts[1] id[1] … parts[n]: one allocation, copies only. Reads parts.length − 1 ids. */
 export function buildBody(parts: readonly Buffer[], ids: ReadonlyArray<number | string>): Buffer {
+  // A single call, nearly every request: its id's text made once, no loop.
+  if (parts.length === 2) {
+    const head = parts[0]!, tail = parts[1]!, id = idText(ids[0]!);
+    const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(id) + tail.length);
+    let at = head.copy(out, 0);
+    at += out.write(id, at, 'utf8');
+    tail.copy(out, at);
+    return out;
+  }
   let size = 0;
   for (let i = 0; i < parts.length; i++) size += parts[i]!.length;
   for (let i = 0; i < parts.length - 1; i++) size += Buffer.byteLength(idText(ids[i]!));

@@ -16,7 +16,7 @@
  * its send to the last body byte, time waiting in the ClientPool included,
  * as the http engine's exchange is (see there).
  */
-import type { VirtualUser } from '../../engine/contracts.ts';
+import type { VirtualUser, VuVars } from '../../engine/contracts.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
 import { isRunEnded } from '../../engine/transport/run-ended-error.ts';
 import { RPC_FOREIGN_IDS, RPC_RETRIES, RPC_RETRIES_EXHAUSTED } from '../../engine/metrics/names.ts';
@@ -32,6 +32,9 @@ import { prepareRequest, buildBody, type RpcRuntime } from './rpc-request.ts';
 import type { RpcStep } from './rpc-step.ts';
 import type { RpcWsConnection } from './ws-connection.ts';
 import { bodyTooLargeError } from '../../engine/transport/body-limit.ts';
+
+/** What an envelope-only call's classification gets for variables: it has no checks to read them. */
+const NO_VARS: VuVars = Object.freeze({});
 
 /** See the module comment. Fields are all set in the constructor (monomorphic). */
 export class RpcSession extends PooledFlight implements CallView {
@@ -84,7 +87,7 @@ export class RpcSession extends PooledFlight implements CallView {
     this.attempt = 0;
     this.startUs = this.vu.scheduledUs;
     if (step.rateLimitKey !== null) this.rl.begin(step.rateLimitKey, this.vu.vars);
-    prepareRequest(this, step, this.vu.vars);
+    prepareRequest(this, step, this.vu);
     this.send();
   }
 
@@ -253,7 +256,8 @@ export class RpcSession extends PooledFlight implements CallView {
     const step = this.step!;
     const v = this.verdict;
     const calls = step.calls;
-    const vars = this.vu.vars;
+    // Read only by a call's checks: an envelope-only call has none, and reading would build them (prepareRequest).
+    const vars = step.isEnvelopeOnly ? NO_VARS : this.vu.vars;
     const nominal = status === 0 ? 200 : status;
     if (!step.isBatch) {
       classifySingle(calls[0]!, doc, nominal, this.ids[0], this, vars, v);
