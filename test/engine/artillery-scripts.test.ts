@@ -121,7 +121,7 @@ test('phases: Artillery durations, rampTo without arrivalRate, mode and template
 test('unsupported Artillery features stop at validate with exit 2, each at its line:col', async () => {
   const r = await cli(['validate', join(FIX, 'unsupported.yml')]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /unsupported\.yml:5:19 AGENTLOAD_E_NOT_YET config\.engines\.playwright\.trace/);
+  assert.match(r.err, /unsupported\.yml:5:15 AGENTLOAD_E_NOT_YET config\.plugins\.expect\.outputFormat/);
   assert.match(r.err, /unsupported\.yml:10:11 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.connect\.function/);
   assert.doesNotMatch(r.err, /AGENTLOAD_E_SCHEMA/, 'one line per unsupported feature, no echo from the schema');
 });

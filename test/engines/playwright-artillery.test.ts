@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tempDir } from '../cli/cli-fixture.ts';
 import { startHttpServer } from '../helpers/servers.ts';
@@ -116,7 +116,7 @@ test('playwright: maxContexts bounds the browser contexts open at once; users be
   assert.equal(result.summary.byName.find((n: any) => n.name === 'browser hold').ok, 3);
 });
 
-test('playwright: a test function the processor does not export and tracing stop at validate, located', async (t) => {
+test('playwright: a test function the processor does not export and a trace option that does not exist stop at validate, located', async (t) => {
   const { dir, cleanup } = tempDir('playwright-bad');
   t.after(cleanup);
   writeFileSync(join(dir, 'flows.cjs'), 'module.exports = { browse: async () => {} };\n');
@@ -134,12 +134,45 @@ test('playwright: a test function the processor does not export and tracing stop
     ].join('\n'));
     return join(dir, name);
   };
-  const traced = await cli(['validate', write('traced.yml', '{ trace: true }')]);
+  const traced = await cli(['validate', write('traced.yml', '{ trace: { maxTraces: 3 } }')]);
   assert.equal(traced.code, 2);
-  assert.match(traced.err, /traced\.yml:4:19 AGENTLOAD_E_NOT_YET config\.engines\.playwright\.trace/);
+  assert.match(traced.err, /traced\.yml:4:\d+ AGENTLOAD_E_SCHEMA config\.(engines\.)?playwright\.trace/);
   const misnamed = await cli(['validate', write('misnamed.yml', '{}')]);
   assert.equal(misnamed.code, 2);
   assert.match(misnamed.err, /misnamed\.yml:8:19 AGENTLOAD_E_PROCESSOR_FUNCTION scenarios\[0\]\.flow\[0\]\.testFunction: .*"brwose".*browse/);
+});
+
+test('playwright: useSeparateBrowserPerVU gives each user its own browser; trace saves the failing user\'s trace as a zip and drops the other', async (t) => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium (or set AGENTLOAD_CHROMIUM)`);
+  const srv = await startHttpServer((req, res) => {
+    if (req.url === '/page') res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>page</h1>');
+    else res.writeHead(404).end();
+  });
+  t.after(() => srv.close());
+  const { dir, cleanup } = tempDir('playwright-browsers');
+  t.after(cleanup);
+  const traces = join(dir, 'traces');
+  const run = async (overrides: object) => {
+    const out = join(dir, 'r.json');
+    const r = await cli(['run', join(FIX, 'playwright-browsers.yml'), '-t', srv.url, '-o', out, '--no-console', '--grace', '20s', '--overrides', JSON.stringify(overrides)]);
+    return { ...r, result: JSON.parse(readFileSync(out, 'utf8')) };
+  };
+  const separate = await run({ config: { engines: { playwright: { trace: { outputDir: traces } } } } });
+  assert.equal(separate.code, 0, separate.out + separate.err);
+  const counters = separate.result.summary.counters;
+  assert.equal(counters['test.browsers_seen'], 2, 'two users, two browsers');
+  assert.equal(counters.vusers_failed, 1, 'the first visit failed');
+  assert.equal(counters['browser.traces_collected'], 1, 'the failing user\'s trace was saved');
+  assert.equal(counters['browser.traces_discarded'], 1, 'the passing user\'s trace was dropped');
+  const zips = readdirSync(traces).filter((f) => f.endsWith('.zip'));
+  assert.equal(zips.length, 1);
+  assert.equal(readFileSync(join(traces, zips[0]!)).subarray(0, 2).toString(), 'PK', 'a zip archive');
+  assert.match(separate.err + separate.out, new RegExp(`trace saved to ${join(traces, zips[0]!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+
+  const shared = await run({ config: { engines: { playwright: { useSeparateBrowserPerVU: false, trace: false } } } });
+  assert.equal(shared.code, 0, shared.out + shared.err);
+  assert.equal(shared.result.summary.counters['test.browsers_seen'], 1, 'one browser for the process');
+  assert.equal(shared.result.summary.counters['browser.traces_collected'], undefined, 'no tracing when trace is false');
 });
 
 test('playwright: no Chromium where AGENTLOAD_CHROMIUM points is one line with the fix, exit 3, before any request', async (t) => {

@@ -5,8 +5,12 @@
  * playwright-options.ts).
  *
  * One browser per process (each worker thread has its own engine), launched
- * at init; one browser context per virtual user, opened at its first
- * `testFunction` step and closed when the user ends; a fresh page per call.
+ * at init; or, with `useSeparateBrowserPerVU`, one per virtual user, launched
+ * with its context and closed with it (the launch at init then only checks
+ * that the browser starts). One browser context per virtual user, opened at
+ * its first `testFunction` step and closed when the user ends; a fresh page
+ * per call. With `trace`, users' contexts record Playwright traces
+ * (trace-recorder.ts).
  * At most `maxContexts` contexts are open at once: a user beyond that waits
  * for one to close (`browser.context_waits`), and its wait counts in its time.
  *
@@ -18,10 +22,11 @@
  * processor_errors:<fn>). `test.step(name, fn)` and the pages' own timings
  * are recorded by page-metrics.ts.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, LaunchOptions } from 'playwright-core';
 import type { Engine, Recorder, RunContext, StepCompileContext, StepFunction, StepInput, VirtualUser } from '../../engine/contracts.ts';
 import { PageMetrics } from './page-metrics.ts';
-import { loadPlaywright } from './playwright-library.ts';
+import { loadPlaywright, type PlaywrightLibrary } from './playwright-library.ts';
+import { TraceRecorder, type Recording } from './trace-recorder.ts';
 import { noBrowser, playwrightOptions, type PlaywrightOptions } from './playwright-options.ts';
 
 /** A compiled `testFunction` step. */
@@ -34,6 +39,10 @@ export interface TestFunctionStep {
 /** One user's browser context, opened at its first step. */
 interface BrowserSession {
   context: BrowserContext | null;
+  /** The user's own browser (useSeparateBrowserPerVU), else null. */
+  browser: Browser | null;
+  /** The context's trace recording, while one runs. */
+  recording: Recording | null;
 }
 
 /** Why a test function failed, in agentload's closed vocabulary. */
@@ -54,6 +63,9 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   private options: PlaywrightOptions | null = null;
   private metrics: PageMetrics | null = null;
   private browser: Browser | null = null;
+  private library: PlaywrightLibrary | null = null;
+  private launchOptions: LaunchOptions = {};
+  private traces: TraceRecorder | null = null;
   private isClosing = false;
   /** Said once, by the first user to run a step (an engine has no log of its own at init). */
   private notices: string[] = [];
@@ -75,26 +87,37 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
     this.nowUs = () => run.nowUs();
     const options = playwrightOptions(run.config, run.target, process.env);
     this.options = options;
-    const { pw, description } = await loadPlaywright(this.processorFile);
-    this.notices.push(description);
-    if (options.testIdAttribute !== null) pw.selectors.setTestIdAttribute(options.testIdAttribute);
+    const library = await loadPlaywright(this.processorFile);
+    this.library = library;
+    this.notices.push(library.description);
+    if (options.testIdAttribute !== null) library.pw.selectors.setTestIdAttribute(options.testIdAttribute);
     const launch = { ...options.launch };
     if (launch.headless === false && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
       // A window needs a display; Artillery forces headless the same way on its cloud workers.
       launch.headless = true;
       this.notices.push('launchOptions.headless: false needs a display and DISPLAY is not set: the browser runs headless');
     }
+    this.launchOptions = launch;
+    const browser = await this.launch();
+    // Launched here either way, so a Chromium that cannot start stops the run before its first user.
+    if (options.isBrowserPerUser) await browser.close().catch(() => {});
+    else this.browser = browser;
+    this.metrics = new PageMetrics(run.sink, options, run.target);
+    if (options.trace !== null) this.traces = new TraceRecorder(options.trace, run.sink);
+  }
+
+  private async launch(): Promise<Browser> {
+    const launch = this.launchOptions;
     try {
-      this.browser = await pw.chromium.launch(launch);
+      return await this.library!.pw.chromium.launch(launch);
     } catch (e) {
       const first = String((e as Error)?.message ?? e).split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
-      throw noBrowser(`Chromium ${String(launch.executablePath ?? launch.channel)} would not start (${description}): ${first}`);
+      throw noBrowser(`Chromium ${String(launch.executablePath ?? launch.channel)} would not start (${this.library!.description}): ${first}`);
     }
-    this.metrics = new PageMetrics(run.sink, options, run.target);
   }
 
   openSession(): BrowserSession {
-    return { context: null };
+    return { context: null, browser: null, recording: null };
   }
 
   runStep(step: TestFunctionStep, vu: VirtualUser<BrowserSession | null>): void {
@@ -105,7 +128,7 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   private async run(step: TestFunctionStep, vu: VirtualUser, session: BrowserSession): Promise<void> {
     const sink = this.sink!;
     try {
-      session.context ??= await this.newContext(step.scenarioName);
+      session.context ??= await this.newContext(step.scenarioName, vu, session);
       const page = await session.context.newPage();
       const metrics = this.metrics!;
       const test = {
@@ -129,6 +152,8 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
       else {
         sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
         sink.failed(step.handle, reasonOf(err));
+        // Saved before the user ends (fail() ends its scenario, and closing the context would lose the trace).
+        if (session.recording !== null && (await this.traces!.onFailure(session.recording, vu))) session.recording = null;
         step.fn.fail(vu, err);
       }
     }
@@ -136,7 +161,7 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   }
 
   /** A context for one user, once one of the maxContexts is free. */
-  private async newContext(scenarioName: string): Promise<BrowserContext> {
+  private async newContext(scenarioName: string, vu: VirtualUser, session: BrowserSession): Promise<BrowserContext> {
     if (this.openContexts >= this.options!.maxContexts) {
       this.sink!.add('browser.context_waits');
       const isGranted = await new Promise<boolean>((resolve) => this.waiting.push(resolve));
@@ -144,12 +169,16 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
     } else this.openContexts++;
     try {
       const o = this.options!;
-      const context = await this.browser!.newContext(o.context);
+      const browser = o.isBrowserPerUser ? (session.browser = await this.launch()) : this.browser!;
+      const context = await browser.newContext(o.context);
       context.setDefaultNavigationTimeout(o.navigationTimeoutMs);
       context.setDefaultTimeout(o.timeoutMs);
       await this.metrics!.attach(context, scenarioName);
+      if (this.traces !== null) session.recording = await this.traces.start(context, vu);
       return context;
     } catch (e) {
+      await session.browser?.close().catch(() => {});
+      session.browser = null;
       this.releaseContext();
       throw e;
     }
@@ -163,10 +192,18 @@ export class PlaywrightEngine implements Engine<TestFunctionStep, BrowserSession
   }
 
   closeSession(vu: VirtualUser<BrowserSession | null>): void {
-    const context = vu.session?.context ?? null;
-    if (context === null) return;
-    vu.session!.context = null;
-    const done = context.close().catch(() => {}).then(() => this.releaseContext());
+    const session = vu.session;
+    const context = session?.context ?? null;
+    if (session === null || context === null) return;
+    const { browser, recording } = session;
+    session.context = null;
+    session.browser = null;
+    session.recording = null;
+    const done = (async () => {
+      if (recording !== null) await this.traces!.onEnd(recording, vu).catch(() => {});
+      await context.close().catch(() => {});
+      await browser?.close().catch(() => {});
+    })().then(() => this.releaseContext());
     this.closing.add(done);
     void done.then(() => this.closing.delete(done));
   }

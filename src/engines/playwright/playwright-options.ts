@@ -12,6 +12,8 @@
  * Playwright finds itself. Nothing found is a one-line RunError with the fix.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { ConfigInput } from '../../engine/contracts.ts';
 import { RunError } from '../../engine/errors.ts';
 
@@ -30,6 +32,24 @@ export interface PlaywrightOptions {
   readonly stripQueryString: boolean;
   readonly normalizeQueryString: boolean;
   readonly maxContexts: number;
+  /** `useSeparateBrowserPerVU`: each user launches its own browser, closed when the user ends. */
+  readonly isBrowserPerUser: boolean;
+  /** `trace`, when on (trace-recorder.ts). */
+  readonly trace: TraceOptions | null;
+}
+
+/** Artillery's `trace` options, defaults applied. */
+export interface TraceOptions {
+  /** `maxConcurrentRecordings`: users recording at once (per process). */
+  readonly maxConcurrent: number;
+  /** `maxTraceRecordings`: traces saved per process, at most. */
+  readonly maxSaved: number;
+  /** `recordingIntervalSec` in ms, or null for Artillery's default: a whole number of minutes from 1 to 5, drawn once. */
+  readonly intervalMs: number | null;
+  /** `recordSuccessfulVUs`: also save the traces of users whose test functions all passed. */
+  readonly isSavingSuccesses: boolean;
+  /** Where the zips go: `outputDir`, else $PLAYWRIGHT_TRACING_OUTPUT_DIR (Artillery's), else a new folder under the system's temp dir. */
+  readonly outputDir: string;
 }
 
 /** Debian's chromium package. */
@@ -62,6 +82,23 @@ export function playwrightOptions(config: ConfigInput, target: string, env: Node
     stripQueryString: c.stripQueryString === true,
     normalizeQueryString: c.normalizeQueryString !== false,
     maxContexts: typeof c.maxContexts === 'number' && c.maxContexts >= 1 ? Math.floor(c.maxContexts) : DEFAULT_MAX_CONTEXTS,
+    isBrowserPerUser: c.useSeparateBrowserPerVU === true,
+    trace: traceOptions(c.trace, env),
+  };
+}
+
+/** `trace: true`, or an object whose `enabled` is not false, turns tracing on (Artillery's rule). */
+function traceOptions(raw: unknown, env: NodeJS.ProcessEnv): TraceOptions | null {
+  const t = (raw !== null && typeof raw === 'object' ? raw : { enabled: raw === true }) as Record<string, unknown>;
+  if (t.enabled === false) return null;
+  const count = (v: unknown, dflt: number): number => (typeof v === 'number' && v >= 1 ? Math.floor(v) : dflt);
+  const dir = typeof t.outputDir === 'string' && t.outputDir !== '' ? t.outputDir : env.PLAYWRIGHT_TRACING_OUTPUT_DIR;
+  return {
+    maxConcurrent: count(t.maxConcurrentRecordings, 5),
+    maxSaved: count(t.maxTraceRecordings, 360),
+    intervalMs: typeof t.recordingIntervalSec === 'number' && t.recordingIntervalSec >= 0 ? t.recordingIntervalSec * 1000 : null,
+    isSavingSuccesses: t.recordSuccessfulVUs === true,
+    outputDir: dir !== undefined && dir !== '' ? resolve(dir) : join(tmpdir(), `agentload-traces-${process.pid}-${Date.now()}`),
   };
 }
 

@@ -10,8 +10,8 @@
  * `{{ $dirname }}` in the engine's options is the plan file's directory,
  * rendered here (Artillery renders it when it launches); a playwright plan
  * also gets `$dirname` among its variables, as Artillery's test functions
- * read `context.vars.$dirname`. Options agentload cannot honour yet are
- * reported at their key and removed.
+ * read `context.vars.$dirname`. The options themselves are checked by the
+ * engine's schema (schemas/engines/playwright.json).
  */
 import { dirname, resolve } from 'node:path';
 import type { Segs } from './artillery-flow.ts';
@@ -20,7 +20,7 @@ type Report = (message: string, path: Segs, isKey?: boolean) => void;
 type Alias = (to: Segs, from: Segs) => void;
 
 /** Options whose Artillery value may be a boolean written as a string ("true"). */
-const BOOLEAN_OPTIONS = ['aggregateByName', 'extendedMetrics', 'showAllPageMetrics', 'stripQueryString', 'normalizeQueryString', 'useSeparateBrowserPerVU'];
+const BOOLEAN_OPTIONS = ['aggregateByName', 'extendedMetrics', 'showAllPageMetrics', 'stripQueryString', 'normalizeQueryString', 'useSeparateBrowserPerVU', 'trace'];
 const DIRNAME = /\{\{\s*\$dirname\s*\}\}/g;
 
 /**
@@ -41,15 +41,6 @@ export function rewritePlaywrightConfig(config: Record<string, unknown>, at: Seg
   for (const k of BOOLEAN_OPTIONS) {
     if (options[k] === 'true' || options[k] === 'false') options[k] = options[k] === 'true';
   }
-  const trace = options.trace;
-  if (trace === true || (isRecord(trace) && trace.enabled !== false)) {
-    report('Playwright tracing (trace) is not supported yet; record a trace with Playwright\'s own test runner, or set trace: false', [...from, 'trace'], true);
-  }
-  delete options.trace;
-  if (options.useSeparateBrowserPerVU === true) {
-    report('useSeparateBrowserPerVU is not supported yet: agentload runs one browser per process and one context per virtual user; remove it', [...from, 'useSeparateBrowserPerVU'], true);
-  }
-  delete options.useSeparateBrowserPerVU;
   config.playwright = options;
   alias([...at, 'playwright'], from);
   return true;
