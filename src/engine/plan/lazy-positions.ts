@@ -13,16 +13,12 @@ export class LazyPositions implements PlanPositions {
   readonly #parse: () => PlanPositions;
   #positions: PlanPositions | null = null;
   readonly #aliases: Array<readonly [readonly PathSegment[], readonly PathSegment[]]> = [];
-  /** How many times the file was parsed for positions (0 or 1): tests count it. */
-  parses = 0;
-
   constructor(parse: () => PlanPositions) {
     this.#parse = parse;
   }
 
   #get(): PlanPositions {
     if (this.#positions === null) {
-      this.parses++;
       const p = this.#parse();
       for (const [to, from] of this.#aliases) p.alias(to, from);
       this.#positions = p;

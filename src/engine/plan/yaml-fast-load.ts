@@ -42,9 +42,9 @@ interface YamlScalarTag {
   resolve: (source: string, onError: (message: string) => void, options: { intAsBigInt: boolean }) => unknown;
 }
 
-class NotLikeYaml extends Error {}
+/** yaml's resolvers report a bad value through a callback: here it ends the first read (yaml then reports it). */
 const refuse = (): never => {
-  throw new NotLikeYaml();
+  throw new Error('not read as yaml would');
 };
 
 /** One js-yaml tag per core tag name, trying yaml's tags of that name in yaml's order. */
