@@ -52,11 +52,12 @@ export function resourceWarnings(plan: CompiledPlan, fileLimit: number | null = 
   const d = planDemand(plan);
   const isPooledOnly = d.scenarios.every((s) => !s.holdsConnection);
   const fix = 'or run fewer users per process (--shard, docs/scaling.md)';
-  const limit = `but this process may open only ${fmt(fileLimit)} files (ulimit -n): past it, requests fail as emfile`;
+  // Built only for a warning: the first toLocaleString sets up ICU's number formatting (~15 ms of every run's start).
+  const limit = (): string => `but this process may open only ${fmt(fileLimit)} files (ulimit -n): past it, requests fail as emfile`;
   if (users !== null) {
     const connections = isPooledOnly ? Math.min(users, d.httpConnections) : users;
     if (connections + OWN_FILES <= fileLimit) return [];
-    return [`agentload: warning: the plan may hold ${fmt(connections)} connections at once, ${limit}. Raise it (ulimit -n ${connections + OWN_FILES * 2}), ${fix}`];
+    return [`agentload: warning: the plan may hold ${fmt(connections)} connections at once, ${limit()}. Raise it (ulimit -n ${connections + OWN_FILES * 2}), ${fix}`];
   }
   const pooled = d.scenarios.some((s) => !s.holdsConnection && s.requests > 0) ? d.httpConnections : 0;
   // Little's law is the steady state: a short phase ends before it is reached, and no more users can be alive than ever arrived.
@@ -66,7 +67,7 @@ export function resourceWarnings(plan: CompiledPlan, fileLimit: number | null = 
     ...(held > 0 ? [`at least ${fmt(held)} held by WebSocket-like users: ${fmt(d.peakArrivalsPerSec)} arrivals/s over their think times alone, within the arrivals planned`] : []),
     ...(pooled > 0 ? [`up to ${fmt(pooled)} in the HTTP pool of each origin`] : []),
   ];
-  return [`agentload: warning: the plan may hold ${fmt(held + pooled)} connections at once (${parts.join('; ')}), ${limit}. ` +
+  return [`agentload: warning: the plan may hold ${fmt(held + pooled)} connections at once (${parts.join('; ')}), ${limit()}. ` +
     `Raise it (ulimit -n ${held + pooled + OWN_FILES * 2}), set maxVusers on the open phases, ${fix}`];
 }
 
