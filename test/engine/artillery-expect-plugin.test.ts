@@ -49,6 +49,21 @@ test('expect plugin: notStatusCode, cdnHit and jmespath pass and fail as the plu
   for (const name of ['hit', 'miss', 'not-ok']) assert.deepEqual(n[name].outcomes.failed ?? {}, {}, name);
 });
 
+test('expect plugin reportFailuresAsErrors: the first failed check ends the user\'s scenario as failed', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const r = await runArtillery('expect-plugin-checks.yml', srv.url, ['--overrides', '{"config":{"plugins":{"expect":{"reportFailuresAsErrors":true}}}}']);
+  assert.equal(r.code, 1, r.out + r.err);
+  const perUrl: Record<string, number> = {};
+  for (const q of srv.requests) perUrl[q.url] = (perUrl[q.url] ?? 0) + 1;
+  assert.deepEqual(perUrl, { '/ok': 2, '/miss': 2, '/nocache': 2 }, 'nothing after the failing /nocache');
+  const n = byName(r.result);
+  assert.equal(n.hit.ok, 2);
+  assert.deepEqual(n['no-cache-header'].outcomes.failed, { expect_cdn: 2 });
+  assert.equal(n['jmespath-false'].count, 0, 'never sent');
+  assert.equal(r.result.summary.counters.vusers_failed, 2);
+});
+
 test('expect plugin expectDefault200: requests with no checks must answer 200; a request with its own checks keeps them', async (t) => {
   const srv = await target();
   t.after(() => srv.close());

@@ -204,11 +204,17 @@ export class HttpExchange extends PooledFlight implements CallView {
     else {
       const checks = step.checks;
       const accepted = checks === null ? null : checks.acceptsStatus(status, this.vu.vars);
-      if (accepted === false || (accepted === null && status >= 400)) sink.failed(h, status >= 400 ? `http_${status}` : 'expect_status', this.answerStart());
-      else {
+      if (accepted === false || (accepted === null && status >= 400)) {
+        sink.failed(h, status >= 400 ? `http_${status}` : 'expect_status', this.answerStart());
+        if (accepted === false && step.isCheckFatal) this.vu.failScenario();
+      } else {
         const reason = checks === null ? null : checks.verify(this, this.vu.vars);
         if (reason === null) sink.ok(h);
-        else sink.failed(h, reason, this.answerStart());
+        else {
+          sink.failed(h, reason, this.answerStart());
+          // A failed capture ends the scenario by itself (the runner's capture check).
+          if (step.isCheckFatal && reason !== 'capture') this.vu.failScenario();
+        }
       }
     }
     this.next();

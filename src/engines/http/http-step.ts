@@ -27,6 +27,8 @@ export interface HttpStep {
   readonly form: MultipartForm | null;
   readonly timeoutMs: number;
   readonly checks: ResponseChecks | null;
+  /** `failedCheckEndsScenario`: a failed check ends the user's scenario (Artillery's reportFailuresAsErrors). */
+  readonly isCheckFatal: boolean;
   readonly outcomes: OutcomeRules;
   readonly isStatic: boolean;
   /** `config.rateLimitKey` when the plan checks `expect.rateLimit`, else null (nothing recorded). */
@@ -104,6 +106,7 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
     headers: headerEntries,
     timeoutMs: timeoutMs(req.timeout ?? config.timeout, ctx, `${p}.timeout`),
     checks,
+    isCheckFatal: checks !== null && req.failedCheckEndsScenario === true,
     // A JSON-RPC body gets tool-rpc's expected outcomes (429, -32001 → rate_limited; -32005 → quota_exceeded).
     outcomes: ctx.outcomes(req.outcomes, rpcKind === RPC_NONE ? defaults : DEFAULT_RPC_OUTCOMES, p),
     // Hooks may change any part of a request, so a hooked step is built per request.

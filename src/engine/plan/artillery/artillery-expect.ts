@@ -17,6 +17,8 @@ const SUPPORTED = 'statusCode, notStatusCode, contentType, hasProperty, notHasPr
 export interface ExpectOptions {
   /** `expectDefault200`: a request with no checks gets `statusCode: 200`. */
   readonly expectDefault200: boolean;
+  /** `reportFailuresAsErrors`: a failed check ends the user's scenario (the plugin's error does). */
+  readonly isFailureFatal: boolean;
 }
 
 /** What rewriting a request's checks needs from the script. */
@@ -36,17 +38,19 @@ export interface ExpectRewriteContext {
  */
 export function readExpectOptions(config: Record<string, unknown>, selected: Record<string, unknown>, envAt: Segs, report: (message: string, path: Segs) => void): ExpectOptions {
   let expectDefault200 = false;
+  let isFailureFatal = false;
   for (const [holder, at] of [[config, ['config']], [selected, envAt]] as Array<[Record<string, unknown>, Segs]>) {
     const plugins = holder.plugins;
     const options = isRecord(plugins) && isRecord(plugins.expect) ? plugins.expect : null;
     if (options === null) continue;
     if (options.expectDefault200 !== undefined) expectDefault200 = options.expectDefault200 === true || options.expectDefault200 === 'true';
+    if (options.reportFailuresAsErrors !== undefined) isFailureFatal = options.reportFailuresAsErrors === true || options.reportFailuresAsErrors === 'true';
     for (const key of ['outputFormat', 'formatter']) {
       // pretty, prettyError and silent only print; a json formatter is a machine-readable stream someone reads.
       if (options[key] === 'json') report(`the expect plugin's ${key}: json (one JSON line per request's checks) is not supported yet; write the result with -o FILE: it counts failed checks per request name and cause, with sample answers`, [...at, 'plugins', 'expect', key]);
     }
   }
-  return { expectDefault200 };
+  return { expectDefault200, isFailureFatal };
 }
 
 /** Whether `e` is written in the plugin's form. */
@@ -67,9 +71,14 @@ function statusesOf(v: unknown): number | string | Array<number | string> {
 export function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: ExpectRewriteContext): void {
   if (req.expect === undefined) {
     if (ctx.isExpectOn && ctx.expectOptions.expectDefault200) req.expect = { status: 200 };
+    if (req.expect !== undefined && ctx.expectOptions.isFailureFatal) req.failedCheckEndsScenario = true;
     return;
   }
-  if (!isPluginExpect(req.expect)) return;
+  if (!isPluginExpect(req.expect)) {
+    // agentload's own form (contentType alone, or a legacy match): the plugin checks it all the same.
+    if (ctx.isExpectOn && ctx.expectOptions.isFailureFatal) req.failedCheckEndsScenario = true;
+    return;
+  }
   if (!ctx.isExpectOn) {
     // Artillery only checks these when the expect plugin is enabled.
     delete req.expect;
@@ -110,6 +119,7 @@ export function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: Expec
   if (jmespath.length > 0) out.jmespath = jmespath;
   req.expect = out;
   if (Object.keys(out).length === 0) delete req.expect;
+  else if (ctx.expectOptions.isFailureFatal) req.failedCheckEndsScenario = true;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
