@@ -92,9 +92,15 @@ class Loader {
   }
 }
 
+/** Where a plugin entry is written; located only when an error reads it (locating a plan parses it for positions). */
 function planSite(plan: PlanInput, key: string): PluginSite {
   const yamlPath = formatYamlPath(['config', 'plugins', key]);
-  return { location: plan.locate(yamlPath), yamlPath };
+  return {
+    yamlPath,
+    get location() {
+      return plan.locate(yamlPath);
+    },
+  };
 }
 
 /** See the module comment. `plan` is the loaded (and scenario-selected) plan. */
