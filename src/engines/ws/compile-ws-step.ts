@@ -48,6 +48,7 @@ function compileConnect(raw: unknown, ctx: StepCompileContext): ConnectStep {
     url, query, headers, subprotocols,
     timeoutMs: timeoutMs(c.timeout, ctx, p, cfg.connectTimeout),
     isStatic: url.isStatic && (query?.isStatic ?? true) && headers.every(([, t]) => t.isStatic),
+    endsScenarioOnFailure: c.onFailure === 'endScenario',
     staticUrl: null,
     staticOptions: null,
   };

@@ -8,7 +8,10 @@
  *
  *   NONE ─connect─► CONNECT ─open──────────► NONE   ok, ws_connecting latency
  *                           ─401/timeout/…─► NONE   failed: http_401, timeout, econnrefused, emfile …
- *   NONE ─waitFor─► WAIT  ─match / timeout / close─► NONE   (onFailure: endScenario → vu.failScenario on a failure)
+ *   NONE ─waitFor─► WAIT  ─match / timeout / close─► NONE
+ *
+ * A connect or waitFor with `onFailure: endScenario` ends the user's
+ * scenario when it fails (vu.failScenario before the resume).
  *   NONE ─ping────► PROBE ─pong or reply / timeout / close─► NONE
  *   NONE ─hold────► HOLD  ─end (ok) / close (unexpected_close)─► NONE
  *                         └ keep-alives ride on the same heap entry
@@ -45,14 +48,20 @@ export class WsSession extends WsConnection implements DeadlineItem {
   private keepAliveSentUs = 0;
   private sentAtUs = 0;
   private inbox: Buffer[] | null = null;
+  /** The running connect or waitFor ends the user's scenario if it fails (onFailure: endScenario). */
+  private endsScenarioOnFailure = false;
   private readonly view = new MessageView();
 
   /** `connect`: opens this VU's connection (closing its previous one, as the plan's). */
   connect(step: ConnectStep, url: string, options: ClientOptions): void {
     this.sentAtUs = 0;
     this.inbox = null;
-    if (!this.openConnection(url, step.subprotocols, options)) return this.vu.resume();
+    if (!this.openConnection(url, step.subprotocols, options)) {
+      if (step.endsScenarioOnFailure) this.vu.failScenario();
+      return this.vu.resume();
+    }
     this.op = OP_CONNECT;
+    this.endsScenarioOnFailure = step.endsScenarioOnFailure;
     this.setDeadline(step.timeoutMs);
   }
 
@@ -71,6 +80,7 @@ export class WsSession extends WsConnection implements DeadlineItem {
   waitFor(step: WaitStep): void {
     this.op = OP_WAIT;
     this.wait = step;
+    this.endsScenarioOnFailure = step.endsScenarioOnFailure;
     this.opStartUs = this.sentAtUs > 0 ? this.sentAtUs : this.vu.scheduledUs;
     const inbox = this.inbox;
     while (inbox !== null && inbox.length > 0) if (this.offerToWait(inbox.shift()!)) return;
@@ -286,7 +296,7 @@ export class WsSession extends WsConnection implements DeadlineItem {
 
   private failOp(handle: number, cause: string): void {
     this.rt.meters.fail(handle, cause);
-    if (this.op === OP_WAIT && this.wait!.endsScenarioOnFailure) this.vu.failScenario();
+    if (this.endsScenarioOnFailure) this.vu.failScenario();
     this.endOp();
   }
 
@@ -298,6 +308,7 @@ export class WsSession extends WsConnection implements DeadlineItem {
 
   private clearOp(): void {
     this.op = OP_NONE;
+    this.endsScenarioOnFailure = false;
     this.wait = null;
     this.probe = null;
     this.hold = null;

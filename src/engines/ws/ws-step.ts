@@ -38,6 +38,8 @@ export interface ConnectStep {
   readonly subprotocols: readonly string[];
   readonly timeoutMs: number;
   readonly isStatic: boolean;
+  /** `onFailure: endScenario`: a connection that does not open ends the user's scenario (Artillery's ws scenarios). */
+  readonly endsScenarioOnFailure: boolean;
   /** Set at engine init when nothing is templated: the URL and ws options every VU shares. */
   /** Run cache of a static connect, filled by prebuildConnect at its first use. */
   staticUrl: string | null;

@@ -137,7 +137,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       if (CONNECTING_ENGINES.has(engine) && Array.isArray(s.flow) && !hasConnectStep(s.flow) && !hasConnectStep(s.beforeScenario)) {
         // Artillery's ws engine connects to the target when the scenario starts: a connect before the flow.
         const url = target !== undefined && /^wss?:\/\//i.test(target) ? target : '/';
-        const connect = { connect: Object.keys(wsConnect).length === 0 ? url : { url, ...wsConnect } };
+        const connect = { connect: { url, ...wsConnect, onFailure: 'endScenario' } };
         const before: unknown[] = s.beforeScenario === undefined ? [] : Array.isArray(s.beforeScenario) ? s.beforeScenario : [s.beforeScenario];
         s.beforeScenario = [connect, ...before];
         aliases.push([['scenarios', i, 'beforeScenario', 0], ['scenarios', i, 'engine']]);
@@ -332,7 +332,8 @@ function mergeInto(into: Record<string, unknown>, from: Record<string, unknown>)
  * Artillery's first-step `connect` configures the scenario's connection:
  * `{target, headers, subprotocols}` (agentload's connect names the URL `url`),
  * with config.ws's subprotocols and headers as defaults. `{function}` has no
- * equivalent yet.
+ * equivalent yet. A connection that does not open ends the user's scenario,
+ * as in Artillery (`onFailure: endScenario`).
  */
 function rewriteWsConnect(flow: unknown, at: Segs, wsConnect: Record<string, unknown>, report: Report): void {
   if (!Array.isArray(flow) || !isRecord(flow[0]) || !('connect' in flow[0])) return;
@@ -346,7 +347,7 @@ function rewriteWsConnect(flow: unknown, at: Segs, wsConnect: Record<string, unk
     c.url = c.target;
     delete c.target;
   }
-  if (Object.keys(wsConnect).length > 0) flow[0].connect = { ...wsConnect, ...(isRecord(c) ? c : { url: c }) };
+  flow[0].connect = { ...wsConnect, ...(isRecord(c) ? c : { url: c }), onFailure: 'endScenario' };
 }
 
 /** Whether a list of steps, loops included, holds a `connect` step. */
