@@ -81,7 +81,9 @@ test(`${STEPS.toLocaleString('en-US')} steps reused by alias and merge key load 
   const { doc, problems } = parseGuarded(text, new LineCounter());
   assert.deepEqual(problems, []);
   assert.deepEqual(toJsGuarded(doc!), parseDocument(text, { merge: true, uniqueKeys: false }).toJS({ maxAliasCount: 100_000 }));
+  const parsesBefore = planReadCounts.yamlParses;
   const flow = loadPlan(file).scenarios[0]!.flow;
+  assert.equal(planReadCounts.yamlParses - parsesBefore, 0, 'aliases to alias-free nodes take the first read: no position tree');
   assert.equal(flow.length, STEPS);
   assert.deepEqual(flow[STEPS - 2], { post: { url: '/api/v1/jsonrpc', json: { jsonrpc: '2.0', method: 'agent.ping', id: '{{ vu }}' }, name: `rpc-${STEPS - 2}` } });
   assert.equal(await validateCommand([file], () => {}), 0);

@@ -16,15 +16,19 @@
  * - map keys must be strings, numbers or booleans, stringified as yaml's
  *   toJS does (`1.50` → "1.5"); a null key (yaml: "") or a map or list as key
  *   returns null, as does a repeated key (yaml reports it);
- * - no anchor or alias (the cycle and expansion guards live on the yaml
- *   side), no explicit tag other than !!str/!!seq/!!map, no nesting deeper
- *   than half of yaml-guards' limit, one document.
- * `<<` merges an inline map (or a list of them) with yaml's precedence: keys
- * written in the map win, earlier sources win over later ones.
+ * - aliases only to nodes that hold no alias themselves, never as a map key,
+ *   at most MAX_ALIAS_COUNT of them (aliasesAreFlat): then no alias can form
+ *   a cycle or multiply an expansion, and yaml's alias-count guard, which
+ *   counts uses times nested aliases, can never fire; an alias shares its
+ *   anchor's value, as in yaml's toJS;
+ * - no explicit tag other than !!str/!!seq/!!map, no nesting deeper than half
+ *   of yaml-guards' limit, one document.
+ * `<<` merges a map (inline or by alias, or a list of them) with yaml's
+ * precedence: keys written in the map win, earlier sources over later ones.
  */
-import { Schema, defineMappingTag, defineScalarTag, load, mergeTag, NOT_RESOLVED, seqTag, strTag } from 'js-yaml';
+import { EVENT_ID, NOT_RESOLVED, Schema, constructFromEvents, defineMappingTag, defineScalarTag, mergeTag, parseEvents, seqTag, strTag, type Event } from 'js-yaml';
 import { Schema as YamlSchema, isScalar } from 'yaml';
-import { MAX_NESTING_DEPTH } from './yaml-guards.ts';
+import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH } from './yaml-guards.ts';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** First characters a value of each core tag can start with (a superset), so js-yaml tries only the tags that may match. */
@@ -98,10 +102,59 @@ let schema: Schema | undefined;
 export function fastLoadYaml(text: string): unknown {
   schema ??= new Schema([strTag, seqTag, mapTag, ...coreScalarTags(), mergeTag]);
   try {
-    const value = load(text, { schema, maxAliases: 0, maxDepth: MAX_NESTING_DEPTH / 2 });
+    const events = parseEvents(text, { maxDepth: MAX_NESTING_DEPTH / 2 });
+    if (!aliasesAreFlat(events)) return null;
+    const docs = constructFromEvents(events, { source: text, schema, maxAliases: MAX_ALIAS_COUNT });
     // A file of only a scalar or only null is no plan: let yaml's path say so, as before.
-    return typeof value === 'object' && value !== null ? value : null;
+    return docs.length === 1 && typeof docs[0] === 'object' && docs[0] !== null ? docs[0] : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether every alias points at a node that cannot hold one: no alias lies
+ * inside an anchored collection, and none is a map key. One pass over the
+ * events; a collection's frame keeps whether it or an enclosing collection is
+ * anchored and, for a map, how many keys and values it has had.
+ */
+function aliasesAreFlat(events: readonly Event[]): boolean {
+  const isAnchored: boolean[] = [];
+  /** Per open collection: -1 for a list, else the count of map children so far (even: a key comes next). */
+  const mapChildren: number[] = [];
+  const isKeyNext = (): boolean => {
+    const n = mapChildren.length === 0 ? -1 : mapChildren[mapChildren.length - 1]!;
+    return n >= 0 && n % 2 === 0;
+  };
+  const countChild = (): void => {
+    const top = mapChildren.length - 1;
+    if (top >= 0 && mapChildren[top]! >= 0) mapChildren[top]!++;
+  };
+  for (const e of events) {
+    switch (e.type) {
+      case EVENT_ID.ALIAS:
+        if (isKeyNext() || isAnchored[isAnchored.length - 1] === true) return false;
+        countChild();
+        break;
+      case EVENT_ID.SCALAR:
+        countChild();
+        break;
+      case EVENT_ID.SEQUENCE:
+      case EVENT_ID.MAPPING:
+        countChild();
+        isAnchored.push(e.anchorStart !== -1 || isAnchored[isAnchored.length - 1] === true);
+        mapChildren.push(e.type === EVENT_ID.MAPPING ? 0 : -1);
+        break;
+      case EVENT_ID.POP:
+        // Documents pop too; only collections were pushed.
+        if (mapChildren.length > 0) {
+          isAnchored.pop();
+          mapChildren.pop();
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
 }
