@@ -142,6 +142,12 @@ async function openModel(target: BenchTarget): Promise<void> {
   const ceiling = ({ rate, cpuPer100k }: { rate: number; cpuPer100k: number }): string =>
     (rate > 0 ? `${fmt(1e5 / cpuPer100k)}/s (${cpuPer100k.toFixed(2)} CPU-s per 100k at ${fmt(rate)}/s)` : 'n/a');
   console.log(`one core at 100 % busy, at the CPU per request of the highest responsive rate: agentload ${ceiling(atResponsive.agentload)} | bare undici loop ${ceiling(atResponsive.undici)}`);
+  // Issue 23's open-model ratio: agentload's highest sustained rate over the floor's, from this run.
+  const top = (xs: number[]): number => (xs.length ? Math.max(...xs) : 0);
+  const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  const perCore = (x: { cpuPer100k: number }): number => (x.cpuPer100k > 0 ? 1e5 / x.cpuPer100k : 0);
+  console.log(`ratio agentload / bare undici: highest rate sustained ${ratio(top(passed.agentload), top(passed.undici))}, ` +
+    `with latency p99 < ${RESPONSIVE_P99_MS} ms ${ratio(top(responsive.agentload), top(responsive.undici))}, one core's ceiling ${ratio(perCore(atResponsive.agentload), perCore(atResponsive.undici))}`);
 }
 
 /**
@@ -186,7 +192,7 @@ async function rpcPost(): Promise<void> {
   } finally {
     await sim.stop();
   }
-  console.log(`\n## JSON-RPC POST agent.ping, ${CONNECTIONS} connections, target ${sim.name}: tool-rpc engine (templated params, every answer classified) vs autocannon (fixed body)`);
+  console.log(`\n## JSON-RPC POST agent.ping, ${CONNECTIONS} connections, target ${sim.name}: tool-rpc engine (every answer classified) vs autocannon, the same body (agentload numbers the ids)`);
   console.log(`agentload   ${fmt(median(a))} req/s   (${median(cpu).toFixed(2)} CPU-s per 100k requests)`);
   console.log(`autocannon  ${fmt(median(ac))} req/s`);
   console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}`);
