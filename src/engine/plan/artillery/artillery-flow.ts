@@ -10,6 +10,7 @@ import { STEP_CONDITION, type StepConditionInput } from './step-condition.ts';
 import { rewriteRequestOptions, type RequestRewriteContext } from './artillery-request.ts';
 import { expandWsExchanges } from './artillery-ws.ts';
 import { rewriteExpect, type ExpectRewriteContext } from './artillery-expect.ts';
+import { UNSET_ENV, resolveTemplatedThink } from './artillery-think.ts';
 import { DEFAULT_PARALLEL_LIMIT, LOOP_OPTIONS, PARALLEL, mark, type LoopOptionsInput, type ParallelInput } from './flow-marks.ts';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'];
@@ -24,6 +25,10 @@ export interface FlowContext extends RequestRewriteContext, ExpectRewriteContext
   readonly defaultHeaders: Record<string, string>;
   /** `config.defaults.think.jitter`, if any. */
   readonly defaultJitter: unknown;
+  /** Renders a template whose every part is known at load (environment, scalar config variables); null otherwise. */
+  renderAtLoad(source: string): string | null;
+  /** Whether an environment variable is set (after --dotenv). */
+  isEnvSet(name: string): boolean;
   /** The scenario's engine after renames (`http`, `ws`, `socketio`, …). */
   readonly engine: string;
   /** A feature with no agentload equivalent yet, at `path` (a key when `isKey`). */
@@ -110,8 +115,19 @@ function rewriteThink(step: Record<string, unknown>, at: Segs, ctx: FlowContext)
   const jitter = step.jitter ?? ctx.defaultJitter;
   delete step.jitter;
   if (typeof step.think === 'string' && step.think.includes('{{')) {
-    ctx.unsupported('a templated think time is not supported yet; write a number of seconds or a duration', [...at, 'think']);
-    return;
+    const resolved = resolveTemplatedThink(step.think, (src) => ctx.renderAtLoad(src), (name) => ctx.isEnvSet(name));
+    if (resolved === UNSET_ENV) return; // the template check names the variable
+    if (resolved === null) {
+      ctx.unsupported('a think time templated on a value each user has its own of (a list variable, a payload field, a captured value) is not supported yet; write seconds, a duration, {{ $randomNumber(min, max) }} or a config variable holding one', [...at, 'think']);
+      step.think = 0; // reported above: keeps the schema from reporting the template as a bad duration too
+      return;
+    }
+    if (typeof resolved !== 'string') {
+      if (jitter !== undefined) ctx.unsupported('jitter on a random think time is not supported yet; widen the $randomNumber range instead', [...at, 'jitter'], true);
+      step.think = resolved;
+      return;
+    }
+    step.think = resolved;
   }
   const think = toPlanDuration(step.think);
   step.think = think;

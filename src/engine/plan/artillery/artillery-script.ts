@@ -96,6 +96,10 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   if (isExpectOn) addExpectExitCheck(config);
   if (Array.isArray(config.payload)) loadPayloads(config.payload, dirname(ctx.file), (m, p, code) => report(m, ['config', 'payload', ...p], false, code));
 
+  // A templated think is rendered at load when all it names is known then (artillery-think.ts).
+  const loadVariables = { ...(isRecord(config.variables) ? config.variables : {}), ...(isRecord(selected.variables) ? selected.variables : {}), ...ctx.variables };
+  const renderAtLoad = (source: string): string | null => renderConfigTemplate(source, loadVariables, ctx.env, envName);
+  const isEnvSet = (name: string): boolean => ctx.env[name] !== undefined;
   const defaults = isRecord(config.defaults) ? config.defaults : {};
   const defaultHeaders = isRecord(defaults.headers) ? (defaults.headers as Record<string, string>) : {};
   const defaultJitter = isRecord(defaults.think) ? defaults.think.jitter : undefined;
@@ -125,7 +129,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
       if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
       const flowCtx: FlowContext = {
-        defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie,
+        defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie, renderAtLoad, isEnvSet,
         scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
         unreadable: (m, p) => report(m, p, false, 'AGENTLOAD_E_PLAN_READ'),
