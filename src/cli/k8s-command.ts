@@ -13,7 +13,7 @@ import { writeAtomic } from '../plugins/write-atomic.ts';
 import { renderManifest } from './k8s-manifest.ts';
 import { RUN_FLAGS, parseRunArgs } from './run-args.ts';
 import { parseFlags, type FlagSpec, type FlagTable } from './parse-flags.ts';
-import { preparePlan } from './run-one-plan.ts';
+import { preparePlan } from './prepare-plans.ts';
 import type { CliIo } from './run-command.ts';
 
 const MAX_SHARDS = 1000;

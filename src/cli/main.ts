@@ -5,8 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { HELP, commandHelp } from './help.ts';
-import { runCommand, type CliIo } from './run-command.ts';
-import { validateCommand } from './validate-command.ts';
+import type { CliIo } from './run-command.ts';
 import { AgentloadError, InternalError, UsageError, isAgentloadError } from '../engine/errors.ts';
 
 function version(): string {
@@ -46,10 +45,15 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case '-v':
       io.out(version());
       return 0;
-    case 'run':
+    // Each command loads its own modules: `validate` must not pay for the run loop's (start-up is mostly module loading).
+    case 'run': {
+      const { runCommand } = await import('./run-command.ts');
       return runCommand(rest, io);
-    case 'validate':
+    }
+    case 'validate': {
+      const { validateCommand } = await import('./validate-command.ts');
       return validateCommand(rest, io.out, io.err);
+    }
     case 'report': {
       const { reportCommand } = await import('./report-command.ts');
       return reportCommand(rest, io.out);

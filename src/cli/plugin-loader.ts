@@ -19,7 +19,7 @@ import { PlanError } from '../engine/errors.ts';
 import { PluginRegistry, type PluginContext, type PluginSite } from '../engine/plugin-registry.ts';
 import { formatYamlPath } from '../engine/plan/yaml-positions.ts';
 import { registerBuiltinEngines } from '../engines/index.ts';
-import { registerBuiltinReporters, BUILTIN_REPORTERS } from '../plugins/index.ts';
+import { registerBuiltinReporters, BUILTIN_REPORTERS, loadBuiltinReporters } from '../plugins/index.ts';
 import { importPlugin, packageCandidates, resolvePackage } from './plugin-import.ts';
 import { parseReporterSpec } from './reporter-spec.ts';
 import type { Engine, PlanInput, Reporter } from '../engine/contracts.ts';
@@ -87,7 +87,8 @@ class Loader {
     }
   }
 
-  reporters(): Reporter[] {
+  async reporters(): Promise<Reporter[]> {
+    await loadBuiltinReporters(this.requests.keys());
     return [...this.requests].map(([name, r]) => this.registry.createReporter(name, Object.freeze({ ...r.options }), this.ctx, r.site));
   }
 }
@@ -144,5 +145,5 @@ export async function loadRunPlugins(plan: PlanInput, args: ReportingArgs, io: P
   // Artillery plugins were constructed when the plan was read (artillery-plugins.ts); the run relays its events to them.
   const artillery = (plan.config as unknown as Record<symbol, unknown>)[ARTILLERY_PLUGIN_SET] as ArtilleryPluginSet | undefined;
   const relay = artillery === undefined ? [] : [new ArtilleryPluginEvents(artillery.plugins, io.err)];
-  return { engines: loader.registry.engines(), reporters: [...loader.reporters(), ...relay], processor: await loadProcessor(plan) };
+  return { engines: loader.registry.engines(), reporters: [...await loader.reporters(), ...relay], processor: await loadProcessor(plan) };
 }

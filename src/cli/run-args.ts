@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../engine/errors.ts';
 import { parseDurationMs } from '../engine/duration.ts';
-import { parseListenAddress } from '../plugins/prometheus-reporter.ts';
+import { parseListenAddress } from '../plugins/listen-address.ts';
 import type { PlanOverrides } from '../engine/plan/load-plan.ts';
 import { parseShard, type Segment } from '../engine/scheduler/segment.ts';
 import { parseStartAt } from './start-at-arg.ts';

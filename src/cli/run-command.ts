@@ -8,7 +8,7 @@
  */
 import { parseRunArgs } from './run-args.ts';
 import { expandRunFiles } from './suite-file.ts';
-import { preparePlans } from './run-one-plan.ts';
+import { preparePlans } from './prepare-plans.ts';
 import { runSession } from './run-session.ts';
 import { estimateLines } from './run-estimate.ts';
 

@@ -4,7 +4,7 @@
  * and each of its plans checked; every invalid plan is reported.
  */
 import { parseRunArgs } from './run-args.ts';
-import { preparePlans } from './run-one-plan.ts';
+import { preparePlans } from './prepare-plans.ts';
 import { expandRunFiles } from './suite-file.ts';
 import { estimateLines } from './run-estimate.ts';
 

@@ -6,7 +6,7 @@
  * interval. At the end, the summary table and the expectation lines — an
  * aborted run's expectations are shown as not judged, never as PASS.
  */
-import cliProgress from 'cli-progress';
+import type cliProgressModule from 'cli-progress';
 import type { PluginContext, PluginOptions } from '../engine/contracts.ts';
 import type { IntervalSnapshot, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import type { LiveStatus } from '../engine/metrics/live-status.ts';
@@ -33,7 +33,9 @@ export function intervalLine(s: IntervalSnapshot, plannedMs: number): string {
 /** See the module comment. */
 export class ConsoleReporter implements Reporter {
   readonly id = 'console';
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: cliProgressModule.SingleBar | null = null;
+  /** cli-progress, loaded by init() only when the bar will be drawn: a run off a terminal never needs it. */
+  private cliProgress: typeof cliProgressModule | null = null;
   private info: RunInfo | null = null;
   private status: LiveStatus | null = null;
 
@@ -44,12 +46,16 @@ export class ConsoleReporter implements Reporter {
     return this.streams.isQuiet || t === null || !t.isTTY ? null : t;
   }
 
+  async init(): Promise<void> {
+    if (this.tty !== null) this.cliProgress = (await import('cli-progress')).default;
+  }
+
   onStart(info: RunInfo): void {
     this.info = info;
     const tty = this.tty;
-    if (tty === null) return;
+    if (tty === null || this.cliProgress === null) return;
     // cli-progress owns drawing (cursor, redraw, clear at the end); the text is ours, fitted to the width at each draw.
-    this.bar = new cliProgress.SingleBar({
+    this.bar = new this.cliProgress.SingleBar({
       stream: tty,
       format: () => (this.status === null ? '' : progressLine(this.status, tty.columns || 80)),
       hideCursor: true,

@@ -28,6 +28,9 @@ import type { AddressInfo } from 'node:net';
 import type { IntervalSnapshot, PluginContext, PluginOptions, Reporter, RunInfo, RunResult } from '../engine/contracts.ts';
 import type { PromRunMetrics } from './prometheus/run-metrics.ts';
 import { optionalInteger, optionalString } from './reporter-options.ts';
+import { parseListenAddress } from './listen-address.ts';
+
+export { parseListenAddress } from './listen-address.ts';
 
 /** Options of the prometheus reporter. */
 export interface PrometheusOptions {
@@ -106,15 +109,6 @@ export class PrometheusReporter implements Reporter {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-}
-
-/** Parses `[host:]port` (host defaults to 127.0.0.1; `[::1]:9464` for IPv6). */
-export function parseListenAddress(spec: string): PrometheusOptions | null {
-  const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(spec.trim());
-  if (m === null) return null;
-  const port = Number(m[2]);
-  if (port > 65535) return null;
-  return { host: m[1] === undefined ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, ''), port };
 }
 
 /** Built-in factory: options `{ port?, host?, lingerMs? }` or `{ listen: "[host:]port", lingerMs? }`. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { calibrationPath, readCalibration, type Calibration } from '../../src/cli/calibration-file.ts';
 import { sizePlan, sizingLines } from '../../src/cli/run-estimate.ts';
-import { preparePlan } from '../../src/cli/run-one-plan.ts';
+import { preparePlan } from '../../src/cli/prepare-plans.ts';
 import { parseRunArgs } from '../../src/cli/run-args.ts';
 import { cli, startTarget, tempDir } from './cli-fixture.ts';
 
