@@ -9,7 +9,8 @@
  *
  * Reports per plan the median wall time, CPU time (user + system) and peak
  * RSS of the whole process, and the peak RSS per step over a one-step plan.
- * SCALE_PLANS=named picks plans (default named,aliased); SCALE_ROOTS=dirA,dirB runs several agentload trees (e.g. two builds)
+ * SCALE_PLANS=named picks plans (default named,aliased), or names plan files
+ * (SCALE_PLANS=named,/path/big.yml); SCALE_ROOTS=dirA,dirB runs several agentload trees (e.g. two builds)
  * interleaved, run by run, so a noisy shared machine hits them alike; quote
  * ratios from one such run. Not part of `npm test`:
  *
@@ -25,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 const STEPS = Number(process.env.SCALE_STEPS ?? 10_000);
 const RUNS = Number(process.env.SCALE_RUNS ?? 5);
 const ROOTS = (process.env.SCALE_ROOTS ?? fileURLToPath(new URL('..', import.meta.url))).split(',');
-const KINDS = (process.env.SCALE_PLANS ?? 'named,aliased').split(',') as Array<'named' | 'aliased'>;
+/** Generated plans by kind, or plan files by path (anything with a `/`). */
+const KINDS = (process.env.SCALE_PLANS ?? 'named,aliased').split(',');
 
 const HEAD = `config:
   target: http://127.0.0.1:9
@@ -90,17 +92,18 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const dir = mkdtempSync(join(tmpdir(), 'agentload-validate-scale-'));
 try {
   const plans = { one: namedPlan(1), named: namedPlan(STEPS), aliased: aliasedPlan(STEPS) };
-  const files = Object.fromEntries(Object.entries(plans).map(([k, text]) => {
+  const files: Record<string, string> = Object.fromEntries(Object.entries(plans).map(([k, text]) => {
     const f = join(dir, `${k}.yml`);
     writeFileSync(f, text);
     return [k, f];
-  })) as Record<keyof typeof plans, string>;
+  }));
+  for (const k of KINDS) if (k.includes('/')) files[k] = k;
   const samples = new Map<string, Sample[]>();
   for (let run = 0; run < RUNS; run++) {
     for (const root of ROOTS) {
       for (const kind of ['one', ...KINDS] as const) {
         const key = `${root}\u0000${kind}`;
-        samples.set(key, [...(samples.get(key) ?? []), await validate(root, files[kind])]);
+        samples.set(key, [...(samples.get(key) ?? []), await validate(root, files[kind]!)]);
       }
     }
   }
