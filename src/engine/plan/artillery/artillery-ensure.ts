@@ -7,6 +7,8 @@
  *   thresholds: [{http.response_time.p99: 100}]  → p99: "<100ms"
  *   conditions: [{expression: "http.response_time.p95 < 200 and http.request_rate > 10"}]
  *                                                → p95: "<200ms", minRps: ">10"
+ *   conditions: [{expression: "vusers.failed == 0"}]  → counters: {vusers_failed: "==0"} (also created, completed)
+ *   conditions: [{expression: "plugins.expect.failed == 0"}] → outcomes: {expect_status: 0, …} (the plugin's failures)
  *
  * Anything else (other metrics, `or`, optional checks) is reported as not
  * supported, never dropped.
@@ -14,6 +16,10 @@
 
 const AGGREGATIONS: Record<string, string> = { min: 'min', max: 'max', median: 'p50', p50: 'p50', p75: 'p75', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p999', mean: 'mean' };
 const LEGACY = ['min', 'max', 'median', 'p95', 'p99'];
+/** Artillery's user counters and agentload's names for them. */
+const VUSER_COUNTERS: Record<string, string> = { 'vusers.failed': 'vusers_failed', 'vusers.created': 'vusers_created', 'vusers.completed': 'vusers_completed' };
+/** The outcomes a failed expect-plugin check is counted under (artillery-expect.ts, response-checks.ts). */
+const EXPECT_OUTCOMES = ['expect_status', 'expect_content_type', 'expect_json', 'expect_header', 'expect_body', 'expect_equals', 'expect_cdn', 'expect_jmespath'];
 
 /** A problem found while translating: the message and the key path under the ensure map. */
 export interface EnsureProblem {
@@ -46,8 +52,8 @@ export function translateEnsure(ensure: Record<string, unknown>, expect: Record<
           return;
         }
         for (const part of expression.split(/\s+and\s+/)) {
-          const m = /^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part);
-          const problem = m === null ? `condition "${part.trim()}" is not supported: write "<metric> <|<=|>|>= <number>" joined by "and"` : addCheck(expect, m[1]!, m[2]!, Number(m[3]));
+          const m = /^\s*([A-Za-z0-9_.]+)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part);
+          const problem = m === null ? `condition "${part.trim()}" is not supported: write "<metric> <|<=|==|>|>= <number>" joined by "and"` : addCheck(expect, m[1]!, m[2]!, Number(m[3]));
           if (problem !== null) problems.push({ message: problem, path: [key, i, 'expression'] });
         }
       });
@@ -61,6 +67,21 @@ export function translateEnsure(ensure: Record<string, unknown>, expect: Record<
 /** One `metric op limit` check into `expect`; an error message when the metric has no agentload threshold. */
 function addCheck(expect: Record<string, unknown>, metric: string, op: string, limit: number): string | null {
   if (!Number.isFinite(limit)) return `threshold of ${metric} is not a number`;
+  if (Object.hasOwn(VUSER_COUNTERS, metric)) {
+    // Users, as Artillery counts them (a user whose scenario failed, not a failed request).
+    const counters = isRecord(expect.counters) ? expect.counters : {};
+    counters[VUSER_COUNTERS[metric]!] = `${op}${limit}`;
+    expect.counters = counters;
+    return null;
+  }
+  if (metric === 'plugins.expect.failed' && ((op === '==' && limit === 0) || (op === '<' && limit <= 1 && limit > 0) || (op === '<=' && limit >= 0 && limit < 1))) {
+    // No failed check at all: each outcome a failed check is counted under stays at 0.
+    const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
+    for (const o of EXPECT_OUTCOMES) outcomes[o] = 0;
+    expect.outcomes = outcomes;
+    return null;
+  }
+  if (op === '==') return `ensure check on "${metric} == ${limit}" is not supported; == is read for vusers.failed, vusers.created, vusers.completed and plugins.expect.failed == 0`;
   const rt = /^http\.response_time\.([a-z0-9]+)$/.exec(metric);
   if (rt !== null && Object.hasOwn(AGGREGATIONS, rt[1]!) && (op === '<' || op === '<=')) {
     expect[AGGREGATIONS[rt[1]!]!] = `${op}${limit}ms`;
@@ -74,9 +95,13 @@ function addCheck(expect: Record<string, unknown>, metric: string, op: string, l
     expect.maxRps = `${op}${limit}`;
     return null;
   }
-  if (/^vusers\.failed$|^errors\./.test(metric) && (op === '<' || op === '<=')) {
+  if (/^errors\./.test(metric) && (op === '<' || op === '<=')) {
     expect.maxErrors = op === '<' ? Math.max(0, Math.ceil(limit) - 1) : Math.floor(limit);
     return null;
   }
-  return `ensure check on "${metric} ${op} ${limit}" is not supported; supported: http.response_time.<p50|median|p75|p90|p95|p99|p999|max|min|mean> < N, http.request_rate > N, vusers.failed < N`;
+  return `ensure check on "${metric} ${op} ${limit}" is not supported; supported: http.response_time.<p50|median|p75|p90|p95|p99|p999|max|min|mean> < N, http.request_rate > N, vusers.<failed|created|completed> <op> N, errors.<code> < N, plugins.expect.failed == 0`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
