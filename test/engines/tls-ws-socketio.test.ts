@@ -7,25 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { Server } from 'socket.io';
 import { runArtillery } from '../engine/artillery-fixture.ts';
-import { scratchDir } from '../helpers/scratch-dir.ts';
+import { selfSigned } from '../helpers/self-signed-cert.ts';
 
 const WARNING = /warning: TLS certificates are not verified/g;
-
-/** A key and a self-signed certificate for 127.0.0.1, valid one day. */
-function selfSigned(): { key: Buffer; cert: Buffer } {
-  const dir = scratchDir('agentload-tls-');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-}
 
 async function listen(server: HttpsServer): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -52,6 +52,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
   private deadlines: Deadlines | null = null;
   private ep: Endpoint | null = null;
   private readonly sockets = new Set<RpcWsConnection>();
+  private tls: { rejectUnauthorized: false } | null = null;
   readonly retrying = new Set<PendingRetry>();
   private clock: () => number = () => 0;
   maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -74,8 +75,9 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
     const http = (run.config.http ?? {}) as { connections?: number; pipelining?: number; tls?: { rejectUnauthorized?: unknown } };
     // Bounded like the http engine's pools (see there): one connection per possible VU, at least 128.
     const connections = http.connections ?? Math.max(DEFAULT_RPC_CONNECTIONS, run.concurrencyHint ?? 0);
-    // config.http.tls (or --insecure) applies to calls over HTTPS as to the http engine's requests.
-    const tls = http.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false } : null;
+    // config.http.tls (or --insecure) applies to calls over HTTPS and wss:// as to the http engine's requests.
+    const tls = http.tls?.rejectUnauthorized === false ? { rejectUnauthorized: false as const } : null;
+    this.tls = tls;
     this.pool = new ClientPool(this.ep.origin, connections, http.pipelining ?? 1, 30_000, tls);
     this.deadlines = run.deadlines;
     this.maxBodyBytes = maxBodyBytesOf(run.config);
@@ -121,7 +123,7 @@ export class ToolRpcEngine implements Engine<RpcStep, RpcSession | null>, RpcRun
       const list = renderHeaders(session.step!.headers, session.vu.vars);
       const headers: Record<string, string> = {};
       for (let i = 2; i + 1 < list.length; i += 2) headers[list[i]!] = list[i + 1]!;
-      ws = new RpcWsConnection(this.ep!.wsUrl, headers, session, this.sinkRef!, this.deadlines!);
+      ws = new RpcWsConnection(this.ep!.wsUrl, headers, session, this.sinkRef!, this.deadlines!, this.tls);
       session.ws = ws;
       this.sockets.add(ws);
     }

@@ -43,6 +43,8 @@ export class RpcWsConnection implements DeadlineItem {
     private readonly session: WsSessionHooks,
     private readonly sink: Recorder,
     private readonly deadlines: Deadlines,
+    /** `{rejectUnauthorized: false}` under config.http.tls / --insecure, as for wss:// in the ws engine; else null. */
+    private readonly tls: { rejectUnauthorized: false } | null = null,
   ) {}
 
   /** The call in flight ran out of time. */
@@ -82,7 +84,7 @@ export class RpcWsConnection implements DeadlineItem {
   }
 
   private connect(): void {
-    const socket = new (wsLoaded().WebSocket)(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup, maxPayload: this.session.maxBodyBytes });
+    const socket = new (wsLoaded().WebSocket)(this.url, { headers: this.headers, handshakeTimeout: this.timeoutMs, perMessageDeflate: false, lookup: boundedLookup, maxPayload: this.session.maxBodyBytes, ...this.tls });
     this.socket = socket;
     socket.on('open', () => {
       if (this.socket !== socket) return;
