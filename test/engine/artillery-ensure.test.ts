@@ -29,6 +29,7 @@ test('ensure conditions: vusers.failed == 0 and vusers counters hold on a good r
   assert.ok(Object.keys(v).some((n) => /vusers_completed/.test(n)), names);
   assert.ok(Object.keys(v).some((n) => /vusers_created/.test(n)), names);
   assert.ok(Object.keys(v).some((n) => /expect_status/.test(n)), names);
+  assert.ok(Object.keys(v).some((n) => /status 200/.test(n)) && Object.keys(v).some((n) => /status 500/.test(n)), names);
   assert.ok(Object.values(v).every((p) => p), names);
 });
 
@@ -45,11 +46,16 @@ test('ensure conditions: failed users fail vusers.failed == 0 and vusers.complet
   assert.match(failed, /vusers_failed/);
   assert.match(failed, /vusers_completed/);
   assert.match(failed, /expect_status/, 'statusCode 200 got 201');
+  assert.match(failed, /status 200/, 'no response was a 200');
   assert.doesNotMatch(failed, /vusers_created/, 'three users were created all the same');
+  assert.doesNotMatch(failed, /status 500/, 'and none a 500');
 });
 
-test('ensure conditions: == on a metric agentload has no threshold for stops at validate, located', async () => {
-  const r = await cli(['validate', join(FIX, 'ensure-conditions.yml'), '--overrides', '{"config":{"plugins":{"ensure":{"conditions":[{"expression":"http.codes.200 == 3"}]}}}}']);
+test('ensure conditions: a ratio of counters stops at validate, located; expect.statuses takes status codes only', async () => {
+  const r = await cli(['validate', join(FIX, 'ensure-conditions.yml'), '--overrides', '{"config":{"plugins":{"ensure":{"conditions":[{"expression":"http.codes.200 / http.requests > 0.95"}]}}}}']);
   assert.equal(r.code, 2, r.out + r.err);
-  assert.match(r.err, /AGENTLOAD_E_NOT_YET config\.plugins\.ensure\.conditions\[0\]\.expression: .*http\.codes\.200 == 3/);
+  assert.match(r.err, /AGENTLOAD_E_NOT_YET config\.plugins\.ensure\.conditions\[0\]\.expression: .*http\.codes\.200 \/ http\.requests/);
+  const bad = await cli(['validate', join(FIX, 'ensure-conditions.yml'), '--overrides', '{"config":{"expect":{"statuses":{"ok":0}}}}']);
+  assert.equal(bad.code, 2, bad.out + bad.err);
+  assert.match(bad.err, /AGENTLOAD_E_PLAN_EXPECT config\.expect\.statuses\.ok: expected an HTTP status code/);
 });

@@ -10,6 +10,7 @@
  *   minCount: 10 · maxErrors: 0 · max5xx: 0 · max4xx: 0       counts
  *   outcomes: { rate_limited: "> 0", quota_exceeded: 0 }      expected-outcome counts (bare number = at most)
  *   counters: { arrivals_dropped: 0 } · peaks: { vusers_active: ">= 20" }
+ *   statuses: { 500: 0, 200: ">= 1000" }                       responses with that status (bare number = at most)
  *   byName: { <request name>: { …any of the above but byName } }
  *   byTag:  { "class=light": { p95: 100ms } }                 names tagged class=light: counts summed, latency the worst
  *   ttft.p95: 800ms · itl.p99: 250ms · goodput: ">= 20/s" · tokens.min: 50       stream metrics (stream-thresholds.ts)
@@ -40,6 +41,7 @@ const MAPS: Record<string, { prefix: string; unit: ValueUnit; isMetricMap: boole
   outcomes: { prefix: 'outcome:', unit: 'count', isMetricMap: false },
   counters: { prefix: 'counter:', unit: 'count', isMetricMap: true },
   peaks: { prefix: 'peak:', unit: 'count', isMetricMap: true },
+  statuses: { prefix: 'status:', unit: 'count', isMetricMap: false },
 };
 
 /**
@@ -148,9 +150,10 @@ function compileBlock(
     if (mapSpec !== undefined) {
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(p, `expected a map of name → limit, got ${JSON.stringify(raw)}`);
       for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (key === 'statuses' && !/^[1-5]\d\d$/.test(name)) fail(`${p}.${name}`, `expected an HTTP status code like 500 as the key, got ${JSON.stringify(name)}`);
         const isCustom = allowsCustomCounters && key === 'counters';
         if (mapSpec.isMetricMap && !isCustom && !isBuiltinMetricName(name)) fail(`${p}.${name}`, `"${name}" is not a metric agentload records; see docs/metrics.md for the ${key === 'peaks' ? 'gauges' : 'counters'}`);
-        out.push(one(`${prefix}${key.replace(/s$/, '')} ${name}`, scope, mapSpec.prefix + name, '<=', mapSpec.unit, v, `${p}.${name}`, fail));
+        out.push(one(`${prefix}${key === 'statuses' ? 'status' : key.replace(/s$/, '')} ${name}`, scope, mapSpec.prefix + name, '<=', mapSpec.unit, v, `${p}.${name}`, fail));
       }
       continue;
     }

@@ -47,6 +47,7 @@ function read(e: CompiledExpectation, summary: RunSummary): number | null {
   if (e.metric !== 'count' && scoped.every((x) => x.count === 0)) return null;
   if (e.metric === 'rateLimited') return scoped.reduce((n, x) => n + rateLimitedCount(x), 0);
   if (e.metric.startsWith('statusNotIn:')) return scoped.reduce((n, x) => n + statusNotIn(x, e.metric.slice(12)), 0);
+  if (e.metric.startsWith('status:')) return scoped.reduce((n, x) => n + ownNumber(x.statuses, e.metric.slice(7)), 0);
   if (e.metric.startsWith('outcome:')) {
     const name = e.metric.slice(8);
     return scoped.reduce((n, x) => n + (Object.hasOwn(x.outcomes.expected, name) ? ownNumber(x.outcomes.expected, name) : ownNumber(x.outcomes.failed, name)), 0);

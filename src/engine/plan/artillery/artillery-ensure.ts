@@ -9,6 +9,7 @@
  *                                                → p95: "<200ms", minRps: ">10"
  *   conditions: [{expression: "vusers.failed == 0"}]  → counters: {vusers_failed: "==0"} (also created, completed)
  *   conditions: [{expression: "plugins.expect.failed == 0"}] → outcomes: {expect_status: 0, …} (the plugin's failures)
+ *   conditions: [{expression: "http.codes.500 < 20"}]   → statuses: {500: "<20"}
  *
  * Anything else (other metrics, `or`, optional checks) is reported as not
  * supported, never dropped.
@@ -74,6 +75,13 @@ function addCheck(expect: Record<string, unknown>, metric: string, op: string, l
     expect.counters = counters;
     return null;
   }
+  const code = /^http\.codes\.([1-5]\d\d)$/.exec(metric);
+  if (code !== null) {
+    const statuses = isRecord(expect.statuses) ? expect.statuses : {};
+    statuses[code[1]!] = `${op}${limit}`;
+    expect.statuses = statuses;
+    return null;
+  }
   if (metric === 'plugins.expect.failed' && ((op === '==' && limit === 0) || (op === '<' && limit <= 1 && limit > 0) || (op === '<=' && limit >= 0 && limit < 1))) {
     // No failed check at all: each outcome a failed check is counted under stays at 0.
     const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
@@ -81,7 +89,7 @@ function addCheck(expect: Record<string, unknown>, metric: string, op: string, l
     expect.outcomes = outcomes;
     return null;
   }
-  if (op === '==') return `ensure check on "${metric} == ${limit}" is not supported; == is read for vusers.failed, vusers.created, vusers.completed and plugins.expect.failed == 0`;
+  if (op === '==') return `ensure check on "${metric} == ${limit}" is not supported; == is read for vusers.failed, vusers.created, vusers.completed, http.codes.<status> and plugins.expect.failed == 0`;
   const rt = /^http\.response_time\.([a-z0-9]+)$/.exec(metric);
   if (rt !== null && Object.hasOwn(AGGREGATIONS, rt[1]!) && (op === '<' || op === '<=')) {
     expect[AGGREGATIONS[rt[1]!]!] = `${op}${limit}ms`;
@@ -99,7 +107,7 @@ function addCheck(expect: Record<string, unknown>, metric: string, op: string, l
     expect.maxErrors = op === '<' ? Math.max(0, Math.ceil(limit) - 1) : Math.floor(limit);
     return null;
   }
-  return `ensure check on "${metric} ${op} ${limit}" is not supported; supported: http.response_time.<p50|median|p75|p90|p95|p99|p999|max|min|mean> < N, http.request_rate > N, vusers.<failed|created|completed> <op> N, errors.<code> < N, plugins.expect.failed == 0`;
+  return `ensure check on "${metric} ${op} ${limit}" is not supported; supported: http.response_time.<p50|median|p75|p90|p95|p99|p999|max|min|mean> < N, http.request_rate > N, vusers.<failed|created|completed> <op> N, http.codes.<status> <op> N, errors.<code> < N, plugins.expect.failed == 0`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
