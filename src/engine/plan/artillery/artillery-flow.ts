@@ -235,11 +235,16 @@ function rewriteCaptures(req: Record<string, unknown>, at: Segs, ctx: FlowContex
   });
 }
 
-/** Artillery's legacy `match: {json, value}` as agentload's `expect.json` equality check. */
+/**
+ * Artillery's legacy `match: {json, value}` as agentload's `expect.json` equality check.
+ * A match is strict unless `strict: false`, and a failed strict one ends the user's
+ * scenario in Artillery ('Failed capture or match'): the request gets failedCheckEndsScenario.
+ */
 function rewriteMatch(req: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
   const list = Array.isArray(req.match) ? req.match : [req.match];
   const expect = isRecord(req.expect) ? req.expect : {};
   const json = Array.isArray(expect.json) ? expect.json : [];
+  let isAnyStrict = false;
   list.forEach((m, i) => {
     const mAt = Array.isArray(req.match) ? [...at, 'match', i] : [...at, 'match'];
     if (!isRecord(m) || typeof m.json !== 'string') {
@@ -247,9 +252,11 @@ function rewriteMatch(req: Record<string, unknown>, at: Segs, ctx: FlowContext):
       return;
     }
     json.push({ path: m.json, equals: m.value });
+    if (m.strict !== false) isAnyStrict = true;
   });
   delete req.match;
   if (json.length > 0) req.expect = { ...expect, json };
+  if (isAnyStrict) req.failedCheckEndsScenario = true;
 }
 
 /**
