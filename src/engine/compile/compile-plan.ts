@@ -225,7 +225,21 @@ class Compiler {
     return { kind: 'think', minMs: ms, maxMs: ms };
   }
 
+  /** The last scenario's step context without its yamlPath: the steps of a scenario are compiled one after another. */
+  #contextBase: { scenarioName: string; hooks: ScenarioHooks; base: StepCompileContext } | null = null;
+
+  /** A step's context: the scenario's closures, built once per scenario (a set per step was 10 000 of each), and the step's path. */
   private context(scenarioName: string, yamlPath: string, hooks: ScenarioHooks = NO_HOOKS): StepCompileContext {
+    let cached = this.#contextBase;
+    if (cached === null || cached.scenarioName !== scenarioName || cached.hooks !== hooks) {
+      cached = { scenarioName, hooks, base: this.contextBase(scenarioName, hooks) };
+      this.#contextBase = cached;
+    }
+    // Own properties, not a prototype: an engine may spread or copy its context.
+    return { ...cached.base, yamlPath };
+  }
+
+  private contextBase(scenarioName: string, hooks: ScenarioHooks): StepCompileContext {
     return {
       requestHooks: (stepBefore, stepAfter, p) => {
         if (stepBefore === undefined && stepAfter === undefined && hooks === NO_HOOKS) return null;
@@ -234,7 +248,7 @@ class Compiler {
         return before.length === 0 && after.length === 0 && hooks.error.length === 0 ? null : new ProcessorRequestHooks(this.processor!, before, after, hooks.error);
       },
       processorFunction: (name, p) => this.stepFunction(name, p),
-      yamlPath,
+      yamlPath: '',
       scenarioName,
       sink: this.sink,
       config: this.plan.config,
