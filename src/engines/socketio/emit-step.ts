@@ -20,7 +20,12 @@ export interface ArgsCapture {
 /** What an emit waits for: nothing, a `response` event, or the acknowledgement. */
 export type Awaited =
   | { readonly kind: 'none' }
-  | { readonly kind: 'response'; readonly channel: Template; readonly expected: ValueTemplate | null; readonly isArgs: boolean; readonly matches: readonly ArgsMatch[] }
+  | {
+    readonly kind: 'response'; readonly channel: Template; readonly expected: ValueTemplate | null; readonly isArgs: boolean;
+    /** `concat`: a string `data` is looked for in all arguments received, joined. */
+    readonly isConcat: boolean;
+    readonly matches: readonly ArgsMatch[];
+  }
   | { readonly kind: 'ack'; readonly expected: ValueTemplate | null; readonly isArgs: boolean; readonly match: { readonly path: JsonPath; readonly value: ValueTemplate } | null };
 
 /** A compiled emit. */
@@ -68,7 +73,8 @@ function awaitedOf(e: Record<string, unknown>, ctx: StepCompileContext): Awaited
     const channel = r.channel ?? r.on;
     const list = r.match === undefined ? [] : Array.isArray(r.match) ? r.match : [r.match];
     const matches = list.map((m, i) => argsMatch(m as Record<string, unknown>, Array.isArray(r.match) ? `${p}.response.match[${i}]` : `${p}.response.match`, ctx));
-    return { kind: 'response', channel: ctx.template(String(channel), `${p}.response.channel`), ...expectedOf(r, `${p}.response`), matches };
+    const isConcat = r.concat === true || r.concat === 'true';
+    return { kind: 'response', channel: ctx.template(String(channel), `${p}.response.channel`), ...expectedOf(r, `${p}.response`), isConcat, matches };
   }
   if (e.acknowledge !== undefined) {
     const a = (e.acknowledge ?? {}) as Record<string, unknown>;

@@ -7,8 +7,14 @@
  * emit itself when nothing is awaited; HTTP steps in the same flow run on the
  * http engine.
  *
+ * A `response` listens on its channel from the emit on, collecting every
+ * message's arguments until the expected data fits them (answer-check.ts),
+ * as Artillery's socketio engine does, so a message before the awaited one
+ * (a progress note, another user's broadcast) is not a mismatch.
+ *
  * Outcomes: ok, or failed with `socketio_connect` (the connection did not
- * open; `tls` when its certificate was refused), `timeout`, `socketio_response` (the response's data differs),
+ * open; `tls` when its certificate was refused), `timeout` (nothing on the
+ * channel), `socketio_response` (messages came, none fitting, by the timeout),
  * `socketio_match` (a response match differs), `socketio_ack` (the
  * acknowledgement's data or match differs) or `capture` (a capture found
  * nothing in an accepted answer). A failed emit ends the user's scenario
@@ -18,6 +24,7 @@
  */
 import type { Socket, io as connectSocket } from 'socket.io-client';
 import type { DeadlineItem, Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
+import { isAnswerValid } from './answer-check.ts';
 import { readJsonPath } from '../../engine/checks/json-path.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { compileEmitStep, type EmitStep } from './emit-step.ts';
@@ -28,6 +35,31 @@ interface SocketioSession {
 }
 
 type Sink = RunContext['sink'];
+
+/**
+ * One emit in flight: its deadline and, while it waits for a `response`, the
+ * listener on the channel and the arguments received so far.
+ */
+class PendingEmit implements DeadlineItem {
+  heapIndex = -1;
+  isDone = false;
+  readonly collected: unknown[] = [];
+  event = '';
+  listener: ((...got: unknown[]) => void) | null = null;
+
+  constructor(
+    private readonly engine: SocketioEngine,
+    readonly step: EmitStep,
+    readonly vu: VirtualUser,
+    readonly socket: Socket,
+    public wakeMs: number,
+  ) {}
+
+  /** No fitting answer in time: messages on the channel that never fit are a data mismatch, as in Artillery. */
+  onWake(): void {
+    this.engine.end(this, !this.socket.connected ? 'socketio_connect' : this.collected.length > 0 ? 'socketio_response' : 'timeout');
+  }
+}
 
 /** See the module comment. */
 export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> {
@@ -78,55 +110,56 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
       session.sockets.set(namespace, socket);
     }
     const deadlines = this.deadlines!;
-    const deadline: DeadlineItem = {
-      heapIndex: -1,
-      wakeMs: deadlines.nowMs() + step.timeoutMs,
-      onWake: () => this.end(step, vu, done, socket.connected ? 'timeout' : 'socketio_connect'),
-    };
-    deadlines.update(deadline);
-    let isDone = false;
-    const done = (): boolean => {
-      if (isDone) return false;
-      isDone = true;
-      deadlines.remove(deadline);
-      return true;
-    };
-    if (socket.connected) this.emit(step, vu, socket, done);
+    const pending = new PendingEmit(this, step, vu, socket, deadlines.nowMs() + step.timeoutMs);
+    deadlines.update(pending);
+    if (socket.connected) this.emit(pending);
     else {
-      socket.once('connect', () => this.emit(step, vu, socket, done));
-      socket.once('connect_error', (err) => this.end(step, vu, done, connectCause(err)));
+      socket.once('connect', () => this.emit(pending));
+      socket.once('connect_error', (err) => this.end(pending, connectCause(err)));
     }
   }
 
-  private emit(step: EmitStep, vu: VirtualUser, socket: Socket, done: () => boolean): void {
-    const vars = vu.vars;
+  private emit(p: PendingEmit): void {
+    // The step may have timed out while the connection was opening: nothing to send then.
+    if (p.isDone) return;
+    const { step, socket } = p;
+    const vars = p.vu.vars;
     const channel = step.channel.render(vars);
     const args = step.args.map((a) => a.render(vars));
     const a = step.awaited;
     if (a.kind === 'none') {
       socket.emit(channel, ...args);
-      this.end(step, vu, done, null);
+      this.end(p, null);
     } else if (a.kind === 'response') {
-      const event = a.channel.render(vars);
-      socket.once(event, (...got: unknown[]) => {
-        let failure: string | null = matches(a.expected, a.isArgs, got, vars) ? null : 'socketio_response';
-        if (failure === null && !a.matches.every((m) => sameValue(readJsonPath(got, m.path), m.value.render(vars)))) failure = 'socketio_match';
-        if (failure === null && !capture(step, got, vars)) failure = 'capture';
-        this.end(step, vu, done, failure);
-      });
+      // As Artillery: every message on the channel adds its arguments to what was received, until the data fits.
+      const want = a.expected === null ? null : a.expected.render(vars);
+      p.event = a.channel.render(vars);
+      p.listener = (...got: unknown[]) => {
+        for (const g of got) p.collected.push(g);
+        if (!isAnswerValid(p.collected, want, a.isArgs, a.isConcat)) return;
+        let failure: string | null = null;
+        if (!a.matches.every((m) => sameValue(readJsonPath(p.collected, m.path), m.value.render(vars)))) failure = 'socketio_match';
+        if (failure === null && !capture(step, p.collected, vars)) failure = 'capture';
+        this.end(p, failure);
+      };
+      socket.on(p.event, p.listener);
       socket.emit(channel, ...args);
     } else {
       socket.emit(channel, ...args, (...got: unknown[]) => {
-        let isOk = a.expected === null || matches(a.expected, a.isArgs, got.length === 0 ? [] : [got[0]], vars);
+        let isOk = isAnswerValid(got, a.expected === null ? null : a.expected.render(vars), a.isArgs, false);
         if (isOk && a.match !== null) isOk = sameValue(readJsonPath(got, a.match.path), a.match.value.render(vars));
-        this.end(step, vu, done, !isOk ? 'socketio_ack' : capture(step, got, vars) ? null : 'capture');
+        this.end(p, !isOk ? 'socketio_ack' : capture(step, got, vars) ? null : 'capture');
       });
     }
   }
 
   /** Records the outcome once (the first of answer, error and timeout) and resumes the user; a failure ends its scenario. */
-  private end(step: EmitStep, vu: VirtualUser, done: () => boolean, failure: string | null): void {
-    if (!done()) return;
+  end(p: PendingEmit, failure: string | null): void {
+    if (p.isDone) return;
+    p.isDone = true;
+    this.deadlines!.remove(p);
+    if (p.listener !== null) p.socket.off(p.event, p.listener);
+    const { step, vu } = p;
     const sink = this.sink!;
     sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
     if (failure === null) sink.ok(step.handle);
@@ -145,18 +178,6 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * Artillery's comparison: a list of expected arguments deep-equals the
- * arguments; a single expected value is compared with the last argument,
- * as text when it is a string.
- */
-function matches(expected: EmitStep['args'][number] | null, isArgs: boolean, got: unknown[], vars: VuVars): boolean {
-  if (expected === null) return true;
-  const want = expected.render(vars);
-  if (isArgs) return JSON.stringify(want) === JSON.stringify(got);
-  return sameValue(got[got.length - 1], want);
 }
 
 /**
