@@ -31,6 +31,18 @@ export const ARTILLERY_PLUGIN_SET: unique symbol = Symbol.for('agentload.artille
 /** Plugin names agentload itself answers (built-in translations, reporters): never looked up as Artillery packages. */
 const AGENTLOAD_NAMES = new Set(['ensure', 'expect', 'metrics-by-endpoint', 'apdex', 'console', 'json', 'csv', 'html', 'junit', 'prometheus']);
 
+/**
+ * Plugins Artillery ships with that agentload has no counterpart for yet:
+ * when no package of that name is installed, the script stops at validate
+ * naming the nearest supported alternative (instead of agentload's loader
+ * reporting a package it cannot find).
+ */
+const NOT_YET: Record<string, string> = {
+  'publish-metrics': 'sending metrics to an outside service (Datadog, Honeycomb, CloudWatch, Prometheus push, …) is not supported yet; serve them with --prometheus [HOST:]PORT, write -o result.json, or remove the plugin',
+  slack: 'posting the report to Slack is not supported yet; write -o result.json (or --junit) and post it from CI, or remove the plugin',
+  'fake-data': 'fake-data ($randFullName(), …) is not supported yet; use {{ $randomString() }} / {{ $randomNumber(min, max) }}, a CSV payload or a processor function',
+};
+
 /** One constructed Artillery plugin. */
 export interface ArtilleryPlugin {
   readonly name: string;
@@ -52,6 +64,8 @@ export interface ArtilleryPluginSet {
 export interface PluginProblem {
   readonly name: string;
   readonly message: string;
+  /** True for a plugin Artillery ships that agentload does not support yet (AGENTLOAD_E_NOT_YET). */
+  readonly isNotYet?: boolean;
 }
 
 /**
@@ -71,7 +85,13 @@ export function loadArtilleryPlugins(data: Record<string, unknown>, planFile: st
     if (AGENTLOAD_NAMES.has(name) || options === false || isAgentloadSpec(name, options)) continue;
     const scope = (isRecord(options) && typeof options.scope === 'string' ? options.scope : null) ?? (typeof config.pluginsScope === 'string' ? config.pluginsScope : null);
     const file = findPlugin(`${scope ?? 'artillery-plugin-'}${name}`, planFile, env);
-    if (file === null) continue;
+    if (file === null) {
+      if (Object.hasOwn(NOT_YET, name)) {
+        problems.push({ name, message: `Artillery's ${name} plugin: ${NOT_YET[name]!}`, isNotYet: true });
+        delete (specs as Record<string, unknown>)[name];
+      }
+      continue;
+    }
     try {
       plugins.push(construct(name, file, data, functions));
     } catch (e) {

@@ -18,6 +18,7 @@ import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-temp
 import { loadPayloads } from './payload-csv.ts';
 import { ARTILLERY_PLUGIN_SET, loadArtilleryPlugins } from './artillery-plugins.ts';
 import { ARTILLERY_ENGINE_SET, takeCustomEngines } from './artillery-custom-engine.ts';
+import { addTargetVariable } from './artillery-target-variable.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
@@ -67,7 +68,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   if (ctx.overrides !== undefined) applyOverrides(data, ctx.overrides, ctx.environment);
   // Artillery plugins change the script as written (artillery-plugins.ts): before anything here reads it.
   const plugins = isRecord(data.config) ? loadArtilleryPlugins(data, ctx.file, ctx.env) : { set: null, problems: [] };
-  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, 'AGENTLOAD_E_PLUGIN_LOAD');
+  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, pr.isNotYet === true ? 'AGENTLOAD_E_NOT_YET' : 'AGENTLOAD_E_PLUGIN_LOAD');
   // Custom engines' scenarios are theirs as written: taken out before any rewrite reads them.
   const customEngines = takeCustomEngines(data, ctx.file, ctx.environment, ctx.env, (m, p, isKey) => report(m, p, isKey, 'AGENTLOAD_E_ENGINE_LOAD'));
   walkStrings(data, rewriteArtilleryTemplate);
@@ -116,6 +117,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     delete wsConfig[k];
   }
   const target = ctx.target !== undefined ? ctx.target : typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
+  addTargetVariable(data, config, target, ctx.variables);
   if (data.scenarios === undefined && isRecord(input.config)) {
     // Artillery's config-only files (examples/multiple-scenario-specs) are meant for `run --config`.
     report('this file has a config section and no scenarios: it is an Artillery config file; pass it with --config to a file of scenarios, e.g. agentload run --config this-file.yml scenarios.yml', ['config'], true, 'AGENTLOAD_E_SCHEMA');
@@ -125,6 +127,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     data.scenarios.forEach((s, i) => {
       if (!isRecord(s)) return;
       if (s.name === undefined) s.name = String(i);
+      delete s.description; // Artillery ignores it (its schema allows unknown keys); scripts use it as a comment
       if (typeof s.engine === 'string' && Object.hasOwn(ENGINE_ALIASES, s.engine)) s.engine = ENGINE_ALIASES[s.engine];
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
       if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
@@ -224,12 +227,27 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
     }
     delete config.tls;
   }
-  if (isRecord(config.variables)) {
-    for (const [k, v] of Object.entries(config.variables)) {
-      if (typeof v === 'string' && v.includes('{{')) report(`a templated variable is not supported yet; put the template where "${k}" is used`, [...at, 'variables', k]);
-    }
-  }
+  if (isRecord(config.variables)) renderConfigVariables(config.variables, [...at, 'variables'], ctx, report);
   if (config.payload !== undefined && !Array.isArray(config.payload)) config.payload = [config.payload];
+}
+
+/**
+ * A templated `config.variables` value that only reads the environment
+ * (`{{ $processEnvironment.API_KEY }}`), `$environment` or other plain
+ * variables is rendered once at load, as Artillery renders it wherever it is
+ * used (its value is the same for every user). An unset environment variable
+ * is a located error; a per-user helper (`$randomString()`) is not supported.
+ */
+function renderConfigVariables(variables: Record<string, unknown>, at: Segs, ctx: ArtilleryContext, report: Report): void {
+  for (const [k, v] of Object.entries(variables)) {
+    if (typeof v !== 'string' || !v.includes('{{') || Object.hasOwn(ctx.variables, k)) continue;
+    const others = { ...variables, ...ctx.variables };
+    delete others[k];
+    const r = renderConfigTemplate(v, others, ctx.env, ctx.environment);
+    if (r !== null) variables[k] = r;
+    else if (/\{\{\s*env "/.test(v)) report(`variable ${k} ${JSON.stringify(v)} reads an environment variable that is not set; set it, load it with --dotenv, or pass -v '{"${k}": …}'`, [...at, k], false, 'AGENTLOAD_E_TEMPLATE');
+    else report(`a variable templated on a per-user value is not supported yet; put the template where "${k}" is used`, [...at, k]);
+  }
 }
 
 function rewritePhase(p: Record<string, unknown>, at: Segs, vars: Record<string, unknown>, ctx: ArtilleryContext, report: Report): void {
@@ -244,6 +262,11 @@ function rewritePhase(p: Record<string, unknown>, at: Segs, vars: Record<string,
   for (const k of ['duration', 'pause']) if (p[k] !== undefined) p[k] = toPlanDuration(p[k]);
   for (const k of ['arrivalRate', 'rampTo', 'arrivalCount', 'maxVusers']) {
     if (typeof p[k] === 'string' && /^\d+(\.\d+)?$/.test(p[k])) p[k] = Number(p[k]);
+  }
+  if (p.arrivalCount !== undefined && p.pause === undefined) {
+    // Artillery's phase order: arrivalCount wins over arrivalRate and rampTo, which it then ignores.
+    delete p.arrivalRate;
+    delete p.rampTo;
   }
   if (p.rampTo !== undefined && p.arrivalRate === undefined && p.arrivalCount === undefined) p.arrivalRate = 0;
   if (p.mode !== undefined) {

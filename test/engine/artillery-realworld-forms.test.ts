@@ -1,0 +1,46 @@
+/**
+ * Forms found by running public Artillery scripts through agentload
+ * (scripts/artillery-realworld.sh, issue 18): each is what Artillery does
+ * with them, checked against a server on 127.0.0.1.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cli } from '../cli/cli-fixture.ts';
+import { FIX, runArtillery } from './artillery-fixture.ts';
+import { okJson, startHttpServer } from '../helpers/servers.ts';
+
+test('{{ target }}, an environment-read config variable, a scenario description and arrivalCount over rampTo run as in Artillery', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  process.env.AGENTLOAD_FIXTURE_TOKEN = 'tok-123';
+  t.after(() => delete process.env.AGENTLOAD_FIXTURE_TOKEN);
+  const r = await runArtillery('realworld-forms.yml', srv.url, ['-e', 'staging']);
+  assert.equal(r.code, 0, r.out + r.err);
+  // arrivalCount: 3 wins over arrivalRate 40 / rampTo 80, as Artillery's phase order has it.
+  assert.equal(srv.requests.length, 3);
+  for (const q of srv.requests) {
+    // The target variable holds the run's target (--target here), so the URL lands on this server.
+    assert.equal(q.url, '/catalogue');
+    assert.equal(q.headers.authorization, 'Bearer tok-123');
+    assert.equal(q.headers['x-greeting'], 'hello-staging');
+  }
+});
+
+test('a config variable whose environment variable is not set stops at validate, located', async () => {
+  delete process.env.AGENTLOAD_FIXTURE_UNSET_KEY;
+  const v = await cli(['validate', join(FIX, 'realworld-unset-variable.yml')]);
+  assert.equal(v.code, 2, v.out + v.err);
+  assert.match(v.err, /realworld-unset-variable\.yml:5:13 AGENTLOAD_E_TEMPLATE config\.variables\.apiKey: .*not set/);
+});
+
+test("Artillery's publish-metrics plugin stops at validate naming the alternative, and nothing is sent", async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const v = await cli(['validate', join(FIX, 'realworld-publish-metrics.yml')]);
+  assert.equal(v.code, 2, v.out + v.err);
+  assert.match(v.err, /realworld-publish-metrics\.yml:6:5 AGENTLOAD_E_NOT_YET config\.plugins\.publish-metrics: .*not supported yet; .*--prometheus/);
+  const r = await runArtillery('realworld-publish-metrics.yml', srv.url);
+  assert.equal(r.code, 2);
+  assert.equal(srv.requests.length, 0);
+});
