@@ -87,6 +87,20 @@ const lazyPackageNames = {
   },
 };
 
+/**
+ * Handlebars' code generator requires `source-map` only to build source maps of compiled templates, which
+ * agentload never asks for; when the require fails it uses its own string builder (as its browser build
+ * does), which gives the same template code. An empty module in its place keeps source-map's 11 modules out
+ * of the first template compile of every start.
+ */
+const noSourceMapForHandlebars = {
+  name: 'no-source-map-for-handlebars',
+  setup(build) {
+    build.onResolve({ filter: /^source-map$/ }, (args) => (/node_modules[\\/]handlebars[\\/]/.test(args.importer) ? { path: 'source-map', namespace: 'no-source-map' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'no-source-map' }, () => ({ contents: 'module.exports = {};\n', loader: 'js' }));
+  },
+};
+
 await esbuild.build({
   entryPoints: Object.fromEntries(Object.keys(ENTRIES).map((e) => [bundleName(e), `${src}${e}.ts`])),
   outdir: `${dist}bundle`,
@@ -97,7 +111,7 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  plugins: [distLayoutMetaUrl, lazyPackageNames],
+  plugins: [distLayoutMetaUrl, lazyPackageNames, noSourceMapForHandlebars],
   // Bundled CommonJS dependencies call require() for node's built-ins; ES modules have none of their own.
   banner: { js: "import { createRequire as __agentloadRequire } from 'node:module'; const require = __agentloadRequire(import.meta.url);" },
   logLevel: 'error',
