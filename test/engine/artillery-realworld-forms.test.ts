@@ -44,3 +44,17 @@ test("Artillery's publish-metrics plugin stops at validate naming the alternativ
   assert.equal(r.code, 2);
   assert.equal(srv.requests.length, 0);
 });
+
+test('a random think with a unit after the template ("{{ $randomNumber(150, 200) }}ms") waits that long, in that unit', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const r = await runArtillery('realworld-think-unit.yml', srv.url);
+  assert.equal(r.code, 0, r.out + r.err);
+  const firsts = srv.requests.filter((q) => q.url === '/first');
+  const seconds = srv.requests.filter((q) => q.url === '/second');
+  // Both users sent both requests within the 5 s grace: the unit was read as ms, not seconds.
+  assert.equal(firsts.length, 2);
+  assert.equal(seconds.length, 2);
+  const gaps = seconds.map((s) => s.atMs).sort((a, b) => a - b).map((s, i) => s - firsts.map((f) => f.atMs).sort((a, b) => a - b)[i]!);
+  for (const g of gaps) assert.ok(g >= 150, `gap ${g} ms`);
+});
