@@ -97,7 +97,7 @@ export function compileWsStep(key: string, step: StepInput, ctx: StepCompileCont
       const s = typeof raw === 'string' ? { text: raw } : asObject(raw, ctx, 'a send like { json: {…} } or { text: "…" }');
       const payload = compilePayload(s, ctx, p);
       if (payload === null) ctx.fail('send needs `text` or `json`', p);
-      return { kind: 'send', handle: handle(ctx, s.name, WS_SEND), payload };
+      return { kind: 'send', handle: handle(ctx, s.name, WS_SEND), payload, endsScenarioOnFailure: s.onFailure === 'endScenario' };
     }
     case 'waitFor': {
       const w = asObject(raw, ctx, 'a waitFor like { match: { json: message_type, equals: connected } }');

@@ -10,7 +10,7 @@
  *                           ─401/timeout/…─► NONE   failed: http_401, timeout, econnrefused, emfile …
  *   NONE ─waitFor─► WAIT  ─match / timeout / close─► NONE
  *
- * A connect or waitFor with `onFailure: endScenario` ends the user's
+ * A connect, send or waitFor with `onFailure: endScenario` ends the user's
  * scenario when it fails (vu.failScenario before the resume).
  *   NONE ─ping────► PROBE ─pong or reply / timeout / close─► NONE
  *   NONE ─hold────► HOLD  ─end (ok) / close (unexpected_close)─► NONE
@@ -67,8 +67,10 @@ export class WsSession extends WsConnection implements DeadlineItem {
 
   /** `send`: ok once handed to the socket. */
   send(step: SendStep): void {
-    if (!this.isOpen) this.rt.meters.fail(step.handle, 'not_connected');
-    else {
+    if (!this.isOpen) {
+      this.rt.meters.fail(step.handle, 'not_connected');
+      if (step.endsScenarioOnFailure) this.vu.failScenario();
+    } else {
       this.sendPayload(step.payload);
       this.rt.meters.sink.ok(step.handle);
       this.sentAtUs = this.rt.nowUs();

@@ -51,6 +51,8 @@ export interface SendStep {
   readonly kind: 'send';
   readonly handle: number;
   readonly payload: Payload;
+  /** `onFailure: endScenario`: a send with no open connection ends the user's scenario (Artillery's ws send). */
+  readonly endsScenarioOnFailure: boolean;
 }
 
 /** `waitFor`. `checks` are the step's own expect/capture, run on the matched message. */

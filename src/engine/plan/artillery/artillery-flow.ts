@@ -305,11 +305,20 @@ function rewriteEmit(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
   step.emit = emit;
 }
 
-function rewriteWsSend(step: Record<string, unknown>, _at: Segs, _ctx: FlowContext): void {
+/**
+ * A ws send as agentload's `{text}` / `{json}`, with `onFailure: endScenario`:
+ * Artillery's ws engine ends the scenario when a send fails (the server
+ * closed the connection), so the sends after it are not attempted.
+ */
+function rewriteWsSend(step: Record<string, unknown>, at: Segs, ctx: FlowContext): void {
   const v = step.send;
-  if (typeof v === 'string') return;
-  if (isRecord(v) && Object.keys(v).every((k) => k === 'json' || k === 'text' || k === 'name')) return;
-  step.send = { json: v };
+  if (isRecord(v) && Object.keys(v).every((k) => k === 'json' || k === 'text' || k === 'name' || k === 'onFailure')) {
+    v.onFailure ??= 'endScenario';
+    return;
+  }
+  const key = typeof v === 'string' ? 'text' : 'json';
+  step.send = { [key]: v, onFailure: 'endScenario' };
+  ctx.alias([...at, 'send', key], [...at, 'send']);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
