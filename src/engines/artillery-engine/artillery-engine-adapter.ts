@@ -131,7 +131,7 @@ export class ArtilleryEngineAdapter implements Engine<ScenarioStep, null> {
         if (err === null || err === undefined) sink.ok(step.handle);
         else {
           sink.failed(step.handle, FAILED, err instanceof Error ? err : describe(err));
-          (vu as unknown as { failScenario?: () => void }).failScenario?.();
+          vu.failScenario();
         }
       }
       vu.resume();
