@@ -124,21 +124,10 @@ export class ClientPool {
     await Promise.all(this.clients.map((c) => c.destroy(err).catch(() => {})));
   }
 
-  /**
-   * A new connection's lanes, one of them for the caller, or null at the connection limit.
-   *
-   * undici is told to pipeline at least 2, whatever the lanes: with 1, it writes no request on a
-   * connection until a full loop turn after the previous response ended (a setImmediate per response),
-   * even when the next request was handed to it inside that response's onComplete, as a closed-loop
-   * user's next request is. The lanes, not undici, bound the requests on a connection, so a second one
-   * only ever reaches undici there, for a response already read whole, and is written at once (a GET
-   * from inside onComplete, a POST when onComplete returns), as autocannon writes its next request. A
-   * request given to an idle connection still waits for undici's idle-socket check (GHSA-35p6-xmwp-9g52).
-   */
+  /** A new connection's lanes, one of them for the caller, or null at the connection limit. */
   private open(): Client | null {
     if (this.clients.length >= this.connections || this.isClosed) return null;
-    const pipelining = Math.max(this.pipelining, 2);
-    const c = new (undiciLoaded().Client)(this.origin, { pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: this.connect });
+    const c = new (undiciLoaded().Client)(this.origin, { pipelining: this.pipelining, keepAliveTimeout: this.keepAliveTimeout, connect: this.connect });
     this.clients.push(c);
     for (let i = 1; i < this.pipelining; i++) this.lanes.push(c);
     return c;
