@@ -26,3 +26,15 @@ test('a failed legacy match ends the scenario: nothing after it is sent, the use
   assert.equal(byName['GET /one'].ok, 3);
   assert.deepEqual(byName['GET /two'].outcomes.failed, { expect_json: 3 });
 });
+
+test('a legacy match next to expect plugin checks: both are checked, in the map and the list form', async (t) => {
+  const srv = await startHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"busy"}');
+  });
+  t.after(() => srv.close());
+  const r = await runArtillery('match-with-expect.yml', srv.url);
+  assert.ok(r.result !== null, r.err);
+  const byName = Object.fromEntries(r.result.summary.byName.map((n: any) => [n.name, n]));
+  assert.equal(byName['GET /map'].ok, 2);
+  assert.deepEqual(byName['GET /list'].outcomes.failed, { expect_status: 2 }, 'the list\'s statusCode is checked, not dropped');
+});

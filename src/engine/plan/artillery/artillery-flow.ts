@@ -174,8 +174,10 @@ function rewriteRequest(req: Record<string, unknown>, at: Segs, ctx: FlowContext
     }
   }
   if (req.capture !== undefined) rewriteCaptures(req, at, ctx);
-  if (req.match !== undefined) rewriteMatch(req, at, ctx);
+  // The expect plugin's checks first: a legacy match then joins the agentload form they became (merged into the
+  // plugin's map or list it would read as an unknown check, or be dropped with them when the plugin is off).
   rewriteExpect(req, at, ctx);
+  if (req.match !== undefined) rewriteMatch(req, at, ctx);
 }
 
 /**
