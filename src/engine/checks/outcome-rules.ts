@@ -39,10 +39,23 @@ function apply(into: { byStatus: Map<number, string>; byRpcCode: Map<number, str
   }
 }
 
+/**
+ * Defaults ← config.outcomes, by engine defaults, for the plan whose config.outcomes was layered last: a step
+ * without outcomes of its own shares them (the maps are read-only), instead of two new maps per step.
+ */
+const layeredByDefaults = new WeakMap<OutcomeRules, { configRules: unknown; rules: OutcomeRules }>();
+
 /** Layers defaults ← config.outcomes ← step outcomes. */
 export function compileOutcomeRules(defaults: OutcomeRules, configRules: unknown, stepRules: unknown, yamlPath: string, fail: Fail): OutcomeRules {
+  const isStepless = stepRules === undefined || stepRules === null;
+  const known = layeredByDefaults.get(defaults);
+  if (isStepless && known !== undefined && known.configRules === configRules) return known.rules;
   const out = { byStatus: new Map(defaults.byStatus), byRpcCode: new Map(defaults.byRpcCode) };
   apply(out, configRules, 'config.outcomes', fail);
+  if (isStepless) {
+    layeredByDefaults.set(defaults, { configRules, rules: out });
+    return out;
+  }
   apply(out, stepRules, `${yamlPath}.outcomes`, fail);
   return out;
 }
