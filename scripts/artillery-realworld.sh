@@ -28,10 +28,17 @@ src="$(cd "$src" && pwd)"
 install="${2:-}"
 
 if [ -z "${AGENTLOAD_REALWORLD_INNER:-}" ]; then
+  # A copy of the build: the run takes minutes, and a rebuild (or a source edit, which makes bin/agentload
+  # fall back to the sources) in the working tree meanwhile must not change what is measured half-way.
+  [ -f "$here/dist/.build-stamp" ] || { echo "no build: run node scripts/build.mjs first" >&2; exit 2; }
+  snap="$(mktemp -d)"
+  cp -r "$here/bin" "$here/dist" "$here/schemas" "$here/package.json" "$snap/" && ln -s "$here/node_modules" "$snap/node_modules"
+  export AGENTLOAD_REALWORLD_SNAP="$snap"
   if [ "$install" = "--install" ]; then
     # Validate first (in the namespace: a processor runs code when it is imported), then install outside it.
     list="$(mktemp)"
-    AGENTLOAD_REALWORLD_INNER=list AGENTLOAD_REALWORLD_OUT="$list" "$0" "$src"
+    netns=""; unshare -rn true 2>/dev/null && netns="unshare -rn"
+    $netns env AGENTLOAD_REALWORLD_INNER=list AGENTLOAD_REALWORLD_OUT="$list" "$0" "$src"
     while IFS= read -r d; do
       [ -d "$d/node_modules" ] && continue
       echo "npm install in ${d#"$src"/}" >&2
@@ -40,6 +47,7 @@ if [ -z "${AGENTLOAD_REALWORLD_INNER:-}" ]; then
     done < <(sort -u "$list")
     rm -f "$list"
   fi
+  echo "agentload $(git -C "$here" rev-parse --short HEAD 2>/dev/null)$([ -n "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (with uncommitted edits in the tree)')" >&2
   if unshare -rn true 2>/dev/null; then
     exec unshare -rn env AGENTLOAD_REALWORLD_INNER=run "$0" "$src"
   elif [ "${AGENTLOAD_REALWORLD_NO_NETNS:-}" = 1 ]; then
@@ -52,7 +60,7 @@ fi
 # Inside the namespace the loopback device starts down.
 ip link set lo up 2>/dev/null || true
 
-agentload="$here/bin/agentload"
+agentload="${AGENTLOAD_REALWORLD_SNAP:-$here}/bin/agentload"
 scripts() { find "$src" -path '*/node_modules' -prune -o \( -name '*.yml' -o -name '*.yaml' \) -print | sort; }
 is_script() { grep -qE '^scenarios:' "$1"; }
 
@@ -70,7 +78,7 @@ if [ "$AGENTLOAD_REALWORLD_INNER" = list ]; then
 fi
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null' EXIT
+trap 'rm -rf "$work" "${AGENTLOAD_REALWORLD_SNAP:-}"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null' EXIT
 node "$here/scripts/artillery-corpus-server.mjs" > "$work/port" &
 server_pid=$!
 for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
