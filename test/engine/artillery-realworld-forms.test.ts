@@ -58,3 +58,14 @@ test('a random think with a unit after the template ("{{ $randomNumber(150, 200)
   const gaps = seconds.map((s) => s.atMs).sort((a, b) => a - b).map((s, i) => s - firsts.map((f) => f.atMs).sort((a, b) => a - b)[i]!);
   for (const g of gaps) assert.ok(g >= 150, `gap ${g} ms`);
 });
+
+test('a processor set only under one environment: that environment runs the hook; another stops at validate naming it', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const load = await cli(['validate', join(FIX, 'realworld-env-processor.yml'), '-e', 'load']);
+  assert.equal(load.code, 2, load.out + load.err);
+  assert.match(load.err, /realworld-env-processor\.yml:19:26 AGENTLOAD_E_PROCESSOR_FUNCTION .*only in environment "checked": run with -e checked/);
+  const checked = await runArtillery('realworld-env-processor.yml', srv.url, ['-e', 'checked']);
+  assert.equal(checked.code, 0, checked.out + checked.err);
+  assert.deepEqual(srv.requests.map((q) => q.headers['x-marked']), ['yes', 'yes']);
+});

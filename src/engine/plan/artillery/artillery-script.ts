@@ -19,6 +19,7 @@ import { loadPayloads } from './payload-csv.ts';
 import { ARTILLERY_PLUGIN_SET, loadArtilleryPlugins } from './artillery-plugins.ts';
 import { ARTILLERY_ENGINE_SET, takeCustomEngines } from './artillery-custom-engine.ts';
 import { addTargetVariable } from './artillery-target-variable.ts';
+import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
@@ -41,7 +42,7 @@ export interface ArtilleryProblem {
   readonly message: string;
   readonly path: Segs;
   readonly isKey: boolean;
-  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD';
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD' | 'AGENTLOAD_E_PROCESSOR_FUNCTION';
 }
 
 /** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
@@ -118,6 +119,8 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   }
   const target = ctx.target !== undefined ? ctx.target : typeof config.target === 'string' ? config.target : typeof selected.target === 'string' ? selected.target : undefined;
   addTargetVariable(data, config, target, ctx.variables);
+  const envProcessor = plugins.set === null ? processorOnlyInEnvironments(data, config, selected, envs) : null;
+  if (envProcessor !== null) report(envProcessor.message, envProcessor.path, false, 'AGENTLOAD_E_PROCESSOR_FUNCTION');
   if (data.scenarios === undefined && isRecord(input.config)) {
     // Artillery's config-only files (examples/multiple-scenario-specs) are meant for `run --config`.
     report('this file has a config section and no scenarios: it is an Artillery config file; pass it with --config to a file of scenarios, e.g. agentload run --config this-file.yml scenarios.yml', ['config'], true, 'AGENTLOAD_E_SCHEMA');
