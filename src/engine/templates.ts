@@ -147,13 +147,8 @@ type HbNode = { type: string; value?: string; path?: { type: string; parts: stri
  * variable references renders the same by concatenation; anything else (helpers, blocks, `this`, `@data`,
  * whitespace control) goes through Handlebars.
  */
-function variablesOnly(source: string): VariablesTemplate | null {
-  let body: HbNode[];
-  try {
-    body = (hb.parse(source) as unknown as { body: HbNode[] }).body;
-  } catch {
-    return null;
-  }
+function variablesOnly(source: string, ast: hbs.AST.Program): VariablesTemplate | null {
+  const body = (ast as unknown as { body: HbNode[] }).body;
   const texts = [''];
   const paths: string[][] = [];
   for (const n of body) {
@@ -204,10 +199,13 @@ const compiledBySource = new Map<string, Template>();
 const MAX_COMPILED_KEPT = 4096;
 
 function compileDynamic(source: string, where: TemplateSite, yamlPath: string): Template {
-  const fast = variablesOnly(source);
-  if (fast !== null) return fast;
   try {
-    const fn = hb.compile(source, { noEscape: true, strict: false });
+    // Parsed once: the fast path reads the tree, and Handlebars compiles the same tree (it applies its
+    // whitespace control to a tree given unprocessed, as to a string). Parsing was most of a first compile.
+    const ast = hb.parseWithoutProcessing(source);
+    const fast = variablesOnly(source, ast);
+    if (fast !== null) return fast;
+    const fn = hb.compile(ast, { noEscape: true, strict: false });
     fn({}); // Handlebars compiles lazily; force it so syntax errors surface at load time
     return new DynamicTemplate(source, fn);
   } catch (e) {
