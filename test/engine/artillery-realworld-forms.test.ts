@@ -69,3 +69,11 @@ test('a processor set only under one environment: that environment runs the hook
   assert.equal(checked.code, 0, checked.out + checked.err);
   assert.deepEqual(srv.requests.map((q) => q.headers['x-marked']), ['yes', 'yes']);
 });
+
+test('{{ target }} with the target only under environments: validate names them and the -e that sets it', async () => {
+  const none = await cli(['validate', join(FIX, 'realworld-target-in-env.yml')]);
+  assert.equal(none.code, 2, none.out + none.err);
+  assert.match(none.err, /realworld-target-in-env\.yml:9:16 AGENTLOAD_E_TEMPLATE .*"target".*only under environments smoke: pass -e smoke or --target URL/);
+  const smoke = await cli(['validate', join(FIX, 'realworld-target-in-env.yml'), '-e', 'smoke']);
+  assert.equal(smoke.code, 0, smoke.out + smoke.err);
+});

@@ -18,7 +18,7 @@ import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-temp
 import { loadPayloads } from './payload-csv.ts';
 import { ARTILLERY_PLUGIN_SET, loadArtilleryPlugins } from './artillery-plugins.ts';
 import { ARTILLERY_ENGINE_SET, takeCustomEngines } from './artillery-custom-engine.ts';
-import { addTargetVariable } from './artillery-target-variable.ts';
+import { addTargetVariable, targetFix } from './artillery-target-variable.ts';
 import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
@@ -166,7 +166,8 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     report(`template ${JSON.stringify(u.source)} reads the environment variable ${u.name}, which is not set (it would render empty); set it, load it with --dotenv, or give a default: {{env "${u.name}" "default"}}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
   for (const u of unknownTemplateNames(data, ctx.variables)) {
-    report(`template ${JSON.stringify(u.source)} names "${u.name}", which no variable, payload field or capture defines (it would render empty); define it in config.variables, capture it, or pass --var ${u.name}=…`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
+    const fix = u.name === 'target' ? targetFix(envs) : `define it in config.variables, capture it, or pass --var ${u.name}=…`;
+    report(`template ${JSON.stringify(u.source)} names "${u.name}", which no variable, payload field or capture defines (it would render empty); ${fix}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
   return { data, problems, aliases };
 }

@@ -22,6 +22,14 @@ export function addTargetVariable(data: Record<string, unknown>, config: Record<
   config.variables = vars;
 }
 
+/** The fix for an unknown `{{ target }}`: the run has no target; name the environments that set one. */
+export function targetFix(envs: Record<string, unknown>): string {
+  const names = Object.entries(envs).filter(([, e]) => isRecord(e) && typeof e.target === 'string').map(([n]) => n);
+  return names.length > 0
+    ? `it is Artillery's run target, set here only under environments ${names.join(', ')}: pass -e ${names[0]!} or --target URL`
+    : "it is Artillery's run target: set config.target or pass --target URL";
+}
+
 /** Whether any string under `node` reads `{{ target }}`; stops at the first. */
 function reads(node: unknown): boolean {
   if (typeof node === 'string') return node.includes('{{') && READS_TARGET.test(node);
