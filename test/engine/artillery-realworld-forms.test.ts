@@ -77,3 +77,10 @@ test('{{ target }} with the target only under environments: validate names them 
   const smoke = await cli(['validate', join(FIX, 'realworld-target-in-env.yml'), '-e', 'smoke']);
   assert.equal(smoke.code, 0, smoke.out + smoke.err);
 });
+
+test('a $ function Artillery does not have stops at validate naming it, once, with the functions it has', async () => {
+  const v = await cli(['validate', join(FIX, 'realworld-unknown-function.yml')]);
+  assert.equal(v.code, 2, v.out + v.err);
+  assert.match(v.err, /realworld-unknown-function\.yml:9:19 AGENTLOAD_E_TEMPLATE .*calls \$randomInt\(\), which Artillery does not have.*\$randomNumber\(min, max\)/);
+  assert.doesNotMatch(v.err, /Parse error/);
+});

@@ -21,7 +21,7 @@ import { ARTILLERY_ENGINE_SET, takeCustomEngines } from './artillery-custom-engi
 import { addTargetVariable, targetFix } from './artillery-target-variable.ts';
 import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
-import { unknownTemplateNames, unsetEnvNames } from './template-names.ts';
+import { unknownDollarCalls, unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
 /** What the rewrite knows besides the script. */
 export interface ArtilleryContext {
@@ -165,11 +165,23 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   for (const u of unsetEnvNames(data, ctx.env)) {
     report(`template ${JSON.stringify(u.source)} reads the environment variable ${u.name}, which is not set (it would render empty); set it, load it with --dotenv, or give a default: {{env "${u.name}" "default"}}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
+  for (const u of unknownDollarCalls(data)) {
+    report(`template ${JSON.stringify(u.source)} calls ${u.name}(), which Artillery does not have (it would render "undefined"); use $randomNumber(min, max), $randomString(n), $uuid, $timestamp or a processor function`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
+    // Reported: the call is taken out so the template parser does not report the same place again as a syntax error.
+    setAt(data, u.path, u.source.replace(/\{\{\s*\$[A-Za-z_]\w*\s*\([^}]*\}\}/g, ''));
+  }
   for (const u of unknownTemplateNames(data, ctx.variables)) {
     const fix = u.name === 'target' ? targetFix(envs) : `define it in config.variables, capture it, or pass --var ${u.name}=…`;
     report(`template ${JSON.stringify(u.source)} names "${u.name}", which no variable, payload field or capture defines (it would render empty); ${fix}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
   return { data, problems, aliases };
+}
+
+/** Sets the value at `path` under `root` (a path the walk found, so every step exists). */
+function setAt(root: Record<string, unknown>, path: Segs, value: unknown): void {
+  let node: unknown = root;
+  for (const k of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[k];
+  (node as Record<string | number, unknown>)[path[path.length - 1]!] = value;
 }
 
 type Report = (message: string, path: Segs, isKey?: boolean, code?: ArtilleryProblem['code']) => void;

@@ -11,6 +11,7 @@
  */
 import { HELPER_NAMES } from '../../templates.ts';
 import { LOOP_OPTIONS, markOf, type LoopOptionsInput } from './flow-marks.ts';
+import { unknownDollarNames } from './artillery-templates.ts';
 
 const BUILTIN = new Set(['vu', '$loopElement', '$loopIndex', '$loopCount', '$uuid', '$environment', 'this']);
 const HELPERS = new Set<string>(HELPER_NAMES);
@@ -66,6 +67,25 @@ export function unsetEnvNames(data: Record<string, unknown>, env: NodeJS.Process
       seen.add(m[1]!);
     }
   });
+  return out;
+}
+
+/**
+ * Every template under `scenarios`, `before` and `after` that calls a `$`
+ * function Artillery does not have (`{{ $randomInt(1, 9) }}`): Artillery
+ * renders it as "undefined"; here it is reported by name rather than as the
+ * template parser's syntax error.
+ */
+export function unknownDollarCalls(data: Record<string, unknown>): UnknownName[] {
+  const out: UnknownName[] = [];
+  for (const key of ['scenarios', 'before', 'after']) {
+    walk(data[key], [key], (s, path) => {
+      for (const expr of unknownDollarNames(s)) {
+        const call = /^(\$[A-Za-z_]\w*)\s*\(/.exec(expr);
+        if (call !== null) out.push({ name: call[1]!, source: s, path });
+      }
+    });
+  }
   return out;
 }
 
