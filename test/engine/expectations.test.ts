@@ -36,6 +36,22 @@ test('thresholds PASS and FAIL with measured vs limit', () => {
   assert.equal(by['health: p50']!.isPass, true);
 });
 
+test('a measured value just under its limit does not print as the limit, and a limit prints as written', () => {
+  // 114 requests in 10 s: 11.4/s.
+  const res = evaluateExpectations(compileExpectations({ minRps: 11.42, maxRps: 11.4, maxErrorRate: '8.7719%' }, locate), summaryWith());
+  const by = Object.fromEntries(res.map((r) => [r.name, r]));
+  assert.equal(by.minRps!.isPass, false);
+  assert.equal(by.minRps!.limit, '>= 11.42/s');
+  assert.equal(by.minRps!.measured, '11.4/s');
+  assert.equal(by.maxRps!.isPass, true, 'exactly at the limit');
+  assert.equal(by.maxRps!.measured, '11.4/s');
+  // 10 failed of 114: 8.77193 %, just over 8.7719 %.
+  assert.equal(by.maxErrorRate!.isPass, false);
+  assert.equal(by.maxErrorRate!.limit, '<= 8.7719%');
+  assert.notEqual(by.maxErrorRate!.measured, '8.7719%');
+  assert.match(by.maxErrorRate!.measured, /^8\.7719\d+%$/);
+});
+
 test('a threshold on a name that never ran FAILs with "no samples"', () => {
   const res = evaluateExpectations(compileExpectations({ byName: { nothere: { p95: '1s' } } }, locate), summaryWith());
   assert.equal(res[0]!.isPass, false);

@@ -82,14 +82,36 @@ function statusNotIn(s: NameSummary, list: string): number {
   return s.count - inside;
 }
 
-/** Formats a value in its unit for PASS/FAIL lines. */
-export function formatValue(v: number, unit: ValueUnit): string {
+/** Formats a value in its unit for PASS/FAIL lines, to `extra` more decimals than usual. */
+export function formatValue(v: number, unit: ValueUnit, extra = 0): string {
+  const round = (x: number, decimals: number): number => {
+    const f = 10 ** (decimals + extra);
+    return Math.round(x * f) / f;
+  };
   switch (unit) {
-    case 'ms': return `${Math.round(v * 1000) / 1000}ms`;
-    case 'ratio': return `${Math.round(v * 1e6) / 1e4}%`;
-    case 'rps': return `${Math.round(v * 10) / 10}/s`;
+    case 'ms': return `${round(v, 3)}ms`;
+    case 'ratio': return `${round(v * 100, 4)}%`;
+    case 'rps': return `${round(v, 1)}/s`;
     default: return String(v);
   }
+}
+
+/** Decimals beyond the usual for a limit to print as written (`minRps: 2.25` is not "2.3/s"). */
+function limitExtra(limit: number, unit: ValueUnit): number {
+  let extra = 0;
+  while (extra < 6 && formatValue(limit, unit, extra) !== formatValue(limit, unit, 6)) extra++;
+  return extra;
+}
+
+/**
+ * The measured value as a PASS/FAIL line shows it beside its limit: with
+ * enough decimals that a value just under the limit does not print as the
+ * limit itself ("FAIL 2/s, limit >= 2/s" for 1.98 requests a second).
+ */
+function formatMeasured(v: number, limit: number, unit: ValueUnit, shownLimit: string): string {
+  let extra = 0;
+  while (extra < 6 && v !== limit && formatValue(v, unit, extra) === shownLimit) extra++;
+  return formatValue(v, unit, extra);
 }
 
 function holds(v: number, e: CompiledExpectation): boolean {
@@ -109,11 +131,12 @@ function holds(v: number, e: CompiledExpectation): boolean {
  */
 export function evaluateExpectations(expectations: readonly CompiledExpectation[], summary: RunSummary, series?: SeriesContext): ExpectationResult[] {
   return expectations.map((e) => {
-    const limit = `${e.comparator} ${formatValue(e.limit, e.unit)}`;
+    const shownLimit = formatValue(e.limit, e.unit, limitExtra(e.limit, e.unit));
+    const limit = `${e.comparator} ${shownLimit}`;
     const scoped = e.phases === undefined ? summary : series === undefined ? null : phaseSummary(series, e.phases);
     if (scoped === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: series === undefined ? 'no interval series' : `no intervals in phase ${e.phases!.join(', ')}` };
     const v = read(e, scoped);
     if (v === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: 'no samples' };
-    return { name: e.label, isPass: holds(v, e), measured: formatValue(v, e.unit), limit };
+    return { name: e.label, isPass: holds(v, e), measured: formatMeasured(v, e.limit, e.unit, shownLimit), limit };
   });
 }
