@@ -18,7 +18,7 @@ import { ROOT } from '../helpers/cli.ts';
 import { scratchDir } from '../helpers/scratch-dir.ts';
 
 /** Packages a validate has no use for; their code must be neither read from node_modules nor held by a loaded bundle chunk. */
-const NOT_AT_VALIDATE = ['undici', 'ws', 'prom-client', '@modelcontextprotocol/sdk', 'socket.io-client', 'playwright-core', 'tsx', 'zod', 'mime-db'];
+const NOT_AT_VALIDATE = ['undici', 'ws', 'prom-client', '@modelcontextprotocol/sdk', 'socket.io-client', 'playwright-core', 'tsx', 'zod', 'mime-db', 'jmespath', 'tough-cookie', 'tldts'];
 
 /** Runs dist/cli/main.js with a loader hook that lists every file loaded (ES modules through the hook, CommonJS from the require cache). */
 const RECORDER = `
