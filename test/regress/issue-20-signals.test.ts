@@ -78,15 +78,30 @@ test('a second Ctrl-C exits at once with 3, not 130, and leaves no broken JSON',
   if (existsSync(out)) JSON.parse(readFileSync(out, 'utf8'));
 });
 
+/** CPU time a process has used, in clock ticks (utime + stime of /proc/PID/stat), or null once it is gone. */
+function cpuTicks(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
 // Loading is synchronous, so the signal is handled once it ends: 0 if the plan was valid by then, else 3; never 130.
+// The signal goes when the child has used 150 ms of CPU (node's start and bin's signal handlers are behind it, and a
+// 40 000-step plan takes several times that to validate), not after a wall-clock wait, which a fast validate outran.
 test('a Ctrl-C before any command handles it (a big plan still loading) ends with an exit code, not death by SIGINT', async () => {
   const dir = tempDir('agentload-sig3-');
   const plan = join(dir, 'big.yml');
   let text = 'config:\n  target: http://127.0.0.1:9\n  phases: [{ duration: 1, arrivalRate: 1 }]\nscenarios:\n  - name: s\n    flow:\n';
-  for (let i = 0; i < 20_000; i++) text += `      - get: { url: /a${i}, name: n${i} }\n`;
+  for (let i = 0; i < 40_000; i++) text += `      - get: { url: /a${i}, name: n${i} }\n`;
   writeFileSync(plan, text);
   const r = start(['validate', plan]);
-  await new Promise((res) => setTimeout(res, 1000));
+  let exited = false;
+  void r.exit.then(() => { exited = true; });
+  for (let ticks = cpuTicks(r.child.pid!); !exited && (ticks ?? 0) < 15; ticks = cpuTicks(r.child.pid!)) await new Promise((res) => setTimeout(res, 5));
+  assert.ok(!exited, `validate ended before it had used 150 ms of CPU, so no signal reached it while loading: ${r.err()}`);
   process.kill(r.child.pid!, 'SIGINT');
   const { code, signal } = await r.exit;
   assert.equal(signal, null);
