@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { startRecordingWsServer } from '../helpers/recording-ws-server.ts';
 import { Server } from 'socket.io';
 import { runArtillery } from '../engine/artillery-fixture.ts';
 
@@ -20,17 +20,11 @@ function failedByCause(result: { summary: { byName: Array<{ outcomes: { failed?:
 }
 
 test('ws: after a match that fails, the user sends nothing more and ends failed', async (t) => {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  t.after(() => new Promise<void>((r) => wss.close(() => r())));
-  const received: string[] = [];
-  wss.on('connection', (ws) => ws.on('message', (raw) => {
-    const text = raw.toString();
-    received.push(text);
+  const { url, received } = await startRecordingWsServer(t, (text, ws) => {
     if (text === '{"op":"hello"}') ws.send('{"status":"ok"}');
     else if (text === '{"op":"check"}') ws.send('{"status":"pending"}');
-  }));
-  const r = await runArtillery('ws-match-fails.yml', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`);
+  });
+  const r = await runArtillery('ws-match-fails.yml', url);
   assert.ok(r.result !== null, r.err);
   const count = (m: string) => received.filter((x) => x === m).length;
   assert.equal(count('{"op":"hello"}'), 3);

@@ -5,30 +5,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebSocketServer } from 'ws';
+import { startRecordingWsServer } from '../helpers/recording-ws-server.ts';
 import { cli, tempDir } from '../cli/cli-fixture.ts';
 
 const FIX = join(import.meta.dirname, '../fixtures/artillery');
 
 test('ws: send with payload waits for the next message, captures from it and checks match (a list too); wait captures without sending', async (t) => {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  t.after(() => new Promise<void>((r) => wss.close(() => r())));
-  const received: string[] = [];
-  wss.on('connection', (ws) => ws.on('message', (raw) => {
-    const text = raw.toString();
-    received.push(text);
+  const { url, received } = await startRecordingWsServer(t, (text, ws) => {
     if (text.startsWith('{') && (JSON.parse(text) as { op?: string }).op === 'login') ws.send(JSON.stringify({ status: 'ok', token: `t-${(JSON.parse(text) as { user: string }).user}` }));
     else if (text.startsWith('ticket ')) ws.send(JSON.stringify({ status: 'pending' }));
     else if (text === 'push please') ws.send(JSON.stringify({ pushed: 'p-1' }));
-  }));
+  });
   const { dir, cleanup } = tempDir('ws-exchange');
   t.after(cleanup);
   const out = join(dir, 'r.json');
-  const r = await cli(['run', join(FIX, 'ws-exchange.yml'), '-t', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, '-o', out, '--no-console', '--grace', '5s']);
+  const r = await cli(['run', join(FIX, 'ws-exchange.yml'), '-t', url, '-o', out, '--no-console', '--grace', '5s']);
   const result = JSON.parse(readFileSync(out, 'utf8'));
   // What each user sent: the login, the captured token, the push request, then the value wait captured.
   for (const u of ['u1', 'u2']) {

@@ -7,20 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { startRecordingWsServer } from '../helpers/recording-ws-server.ts';
 import { runArtillery } from '../engine/artillery-fixture.ts';
 
 test('ws: a send after the server closed the connection ends the scenario; later sends are not attempted', async (t) => {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  const received: string[] = [];
-  wss.on('connection', (ws) => ws.on('message', (m) => {
-    received.push(String(m));
-    ws.close(1000);
-  }));
-  t.after(() => new Promise<void>((r) => wss.close(() => r())));
-  const r = await runArtillery('ws-send-after-close.yml', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`);
+  const { url, received } = await startRecordingWsServer(t, (_text, ws) => ws.close(1000));
+  const r = await runArtillery('ws-send-after-close.yml', url);
   assert.ok(r.result !== null, r.err);
   assert.deepEqual(received, ['first', 'first']);
   const send = r.result.summary.byName.find((n: { name: string }) => n.name === 'ws_send');
