@@ -28,7 +28,7 @@ const exec = promisify(execFile);
 type Start = { wall: number; cpuSec: number; maxRssMb: number };
 type First = { wall: number; cpuSec: number };
 /** One way to start agentload: a tree and the form start-entry.mjs runs it in. */
-type Form = { label: string; root: string; form: 'compiled' | 'source' };
+type Form = { label: string; root: string; form: 'compiled' | 'source'; env?: NodeJS.ProcessEnv };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -36,7 +36,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function validateOnce(f: Form, plan: string): Promise<Start> {
   const [c, a] = pinned(0, process.execPath, [join(f.root, 'bench/start-entry.mjs'), f.form, 'validate', plan]);
   const t0 = performance.now();
-  const { stderr } = await exec(c, a, { cwd: f.root });
+  const { stderr } = await exec(c, a, { cwd: f.root, env: { ...process.env, ...f.env } });
   const usage = JSON.parse(stderr.trim().split('\n').pop()!) as { cpuSec: number; maxRssMb: number };
   return { wall: (performance.now() - t0) / 1000, ...usage };
 }
@@ -69,7 +69,7 @@ function cpuSecondsOf(pid: number | undefined): number {
 async function firstRequestOnce(f: Form, args: string[], arrived: Promise<unknown>, isStopping: boolean): Promise<First> {
   const [c, a] = pinned(0, process.execPath, [join(f.root, 'bench/start-entry.mjs'), f.form, 'run', ...args, '--quiet']);
   const t0 = performance.now();
-  const child = spawn(c, a, { cwd: f.root, stdio: 'ignore' });
+  const child = spawn(c, a, { cwd: f.root, stdio: 'ignore', env: { ...process.env, ...f.env } });
   const exited = once(child, 'exit');
   await Promise.race([arrived, exited.then(([code]) => { throw new Error(`agentload run exited ${code} before its first request`); })]);
   const wall = (performance.now() - t0) / 1000;
@@ -96,10 +96,18 @@ async function countingProxy(origin: URL): Promise<{ server: TcpServer; url: str
   return { server, url: `http://127.0.0.1:${port}`, next: () => new Promise<void>((r) => { waiter = r; }) };
 }
 
-/** The trees and forms to compare: START_ROOTS' compiled builds, else this tree compiled and from source. */
+/** The trees and forms to compare: START_ROOTS' compiled builds, else this tree compiled (with and without node's compile cache) and from source. */
 function formsOf(root: string): Form[] {
   const roots = process.env.START_ROOTS?.split(',').filter((r) => r !== '');
-  if (roots === undefined || roots.length === 0) return [{ label: 'compiled', root, form: 'compiled' }, { label: 'source', root, form: 'source' }];
+  if (roots === undefined || roots.length === 0) {
+    // bin/agentload turns on node's compile cache (22.1+), so a user's second start reads compiled code from disk;
+    // the row without it is a first start after install, and every start on node 20, which has no such cache.
+    return [
+      { label: 'compiled (compile cache on, as bin/agentload)', root, form: 'compiled' },
+      { label: 'compiled, compile cache off (a first start)', root, form: 'compiled', env: { START_COMPILE_CACHE: '0' } },
+      { label: 'source', root, form: 'source' },
+    ];
+  }
   return roots.map((r) => ({ label: r, root: r, form: 'compiled' }));
 }
 
@@ -143,10 +151,12 @@ export async function startUpCase(root: string, runs: number): Promise<void> {
         `  run configs/a2a-protocol.yml (sim), to its first ${s(r.firstA2a, 'wall')} s wall  ${s(r.firstA2a, 'cpuSec')} CPU-s`);
     }
     console.log(`node -e "" alone: ${median(bare).toFixed(2)} s wall (the floor on this machine, now)`);
-    if (forms.length === 2) {
-      const [x, y] = forms.map((f) => rows.get(f.label)!);
+    if (forms.length >= 2) {
+      const first = forms[0]!;
+      const last = forms[forms.length - 1]!;
+      const [x, y] = [first, last].map((f) => rows.get(f.label)!);
       const ratio = (a: Array<Start | First>, b: Array<Start | First>): string => (median(a.map((v) => v.cpuSec)) / median(b.map((v) => v.cpuSec))).toFixed(2);
-      console.log(`CPU ratio ${forms[0]!.label} / ${forms[1]!.label}: validate ${ratio(x!.validate, y!.validate)} and ${ratio(x!.validateA2a, y!.validateA2a)}, run to first request ${ratio(x!.first, y!.first)} and ${ratio(x!.firstA2a, y!.firstA2a)}`);
+      console.log(`CPU ratio ${first.label} / ${last.label}: validate ${ratio(x!.validate, y!.validate)} and ${ratio(x!.validateA2a, y!.validateA2a)}, run to first request ${ratio(x!.first, y!.first)} and ${ratio(x!.firstA2a, y!.firstA2a)}`);
     }
   } finally {
     server.close();
