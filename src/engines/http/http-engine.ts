@@ -8,7 +8,7 @@ import type { Deadlines, Engine, RunContext, StepCompileContext, StepInput, Virt
 import type { Recorder } from '../../engine/contracts.ts';
 import { compileHttpStep, type DispatchOpts, type HttpStep } from './http-step.ts';
 import { HttpExchange, type RedirectSender } from './http-exchange.ts';
-import { addCookies, cookieHeaderFor, cookieJarOptionsOf, deferJarWrite, isToughLoaded, loadToughCookie, newJar, withCookieHeader, type CookieJarSetting } from './user-cookies.ts';
+import { addCookies, cookieHeaderFor, cookieJarOptionsOf, newJar, withCookieHeader, type CookieJarSetting } from './user-cookies.ts';
 import { nextHop } from './redirect.ts';
 import type { VuVars } from '../../engine/contracts.ts';
 import { ClientPool } from '../../engine/transport/client-pool.ts';
@@ -149,10 +149,6 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
    * when it has a jar (nothing to do for a user that never got a cookie).
    */
   private send(ex: HttpExchange, origin: string, opts: DispatchOpts): void {
-    if (ex.pendingCookies !== null) {
-      if (!isToughLoaded()) return this.sendAfterCookies(ex, origin, opts);
-      ex.applyPendingCookies();
-    }
     ex.origin = origin;
     ex.sentOpts = opts;
     const jar = ex.jar;
@@ -164,39 +160,14 @@ export class HttpEngine implements Engine<HttpStep, HttpExchange | null>, Redire
   }
 
   /**
-   * The user's jar writes wait for tough-cookie, which this run has not loaded yet (its first cookie):
-   * the request goes once they are in the jar, unless it ended meanwhile (its deadline, the run's end).
-   * Its latency still runs from its scheduled start, so the wait is not hidden.
-   */
-  private sendAfterCookies(ex: HttpExchange, origin: string, opts: DispatchOpts): void {
-    const flight = ex.flightSeq;
-    loadToughCookie().then(() => {
-      if (ex.flightSeq !== flight) return;
-      if (this.isClosed) return ex.onError(runEndedError());
-      try {
-        this.send(ex, origin, opts);
-      } catch (e) {
-        ex.onError(e as Error);
-      }
-    }, (e: unknown) => {
-      if (ex.flightSeq === flight) ex.onError(e as Error);
-    });
-  }
-
-  /**
    * A request's `cookie:` map: into the user's jar, as Artillery does (so later
    * requests send it too). With jars off it goes with this request only.
    */
   private stepCookies(ex: HttpExchange, step: HttpStep, vars: VuVars, origin: string, opts: DispatchOpts): DispatchOpts {
     const pairs = step.cookies!.map(([k, t]) => [k, t.render(vars)] as const);
     if (this.cookieOptions === null) return withCookieHeader(opts, pairs.map(([k, v]) => `${k}=${v}`).join('; '));
-    const url = origin + opts.path;
-    if (!isToughLoaded()) {
-      ex.pendingCookies = deferJarWrite(ex.pendingCookies, (jar) => addCookies(jar, pairs, url));
-      return opts;
-    }
     ex.jar ??= newJar(this.cookieOptions);
-    addCookies(ex.jar, pairs, url);
+    addCookies(ex.jar, pairs, origin + opts.path);
     return opts;
   }
 

@@ -22,7 +22,7 @@ import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { MALFORMED_JSON, parseJson, rawHeader } from '../../engine/response-view.ts';
 import { HTTP_COOKIE_ERRORS, HTTP_POOL_WAITS, HTTP_REDIRECTS, RPC_FOREIGN_IDS } from '../../engine/metrics/names.ts';
 import type { CookieJar } from 'tough-cookie';
-import { deferJarWrite, findSetCookies, isToughLoaded, newJar, storeSetCookies, type PendingCookies } from './user-cookies.ts';
+import { findSetCookies, newJar, storeSetCookies } from './user-cookies.ts';
 import { isFollowedRedirect } from './redirect.ts';
 import type { DispatchOpts } from './http-step.ts';
 import { PooledFlight } from '../../engine/transport/pooled-flight.ts';
@@ -81,8 +81,6 @@ export class HttpExchange extends PooledFlight implements CallView {
   jar: CookieJar | null = null;
   /** Options for a new jar, or null when jars are off (config.http.cookieJar: false); the engine sets it. */
   cookieOptions: Record<string, unknown> | null = null;
-  /** Jar writes waiting for tough-cookie to load (user-cookies.ts); the engine applies them before this user's next send. */
-  pendingCookies: PendingCookies | null = null;
 
   /** The VU this exchange serves; reassigned when the engine reuses the exchange for a new VU. */
   vu: VirtualUser;
@@ -113,7 +111,6 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.hookRequest = null;
     this.sentOpts = null;
     this.jar = null; // a jar is one user's
-    this.pendingCookies = null;
   }
 
   /** Prepares for one request of `step`. */
@@ -163,27 +160,9 @@ export class HttpExchange extends PooledFlight implements CallView {
 
   /** A set-cookie answer: into the user's jar (made now if it has none), for the URL the request went to. */
   private keepCookies(values: string[]): void {
-    const url = this.origin + this.sentOpts!.path;
-    if (!isToughLoaded()) {
-      this.pendingCookies = deferJarWrite(this.pendingCookies, (jar) => this.storeCookies(jar, values, url));
-      return;
-    }
     this.jar ??= newJar(this.cookieOptions!);
-    this.storeCookies(this.jar, values, url);
-  }
-
-  private storeCookies(jar: CookieJar, values: string[], url: string): void {
-    const bad = storeSetCookies(jar, values, url);
+    const bad = storeSetCookies(this.jar, values, this.origin + this.sentOpts!.path);
     if (bad > 0) this.sink.add(HTTP_COOKIE_ERRORS, bad);
-  }
-
-  /** Writes what waited for tough-cookie into the user's jar (made now); call once tough-cookie is loaded. */
-  applyPendingCookies(): void {
-    const pending = this.pendingCookies;
-    if (pending === null) return;
-    this.pendingCookies = null;
-    this.jar ??= newJar(this.cookieOptions!);
-    for (const write of pending) write(this.jar);
   }
 
   onData(chunk: Buffer): boolean {

@@ -10,38 +10,14 @@
  * answer one length comparison per header name (findSetCookies).
  *
  * tough-cookie itself (with tldts's public-suffix list, ~20 ms of CPU to load)
- * is loaded at the run's first cookie, not at the start of every http run: until
- * it is, a user's jar writes wait in order (PendingCookies) and its next request
- * waits for them to be in its jar (the http engine's send), so no cookie is lost.
+ * is loaded at the run's first jar, not at the start of every http run. It is
+ * required synchronously (its CommonJS build, which the bundle leaves out), so a
+ * jar is written the moment a cookie arrives and nothing has to wait for it.
  */
+import { createRequire } from 'node:module';
 import type * as Tough from 'tough-cookie';
 
 let tough: typeof Tough | null = null;
-let loading: Promise<void> | null = null;
-
-/** Loads tough-cookie, once per process; resolves when it is loaded. */
-export function loadToughCookie(): Promise<void> {
-  return (loading ??= import('tough-cookie').then((m) => {
-    tough = m;
-  }));
-}
-
-/** True once tough-cookie is loaded: jars can be made and written synchronously. */
-export function isToughLoaded(): boolean {
-  return tough !== null;
-}
-
-/** A user's jar writes made before tough-cookie was loaded, applied in order to its jar once it is. */
-export type PendingCookies = Array<(jar: Tough.CookieJar) => void>;
-
-/** Queues `write` on `pending` (a new list when null) and starts loading tough-cookie; returns the list. */
-export function deferJarWrite(pending: PendingCookies | null, write: (jar: Tough.CookieJar) => void): PendingCookies {
-  // A failed load is reported where the user's next request waits for it (the engine's send).
-  loadToughCookie().catch(() => {});
-  const list = pending ?? [];
-  list.push(write);
-  return list;
-}
 
 /** `config.http.cookieJar`: false turns jars off; an object is tough-cookie's options (Artillery's `cookieJarOptions`). */
 export type CookieJarSetting = boolean | Record<string, unknown> | undefined;
@@ -52,9 +28,10 @@ export function cookieJarOptionsOf(setting: CookieJarSetting): Record<string, un
   return typeof setting === 'object' && setting !== null ? { ...setting } : {};
 }
 
-/** A jar for one user. Called at the user's first cookie only. */
+/** A jar for one user. Called at the user's first cookie only; the first call in a run loads tough-cookie. */
 export function newJar(options: Record<string, unknown>): Tough.CookieJar {
-  return new tough!.CookieJar(null, options);
+  tough ??= createRequire(import.meta.url)('tough-cookie') as typeof Tough;
+  return new tough.CookieJar(null, options);
 }
 
 /** The `cookie` header value for `url`, or null when the jar holds none for it. */
