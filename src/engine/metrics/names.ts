@@ -9,6 +9,8 @@ export const HTTP_REQ_DURATION = 'http_req_duration';
 export const RPC_CALL_DURATION = 'rpc_call_duration';
 /** WebSocket connect time (TCP + upgrade). */
 export const WS_CONNECTING = 'ws_connecting';
+/** socket.io connect time (the `socketioConnect` step: an Artillery socketio scenario's connection, opened when it starts). */
+export const SOCKETIO_CONNECTING = 'socketio_connecting';
 /** Virtual users currently running a scenario. */
 export const VUSERS_ACTIVE = 'vusers_active';
 /** Virtual users started since the run began. */

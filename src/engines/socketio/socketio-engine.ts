@@ -1,7 +1,9 @@
 /**
  * The `socketio` engine: Artillery's socketio scenarios on socket.io-client.
- * Each virtual user opens one connection per namespace, at that namespace's
- * first `emit` (Artillery connects the same way), and closes them when its
+ * Each virtual user opens one connection per namespace, at a `socketioConnect`
+ * step (connect-step.ts; an Artillery scenario gets one for the main namespace
+ * when it starts, as Artillery connects) or at that namespace's first `emit`
+ * (Artillery connects other namespaces the same way), and closes them when its
  * flow ends. An emit records the time from its scheduled start to the
  * awaited answer (the `response` event or the acknowledgement), or to the
  * emit itself when nothing is awaited; HTTP steps in the same flow run on the
@@ -28,6 +30,10 @@ import { isAnswerValid } from './answer-check.ts';
 import { readJsonPath } from '../../engine/checks/json-path.ts';
 import { transportReason } from '../../engine/metrics/transport-reason.ts';
 import { compileEmitStep, type EmitStep } from './emit-step.ts';
+import { compileConnectStep, PendingConnect, type ConnectOwner, type ConnectStep } from './connect-step.ts';
+
+/** A compiled step of this engine. */
+type SocketioStep = EmitStep | ConnectStep;
 
 /** One user's sockets by namespace. */
 interface SocketioSession {
@@ -62,9 +68,9 @@ class PendingEmit implements DeadlineItem {
 }
 
 /** See the module comment. */
-export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> {
+export class SocketioEngine implements Engine<SocketioStep, SocketioSession | null>, ConnectOwner {
   readonly id = 'socketio';
-  readonly stepKeys = ['emit'];
+  readonly stepKeys = ['emit', 'socketioConnect'];
   private sink: Sink | null = null;
   private nowUs: () => number = () => 0;
   private deadlines: Deadlines | null = null;
@@ -73,8 +79,8 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
   /** socket.io-client, loaded at init: a plan without socket.io steps never pays for loading it. */
   private io: typeof connectSocket | null = null;
 
-  compileStep(_key: string, step: StepInput, ctx: StepCompileContext): EmitStep {
-    return compileEmitStep(step, ctx);
+  compileStep(key: string, step: StepInput, ctx: StepCompileContext): SocketioStep {
+    return key === 'socketioConnect' ? compileConnectStep(step, ctx) : compileEmitStep(step, ctx);
   }
 
   async init(run: RunContext): Promise<void> {
@@ -101,14 +107,9 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
     return { sockets: new Map() };
   }
 
-  runStep(step: EmitStep, vu: VirtualUser<SocketioSession | null>): void {
-    const session = vu.session!;
-    const namespace = step.namespace.render(vu.vars);
-    let socket = session.sockets.get(namespace);
-    if (socket === undefined) {
-      socket = this.io!(this.target + namespace, this.options);
-      session.sockets.set(namespace, socket);
-    }
+  runStep(step: SocketioStep, vu: VirtualUser<SocketioSession | null>): void {
+    if ('kind' in step) return this.connect(step, vu);
+    const socket = this.socketOf(vu.session!, step.namespace.render(vu.vars));
     const deadlines = this.deadlines!;
     const pending = new PendingEmit(this, step, vu, socket, deadlines.nowMs() + step.timeoutMs);
     deadlines.update(pending);
@@ -117,6 +118,45 @@ export class SocketioEngine implements Engine<EmitStep, SocketioSession | null> 
       socket.once('connect', () => this.emit(pending));
       socket.once('connect_error', (err) => this.end(pending, connectCause(err)));
     }
+  }
+
+  /** The user's socket on `namespace`, opened now when it has none. */
+  private socketOf(session: SocketioSession, namespace: string): Socket {
+    let socket = session.sockets.get(namespace);
+    if (socket === undefined) {
+      socket = this.io!(this.target + namespace, this.options);
+      session.sockets.set(namespace, socket);
+    }
+    return socket;
+  }
+
+  /** `socketioConnect`: ok once the namespace's connection is open (at once when it already is). */
+  private connect(step: ConnectStep, vu: VirtualUser<SocketioSession | null>): void {
+    const pending = new PendingConnect(this, step, vu, this.deadlines!.nowMs() + step.timeoutMs);
+    if (step.isMissingUrl) return this.endConnect(pending, 'connect_no_url');
+    const socket = this.socketOf(vu.session!, step.namespace.render(vu.vars));
+    if (socket.connected) return this.endConnect(pending, null);
+    this.deadlines!.update(pending);
+    socket.once('connect', () => this.endConnect(pending, null));
+    socket.once('connect_error', (err) => this.endConnect(pending, connectCause(err)));
+  }
+
+  /** Records a connect once (open, error or timeout) and resumes the user. */
+  endConnect(p: PendingConnect, failure: string | null): void {
+    if (p.isDone) return;
+    p.isDone = true;
+    if (p.heapIndex >= 0) this.deadlines!.remove(p);
+    const { step, vu } = p;
+    const sink = this.sink!;
+    if (failure === null) {
+      sink.recordLatency(step.handle, this.nowUs() - vu.scheduledUs);
+      sink.ok(step.handle);
+    } else {
+      // No latency: as ws_connecting, the time is that of connections that opened.
+      sink.failed(step.handle, failure);
+      if (step.endsScenarioOnFailure) vu.failScenario();
+    }
+    vu.resume();
   }
 
   private emit(p: PendingEmit): void {

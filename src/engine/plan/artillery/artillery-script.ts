@@ -21,6 +21,7 @@ import { ARTILLERY_ENGINE_SET, takeCustomEngines } from './artillery-custom-engi
 import { addTargetVariable, targetFix } from './artillery-target-variable.ts';
 import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
+import { rewriteSocketioScenario } from './artillery-socketio.ts';
 import { unknownDollarCalls, unknownTemplateNames, unsetEnvNames } from './template-names.ts';
 
 /** What the rewrite knows besides the script. */
@@ -142,6 +143,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         alias: (to, from) => aliases.push([to, from]),
       };
       if (CONNECTING_ENGINES.has(engine)) rewriteWsConnect(s.flow, ['scenarios', i, 'flow'], wsConnect, report);
+      if (engine === 'socketio') rewriteSocketioScenario(s, ['scenarios', i], flowCtx);
       rewriteSteps(s.flow, ['scenarios', i, 'flow'], flowCtx);
       if (Array.isArray(s.beforeScenario)) rewriteSteps(s.beforeScenario, ['scenarios', i, 'beforeScenario'], flowCtx);
       if (CONNECTING_ENGINES.has(engine) && Array.isArray(s.flow) && !hasConnectStep(s.flow) && !hasConnectStep(s.beforeScenario)) {
