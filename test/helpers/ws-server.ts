@@ -4,7 +4,8 @@
  *
  *   /ws/events   greets {"message_type":"connected",…}; answers ping → pong,
  *                echo → echo (payload returned); closes every `dropEvery`-th
- *                connection `dropAfterMs` after it opened (stability tests)
+ *                connection `dropAfterMs` after it opened (stability tests); sends
+ *                {"message_type":"release"} to all once `releaseAtOpen` are open together
  *   /ws/silent   accepts, never sends anything
  *   /ws/garbage  greets with a message that is not JSON
  *   /ws/refuse/N refuses the upgrade with HTTP status N (e.g. 401)
@@ -21,6 +22,8 @@ export interface WsServerOptions {
   dropEvery?: number;
   /** … this long after it opened. Default 200 ms. */
   dropAfterMs?: number;
+  /** Once this many /ws/events connections are open together, send each {"message_type":"release"}. */
+  releaseAtOpen?: number;
 }
 
 /** What the server saw. */
@@ -79,6 +82,9 @@ export async function startWsServer(opts: WsServerOptions = {}): Promise<TestWsS
     const subscriber = new URLSearchParams(url.split('?')[1] ?? '').get('subscriber_id');
     ws.send(JSON.stringify({ message_type: 'connected', payload: { connection_id: `conn-${n}`, subscriber_id: subscriber } }));
     ws.on('message', (data: RawData) => onMessage(ws, String(data)));
+    if (opts.releaseAtOpen !== undefined && stats.open === opts.releaseAtOpen) {
+      for (const c of wss.clients) c.send('{"message_type":"release"}');
+    }
     if (opts.dropEvery !== undefined && n % opts.dropEvery === 0) {
       setTimeout(() => {
         stats.dropped++;
