@@ -37,16 +37,18 @@ test('a call waiting for the one connection times out there, and the connection 
   let holds = 0;
   const srv = await startHttpServer((_req, res, body) => {
     const m = JSON.parse(body);
-    // The first user's hold keeps the connection for 800 ms; the second user's quick call waits behind it.
-    if (m.method === 'hold' && holds++ === 0) setTimeout(() => answer(res, m.id), 800);
+    // The first user's hold keeps the connection for 3 s; the second user's quick call waits behind it.
+    if (m.method === 'hold' && holds++ === 0) setTimeout(() => answer(res, m.id), 3000);
     else answer(res, m.id);
   });
   t.after(() => srv.close());
-  // Users arrive at 0 and 100 ms: the second one's quick call is due at 400 ms, while the first one's hold is out.
-  const r = await runInline({ target: srv.url, http: { connections: 1 }, phases: [{ arrivalCount: 2, duration: 0.2 }] }, [{
+  // Users arrive at 0 and 500 ms: the second one's quick call waits from 500 ms and times out at 800 ms, while the
+  // first one's hold is out until 3 s. The margins are wide so that a loaded machine, which delays the first user's
+  // calls or the timeout's timer, still sees the same order (a 100 ms arrival gap and an 800 ms hold were flaky).
+  const r = await runInline({ target: srv.url, grace: '15s', http: { connections: 1 }, phases: [{ arrivalCount: 2, duration: 1 }] }, [{
     name: 's', engine: 'tool-rpc', flow: [
       { call: { method: 'quick', timeout: '300ms' } },
-      { call: { method: 'hold', timeout: '3s' } },
+      { call: { method: 'hold', timeout: '10s' } },
     ],
   }]);
   const quick = byName(r, 'quick');
