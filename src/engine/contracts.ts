@@ -304,6 +304,8 @@ export interface RunInfo {
   readonly phases: ReadonlyArray<{ name: string; startMs: number; durationMs: number }>;
   /** The run seed (`--seed N` replays this run's random draws); absent from results written before issue 16. */
   readonly seed?: number;
+  /** The plan's warnings (keys Artillery ignores, …), as printed at start; absent when there were none. */
+  readonly warnings?: ReadonlyArray<{ readonly code: string; readonly message: string; readonly yamlPath?: string; readonly location?: { readonly file: string; readonly line: number; readonly col: number } }>;
 }
 
 /** One PASS/FAIL line. */
