@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { loadPlan } from '../engine/plan/load-plan.ts';
+import { formatWarning, type PlanWarning } from '../engine/plan/plan-warnings.ts';
 import { compilePlan } from '../engine/compile/compile-plan.ts';
 import { HdrSink } from '../engine/metrics/hdr-sink.ts';
 import { PlanError, UsageError, isAgentloadError, type AgentloadError } from '../engine/errors.ts';
@@ -29,6 +30,8 @@ export interface PreparedPlan {
   readonly environment: string | null;
   /** The compiled plan, for sizing (run-estimate.ts); runOnePlan compiles its own, with the run's sink. */
   readonly compiled: CompiledPlan;
+  /** What the plan holds that Artillery ignores (plan-warnings.ts), already printed; in the JSON result as `info.warnings`. */
+  readonly warnings: readonly PlanWarning[];
   /** What compiled, for `validate`'s line. */
   readonly counts: { readonly phases: number; readonly scenarios: number; readonly expectations: number; readonly reporters: number; readonly plannedDurationMs: number };
 }
@@ -62,7 +65,10 @@ function checkSimBlock(plan: PlanInput, file: string): void {
  * Throws the plan's PlanError/UsageError (exit 2) when it is invalid.
  */
 export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promise<PreparedPlan> {
-  const plan = selectScenarios(loadPlan(file, a.overrides), a.scenarios);
+  const loaded = loadPlan(file, a.overrides);
+  // Said before anything else can fail, so a plan that stops later still shows them.
+  for (const w of loaded.warnings) io.err(formatWarning(w));
+  const plan = selectScenarios(loaded, a.scenarios);
   if (plan.config.target !== undefined || a.overrides.isTargetOptional !== true) checkTarget(plan, plan.config.target);
   // spawnSim checks the block too, but only when the plan's turn comes; a suite must fail before its first plan.
   if (plan.config.target === 'sim') checkSimBlock(plan, file);
@@ -73,7 +79,7 @@ export async function preparePlan(file: string, a: RunArgs, io: PluginIo): Promi
     phases: c.phases.length, scenarios: c.scenarios.length, expectations: expectationCount(c),
     reporters: plugins.reporters.length, plannedDurationMs: c.plannedDurationMs,
   };
-  return Object.freeze({ file, label: basename(file).replace(/\.[^.]+$/, ''), plan, environment, compiled: c, counts });
+  return Object.freeze({ file, label: basename(file).replace(/\.[^.]+$/, ''), plan, environment, compiled: c, counts, warnings: loaded.warnings });
 }
 
 /**

@@ -74,7 +74,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     const reporters = reporting.dashboard == null ? plugins.reporters : [...plugins.reporters, await dashboardFor(reporting.dashboard, p.file, io, () => compiled, sink)];
     const opts = {
       sink, reporters, signal, log: io.err, targetPid: a.targetPid ?? sim?.pid ?? null,
-      segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a, workers.count),
+      segment: a.shard ?? undefined, startAtMs: a.startAtMs, shard: shardIdentity(p, a, workers.count), warnings: p.warnings,
     };
     const result = workers.count > 1
       ? await runWithWorkers(compiled, opts, WORKER_BOOT, {

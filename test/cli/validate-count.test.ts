@@ -58,7 +58,7 @@ test('validate lists schema errors and template errors together', async (t) => {
   writeFileSync(plan, [
     'config:',
     '  target: http://127.0.0.1:9',
-    '  frob: 1',
+    '  intervall: 5s',
     '  phases:',
     '    - { duration: 1, arrivalRate: 1 }',
     'scenarios:',

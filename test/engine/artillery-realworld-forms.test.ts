@@ -34,15 +34,18 @@ test('a config variable whose environment variable is not set stops at validate,
   assert.match(v.err, /realworld-unset-variable\.yml:5:13 AGENTLOAD_E_TEMPLATE config\.variables\.apiKey: .*not set/);
 });
 
-test("Artillery's publish-metrics plugin stops at validate naming the alternative, and nothing is sent", async (t) => {
+test("Artillery's publish-metrics plugin is left out with a warning naming the alternative, and the load is sent; --strict stops", async (t) => {
   const srv = await startHttpServer(okJson);
   t.after(() => srv.close());
   const v = await cli(['validate', join(FIX, 'realworld-publish-metrics.yml')]);
-  assert.equal(v.code, 2, v.out + v.err);
-  assert.match(v.err, /realworld-publish-metrics\.yml:6:5 AGENTLOAD_E_NOT_YET config\.plugins\.publish-metrics: .*not supported yet; .*--prometheus/);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.match(v.err, /realworld-publish-metrics\.yml:7:5 warning AGENTLOAD_W_IGNORED_PLUGIN config\.plugins\.publish-metrics: .*does not send them.*--prometheus/);
   const r = await runArtillery('realworld-publish-metrics.yml', srv.url);
-  assert.equal(r.code, 2);
-  assert.equal(srv.requests.length, 0);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(srv.requests.length, 1);
+  const s = await cli(['validate', '--strict', join(FIX, 'realworld-publish-metrics.yml')]);
+  assert.equal(s.code, 2, s.out + s.err);
+  assert.match(s.err, /realworld-publish-metrics\.yml:7:5 AGENTLOAD_E_NOT_YET config\.plugins\.publish-metrics: /);
 });
 
 test('a random think with a unit after the template ("{{ $randomNumber(150, 200) }}ms") waits that long, in that unit', async (t) => {

@@ -36,6 +36,8 @@ export interface PlanOverrides {
   configFile?: string;
   /** `agentload validate`: a plan with no target (an Artillery file with scenarios only) is valid; `run` still needs one. */
   isTargetOptional?: boolean;
+  /** `--strict`: every plan warning (plan-warnings.ts) is the error it stands for instead. */
+  isStrict?: boolean;
 }
 
 /** The selected environment's name (null: none) and the config with it applied. */

@@ -26,7 +26,9 @@ import { mergeConfigFile } from './config-file.ts';
 import { lineColAt, parseGuarded, toJsGuarded } from './yaml-guards.ts';
 import { fastLoadYaml } from './yaml-fast-load.ts';
 import { LazyPositions } from './lazy-positions.ts';
-import { parseYamlPath, YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
+import { takeIgnoredKeys } from './ignored-keys.ts';
+import { sortWarnings, warningErrors, type PlanWarning } from './plan-warnings.ts';
+import { formatYamlPath, parseYamlPath, YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
 export type { PlanOverrides } from './apply-overrides.ts';
 
@@ -34,6 +36,8 @@ export type { PlanOverrides } from './apply-overrides.ts';
 export interface LoadedPlan extends PlanInput {
   /** The applied environment's name, or null when none was selected. */
   readonly environment: string | null;
+  /** What the plan holds that Artillery ignores, located, sorted (plan-warnings.ts); empty under `--strict`, which throws them. */
+  readonly warnings: readonly PlanWarning[];
 }
 
 /**
@@ -78,8 +82,12 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   const artillery = readArtilleryScript(data, file, overrides, positions);
   data = artillery.data;
   const { bundle, validate } = planValidator();
+  const warnings = [...artillery.warnings, ...takeIgnoredKeys(data, bundle.schema).map((k): PlanWarning => ({
+    code: 'AGENTLOAD_W_IGNORED_KEY', message: k.message, yamlPath: formatYamlPath(k.path), location: positions.keyOf(k.path) ?? positions.nearest(k.path),
+  }))];
   const diagnostics = validate(data) ? [] : explainSchemaErrors(validate.errors ?? [], { root: bundle.schema, data, positions });
   diagnostics.push(...artillery.diagnostics);
+  if (overrides.isStrict === true) diagnostics.push(...warningErrors(warnings));
   diagnostics.push(
     ...checkPlan(data, {
       positions,
@@ -115,7 +123,8 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   };
 
   const hookFlows = { ...(plan.before === undefined ? {} : { before: plan.before }), ...(plan.after === undefined ? {} : { after: plan.after }) };
-  return deepFreeze<LoadedPlan>({ file, config, scenarios, ...hookFlows, environment, locate });
+  const planWarnings = overrides.isStrict === true ? [] : sortWarnings(warnings);
+  return deepFreeze<LoadedPlan>({ file, config, scenarios, ...hookFlows, environment, locate, warnings: planWarnings });
 }
 
 /**

@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Where reporter faults and flow `log` lines go. */
   readonly log: (line: string) => void;
   readonly planText?: string;
+  /** The plan's warnings, for RunInfo.warnings (the JSON result). */
+  readonly warnings?: RunInfo['warnings'];
   /** `--target-pid`: where `expect.targetMemory` with `source: pid` reads VmRSS. */
   readonly targetPid?: number | null;
   /** `--shard i/N`: this generator's slice of the load (WHOLE when absent); worker threads stripe inside it. */
@@ -80,7 +82,7 @@ async function initReporter(r: Reporter): Promise<void> {
 }
 
 /** Static run info for reporters. */
-export function runInfo(plan: CompiledPlan, planText: string | undefined): RunInfo {
+export function runInfo(plan: CompiledPlan, planText: string | undefined, warnings: RunInfo['warnings'] = []): RunInfo {
   return {
     planFile: plan.file,
     planDigest: createHash('sha256').update(planText ?? JSON.stringify(plan.config)).digest('hex').slice(0, 16),
@@ -91,6 +93,7 @@ export function runInfo(plan: CompiledPlan, planText: string | undefined): RunIn
     startedAt: new Date().toISOString(),
     phases: plan.phases.map((p) => ({ name: p.name, startMs: p.startMs, durationMs: p.durationMs })),
     ...(plan.seed === null ? {} : { seed: plan.seed }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 
@@ -177,7 +180,7 @@ export async function runPlan(unseeded: CompiledPlan, opts: RunOptions): Promise
     await driver.run(); // closes the engines' pools; the scheduler never starts
     throw e;
   }
-  const info = runInfo(plan, opts.planText);
+  const info = runInfo(plan, opts.planText, opts.warnings);
   const reporters = await announceStart(opts.reporters, info, opts.log);
 
   const intervals: IntervalSnapshot[] = [];

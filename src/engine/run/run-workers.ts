@@ -106,7 +106,7 @@ export async function runWithWorkers(
     await Promise.all(workers.map((w) => w.worker.terminate()));
     throw e;
   }
-  const info = runInfo(plan, opts.planText);
+  const info = runInfo(plan, opts.planText, opts.warnings);
   const reporters = await announceStart(opts.reporters, info, opts.log);
   const clock = new MonotonicClock();
   for (const w of workers) w.send({ type: 'start' });

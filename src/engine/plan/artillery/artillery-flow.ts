@@ -33,6 +33,8 @@ export interface FlowContext extends RequestRewriteContext, ExpectRewriteContext
   readonly engine: string;
   /** A feature with no agentload equivalent yet, at `path` (a key when `isKey`). */
   unsupported(message: string, path: Segs, isKey?: boolean): void;
+  /** A loop `whileTrue` Artillery ignores (it names no function): said as a warning, and the loop runs by count / over. */
+  ignoredWhileTrue(message: string, path: Segs): void;
   /** `to` (as rewritten) is written at `from` in the file: for error positions. */
   alias(to: Segs, from: Segs): void;
 }
@@ -80,6 +82,11 @@ function rewriteLoop(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
     delete step[key];
     if (v === undefined) return null;
     if (typeof v === 'string' && /^[A-Za-z_$][\w$]*$/.test(v)) return v;
+    if (key === 'whileTrue' && (step.count !== undefined || step.over !== undefined)) {
+      // Artillery looks the value up among the processor's functions; finding none, it loops by count / over.
+      ctx.ignoredWhileTrue(`loop "whileTrue" takes a processor function's name; ${JSON.stringify(v)} names none, so Artillery ignores it and loops by ${step.count !== undefined ? 'count' : 'over'}, and so does agentload; to stop on a condition, write a processor function, e.g. whileTrue: "hasMore"`, [...at, key]);
+      return null;
+    }
     ctx.unsupported(`loop "${key}" takes a name, e.g. ${key === 'whileTrue' ? '"hasMore" (a processor function)' : '"item"'}; got ${JSON.stringify(v)}`, [...at, key]);
     return null;
   };

@@ -38,9 +38,17 @@ const AGENTLOAD_NAMES = new Set(['ensure', 'expect', 'metrics-by-endpoint', 'apd
  * reporting a package it cannot find).
  */
 const NOT_YET: Record<string, string> = {
-  'publish-metrics': 'sending metrics to an outside service (Datadog, Honeycomb, CloudWatch, Prometheus push, …) is not supported yet; serve them with --prometheus [HOST:]PORT, write -o result.json, or remove the plugin',
   slack: 'posting the report to Slack is not supported yet; write -o result.json (or --junit) and post it from CI, or remove the plugin',
   'fake-data': 'fake-data ($randFullName(), …) is not supported yet; use {{ $randomString() }} / {{ $randomNumber(min, max) }}, a CSV payload or a processor function',
+};
+
+/**
+ * Plugins Artillery ships that only send what the run measured elsewhere:
+ * when not installed they are left out with a warning (the load sent and the
+ * checks judged are the same without them).
+ */
+const IGNORED: Record<string, string> = {
+  'publish-metrics': 'sends the metrics to an outside service (Datadog, Honeycomb, CloudWatch, Prometheus push, …); agentload does not send them, and what it sends and checks is the same without it: serve the metrics with --prometheus [HOST:]PORT, or write -o result.json / --csv for your service to read',
 };
 
 /** One constructed Artillery plugin. */
@@ -66,6 +74,8 @@ export interface PluginProblem {
   readonly message: string;
   /** True for a plugin Artillery ships that agentload does not support yet (AGENTLOAD_E_NOT_YET). */
   readonly isNotYet?: boolean;
+  /** True for a plugin left out because it changes nothing agentload sends or checks (a warning). */
+  readonly isIgnored?: boolean;
 }
 
 /**
@@ -86,7 +96,10 @@ export function loadArtilleryPlugins(data: Record<string, unknown>, planFile: st
     const scope = (isRecord(options) && typeof options.scope === 'string' ? options.scope : null) ?? (typeof config.pluginsScope === 'string' ? config.pluginsScope : null);
     const file = findPlugin(`${scope ?? 'artillery-plugin-'}${name}`, planFile, env);
     if (file === null) {
-      if (Object.hasOwn(NOT_YET, name)) {
+      if (Object.hasOwn(IGNORED, name)) {
+        problems.push({ name, message: `Artillery's ${name} plugin ${IGNORED[name]!}`, isIgnored: true });
+        delete (specs as Record<string, unknown>)[name];
+      } else if (Object.hasOwn(NOT_YET, name)) {
         problems.push({ name, message: `Artillery's ${name} plugin: ${NOT_YET[name]!}`, isNotYet: true });
         delete (specs as Record<string, unknown>)[name];
       }

@@ -12,11 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { didYouMeanSuffix } from '../did-you-mean.ts';
 
 /** The rows of a payload spec once loaded (see the module comment). */
 export const PAYLOAD_ROWS = 'rows';
 
-type Report = (message: string, path: Array<string | number>, code: 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ') => void;
+type Report = (message: string, path: Array<string | number>, code: 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_W_IGNORED_KEY') => void;
 
 const KNOWN = new Set(['path', 'fields', 'order', 'skipHeader', 'delimiter', 'cast', 'skipEmptyLines', 'loadAll', 'name', 'options']);
 
@@ -25,7 +26,8 @@ export function loadPayloads(specs: unknown[], baseDir: string, report: Report):
   specs.forEach((raw, i) => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return report('a payload is {path, fields, …}', [i], 'AGENTLOAD_E_SCHEMA');
     const spec = raw as Record<string, unknown>;
-    for (const k of Object.keys(spec)) if (!KNOWN.has(k)) report(`unknown payload key "${k}"; known: ${[...KNOWN].join(', ')}`, [i, k], 'AGENTLOAD_E_SCHEMA');
+    // Artillery reads only the keys it knows and passes over the rest (`unique: true` is in real scripts): so does agentload, saying so.
+    for (const k of Object.keys(spec)) if (!KNOWN.has(k)) report(`unknown payload key "${k}"; Artillery ignores it, so agentload does too${didYouMeanSuffix(k, KNOWN)}`, [i, k], 'AGENTLOAD_W_IGNORED_KEY');
     if (typeof spec.path !== 'string') return report('a payload needs `path` (a CSV file, relative to the plan)', [i], 'AGENTLOAD_E_SCHEMA');
     if (spec.order !== undefined && spec.order !== 'random' && spec.order !== 'sequence') report(`payload order is "random" or "sequence", got ${JSON.stringify(spec.order)}`, [i, 'order'], 'AGENTLOAD_E_SCHEMA');
     if (spec.loadAll === true && typeof spec.name !== 'string') report('a payload with loadAll needs `name`: the variable that holds all rows', [i, 'loadAll'], 'AGENTLOAD_E_SCHEMA');

@@ -1,0 +1,80 @@
+/**
+ * Plan warnings (issue 18): keys and forms Artillery's validation lets through
+ * and its runner ignores are warnings, located, and the run sends what
+ * Artillery would; `--strict` makes them exit 2; the JSON result lists them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cli } from '../cli/cli-fixture.ts';
+import { FIX, runArtillery } from './artillery-fixture.ts';
+import { okJson, startHttpServer } from '../helpers/servers.ts';
+
+const WARNINGS = [
+  ['5:3', 'AGENTLOAD_W_IGNORED_KEY', 'config.environment', /unknown key "environment"; Artillery ignores it, so agentload does too; did you mean "environments"\?/],
+  ['13:7', 'AGENTLOAD_W_IGNORED_KEY', 'config.phases[0].timeout', /unknown key "timeout"/],
+  ['17:5', 'AGENTLOAD_W_IGNORED_KEY', 'config.payload[0].unique', /unknown payload key "unique"; Artillery ignores it/],
+  ['19:5', 'AGENTLOAD_W_IGNORED_PLUGIN', 'config.plugins.publish-metrics', /does not send them.*--prometheus/],
+  ['30:20', 'AGENTLOAD_W_IGNORED_WHILE_TRUE', 'scenarios[0].flow[1].whileTrue', /names none, so Artillery ignores it and loops by count/],
+  ['33:1', 'AGENTLOAD_W_IGNORED_KEY', 'hooks', /unknown key "hooks"/],
+] as const;
+
+function warningLines(err: string): string[] {
+  return err.split('\n').filter((l) => l.includes(' warning AGENTLOAD_W_'));
+}
+
+test('validate: one located warning line per ignored key, then valid (exit 0)', async () => {
+  const v = await cli(['validate', join(FIX, 'ignored-keys.yml')]);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.match(v.out, /ignored-keys\.yml: valid/);
+  const lines = warningLines(v.err);
+  assert.equal(lines.length, WARNINGS.length, v.err);
+  WARNINGS.forEach(([at, code, path, what], i) => {
+    assert.ok(lines[i]!.includes(`ignored-keys.yml:${at} warning ${code} ${path}: `), lines[i]);
+    assert.match(lines[i]!, what);
+  });
+});
+
+test('--strict: every warning is the error it stands for, at the same place (exit 2)', async () => {
+  const v = await cli(['validate', '--strict', join(FIX, 'ignored-keys.yml')]);
+  assert.equal(v.code, 2, v.out + v.err);
+  assert.equal(warningLines(v.err).length, 0);
+  assert.match(v.err, /ignored-keys\.yml:5:3 AGENTLOAD_E_SCHEMA config\.environment: .*AGENTLOAD_W_IGNORED_KEY: an error under --strict/);
+  assert.match(v.err, /ignored-keys\.yml:19:5 AGENTLOAD_E_NOT_YET config\.plugins\.publish-metrics: /);
+  assert.match(v.err, /ignored-keys\.yml:30:20 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[1\]\.whileTrue: /);
+  const r = await cli(['run', '--strict', join(FIX, 'ignored-keys.yml'), '--target', 'http://127.0.0.1:9', '--no-console']);
+  assert.equal(r.code, 2, r.out + r.err);
+});
+
+test('run: the warnings on stderr and in the JSON result; the requests Artillery sends are sent (whileTrue ignored: count decides)', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const r = await runArtillery('ignored-keys.yml', srv.url);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(warningLines(r.err).length, WARNINGS.length, r.err);
+  // Two arrivals (the phase's stray timeout ignored), each: /first/<payload name>, the loop twice, /last.
+  const urls = srv.requests.map((q) => q.url);
+  assert.equal(urls.filter((u) => /^\/first\/(name|ann|bob|cid)$/.test(u)).length, 2, urls.join(' '));
+  assert.equal(urls.filter((u) => u === '/again').length, 4, urls.join(' '));
+  assert.equal(urls.filter((u) => u === '/last').length, 2, urls.join(' '));
+  assert.equal(urls.length, 8);
+  const warnings = r.result.info.warnings as Array<{ code: string; yamlPath: string; location: { line: number; col: number } }>;
+  assert.deepEqual(warnings.map((w) => [`${w.location.line}:${w.location.col}`, w.code, w.yamlPath]), WARNINGS.map(([at, code, path]) => [at, code, path]));
+});
+
+test('an unknown key that holds a check stays an error: ignoring it could pass a run meant to fail', async () => {
+  const v = await cli(['validate', join(FIX, 'ignored-check.yml')]);
+  assert.equal(v.code, 2, v.out + v.err);
+  assert.match(v.err, /ignored-check\.yml:8:3 AGENTLOAD_E_SCHEMA config\.ensur: unknown key "ensur"/);
+  assert.match(v.err, /ignored-check\.yml:10:3 AGENTLOAD_E_SCHEMA config\.settings: unknown key "settings"/);
+  assert.equal(warningLines(v.err).length, 0);
+});
+
+test('a plan with nothing ignored prints no warning and its JSON result has no warnings', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const r = await runArtillery('scenarios-only.yml', srv.url);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(warningLines(r.err).length, 0);
+  assert.equal(r.result.info.warnings, undefined);
+});
