@@ -41,6 +41,11 @@ function compileConnect(raw: unknown, ctx: StepCompileContext): ConnectStep {
   }
   if (new Set(subprotocols).size !== subprotocols.length) ctx.fail('subprotocols must not repeat', `${p}.subprotocols`);
   const cfg = wsConfig(ctx);
+  let fn = null;
+  if (c.function !== undefined) {
+    if (ctx.processorFunction === undefined) ctx.fail('this agentload build cannot call processor functions from an engine step', `${p}.function`);
+    fn = ctx.processorFunction(c.function, `${p}.function`);
+  }
   // Interned now, not at init, so `ws.connect` thresholds can be checked against the plan's names at load.
   ctx.sink.handle(WS_CONNECTING);
   return {
@@ -49,6 +54,7 @@ function compileConnect(raw: unknown, ctx: StepCompileContext): ConnectStep {
     timeoutMs: timeoutMs(c.timeout, ctx, p, cfg.connectTimeout),
     isStatic: url.isStatic && (query?.isStatic ?? true) && headers.every(([, t]) => t.isStatic),
     endsScenarioOnFailure: c.onFailure === 'endScenario',
+    fn,
     staticUrl: null,
     staticOptions: null,
   };

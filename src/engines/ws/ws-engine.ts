@@ -24,9 +24,10 @@ import { loadSessionSockets, type SessionSocket } from './session-socket.ts';
 import { WsMeters } from './ws-meters.ts';
 import type { WsRuntime } from './ws-connection.ts';
 import { WsSession } from './ws-session.ts';
-import type { WsStep } from './ws-step.ts';
+import type { ConnectStep, WsStep } from './ws-step.ts';
 import { wsTarget, type WsTarget } from './ws-url.ts';
 import { baseClientOptions, connectOptions, connectUrl, prebuildConnect } from './connect-request.ts';
+import { callConnectFunction } from './connect-function.ts';
 
 /** See the module comment. One instance per run (builtinEngines makes fresh ones). */
 export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
@@ -64,6 +65,7 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
     const s = vu.session;
     switch (step.kind) {
       case 'connect': {
+        if (step.fn !== null) return this.connectThroughFunction(step, vu);
         if (step.isStatic) {
           // Built on first use, once per run: the target is settled only at init.
           if (step.staticUrl === null) prebuildConnect(step, this.target!, this.baseOptions);
@@ -77,6 +79,16 @@ export class WsEngine implements Engine<WsStep, WsSession>, WsRuntime {
       case 'hold': return s.holdFor(step);
       case 'close': return s.closeStep(step.code, step.reason);
     }
+  }
+
+  /** A connect with a processor `function`: it sees (and may change) the URL, subprotocols and options first. */
+  private connectThroughFunction(step: ConnectStep, vu: VirtualUser<WsSession>): void {
+    const session = vu.session;
+    const url = connectUrl(step, vu.vars, this.target!);
+    callConnectFunction(step.fn!, vu, url, step.subprotocols, connectOptions(step, vu.vars, this.baseOptions), (args) => {
+      if (args === null || this.isClosed) return vu.resume();
+      session.connect(step, args.url, args.options, args.subprotocols);
+    });
   }
 
   closeSession(vu: VirtualUser<WsSession>): void {

@@ -52,11 +52,11 @@ export class WsSession extends WsConnection implements DeadlineItem {
   private endsScenarioOnFailure = false;
   private readonly view = new MessageView();
 
-  /** `connect`: opens this VU's connection (closing its previous one, as the plan's). */
-  connect(step: ConnectStep, url: string, options: ClientOptions): void {
+  /** `connect`: opens this VU's connection (closing its previous one, as the plan's); `subprotocols` as a connect function left them. */
+  connect(step: ConnectStep, url: string, options: ClientOptions, subprotocols: readonly string[] = step.subprotocols): void {
     this.sentAtUs = 0;
     this.inbox = null;
-    if (!this.openConnection(url, step.subprotocols, options)) {
+    if (!this.openConnection(url, subprotocols, options)) {
       if (step.endsScenarioOnFailure) this.vu.failScenario();
       return this.vu.resume();
     }

@@ -6,7 +6,7 @@
  * load so environments can change a hold without touching the flow).
  */
 import type { ClientOptions } from 'ws';
-import type { ResponseChecks, StepCompileContext, Template, ValueTemplate, VuVars } from '../../engine/contracts.ts';
+import type { ResponseChecks, StepCompileContext, StepFunction, Template, ValueTemplate, VuVars } from '../../engine/contracts.ts';
 
 /** A message to send. `bytes` is set when nothing is templated: encoded once, sent as is by every VU. */
 export interface Payload {
@@ -40,6 +40,8 @@ export interface ConnectStep {
   readonly isStatic: boolean;
   /** `onFailure: endScenario`: a connection that does not open ends the user's scenario (Artillery's ws scenarios). */
   readonly endsScenarioOnFailure: boolean;
+  /** `function`: a processor function that may change the URL, subprotocols and options first (connect-function.ts); null for nearly every connect. */
+  readonly fn: StepFunction | null;
   /** Set at engine init when nothing is templated: the URL and ws options every VU shares. */
   /** Run cache of a static connect, filled by prebuildConnect at its first use. */
   staticUrl: string | null;

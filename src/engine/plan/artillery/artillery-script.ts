@@ -23,7 +23,6 @@ import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { rewriteSocketioScenario } from './artillery-socketio.ts';
 import { unknownDollarCalls, unknownTemplateNames, unsetEnvNames } from './template-names.ts';
-import type { WarningCode } from '../plan-warnings.ts';
 
 /** What the rewrite knows besides the script. */
 export interface ArtilleryContext {
@@ -44,8 +43,7 @@ export interface ArtilleryProblem {
   readonly message: string;
   readonly path: Segs;
   readonly isKey: boolean;
-  /** An error code, or a warning code (plan-warnings.ts): the loader says it and goes on. */
-  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD' | 'AGENTLOAD_E_PROCESSOR_FUNCTION' | WarningCode;
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD' | 'AGENTLOAD_E_PROCESSOR_FUNCTION';
 }
 
 /** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
@@ -72,7 +70,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   if (ctx.overrides !== undefined) applyOverrides(data, ctx.overrides, ctx.environment);
   // Artillery plugins change the script as written (artillery-plugins.ts): before anything here reads it.
   const plugins = isRecord(data.config) ? loadArtilleryPlugins(data, ctx.file, ctx.env) : { set: null, problems: [] };
-  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, pr.isIgnored === true ? 'AGENTLOAD_W_IGNORED_PLUGIN' : pr.isNotYet === true ? 'AGENTLOAD_E_NOT_YET' : 'AGENTLOAD_E_PLUGIN_LOAD');
+  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, pr.isNotYet === true ? 'AGENTLOAD_E_NOT_YET' : 'AGENTLOAD_E_PLUGIN_LOAD');
   // Custom engines' scenarios are theirs as written: taken out before any rewrite reads them.
   const customEngines = takeCustomEngines(data, ctx.file, ctx.environment, ctx.env, (m, p, isKey) => report(m, p, isKey, 'AGENTLOAD_E_ENGINE_LOAD'));
   walkStrings(data, rewriteArtilleryTemplate);
@@ -99,7 +97,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   }
   if (config.phases === undefined && selected.phases === undefined) config.phases = [{ duration: 1, arrivalCount: 1 }];
   if (isExpectOn) addExpectExitCheck(config);
-  if (Array.isArray(config.payload)) loadPayloads(config.payload, dirname(ctx.file), (m, p, code) => report(m, ['config', 'payload', ...p], code === 'AGENTLOAD_W_IGNORED_KEY', code));
+  if (Array.isArray(config.payload)) loadPayloads(config.payload, dirname(ctx.file), (m, p, code) => report(m, ['config', 'payload', ...p], false, code));
 
   // A templated think is rendered at load when all it names is known then (artillery-think.ts).
   const loadVariables = { ...(isRecord(config.variables) ? config.variables : {}), ...(isRecord(selected.variables) ? selected.variables : {}), ...ctx.variables };
@@ -141,11 +139,10 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie, renderAtLoad, isEnvSet,
         scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
-        ignoredWhileTrue: (m, p) => report(m, p, false, 'AGENTLOAD_W_IGNORED_WHILE_TRUE'),
         unreadable: (m, p) => report(m, p, false, 'AGENTLOAD_E_PLAN_READ'),
         alias: (to, from) => aliases.push([to, from]),
       };
-      if (CONNECTING_ENGINES.has(engine)) rewriteWsConnect(s.flow, ['scenarios', i, 'flow'], wsConnect, report);
+      if (CONNECTING_ENGINES.has(engine)) rewriteWsConnect(s.flow, wsConnect, target);
       if (engine === 'socketio') rewriteSocketioScenario(s, ['scenarios', i], flowCtx);
       rewriteSteps(s.flow, ['scenarios', i, 'flow'], flowCtx);
       if (Array.isArray(s.beforeScenario)) rewriteSteps(s.beforeScenario, ['scenarios', i, 'beforeScenario'], flowCtx);
@@ -249,10 +246,7 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
     delete config.tls;
   }
   if (isRecord(config.variables)) renderConfigVariables(config.variables, [...at, 'variables'], ctx, report);
-  if (config.payload !== undefined && !Array.isArray(config.payload)) {
-    config.payload = [config.payload];
-    aliases.push([[...at, 'payload', 0], [...at, 'payload']]);
-  }
+  if (config.payload !== undefined && !Array.isArray(config.payload)) config.payload = [config.payload];
 }
 
 /**
@@ -381,24 +375,22 @@ function mergeInto(into: Record<string, unknown>, from: Record<string, unknown>)
 
 /**
  * Artillery's first-step `connect` configures the scenario's connection:
- * `{target, headers, subprotocols}` (agentload's connect names the URL `url`),
- * with config.ws's subprotocols and headers as defaults. `{function}` has no
- * equivalent yet. A connection that does not open ends the user's scenario,
+ * `{target, headers, subprotocols}` (agentload's connect names the URL `url`;
+ * without one, the scenario's target), with config.ws's subprotocols and
+ * headers as defaults; `{function}` is a processor function that sees and
+ * may change them before the connection opens (the ws engine's connect
+ * `function`). A connection that does not open ends the user's scenario,
  * as in Artillery (`onFailure: endScenario`).
  */
-function rewriteWsConnect(flow: unknown, at: Segs, wsConnect: Record<string, unknown>, report: Report): void {
+function rewriteWsConnect(flow: unknown, wsConnect: Record<string, unknown>, target: string | undefined): void {
   if (!Array.isArray(flow) || !isRecord(flow[0]) || !('connect' in flow[0])) return;
   const c = flow[0].connect;
-  if (isRecord(c) && 'function' in c) {
-    report('a ws connect function is not supported yet; give connect a target (and headers / subprotocols)', [...at, 0, 'connect', 'function'], true);
-    flow[0].connect = '/';
-    return;
-  }
   if (isRecord(c) && 'target' in c) {
     c.url = c.target;
     delete c.target;
   }
-  flow[0].connect = { ...wsConnect, ...(isRecord(c) ? c : { url: c }), onFailure: 'endScenario' };
+  const url = target !== undefined && /^wss?:\/\//i.test(target) ? target : '/';
+  flow[0].connect = { url, ...wsConnect, ...(isRecord(c) ? c : { url: c }), onFailure: 'endScenario' };
 }
 
 /** Whether a list of steps, loops included, holds a `connect` step. */
