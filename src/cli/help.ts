@@ -52,6 +52,7 @@ run / validate options:
   --reporter NAME[:OPTS]    add a reporter: built-in id, plugin package or ./path; OPTS k=v,k=v or JSON (repeatable)
   --no-console          no progress line and no summary on stdout
   --quiet               print only PASS/FAIL lines and warnings
+  --strict              a plan warning (a key Artillery ignores, e.g. config.environment, payload unique) is an error: exit 2
 
 report options:
   --html FILE · --csv PREFIX [--csv-full-history] · --junit FILE   (none: print the summary)

@@ -17,8 +17,6 @@ export const WARNING_TABLE = {
   AGENTLOAD_W_IGNORED_KEY: { error: 'AGENTLOAD_E_SCHEMA', meaning: 'a key Artillery ignores: agentload ignores it too' },
   AGENTLOAD_W_IGNORED_PLUGIN: { error: 'AGENTLOAD_E_NOT_YET', meaning: 'an Artillery plugin that only sends metrics elsewhere: not loaded' },
   AGENTLOAD_W_IGNORED_WHILE_TRUE: { error: 'AGENTLOAD_E_NOT_YET', meaning: 'a loop `whileTrue` that names no processor function: Artillery ignores it and loops by count / over' },
-  AGENTLOAD_W_UNKNOWN_STEP: { error: 'AGENTLOAD_E_SCHEMA', meaning: 'a flow step with an action Artillery does not know: it ends each user that reaches it as failed, counted under invalid_steps' },
-  AGENTLOAD_W_HEADER_NAME: { error: 'AGENTLOAD_E_PLAN_LIMIT', meaning: 'a header name HTTP does not allow: each request that carries it fails, counted as invalid_header_name' },
 } as const satisfies Record<string, { error: ErrorCode; meaning: string }>;
 
 export type WarningCode = keyof typeof WARNING_TABLE;
