@@ -23,6 +23,7 @@ import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { rewriteSocketioScenario } from './artillery-socketio.ts';
 import { unknownDollarCalls, unknownTemplateNames, unsetEnvNames } from './template-names.ts';
+import type { WarningCode } from '../plan-warnings.ts';
 
 /** What the rewrite knows besides the script. */
 export interface ArtilleryContext {
@@ -43,7 +44,8 @@ export interface ArtilleryProblem {
   readonly message: string;
   readonly path: Segs;
   readonly isKey: boolean;
-  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD' | 'AGENTLOAD_E_PROCESSOR_FUNCTION';
+  /** An error code, or a warning code (plan-warnings.ts): the loader says it and goes on. */
+  readonly code: 'AGENTLOAD_E_NOT_YET' | 'AGENTLOAD_E_SCHEMA' | 'AGENTLOAD_E_PLAN_READ' | 'AGENTLOAD_E_TEMPLATE' | 'AGENTLOAD_E_PLUGIN_LOAD' | 'AGENTLOAD_E_ENGINE_LOAD' | 'AGENTLOAD_E_PROCESSOR_FUNCTION' | WarningCode;
 }
 
 /** The rewritten plan, its problems, and path aliases (rewritten path → where it is written). */
@@ -70,7 +72,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   if (ctx.overrides !== undefined) applyOverrides(data, ctx.overrides, ctx.environment);
   // Artillery plugins change the script as written (artillery-plugins.ts): before anything here reads it.
   const plugins = isRecord(data.config) ? loadArtilleryPlugins(data, ctx.file, ctx.env) : { set: null, problems: [] };
-  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, pr.isNotYet === true ? 'AGENTLOAD_E_NOT_YET' : 'AGENTLOAD_E_PLUGIN_LOAD');
+  for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, pr.isIgnored === true ? 'AGENTLOAD_W_IGNORED_PLUGIN' : pr.isNotYet === true ? 'AGENTLOAD_E_NOT_YET' : 'AGENTLOAD_E_PLUGIN_LOAD');
   // Custom engines' scenarios are theirs as written: taken out before any rewrite reads them.
   const customEngines = takeCustomEngines(data, ctx.file, ctx.environment, ctx.env, (m, p, isKey) => report(m, p, isKey, 'AGENTLOAD_E_ENGINE_LOAD'));
   walkStrings(data, rewriteArtilleryTemplate);
@@ -97,7 +99,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   }
   if (config.phases === undefined && selected.phases === undefined) config.phases = [{ duration: 1, arrivalCount: 1 }];
   if (isExpectOn) addExpectExitCheck(config);
-  if (Array.isArray(config.payload)) loadPayloads(config.payload, dirname(ctx.file), (m, p, code) => report(m, ['config', 'payload', ...p], false, code));
+  if (Array.isArray(config.payload)) loadPayloads(config.payload, dirname(ctx.file), (m, p, code) => report(m, ['config', 'payload', ...p], code === 'AGENTLOAD_W_IGNORED_KEY', code));
 
   // A templated think is rendered at load when all it names is known then (artillery-think.ts).
   const loadVariables = { ...(isRecord(config.variables) ? config.variables : {}), ...(isRecord(selected.variables) ? selected.variables : {}), ...ctx.variables };
@@ -139,6 +141,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie, renderAtLoad, isEnvSet,
         scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
+        ignoredWhileTrue: (m, p) => report(m, p, false, 'AGENTLOAD_W_IGNORED_WHILE_TRUE'),
         unreadable: (m, p) => report(m, p, false, 'AGENTLOAD_E_PLAN_READ'),
         alias: (to, from) => aliases.push([to, from]),
       };
@@ -246,7 +249,10 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
     delete config.tls;
   }
   if (isRecord(config.variables)) renderConfigVariables(config.variables, [...at, 'variables'], ctx, report);
-  if (config.payload !== undefined && !Array.isArray(config.payload)) config.payload = [config.payload];
+  if (config.payload !== undefined && !Array.isArray(config.payload)) {
+    config.payload = [config.payload];
+    aliases.push([[...at, 'payload', 0], [...at, 'payload']]);
+  }
 }
 
 /**
