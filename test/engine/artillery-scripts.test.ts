@@ -48,7 +48,8 @@ test('ensure: thresholds and conditions become expectations; one failing gives e
   const names = failing.result.expectations.map((e: { name: string; isPass: boolean }) => `${e.name}:${e.isPass}`);
   assert.ok(names.some((n: string) => /max.*false/.test(n)), names.join(' '));
   assert.ok(names.some((n: string) => /p95.*true/.test(n)), names.join(' '));
-  assert.ok(names.some((n: string) => /rps.*true/i.test(n)), names.join(' '));
+  assert.ok(names.some((n: string) => /^http\.response_time\.p99 < 10000:true/.test(n)), names.join(' '));
+  assert.ok(names.some((n: string) => /^maxErrorRate < 1:true/.test(n)), names.join(' '));
   const lifted = await run('ensure.yml', srv.url, ['--overrides', '{"config":{"ensure":{"conditions":[{"expression":"http.response_time.max < 60000"}]}}}']);
   assert.equal(lifted.code, 0, lifted.out + lifted.err);
 });

@@ -12,6 +12,7 @@ import { parseDurationMs } from '../duration.ts';
 import { PlanError, isAgentloadError, planErrors, type AgentloadError } from '../errors.ts';
 import { compileTemplate, compileValue } from '../templates.ts';
 import { compileExpectations } from '../expect/compile-expectations.ts';
+import { withEnsureFacts } from '../expect/ensure-facts.ts';
 import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts';
 import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
@@ -46,6 +47,8 @@ const NO_HOOKS: ScenarioHooks = { before: [], after: [], error: [] };
 class Compiler {
   /** Plan errors caught so far (see the module comment); compilePlan throws them together. */
   readonly problems: AgentloadError[] = [];
+  /** Each request name and the engine whose step interned it first: which names are Artillery's http.* (ensure-facts.ts). */
+  readonly namesByEngine = new Map<string, string>();
   constructor(private readonly plan: PlanInput, private readonly sink: HdrSink, readonly processor: Processor | null) {}
 
   /** Runs `f`; a plan error (exit 2) is kept in `problems` and `fallback` returned, so compiling goes on. */
@@ -203,7 +206,10 @@ class Compiler {
       this.fail(`unknown step ${JSON.stringify(given[0] ?? '')}; expected one of ${[...COMMON_STEP_KEYS, ...owners.knownKeys()].join(', ')}`, path, 'AGENTLOAD_E_PLAN_UNKNOWN_STEP');
     }
     const { key, engine, slot } = owner;
-    return { kind: 'engine', engine, slot, data: engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks)), captures: captureNames(step[key]) };
+    const firstNew = this.sink.internedCount();
+    const data = engine.compileStep(key, step, this.context(scenarioName, `${path}.${key}`, hooks));
+    for (let h = firstNew; h < this.sink.internedCount(); h++) this.namesByEngine.set(this.sink.nameOf(h), engine.id);
+    return { kind: 'engine', engine, slot, data, captures: captureNames(step[key]) };
   }
 
   /** Artillery's loop options resolved: whileTrue to the processor's function (a located error when it has none). */
@@ -274,12 +280,15 @@ function hookSteps(v: unknown): StepInput[] {
   return (Array.isArray(v) ? v : [v]) as StepInput[];
 }
 
-/** The `as` names of an engine step's `capture` (one or a list), or null when it captures nothing. */
+/**
+ * The `as` names of an engine step's `capture` (one or a list), or null when it captures nothing.
+ * A capture with `strict: false` is left out: finding nothing does not end the scenario.
+ */
 function captureNames(action: unknown): string[] | null {
   const capture = action !== null && typeof action === 'object' ? (action as { capture?: unknown }).capture : undefined;
   if (capture === undefined) return null;
   const names = (Array.isArray(capture) ? capture : [capture])
-    .map((c) => (c !== null && typeof c === 'object' ? (c as { as?: unknown }).as : undefined))
+    .map((c) => (c !== null && typeof c === 'object' && (c as { strict?: unknown }).strict !== false ? (c as { as?: unknown }).as : undefined))
     .filter((n): n is string => typeof n === 'string');
   return names.length === 0 ? null : names;
 }
@@ -299,10 +308,10 @@ export interface CompileOptions {
 }
 
 /** Thresholds plus time-series checks, each reference checked against the plan (issue 7). */
-function compileAllExpectations(plan: PlanInput, phases: readonly CompiledPhase[], sink: HdrSink, intervalMs: number): Pick<CompiledPlan, 'expectations' | 'series'> {
+function compileAllExpectations(plan: PlanInput, phases: readonly CompiledPhase[], sink: HdrSink, intervalMs: number, namesByEngine: ReadonlyMap<string, string>): Pick<CompiledPlan, 'expectations' | 'series'> {
   const facts = { requestNames: sink.names(), phaseNames: phases.map((p) => p.name), hasBurstPhase: phases.some((p) => p.isBurst), intervalMs,
     hasRateLimitKey: typeof plan.config.rateLimitKey === 'string' };
-  const expectations = compileExpectations(plan.config.expect, plan.locate, 'config.expect', plan.config.processor !== undefined);
+  const expectations = withEnsureFacts(compileExpectations(plan.config.expect, plan.locate, 'config.expect', plan.config.processor !== undefined), namesByEngine);
   checkExpectationRefs(expectations, plan.locate, facts);
   return { expectations, series: compileSeries(plan.config.expect, plan.locate, facts) };
 }
@@ -330,7 +339,7 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   const noExpectations: Pick<CompiledPlan, 'expectations' | 'series'> = {
     expectations: [], series: { degradation: null, recovery: null, targetMemory: null, rateLimit: null, generator: null, needsIntervalHistograms: false },
   };
-  const expectations = c.problems.length > 0 ? noExpectations : c.collect(() => compileAllExpectations(plan, phases, opts.sink, intervalMs), noExpectations);
+  const expectations = c.problems.length > 0 ? noExpectations : c.collect(() => compileAllExpectations(plan, phases, opts.sink, intervalMs, c.namesByEngine), noExpectations);
   if (c.problems.length > 0) throw planErrors(c.problems);
   const rl = expectations.series.rateLimit;
   // Engines read the recorder at run time, so it can wait for the compiled spec (its shadow limit).

@@ -15,6 +15,7 @@
  *   byTag:  { "class=light": { p95: 100ms } }                 names tagged class=light: counts summed, latency the worst
  *   ttft.p95: 800ms · itl.p99: 250ms · goodput: ">= 20/s" · tokens.min: 50       stream metrics (stream-thresholds.ts)
  *   ws: { peakConnections: ">= 10000", stability: ">= 99%", connect: { p95: 200ms } }   (or `ws.stability: …`; ws-thresholds.ts)
+ *   conditions: ["http.codes.500 == 0 and http.response_time.p95 < 200"]   expressions over Artillery's metric names (ensure-condition.ts)
  */
 import { parseDurationMs } from '../duration.ts';
 import { PlanError } from '../errors.ts';
@@ -23,6 +24,7 @@ import { SCOPED_KEYS, SERIES_KEYS, compilePhaseScopes, compileRateLimited, compi
 import { compileWsThresholds, isWsThresholdKey } from './ws-thresholds.ts';
 import { compileStreamThresholds, isStreamThresholdKey, STREAM_THRESHOLD_KEYS } from './stream-thresholds.ts';
 import { isBuiltinMetricName } from '../metrics/builtin-names.ts';
+import { compileCondition } from './ensure-condition.ts';
 
 type Locate = (yamlPath: string) => { file: string; line: number; col: number } | undefined;
 
@@ -122,6 +124,11 @@ function compileBlock(
       out.push(...compileWsThresholds(key, raw, p, (l, m, c, u, r, rp) => one(l, null, m, c, u, r, rp, fail), scoped, fail));
       continue;
     }
+    if (isTop && key === 'conditions') {
+      if (!Array.isArray(raw)) fail(p, `expected a list of expressions like "http.codes.500 == 0", got ${JSON.stringify(raw)}`);
+      (raw as unknown[]).forEach((item, i) => out.push(compileCondition(item, `${p}[${i}]`, fail)));
+      continue;
+    }
     if (key === 'rateLimited') {
       out.push(...compileRateLimited(`${prefix}rateLimited`, scope, raw, p, fail));
       continue;
@@ -166,7 +173,7 @@ function compileBlock(
       continue;
     }
     const simple = own(SIMPLE, key);
-    if (simple === undefined) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws', ...STREAM_THRESHOLD_KEYS].join(', ')}`);
+    if (simple === undefined) fail(p, `unknown expectation "${key}"; expected one of ${[...LATENCY_KEYS, ...Object.keys(SIMPLE), ...Object.keys(MAPS), 'byName', 'byTag', ...SCOPED_KEYS, 'ws', ...STREAM_THRESHOLD_KEYS, 'conditions'].join(', ')}`);
     out.push(one(`${prefix}${key}`, scope, simple!.metric, simple!.comparator, simple!.unit, raw, p, fail));
   }
   if (tagScope !== undefined) for (let i = first; i < out.length; i++) out[i] = { ...out[i]!, tagScope };

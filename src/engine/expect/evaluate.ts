@@ -11,6 +11,7 @@ import { phaseSummary } from './phase-scope.ts';
 import type { SeriesContext } from './series-types.ts';
 import { wsStability } from './ws-thresholds.ts';
 import { WS_STABILITY } from '../metrics/names.ts';
+import { evaluateCondition } from './ensure-condition.ts';
 
 /** `record[key]`, own properties only (a name like `constructor` must not read Object.prototype's); 0 when absent. */
 function ownNumber(record: Readonly<Record<string, number>>, key: string): number {
@@ -135,6 +136,7 @@ export function evaluateExpectations(expectations: readonly CompiledExpectation[
     const limit = `${e.comparator} ${shownLimit}`;
     const scoped = e.phases === undefined ? summary : series === undefined ? null : phaseSummary(series, e.phases);
     if (scoped === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: series === undefined ? 'no interval series' : `no intervals in phase ${e.phases!.join(', ')}` };
+    if (e.ensure !== undefined) return evaluateCondition(e, scoped);
     const v = read(e, scoped);
     if (v === null) return { name: e.label, isPass: false, measured: 'n/a', limit, reason: 'no samples' };
     return { name: e.label, isPass: holds(v, e), measured: formatMeasured(v, e.limit, e.unit, shownLimit), limit };

@@ -25,4 +25,27 @@ export interface CompiledExpectation {
   readonly limit: number;
   readonly unit: ValueUnit;
   readonly yamlPath: string;
+  /** An `expect.conditions` expression over Artillery's metric names (ensure-condition.ts); `metric` is then `ensure`. */
+  readonly ensure?: EnsureSpec;
+}
+
+/**
+ * What an `expect.conditions` check reads besides the run summary: which request
+ * names are Artillery's `http.*` and `socketio.*` (artillery-metrics.ts). Plain data,
+ * recorded with the expectation, so `agentload merge` judges it the same way.
+ */
+export interface EnsureFacts {
+  /** Request names the http engine made; null when every request name of the plan is one. */
+  readonly httpNames: readonly string[] | null;
+  /** Request names the socketio engine made. */
+  readonly socketioNames: readonly string[];
+}
+
+/** An `expect.conditions` check (ensure-condition.ts). */
+export interface EnsureSpec {
+  readonly expression: string;
+  /** The metric names the expression reads. */
+  readonly names: readonly string[];
+  /** Set when the plan is compiled; null before (read then as: every request is HTTP). */
+  readonly facts: EnsureFacts | null;
 }

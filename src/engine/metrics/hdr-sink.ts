@@ -191,6 +191,16 @@ export class HdrSink implements Recorder {
     }
   }
 
+  /** How many (name, tags) are interned: a handle below it was interned before (compile time). */
+  internedCount(): number {
+    return this.stats.length;
+  }
+
+  /** The name a handle was interned under. */
+  nameOf(handle: number): string {
+    return this.stats[handle]!.name;
+  }
+
   /** Names interned so far (for validation of expectations). */
   names(): string[] {
     return [...new Set(this.stats.map((s) => s.name))];

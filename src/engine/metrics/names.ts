@@ -25,6 +25,17 @@ export const VUSERS_COMPLETED = 'vusers_completed';
 export const VUSERS_INCOMPLETE = 'vusers_incomplete';
 /** Virtual users whose scenario a processor function ended by failing (throw, rejection, next(err)); see docs/artillery-processor.md. */
 export const VUSERS_FAILED = 'vusers_failed';
+/**
+ * Users started per scenario, as `vusers_created:<scenario name>` (Artillery's
+ * vusers.created_by_name.<name>). Counted only when an `expect.conditions` check reads it.
+ */
+export const VUSERS_CREATED_BY_SCENARIO = 'vusers_created';
+/**
+ * How long each user that completed its scenario took, ms, from its scheduled start
+ * (Artillery's vusers.session_length): a histogram tagged `custom=histogram`, recorded
+ * only when an `expect.conditions` check reads it.
+ */
+export const VUSERS_SESSION_LENGTH = 'vusers_session_length';
 /** Processor functions that failed; `processor_errors:<function>` counts them per function. */
 export const PROCESSOR_ERRORS = 'processor_errors';
 /**
@@ -33,6 +44,12 @@ export const PROCESSOR_ERRORS = 'processor_errors';
  */
 export const CUSTOM_TAG = 'custom';
 export const CUSTOM_HISTOGRAM = 'histogram';
+/**
+ * Checks of Artillery's expect plugin that held / failed, as the plugin names them; per check
+ * type as `plugins.expect.ok.<type>` / `plugins.expect.failed.<type>` (expect-plugin-tally.ts).
+ */
+export const EXPECT_PLUGIN_OK = 'plugins.expect.ok';
+export const EXPECT_PLUGIN_FAILED = 'plugins.expect.failed';
 /** Open-model arrivals not started because maxVusers was reached. */
 export const ARRIVALS_DROPPED = 'arrivals_dropped';
 /** Open-model arrivals started later than the lateness threshold. */

@@ -19,6 +19,7 @@ import type { VuVars } from '../contracts.ts';
 import { Vu, type PhaseState, type VuHost } from './vu.ts';
 import { shareOf, WHOLE, type Segment } from '../scheduler/segment.ts';
 import { streamSeed } from '../scheduler/seeded-random.ts';
+import { EnsureRecording } from './ensure-recording.ts';
 
 /** Arrivals starting later than this are counted as late (generator behind its schedule). */
 export const LATE_THRESHOLD_MS = 10;
@@ -48,6 +49,8 @@ export class VuRunner implements VuStarter, VuHost {
   private readonly incomplete: CounterCell;
   private readonly failed: CounterCell;
   private readonly activeGauge: GaugeCell;
+  /** Per-scenario starts and session lengths, when an expect.conditions check reads them; else null. */
+  private readonly ensureRecording: EnsureRecording | null;
   /** Every user's starting variables: the plan's, plus what the top-level `before` flow left (LoadDriver). */
   variables: Readonly<Record<string, unknown>>;
   /** Set by the driver to its scheduler's pump (see Scheduler.pump). */
@@ -65,6 +68,7 @@ export class VuRunner implements VuStarter, VuHost {
     this.incomplete = sink.counterCell(VUSERS_INCOMPLETE);
     this.failed = sink.counterCell(VUSERS_FAILED);
     this.activeGauge = sink.gaugeCell(VUSERS_ACTIVE);
+    this.ensureRecording = EnsureRecording.of(plan, sink);
     this.variables = plan.variables;
   }
 
@@ -133,6 +137,7 @@ export class VuRunner implements VuStarter, VuHost {
     vu.slot = this.active.length;
     this.active.push(vu);
     this.created.count++;
+    this.ensureRecording?.onStart(vu, vu.scenario!, vu.scheduledUs);
     this.activeGauge.set(this.active.length);
     vu.start();
     return true;
@@ -180,6 +185,7 @@ export class VuRunner implements VuStarter, VuHost {
     if (vu.isFailed) this.failed.count++;
     else if (vu.hasFinishedFlow) this.completed.count++;
     else this.incomplete.count++;
+    this.ensureRecording?.onFinish(vu, !vu.isFailed && vu.hasFinishedFlow, this.nowUs());
     this.activeGauge.set(this.active.length);
     this.wakeIdleWaiters();
   }

@@ -13,7 +13,7 @@
  * while it still waits in the ClientPool for a connection.
  */
 import type { Recorder } from '../../engine/contracts.ts';
-import type { HookRequest, RequestHooks, VirtualUser } from '../../engine/contracts.ts';
+import type { HookRequest, RequestHooks, ResponseChecks, VirtualUser } from '../../engine/contracts.ts';
 import { hookResponseOf } from './hooked-request.ts';
 import type { HttpStep } from './http-step.ts';
 import { classifyBatchCall, classifySingle, matchBatch, Verdict, EXPECTED, FAILED, OK, type CallView } from '../../engine/checks/jsonrpc-verdict.ts';
@@ -206,18 +206,36 @@ export class HttpExchange extends PooledFlight implements CallView {
       const accepted = checks === null ? null : checks.acceptsStatus(status, this.vu.vars);
       if (accepted === false || (accepted === null && status >= 400)) {
         sink.failed(h, status >= 400 ? `http_${status}` : 'expect_status', this.answerStart());
+        if (checks !== null) this.checkRefused(step, checks, accepted === null);
+        if (accepted === false) step.expectTally?.failed(sink, 'expect_status');
         if (accepted === false && step.isCheckFatal) this.vu.failScenario();
       } else {
         const reason = checks === null ? null : checks.verify(this, this.vu.vars);
-        if (reason === null) sink.ok(h);
-        else {
+        if (reason === null) {
+          sink.ok(h);
+          step.expectTally?.passed(sink);
+        } else {
           sink.failed(h, reason, this.answerStart());
+          step.expectTally?.failed(sink, reason);
           // A failed capture ends the scenario by itself (the runner's capture check).
           if (step.isCheckFatal && reason !== 'capture') this.vu.failScenario();
         }
       }
     }
     this.next();
+  }
+
+  /**
+   * A refused answer (4xx/5xx, or a status the step's checks refuse) is still
+   * read for the step's captures and checks, as Artillery reads its body
+   * whatever the status: a capture takes its value from it, and with no
+   * status check, a strict legacy `match` (or the expect plugin's check with
+   * reportFailuresAsErrors) that fails on it ends the user's scenario. The
+   * request stays recorded as refused.
+   */
+  private checkRefused(step: HttpStep, checks: ResponseChecks, isStatusUnchecked: boolean): void {
+    const reason = checks.verify(this, this.vu.vars);
+    if (isStatusUnchecked && reason !== null && reason !== 'capture' && step.isCheckFatal) this.vu.failScenario();
   }
 
   /**

@@ -10,6 +10,7 @@ import { DEFAULT_RPC_OUTCOMES } from '../../engine/checks/jsonrpc-verdict.ts';
 import { RPC_NONE, rpcIdsOf, rpcKindOf } from './jsonrpc-body.ts';
 import { DEFAULT_MAX_REDIRECTS } from './redirect.ts';
 import { compileForm, type MultipartForm } from './multipart-body.ts';
+import { EXPECT_PLUGIN_CHECKS, ExpectPluginTally } from '../../engine/metrics/expect-plugin-tally.ts';
 
 /** What undici's dispatch receives (through the ClientPool). */
 export type DispatchOpts = PoolDispatchOpts;
@@ -29,6 +30,8 @@ export interface HttpStep {
   readonly checks: ResponseChecks | null;
   /** `failedCheckEndsScenario`: a failed check ends the user's scenario (Artillery's reportFailuresAsErrors). */
   readonly isCheckFatal: boolean;
+  /** Counts Artillery's plugins.expect.* for checks that came from its expect plugin; null otherwise. */
+  readonly expectTally: ExpectPluginTally | null;
   readonly outcomes: OutcomeRules;
   readonly isStatic: boolean;
   /** `config.rateLimitKey` when the plan checks `expect.rateLimit`, else null (nothing recorded). */
@@ -107,6 +110,7 @@ export function compileHttpStep(key: string, step: StepInput, ctx: StepCompileCo
     timeoutMs: timeoutMs(req.timeout ?? config.timeout, ctx, `${p}.timeout`),
     checks,
     isCheckFatal: checks !== null && req.failedCheckEndsScenario === true,
+    expectTally: checks === null ? null : ExpectPluginTally.of((req as Record<symbol, unknown>)[EXPECT_PLUGIN_CHECKS]),
     // A JSON-RPC body gets tool-rpc's expected outcomes (429, -32001 → rate_limited; -32005 → quota_exceeded).
     outcomes: ctx.outcomes(req.outcomes, rpcKind === RPC_NONE ? defaults : DEFAULT_RPC_OUTCOMES, p),
     // Hooks may change any part of a request, so a hooked step is built per request.

@@ -1,114 +1,128 @@
 /**
- * Artillery's `ensure` plugin (`config.ensure` or `config.plugins.ensure`)
- * as agentload thresholds in `config.expect`:
+ * Artillery's `ensure` plugin (`config.ensure`, or `config.plugins.ensure`
+ * when there is no `config.ensure`: the plugin reads one or the other) as
+ * agentload's `expect.conditions`, expressions judged on Artillery's metric
+ * names (src/engine/expect/ensure-condition.ts, artillery-metrics.ts):
  *
- *   p95: 200 · p99 · max · min · median          → p95: "<200ms" (Artillery checks http.response_time.<agg> < value)
- *   maxErrorRate: 1                              → maxErrorRate: "1%"
- *   thresholds: [{http.response_time.p99: 100}]  → p99: "<100ms"
- *   conditions: [{expression: "http.response_time.p95 < 200 and http.request_rate > 10"}]
- *                                                → p95: "<200ms", minRps: ">10"
- *   conditions: [{expression: "vusers.failed == 0"}]  → counters: {vusers_failed: "==0"} (also created, completed)
- *   conditions: [{expression: "plugins.expect.failed == 0"}] → outcomes: {expect_status: 0, …} (the plugin's failures)
- *   conditions: [{expression: "http.codes.500 < 20"}]   → statuses: {500: "<20"}
+ *   thresholds: [{http.responses: 10}]        → "http.responses < 10"
+ *   conditions: [{expression: "vusers.failed == 0"}] → "vusers.failed == 0"
+ *   p95: 200 (also min, max, median, p99)     → "http.response_time.p95 < 200", printed "p95 < 200"
+ *   maxErrorRate: 1                           → "((vusers.created - vusers.completed)/vusers.created * 100) <= 1",
+ *                                               printed "maxErrorRate < 1" (users, as Artillery counts it)
  *
- * Anything else (other metrics, `or`, optional checks) is reported as not
- * supported, never dropped.
+ * A name with spaces (vusers.created_by_name.<scenario name>) is quoted, as
+ * Artillery matches its report's names in the text. An expression filtrex
+ * cannot read, optional conditions (`strict: false`) and unknown keys are
+ * reported at their place, never dropped.
  */
+import { compileCondition } from '../../expect/ensure-condition.ts';
 
-const AGGREGATIONS: Record<string, string> = { min: 'min', max: 'max', median: 'p50', p50: 'p50', p75: 'p75', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p999', mean: 'mean' };
 const LEGACY = ['min', 'max', 'median', 'p95', 'p99'];
-/** Artillery's user counters and agentload's names for them. */
-const VUSER_COUNTERS: Record<string, string> = { 'vusers.failed': 'vusers_failed', 'vusers.created': 'vusers_created', 'vusers.completed': 'vusers_completed' };
-/** The outcomes a failed expect-plugin check is counted under (artillery-expect.ts, response-checks.ts). */
-const EXPECT_OUTCOMES = ['expect_status', 'expect_content_type', 'expect_json', 'expect_header', 'expect_body', 'expect_equals', 'expect_cdn', 'expect_jmespath'];
+/** Characters a bare filtrex name may hold; a name with any other is quoted. */
+const BARE_NAME = /^[a-zA-Z$_][.a-zA-Z0-9$_]*$/;
 
 /** A problem found while translating: the message and the key path under the ensure map. */
 export interface EnsureProblem {
   readonly message: string;
   readonly path: Array<string | number>;
+  /** Set for an expression that cannot be read (a plan error, not a missing feature). */
+  readonly isUnreadable?: boolean;
 }
 
-/** Translates one `ensure` map; thresholds go into `expect`, problems into the return value. */
-export function translateEnsure(ensure: Record<string, unknown>, expect: Record<string, unknown>): EnsureProblem[] {
-  const problems: EnsureProblem[] = [];
-  for (const [key, value] of Object.entries(ensure)) {
-    if (LEGACY.includes(key)) expect[AGGREGATIONS[key]!] = `<${Number(value)}ms`;
-    else if (key === 'maxErrorRate') expect.maxErrorRate = `${Number(value)}%`;
-    else if (key === 'thresholds' && Array.isArray(value)) {
-      value.forEach((t, i) => {
-        const [metric, limit] = Object.entries((t ?? {}) as Record<string, unknown>)[0] ?? [];
-        const problem = metric === undefined ? 'an empty threshold' : addCheck(expect, metric, '<', Number(limit));
-        if (problem !== null) problems.push({ message: problem, path: [key, i] });
-      });
-    } else if (key === 'conditions' && Array.isArray(value)) {
-      value.forEach((c, i) => {
-        const cond = (c ?? {}) as Record<string, unknown>;
-        if (cond.strict === false) {
-          problems.push({ message: 'optional conditions (strict: false) are not supported yet; drop `strict: false` to make it a threshold, or remove the condition', path: [key, i, 'strict'] });
-          return;
-        }
-        const expression = cond.expression ?? '';
-        if (typeof expression !== 'string') {
-          problems.push({ message: `a condition's expression is text like "p95 < 200", got ${JSON.stringify(expression)}`, path: [key, i, 'expression'] });
-          return;
-        }
-        for (const part of expression.split(/\s+and\s+/)) {
-          const m = /^\s*([A-Za-z0-9_.]+)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part);
-          const problem = m === null ? `condition "${part.trim()}" is not supported: write "<metric> <|<=|==|>|>= <number>" joined by "and"` : addCheck(expect, m[1]!, m[2]!, Number(m[3]));
-          if (problem !== null) problems.push({ message: problem, path: [key, i, 'expression'] });
-        }
-      });
-    } else {
-      problems.push({ message: `ensure.${key} is not supported; use p95/p99/max/min/median, maxErrorRate, thresholds or conditions`, path: [key] });
-    }
+/** One condition for `expect.conditions`. */
+interface Condition {
+  expression: string;
+  label: string;
+}
+
+function quoted(name: string): string {
+  return `'${name.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+/** `text` with every name of `spaced` (longest first) in quotes, where it is not quoted already. */
+function quoteNames(text: string, spaced: readonly string[]): string {
+  let out = text;
+  for (const name of spaced) {
+    out = out.split(name).reduce((acc, part, i) => {
+      if (i === 0) return part;
+      return acc.endsWith("'") && part.startsWith("'") ? `${acc}${name}${part}` : `${acc}${quoted(name)}${part}`;
+    });
   }
+  return out;
+}
+
+/** The ensure map Artillery reads: `config.ensure` when set, else `config.plugins.ensure`; with its key path. */
+export function pickEnsure(config: Record<string, unknown>, at: Array<string | number>): [Record<string, unknown>, Array<string | number>] | null {
+  if (isRecord(config.ensure)) return [config.ensure, [...at, 'ensure']];
+  const plugins = config.plugins;
+  if (isRecord(plugins) && isRecord(plugins.ensure)) return [plugins.ensure, [...at, 'plugins', 'ensure']];
+  return null;
+}
+
+/**
+ * Translates one `ensure` map into `expect.conditions` (appended); problems go into the return value.
+ * `scenarioNames`: the script's scenario names, for vusers.created_by_name.<name> with spaces.
+ */
+export function translateEnsure(ensure: Record<string, unknown>, expect: Record<string, unknown>, scenarioNames: readonly string[] = []): EnsureProblem[] {
+  const problems: EnsureProblem[] = [];
+  const spaced = scenarioNames.map((s) => `vusers.created_by_name.${s}`).filter((n) => !BARE_NAME.test(n)).sort((a, b) => b.length - a.length);
+  const out: Condition[] = [];
+  const add = (expression: string, label: string, path: Array<string | number>): void => {
+    const c = { expression: quoteNames(expression, spaced), label };
+    try {
+      compileCondition(c, '', (_p, message) => {
+        throw new EnsureSyntaxError(message);
+      });
+    } catch (e) {
+      if (!(e instanceof EnsureSyntaxError)) throw e;
+      problems.push({ message: e.message, path, isUnreadable: true });
+      return;
+    }
+    out.push(c);
+  };
+  const thresholds = Array.isArray(ensure.thresholds) ? ensure.thresholds : [];
+  thresholds.forEach((t, i) => {
+    // The plugin reads the first key of each entry; an entry that is not a map it skips.
+    if (!isRecord(t)) return;
+    const [metric, limit] = Object.entries(t)[0] ?? [];
+    if (metric === undefined) return;
+    const text = `${metric} < ${String(limit)}`;
+    add(`${BARE_NAME.test(metric) ? metric : quoted(metric)} < ${String(limit)}`, text, ['thresholds', i]);
+  });
+  const conditions = Array.isArray(ensure.conditions) ? ensure.conditions : [];
+  conditions.forEach((c, i) => {
+    if (!isRecord(c)) return;
+    if (c.strict === false) {
+      problems.push({ message: 'optional conditions (strict: false) are not supported yet; drop `strict: false` to make it a check that sets the exit code, or remove the condition', path: ['conditions', i, 'strict'] });
+      return;
+    }
+    if (typeof c.expression !== 'string') {
+      problems.push({ message: `a condition's expression is text like "http.response_time.p95 < 200", got ${JSON.stringify(c.expression)}`, path: ['conditions', i, 'expression'] });
+      return;
+    }
+    add(c.expression, c.expression, ['conditions', i, 'expression']);
+  });
+  for (const k of LEGACY) {
+    if (ensure[k] === undefined) continue;
+    const limit = Number.parseInt(typeof ensure[k] === 'number' || typeof ensure[k] === 'string' ? String(ensure[k]) : '', 10);
+    if (Number.isNaN(limit)) problems.push({ message: `ensure.${k} is a limit in milliseconds, got ${JSON.stringify(ensure[k])}`, path: [k], isUnreadable: true });
+    else add(`http.response_time.${k} < ${limit}`, `${k} < ${limit}`, [k]);
+  }
+  if (ensure.maxErrorRate !== undefined) {
+    const limit = Number(ensure.maxErrorRate);
+    if (Number.isNaN(limit)) problems.push({ message: `ensure.maxErrorRate is a percentage, got ${JSON.stringify(ensure.maxErrorRate)}`, path: ['maxErrorRate'], isUnreadable: true });
+    else add(`((vusers.created - vusers.completed)/vusers.created * 100) <= ${limit}`, `maxErrorRate < ${limit}`, ['maxErrorRate']);
+  }
+  for (const key of Object.keys(ensure)) {
+    if (key === 'thresholds' || key === 'conditions' || key === 'maxErrorRate' || LEGACY.includes(key)) continue;
+    problems.push({ message: `ensure.${key} is not supported; use thresholds, conditions, maxErrorRate or min/max/median/p95/p99`, path: [key] });
+  }
+  const before: unknown[] = Array.isArray(expect.conditions) ? (expect.conditions as unknown[]) : [];
+  if (out.length > 0) expect.conditions = [...before, ...out];
   return problems;
 }
 
-/** One `metric op limit` check into `expect`; an error message when the metric has no agentload threshold. */
-function addCheck(expect: Record<string, unknown>, metric: string, op: string, limit: number): string | null {
-  if (!Number.isFinite(limit)) return `threshold of ${metric} is not a number`;
-  if (Object.hasOwn(VUSER_COUNTERS, metric)) {
-    // Users, as Artillery counts them (a user whose scenario failed, not a failed request).
-    const counters = isRecord(expect.counters) ? expect.counters : {};
-    counters[VUSER_COUNTERS[metric]!] = `${op}${limit}`;
-    expect.counters = counters;
-    return null;
-  }
-  const code = /^http\.codes\.([1-5]\d\d)$/.exec(metric);
-  if (code !== null) {
-    const statuses = isRecord(expect.statuses) ? expect.statuses : {};
-    statuses[code[1]!] = `${op}${limit}`;
-    expect.statuses = statuses;
-    return null;
-  }
-  if (metric === 'plugins.expect.failed' && ((op === '==' && limit === 0) || (op === '<' && limit <= 1 && limit > 0) || (op === '<=' && limit >= 0 && limit < 1))) {
-    // No failed check at all: each outcome a failed check is counted under stays at 0.
-    const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
-    for (const o of EXPECT_OUTCOMES) outcomes[o] = 0;
-    expect.outcomes = outcomes;
-    return null;
-  }
-  if (op === '==') return `ensure check on "${metric} == ${limit}" is not supported; == is read for vusers.failed, vusers.created, vusers.completed, http.codes.<status> and plugins.expect.failed == 0`;
-  const rt = /^http\.response_time\.([a-z0-9]+)$/.exec(metric);
-  if (rt !== null && Object.hasOwn(AGGREGATIONS, rt[1]!) && (op === '<' || op === '<=')) {
-    expect[AGGREGATIONS[rt[1]!]!] = `${op}${limit}ms`;
-    return null;
-  }
-  if (metric === 'http.request_rate' && (op === '>' || op === '>=')) {
-    expect.minRps = `${op}${limit}`;
-    return null;
-  }
-  if (metric === 'http.request_rate') {
-    expect.maxRps = `${op}${limit}`;
-    return null;
-  }
-  if (/^errors\./.test(metric) && (op === '<' || op === '<=')) {
-    expect.maxErrors = op === '<' ? Math.max(0, Math.ceil(limit) - 1) : Math.floor(limit);
-    return null;
-  }
-  return `ensure check on "${metric} ${op} ${limit}" is not supported; supported: http.response_time.<p50|median|p75|p90|p95|p99|p999|max|min|mean> < N, http.request_rate > N, vusers.<failed|created|completed> <op> N, http.codes.<status> <op> N, errors.<code> < N, plugins.expect.failed == 0`;
-}
+class EnsureSyntaxError extends Error {}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -6,6 +6,8 @@
  * src/engine/checks/. See docs/artillery.md, Plugins.
  */
 
+import { EXPECT_PLUGIN_CHECKS } from '../../metrics/expect-plugin-tally.ts';
+
 type Segs = Array<string | number>;
 
 /** Plugin checks; an object with any of them (or a list) is the plugin's form. `contentType` is agentload's own key too. */
@@ -70,7 +72,10 @@ function statusesOf(v: unknown): number | string | Array<number | string> {
 /** The plugin's checks on one request (at `at`) as agentload's step `expect`; `req.expect` is replaced. */
 export function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: ExpectRewriteContext): void {
   if (req.expect === undefined) {
-    if (ctx.isExpectOn && ctx.expectOptions.expectDefault200) req.expect = { status: 200 };
+    if (ctx.isExpectOn && ctx.expectOptions.expectDefault200) {
+      req.expect = { status: 200 };
+      (req as Record<symbol, unknown>)[EXPECT_PLUGIN_CHECKS] = [['statusCode', 'statusCode']];
+    }
     if (req.expect !== undefined && ctx.expectOptions.isFailureFatal) req.failedCheckEndsScenario = true;
     return;
   }
@@ -114,6 +119,10 @@ export function rewriteExpect(req: Record<string, unknown>, at: Segs, ctx: Expec
     } else if (key === 'hasProperty' || key === 'notHasProperty') json.push({ path: `$.${String(value)}`, exists: key === 'hasProperty' });
     else ctx.unsupported(`expect ${key}${key === 'matchesRegexp' || key === 'equals' ? ' a second time on one request' : ''} is not supported yet; use ${SUPPORTED}`, path);
   }
+  // What the plugin counts per check (plugins.expect.ok.<type>, expect-plugin-tally.ts), by its type names.
+  (req as Record<symbol, unknown>)[EXPECT_PLUGIN_CHECKS] = items
+    .filter(([key]) => EXPECT_PLUGIN_KEYS.has(key) || key === 'contentType')
+    .map(([key, value]) => [key, key === 'headerEquals' && Array.isArray(value) ? `header ${String(value[0])} values equals` : key]);
   if (json.length > 0) out.json = json;
   if (headers.length > 0) out.headers = headers;
   if (jmespath.length > 0) out.jmespath = jmespath;

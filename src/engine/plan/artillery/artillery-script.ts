@@ -11,7 +11,7 @@
  */
 import { dirname } from 'node:path';
 import { toPlanDuration } from './artillery-duration.ts';
-import { translateEnsure } from './artillery-ensure.ts';
+import { pickEnsure, translateEnsure } from './artillery-ensure.ts';
 import { readExpectOptions } from './artillery-expect.ts';
 import { rewriteSteps, type FlowContext, type Segs } from './artillery-flow.ts';
 import { renderConfigTemplate, rewriteArtilleryTemplate } from './artillery-templates.ts';
@@ -88,9 +88,11 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
 
   const isExpectOn = hasPlugin(config, 'expect') || hasPlugin(selected, 'expect');
   const expectOptions = readExpectOptions(config, selected, ['config', 'environments', envName ?? ''], (m, p) => report(m, p, true));
-  rewriteConfig(config, ['config'], ctx, report, aliases);
+  // Artillery names an unnamed scenario by its index (vusers.created_by_name.0), as the rewrite below does.
+  const scenarioNames = Array.isArray(data.scenarios) ? data.scenarios.map((s, i) => (isRecord(s) && typeof s.name === 'string' ? s.name : String(i))) : [];
+  rewriteConfig(config, ['config'], ctx, report, aliases, scenarioNames);
   for (const [name, env] of Object.entries(envs)) {
-    if (isRecord(env)) rewriteConfig(env, ['config', 'environments', name], { ...ctx, target: undefined }, name === envName ? report : quietReport(report), aliases);
+    if (isRecord(env)) rewriteConfig(env, ['config', 'environments', name], { ...ctx, target: undefined }, name === envName ? report : quietReport(report), aliases, scenarioNames);
   }
   if (ctx.target !== undefined) {
     // --target replaces whatever the file holds, even a value that would not validate (applyCliOverrides sets it).
@@ -207,7 +209,7 @@ function hasPlugin(config: Record<string, unknown>, name: string): boolean {
 }
 
 /** config or one environment: target, phases, plugins, ensure, engines, http, tls, statsInterval. */
-function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: ArtilleryContext, report: Report, aliases: Array<readonly [Segs, Segs]>): void {
+function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: ArtilleryContext, report: Report, aliases: Array<readonly [Segs, Segs]>, scenarioNames: readonly string[]): void {
   const vars = { ...(isRecord(config.variables) ? config.variables : {}), ...ctx.variables };
   if (typeof config.target === 'string' && ctx.target === undefined) {
     if (config.target.trim() === '') delete config.target;
@@ -232,7 +234,7 @@ function rewriteConfig(config: Record<string, unknown>, at: Segs, ctx: Artillery
     delete config.statsInterval;
     aliases.push([[...at, 'interval'], [...at, 'statsInterval']]);
   }
-  rewritePlugins(config, at, report, aliases);
+  rewritePlugins(config, at, report, aliases, scenarioNames);
   if (isRecord(config.engines)) {
     rewritePlaywrightConfig(config, at, ctx.file, report, (to, from) => aliases.push([to, from]));
     delete config.engines;
@@ -299,18 +301,14 @@ function rewritePhase(p: Record<string, unknown>, at: Segs, vars: Record<string,
   }
 }
 
-function rewritePlugins(config: Record<string, unknown>, at: Segs, report: Report, aliases: Array<readonly [Segs, Segs]>): void {
+function rewritePlugins(config: Record<string, unknown>, at: Segs, report: Report, aliases: Array<readonly [Segs, Segs]>, scenarioNames: readonly string[]): void {
   const plugins = isRecord(config.plugins) ? config.plugins : {};
-  const ensures: Array<[Record<string, unknown>, Segs]> = [];
-  if (isRecord(config.ensure)) ensures.push([config.ensure, [...at, 'ensure']]);
-  if (isRecord(plugins.ensure)) ensures.push([plugins.ensure, [...at, 'plugins', 'ensure']]);
-  if (ensures.length > 0) {
+  const ensure = pickEnsure(config, at);
+  if (ensure !== null) {
     const expect = isRecord(config.expect) ? config.expect : {};
-    for (const [e, path] of ensures) {
-      for (const pr of translateEnsure(e, expect)) report(pr.message, [...path, ...pr.path]);
-    }
-    if (!isRecord(config.expect)) aliases.push([[...at, 'expect'], ensures[0]![1]]);
-    config.expect = expect;
+    for (const pr of translateEnsure(ensure[0], expect, scenarioNames)) report(pr.message, [...ensure[1], ...pr.path], false, pr.isUnreadable === true ? 'AGENTLOAD_E_SCHEMA' : 'AGENTLOAD_E_NOT_YET');
+    if (!isRecord(config.expect)) aliases.push([[...at, 'expect'], ensure[1]]);
+    if (Object.keys(expect).length > 0) config.expect = expect;
   }
   delete config.ensure;
   if (isRecord(config.apdex) || plugins.apdex !== undefined) {
@@ -355,6 +353,10 @@ function addExpectExitCheck(config: Record<string, unknown>): void {
   const outcomes = isRecord(expect.outcomes) ? expect.outcomes : {};
   for (const o of ['expect_status', 'expect_content_type', 'expect_json', 'expect_header', 'expect_body', 'expect_equals', 'expect_cdn', 'expect_jmespath']) outcomes[o] ??= 0;
   expect.outcomes = outcomes;
+  // A statusCode check failed by a 4xx/5xx is counted under http_<status>, not expect_status: the plugin's own count catches it.
+  const counters = isRecord(expect.counters) ? expect.counters : {};
+  counters['plugins.expect.failed'] ??= 0;
+  expect.counters = counters;
   config.expect = expect;
 }
 
