@@ -9,7 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli } from '../cli/cli-fixture.ts';
+import { readFileSync } from 'node:fs';
+import { cli, tempDir } from '../cli/cli-fixture.ts';
 import { FIX, runArtillery } from './artillery-fixture.ts';
 import { startHttpServer } from '../helpers/servers.ts';
 
@@ -98,6 +99,27 @@ test('ensure: errors.<code> from agentload causes; a name the run has no value f
   }
   assert.match(v['http.codes.500 < 1']!.reason!, /a counter has a value only once it counted something, as in Artillery/);
   assert.match(v['http.downloaded_bytes > 0']!.reason!, /agentload does not count downloaded bytes/);
+});
+
+test('ensure judges a run split over workers, and shards merged, as one run: the counters add up before the checks read them', async (t) => {
+  const srv = await target();
+  t.after(() => srv.close());
+  const workers = await runArtillery('ensure-metrics.yml', srv.url, ['--workers', '2']);
+  assert.equal(workers.code, 0, workers.out + workers.err);
+  assert.equal(ensureChecks(workers.result).filter((c) => c.isPass).length, 10);
+  const { dir, cleanup } = tempDir('ensure-merge');
+  t.after(cleanup);
+  const shards = [join(dir, 's1.json'), join(dir, 's2.json')];
+  for (const [i, out] of shards.entries()) {
+    const r = await cli(['run', join(FIX, 'ensure-metrics.yml'), '--target', srv.url, '--shard', `${i + 1}/2`, '-o', out, '--no-console']);
+    assert.equal(r.code, 1, `a shard alone has part of the users: its counts fail the checks (${r.err})`);
+  }
+  const merged = join(dir, 'merged.json');
+  const m = await cli(['merge', ...shards, '-o', merged]);
+  assert.equal(m.code, 0, m.out + m.err);
+  const checks = ensureChecks(JSON.parse(readFileSync(merged, 'utf8')));
+  assert.equal(checks.length, 10);
+  for (const c of checks) assert.ok(c.isPass, `${c.name}: ${c.measured} ${c.reason ?? ''}`);
 });
 
 test('ensure: legacy p95/maxErrorRate and thresholds are Artillery expressions; config.ensure wins over plugins.ensure', async (t) => {
