@@ -123,7 +123,7 @@ test('unsupported Artillery features stop at validate with exit 2, each at its l
   const r = await cli(['validate', join(FIX, 'unsupported.yml')]);
   assert.equal(r.code, 2);
   assert.match(r.err, /unsupported\.yml:5:15 AGENTLOAD_E_NOT_YET config\.plugins\.expect\.outputFormat/);
-  assert.match(r.err, /unsupported\.yml:10:11 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.connect\.function/);
+  assert.match(r.err, /unsupported\.yml:9:9 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[0\]\.connect: a connect step with a url in a socketio scenario/);
   assert.doesNotMatch(r.err, /AGENTLOAD_E_SCHEMA/, 'one line per unsupported feature, no echo from the schema');
 });
 
