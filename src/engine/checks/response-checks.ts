@@ -30,6 +30,8 @@ interface Capture {
   readonly header: string | null;
   readonly regex: RegExp | null;
   readonly group: number;
+  /** `strict: false` (Artillery's): finding nothing leaves the variable unset and fails nothing. */
+  readonly isStrict: boolean;
 }
 
 type Fail = (message: string, yamlPath: string) => never;
@@ -101,8 +103,9 @@ class CompiledChecks implements ResponseChecks {
       if (c.json !== null) v = readJsonPath(doc, c.json);
       else if (c.header !== null) v = res.header(c.header);
       else if (c.regex !== null) v = c.regex.exec(res.text())?.[c.group];
-      if (v === undefined) captureFailed = true;
-      else vars[c.as] = v;
+      if (v !== undefined) vars[c.as] = v;
+      else if (c.isStrict) captureFailed = true;
+      else vars[c.as] = undefined; // as Artillery: a value from an earlier step does not survive it
     }
     if (this.contentType !== null && !(res.header('content-type') ?? '').includes(this.contentType)) return 'expect_content_type';
     if (this.needsJson && doc === undefined && this.json.length > 0) return 'expect_json';
@@ -159,6 +162,7 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
       header: c.header === undefined ? null : (c.header as string).toLowerCase(),
       regex: c.regex === undefined ? null : regex(c.regex, `${p}.regex`, fail),
       group: Number(c.group ?? (c.regex !== undefined && groupCount(c.regex as string) > 0 ? 1 : 0)),
+      isStrict: c.strict !== false,
     };
   });
   return new CompiledChecks(statuses, contentType, json, captures, templated, compileExpectPluginChecks(e, yamlPath, fail));

@@ -235,7 +235,7 @@ function rewriteCaptures(req: Record<string, unknown>, at: Segs, ctx: FlowContex
       ctx.unsupported('regexp capture flags are not supported yet; write the flag into the pattern, e.g. (?i) is not available: use character classes', [...cAt, 'flags'], true);
       delete c.flags;
     }
-    for (const key of ['transform', 'xpath', 'selector', 'strict', 'index', 'attr']) {
+    for (const key of ['transform', 'xpath', 'selector', 'index', 'attr']) {
       if (key in c) {
         ctx.unsupported(`capture "${key}" is not supported yet; capture with json, header or regexp`, [...cAt, key], true);
         delete c[key];
