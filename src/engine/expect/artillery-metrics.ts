@@ -12,7 +12,7 @@
  *              what processors emit as `errors.<code>`) · plugins.expect.ok|failed[.<check>]
  *              websocket.messages_sent|received · socketio.emit · any counter a processor emits
  *   histograms http.response_time · vusers.session_length · socketio.response_time · any a processor emits
- *   rates      http.request_rate (requests per second over the run) · websocket.send_rate|receive_rate · socketio.emit_rate
+ *   rates      http.request_rate (requests per second over the run, rounded as Artillery rounds it) · websocket.send_rate|receive_rate · socketio.emit_rate
  *
  * Artillery counts a counter only once it was incremented, and so does this
  * module: `http.codes.500 == 0` on a run without a 500 has no value (as in
@@ -102,8 +102,9 @@ function histogram(name: string, prefix: string, list: () => NameSummary[], coun
   return AGGREGATIONS.has(agg) ? aggregate(list(), agg, count) : undefined;
 }
 
+/** A rate as Artillery reports it: per second, rounded to a whole number (`http.request_rate >= 2` holds on 1.99/s there too). */
 function perSecond(n: number, summary: RunSummary): number | undefined {
-  return n > 0 && summary.durationMs > 0 ? n / (summary.durationMs / 1000) : undefined;
+  return n > 0 && summary.durationMs > 0 ? Math.round(n / (summary.durationMs / 1000)) : undefined;
 }
 
 /** Errors Artillery would count under `errors.<code>`: agentload's causes that map to it, plus processor-emitted ones. */
