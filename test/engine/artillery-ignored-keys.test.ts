@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { cli } from '../cli/cli-fixture.ts';
 import { FIX, runArtillery } from './artillery-fixture.ts';
 import { okJson, startHttpServer } from '../helpers/servers.ts';
+import { loadPlan } from '../../src/engine/plan/load-plan.ts';
 
 const WARNINGS = [
   ['5:3', 'AGENTLOAD_W_IGNORED_KEY', 'config.environment', /unknown key "environment"; Artillery ignores it, so agentload does too; did you mean "environments"\?/],
@@ -77,4 +78,17 @@ test('a plan with nothing ignored prints no warning and its JSON result has no w
   assert.equal(r.code, 0, r.out + r.err);
   assert.equal(warningLines(r.err).length, 0);
   assert.equal(r.result.info.warnings, undefined);
+});
+
+test('playwright settings the engine never reads are warnings; the ones it reads are kept', async () => {
+  const file = join(FIX, 'ignored-playwright-keys.yml');
+  const v = await cli(['validate', file]);
+  assert.equal(v.code, 0, v.out + v.err);
+  const lines = warningLines(v.err);
+  assert.equal(lines.length, 2, v.err);
+  assert.ok(lines[0]!.includes('ignored-playwright-keys.yml:10:9 warning AGENTLOAD_W_IGNORED_KEY config.playwright.trace.screenshots: unknown key "screenshots"'), lines[0]);
+  assert.ok(lines[1]!.includes('ignored-playwright-keys.yml:13:7 warning AGENTLOAD_W_IGNORED_KEY config.playwright.timeout: unknown key "timeout"'), lines[1]);
+  const plan = loadPlan(file);
+  assert.deepEqual(plan.config.playwright, { launchOptions: { headless: true }, trace: { enabled: false } });
+  assert.deepEqual(plan.warnings.map((w) => w.yamlPath), ['config.playwright.trace.screenshots', 'config.playwright.timeout']);
 });

@@ -76,7 +76,9 @@ function take(node: Record<string, unknown>, at: PathSegment[], known: string[],
 }
 
 /** `take` through a settings object and every nested object its schema closes with `additionalProperties: false`. */
-function takeDeep(node: Record<string, unknown>, at: PathSegment[], schema: SchemaObject, out: IgnoredKey[]): void {
+function takeDeep(node: Record<string, unknown>, at: PathSegment[], given: SchemaObject, out: IgnoredKey[]): void {
+  // `trace: true | {…}`: the object branch of an anyOf is the one an object value meets.
+  const schema = Array.isArray(given.anyOf) ? ((given.anyOf as SchemaObject[]).find((b) => b.type === 'object') ?? given) : given;
   if (schema.additionalProperties !== false || !isRecord(schema.properties)) return;
   take(node, at, props(schema), out);
   for (const [k, sub] of Object.entries(schema.properties as Record<string, SchemaObject>)) {
