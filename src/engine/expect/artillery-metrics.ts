@@ -35,6 +35,7 @@ const UNMEASURED: Record<string, string> = {
   'http.downloaded_bytes': 'agentload does not count downloaded bytes',
   'http.dns': 'agentload does not time DNS lookups apart', 'http.tcp': 'agentload does not time connects apart',
   'http.tls': 'agentload does not time TLS handshakes apart', 'http.total': 'use http.response_time',
+  apdex: 'the apdex reporter prints the score; ensure cannot read it yet',
 };
 
 /** Counters Artillery (and this module) has no value for until they count something. */
