@@ -35,6 +35,8 @@ export interface FlowContext extends RequestRewriteContext, ExpectRewriteContext
   unsupported(message: string, path: Segs, isKey?: boolean): void;
   /** A loop `whileTrue` Artillery ignores (it names no function): said as a warning, and the loop runs by count / over. */
   ignoredWhileTrue(message: string, path: Segs): void;
+  /** A key Artillery ignores, at `path`: taken out and said as a warning (AGENTLOAD_W_IGNORED_KEY). */
+  ignoredKey(message: string, path: Segs): void;
   /** `to` (as rewritten) is written at `from` in the file: for error positions. */
   alias(to: Segs, from: Segs): void;
 }
@@ -311,6 +313,12 @@ function rewriteEmit(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
     if (isRecord(a.match) && a.match.json === undefined) a.match.json = '$.0';
   }
   if ('concat' in emit) delete emit.concat;
+  if ('ack' in emit) {
+    // Artillery's socketio engine reads only `acknowledge` (next to emit): an `ack` is passed over, so the
+    // emit goes without an acknowledgement callback and nothing under `ack` is checked.
+    ctx.ignoredKey('unknown key "ack"; Artillery ignores it, so agentload does too: the emit is sent without waiting for an acknowledgement, and nothing under "ack" (match, capture, timeout) is checked; did you mean "acknowledge" (written next to emit)?', [...at, 'emit', 'ack']);
+    delete emit.ack;
+  }
   step.emit = emit;
 }
 

@@ -144,6 +144,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
         ignoredWhileTrue: (m, p) => report(m, p, false, 'AGENTLOAD_W_IGNORED_WHILE_TRUE'),
+        ignoredKey: (m, p) => report(m, p, true, 'AGENTLOAD_W_IGNORED_KEY'),
         unreadable: (m, p) => report(m, p, false, 'AGENTLOAD_E_PLAN_READ'),
         alias: (to, from) => aliases.push([to, from]),
       };
