@@ -47,3 +47,20 @@ test('capture strict: false finds nothing: the variable stays unset, nothing fai
   assert.equal(r.result.summary.counters.vusers_completed, 3);
   assert.equal(byName(r.result)['GET /login'].ok, 3, 'a non-strict capture that found nothing fails nothing');
 });
+
+test('config.defaults.strictCapture: false: a capture without strict goes on; strict: true still ends the user', async (t) => {
+  const srv = await startHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  t.after(() => srv.close());
+  const r = await runArtillery('capture-default-not-strict.yml', srv.url);
+  assert.ok(r.result !== null, r.err);
+  const sent = (url: string) => srv.requests.filter((q) => q.url === url).length;
+  assert.equal(sent('/a'), 2);
+  assert.equal(sent('/b'), 2, 'the non-strict capture by default let the flow go on');
+  assert.equal(sent('/c'), 0, 'the strict: true capture that found nothing ended it');
+  assert.equal(r.result.summary.counters.vusers_failed, 2);
+  const n = byName(r.result);
+  assert.equal(n['GET /a'].ok, 2);
+  assert.deepEqual(n['GET /b'].outcomes.failed, { capture: 2 });
+});

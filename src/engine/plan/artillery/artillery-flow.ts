@@ -29,6 +29,8 @@ export interface FlowContext extends RequestRewriteContext, ExpectRewriteContext
   renderAtLoad(source: string): string | null;
   /** Whether an environment variable is set (after --dotenv). */
   isEnvSet(name: string): boolean;
+  /** False under Artillery's `defaults.strictCapture: false`: a capture without `strict` is not strict. */
+  readonly isCaptureStrict?: boolean;
   /** The scenario's engine after renames (`http`, `ws`, `socketio`, …). */
   readonly engine: string;
   /** A feature with no agentload equivalent yet, at `path` (a key when `isKey`). */
@@ -228,6 +230,7 @@ function rewriteCaptures(req: Record<string, unknown>, at: Segs, ctx: FlowContex
   list.forEach((c, i) => {
     if (!isRecord(c)) return;
     const cAt = Array.isArray(req.capture) ? [...at, 'capture', i] : [...at, 'capture'];
+    if (ctx.isCaptureStrict === false && !('strict' in c)) c.strict = false;
     if ('regexp' in c) {
       c.regex = c.regexp;
       delete c.regexp;

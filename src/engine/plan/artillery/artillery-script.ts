@@ -111,8 +111,10 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   const defaultHeaders = isRecord(defaults.headers) ? (defaults.headers as Record<string, string>) : {};
   const defaultJitter = isRecord(defaults.think) ? defaults.think.jitter : undefined;
   const defaultCookie = isRecord(defaults.cookie) ? defaults.cookie : {};
+  // Artillery's defaults.strictCapture: false (config.defaults or config.http.defaults) makes captures without `strict` non-strict.
+  const isCaptureStrict = defaults.strictCapture !== false;
   for (const k of Object.keys(defaults)) {
-    if (k !== 'headers' && k !== 'think' && k !== 'cookie') report(`config.defaults.${k} is not supported yet; set it on each request`, ['config', 'defaults', k], true);
+    if (k !== 'headers' && k !== 'think' && k !== 'cookie' && k !== 'strictCapture') report(`config.defaults.${k} is not supported yet; set it on each request`, ['config', 'defaults', k], true);
   }
   delete config.defaults;
   // Artillery's config.ws.subprotocols / headers belong to the connection: they go to the connect step.
@@ -140,7 +142,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
       const engine = typeof s.engine === 'string' ? s.engine : 'http';
       if (engine === 'playwright') rewritePlaywrightScenario(s, ['scenarios', i], (to, from) => aliases.push([to, from]));
       const flowCtx: FlowContext = {
-        defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie, renderAtLoad, isEnvSet,
+        defaultHeaders, defaultJitter, isExpectOn, expectOptions, engine, defaultCookie, renderAtLoad, isEnvSet, isCaptureStrict,
         scriptDir: dirname(ctx.file),
         unsupported: (m, p, isKey) => report(m, p, isKey),
         ignoredWhileTrue: (m, p) => report(m, p, false, 'AGENTLOAD_W_IGNORED_WHILE_TRUE'),
@@ -341,6 +343,7 @@ function rewriteHttp(http: Record<string, unknown>, config: Record<string, unkno
     const defaults = isRecord(config.defaults) ? config.defaults : {};
     for (const [k, v] of Object.entries(http.defaults)) {
       if (k === 'cookie' || k === 'headers') defaults[k] = v;
+      else if (k === 'strictCapture') defaults[k] = v === false ? false : defaults[k]; // either false makes captures non-strict, as Artillery
       else report(`config.http.defaults.${k} is not supported yet; set it on each request`, [...at, 'defaults', k], true);
     }
     config.defaults = defaults;
