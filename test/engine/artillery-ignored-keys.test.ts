@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { cli } from '../cli/cli-fixture.ts';
+import { writeFileSync } from 'node:fs';
+import { cli, tempDir } from '../cli/cli-fixture.ts';
 import { FIX, runArtillery } from './artillery-fixture.ts';
 import { okJson, startHttpServer } from '../helpers/servers.ts';
 import { loadPlan } from '../../src/engine/plan/load-plan.ts';
@@ -91,4 +92,39 @@ test('playwright settings the engine never reads are warnings; the ones it reads
   const plan = loadPlan(file);
   assert.deepEqual(plan.config.playwright, { launchOptions: { headless: true }, trace: { enabled: false } });
   assert.deepEqual(plan.warnings.map((w) => w.yamlPath), ['config.playwright.trace.screenshots', 'config.playwright.timeout']);
+});
+
+test('a step whose action no engine knows: a warning; each user sends the steps before it, ends there as failed (invalid_steps:set), sends nothing after', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const v = await cli(['validate', join(FIX, 'unknown-step.yml')]);
+  assert.equal(v.code, 0, v.out + v.err);
+  const lines = warningLines(v.err);
+  assert.equal(lines.length, 1, v.err);
+  assert.match(lines[0]!, /unknown-step\.yml:13:9 warning AGENTLOAD_W_UNKNOWN_STEP scenarios\[0\]\.flow\[1\]\.set: unknown step "set"; .*invalid_steps:set/);
+  const r = await runArtillery('unknown-step.yml', srv.url);
+  // Exit 0 as in Artillery: failed users fail a check only when the plan has one (ensure vusers.failed == 0).
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(warningLines(r.err).length, 1, r.err);
+  assert.deepEqual(srv.requests.map((q) => q.url), ['/before', '/before', '/before']);
+  const counters = r.result.summary.counters as Record<string, number>;
+  assert.equal(counters.invalid_steps, 3, JSON.stringify(counters));
+  assert.equal(counters['invalid_steps:set'], 3);
+  assert.equal(counters.vusers_failed, 3);
+  const s = await cli(['validate', '--strict', join(FIX, 'unknown-step.yml')]);
+  assert.equal(s.code, 2, s.out + s.err);
+  assert.match(s.err, /unknown-step\.yml:13:9 AGENTLOAD_E_SCHEMA scenarios\[0\]\.flow\[1\]\.set: /);
+});
+
+test('an unknown action with a url stays a schema error (Artillery would send it as an HTTP method)', async () => {
+  const { dir, cleanup } = tempDir('unknown-method');
+  try {
+    const file = join(dir, 'p.yml');
+    writeFileSync(file, 'config:\n  target: "http://127.0.0.1:9"\nscenarios:\n  - flow:\n      - gte:\n          url: "/x"\n');
+    const v = await cli(['validate', file]);
+    assert.equal(v.code, 2, v.out + v.err);
+    assert.match(v.err, /p\.yml:5:9 AGENTLOAD_E_SCHEMA scenarios\[0\]\.flow\[0\]\.gte: unknown key "gte"; did you mean "get"\?/);
+  } finally {
+    cleanup();
+  }
 });

@@ -16,11 +16,12 @@ import { withEnsureFacts } from '../expect/ensure-facts.ts';
 import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts';
 import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
-import type { HdrSink } from '../metrics/hdr-sink.ts';
+import type { CounterCell, HdrSink } from '../metrics/hdr-sink.ts';
+import { INVALID_STEPS } from '../metrics/names.ts';
 import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepFunction, StepInput, Template } from '../contracts.ts';
 import type { CompiledLoopOptions, CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
-import { LOOP_OPTIONS, PARALLEL, markOf, type LoopOptionsInput, type ParallelInput } from '../plan/artillery/flow-marks.ts';
+import { INVALID_STEP, LOOP_OPTIONS, PARALLEL, markOf, type LoopOptionsInput, type ParallelInput } from '../plan/artillery/flow-marks.ts';
 import { ScenarioEngines } from './scenario-engines.ts';
 import { compileVuVars } from './vu-vars.ts';
 import { compileStepCondition, STEP_CONDITION, type StepConditionInput, type StepWhen } from '../plan/artillery/step-condition.ts';
@@ -49,7 +50,15 @@ class Compiler {
   readonly problems: AgentloadError[] = [];
   /** Each request name and the engine whose step interned it first: which names are Artillery's http.* (ensure-facts.ts). */
   readonly namesByEngine = new Map<string, string>();
+  /** Counters steps count into, one cell per name however many steps share it. */
+  readonly #counters = new Map<string, CounterCell>();
   constructor(private readonly plan: PlanInput, private readonly sink: HdrSink, readonly processor: Processor | null) {}
+
+  private counter(name: string): CounterCell {
+    let c = this.#counters.get(name);
+    if (c === undefined) this.#counters.set(name, (c = this.sink.counterCell(name)));
+    return c;
+  }
 
   /** Runs `f`; a plan error (exit 2) is kept in `problems` and `fallback` returned, so compiling goes on. */
   collect<T>(f: () => T, fallback: T): T {
@@ -185,6 +194,8 @@ class Compiler {
     // A bare name in beforeScenario / afterScenario is a processor function (Artillery's form).
     if (typeof step === 'string') return this.functionStep(step, path);
     if ('function' in step) return this.functionStep(step.function, `${path}.function`);
+    const invalid = markOf<string>(step, INVALID_STEP);
+    if (invalid !== undefined) return { kind: 'invalid', counters: [this.counter(INVALID_STEPS), this.counter(`${INVALID_STEPS}:${invalid}`)] };
     if ('think' in step) return this.think(step.think, `${path}.think`);
     if ('log' in step) return { kind: 'log', template: this.template(String(step.log), `${path}.log`) };
     if ('loop' in step) {

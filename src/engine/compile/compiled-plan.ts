@@ -10,6 +10,7 @@ import type { StepWhen } from '../plan/artillery/step-condition.ts';
 import type { CompiledExpectation } from '../expect/expectation-types.ts';
 import type { SeriesExpectations } from '../expect/series-types.ts';
 import type { NamedHook, Processor } from '../processor/processor.ts';
+import type { CounterCell } from '../metrics/hdr-sink.ts';
 
 /** A phase on the run's timeline. */
 export interface CompiledPhase extends RampSpec {
@@ -38,6 +39,8 @@ export type CompiledStep =
   /** Artillery's `parallel`: each of `steps` runs at once in its own branch of the user (parallel-join.ts), at most `limit` at a time; the step ends when all have. */
   | { readonly kind: 'parallel'; readonly steps: readonly CompiledStep[]; readonly limit: number }
   | { readonly kind: 'log'; readonly template: Template }
+  /** A step whose action no engine knows (flow-marks.ts INVALID_STEP): counts into `counters` and ends the user's scenario as failed. */
+  | { readonly kind: 'invalid'; readonly counters: readonly CounterCell[] }
   /** A processor function (`function:` step, or a beforeScenario / afterScenario name). */
   | { readonly kind: 'function'; readonly hook: NamedHook; readonly processor: Processor };
 

@@ -39,6 +39,11 @@ export const VUSERS_SESSION_LENGTH = 'vusers_session_length';
 /** Processor functions that failed; `processor_errors:<function>` counts them per function. */
 export const PROCESSOR_ERRORS = 'processor_errors';
 /**
+ * Users that reached a flow step whose action neither Artillery nor agentload knows (`set:`), which ended
+ * their scenario as failed, as in Artillery; `invalid_steps:<action>` counts them per action.
+ */
+export const INVALID_STEPS = 'invalid_steps';
+/**
  * The tag `custom=histogram` marks a histogram a processor emitted (`events.emit('histogram', name, v)`):
  * its values recorded × 1000 like µs, so its "ms" figures read as the values; not a request, so left out of the overall figures.
  */

@@ -27,6 +27,7 @@ import { lineColAt, parseGuarded, toJsGuarded } from './yaml-guards.ts';
 import { fastLoadYaml } from './yaml-fast-load.ts';
 import { LazyPositions } from './lazy-positions.ts';
 import { takeIgnoredKeys } from './ignored-keys.ts';
+import { takeUnknownSteps } from './unknown-steps.ts';
 import { sortWarnings, warningErrors, type PlanWarning } from './plan-warnings.ts';
 import { formatYamlPath, parseYamlPath, YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
@@ -82,9 +83,14 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
   const artillery = readArtilleryScript(data, file, overrides, positions);
   data = artillery.data;
   const { bundle, validate } = planValidator();
-  const warnings = [...artillery.warnings, ...takeIgnoredKeys(data, bundle.schema).map((k): PlanWarning => ({
-    code: 'AGENTLOAD_W_IGNORED_KEY', message: k.message, yamlPath: formatYamlPath(k.path), location: positions.keyOf(k.path) ?? positions.nearest(k.path),
-  }))];
+  const warningAt = (code: PlanWarning['code']) => (k: { path: PathSegment[]; message: string }): PlanWarning => ({
+    code, message: k.message, yamlPath: formatYamlPath(k.path), location: positions.keyOf(k.path) ?? positions.nearest(k.path),
+  });
+  const warnings = [
+    ...artillery.warnings,
+    ...takeIgnoredKeys(data, bundle.schema).map(warningAt('AGENTLOAD_W_IGNORED_KEY')),
+    ...takeUnknownSteps(data, new Set(bundle.stepOwners.keys())).map(warningAt('AGENTLOAD_W_UNKNOWN_STEP')),
+  ];
   const diagnostics = validate(data) ? [] : explainSchemaErrors(validate.errors ?? [], { root: bundle.schema, data, positions });
   diagnostics.push(...artillery.diagnostics);
   if (overrides.isStrict === true) diagnostics.push(...warningErrors(warnings));

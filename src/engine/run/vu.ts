@@ -270,6 +270,10 @@ export class Vu implements VirtualUser, HookUser {
         return;
       } else if (step.kind === 'log') {
         this.log(step.template.render(this.vars));
+      } else if (step.kind === 'invalid') {
+        // Artillery's engines fail the user at a step they cannot read ("an URL must be specified", "invalid_step").
+        for (const c of step.counters) c.count++;
+        this.failScenario();
       } else if (step.kind === 'parallel') {
         if (this.isHalting) return this.finish(false);
         this.hasPendingResume = false;

@@ -14,6 +14,13 @@ export const LOOP_OPTIONS: unique symbol = Symbol.for('agentload.artilleryLoopOp
 /** Where a rewritten `parallel` step (now a one-pass loop) carries its concurrency limit. */
 export const PARALLEL: unique symbol = Symbol.for('agentload.artilleryParallel');
 
+/**
+ * Where a flow step whose action no engine knows carries that action's name
+ * (unknown-steps.ts): the step, emptied to `{think: 0}` for the schema,
+ * compiles to one that fails the user's scenario, as Artillery's engines do.
+ */
+export const INVALID_STEP: unique symbol = Symbol.for('agentload.invalidStep');
+
 /** Artillery's loop options as written. */
 export interface LoopOptionsInput {
   /** A processor function `(context, next)`; `next(false)` ends the loop. Checked after each iteration, and it takes precedence over count / over. */
