@@ -89,11 +89,11 @@ test('ensure: the PASS/FAIL lines print each check with the values it read; one 
 test('ensure: errors.<code> from agentload causes; a name the run has no value for FAILs "no samples", exit 1', async (t) => {
   const srv = await target();
   t.after(() => srv.close());
-  const r = await runArtillery('ensure-errors.yml', srv.url, conditions('errors.ECONNRESET == 2', 'errors.ECONNREFUSED == 0', 'stats.errors.count == 0', 'http.codes.500 < 1', 'http.downloaded_bytes > 0'));
+  const r = await runArtillery('ensure-errors.yml', srv.url, conditions('errors.ECONNRESET == 2', 'errors.Failed capture or match < 1', 'errors.ECONNREFUSED == 0', 'stats.errors.count == 0', 'http.codes.500 < 1', 'http.downloaded_bytes > 0'));
   assert.equal(r.code, 1, r.out + r.err);
   const v = Object.fromEntries(ensureChecks(r.result).map((c) => [c.name, c]));
   assert.equal(v['errors.ECONNRESET == 2']!.isPass, true, v['errors.ECONNRESET == 2']!.measured);
-  for (const name of ['errors.ECONNREFUSED == 0', 'stats.errors.count == 0', 'http.codes.500 < 1', 'http.downloaded_bytes > 0']) {
+  for (const name of ['errors.ECONNREFUSED == 0', 'errors.Failed capture or match < 1', 'stats.errors.count == 0', 'http.codes.500 < 1', 'http.downloaded_bytes > 0']) {
     assert.equal(v[name]!.isPass, false, name);
     assert.match(v[name]!.reason ?? '', /^no samples: the run has no value for /, name);
   }

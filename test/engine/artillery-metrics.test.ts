@@ -26,7 +26,7 @@ const summary: RunSummary = {
   overall: name('', { count: 9, max: 40 }),
   byName: [
     name('GET /a', { count: 4, abandoned: 1, max: 12.345, p95: 12.04, statuses: { 200: 3, 500: 1 } }),
-    name('POST /b', { count: 2, max: 30.06, statuses: { 201: 1 }, outcomes: { ok: 1, failed: { timeout: 1 }, expected: {} } }),
+    name('POST /b', { count: 2, max: 30.06, statuses: { 201: 1 }, outcomes: { ok: 0, failed: { timeout: 1, capture: 1 }, expected: {} } }),
     name('emit chat', { count: 3, max: 40 }),
     name('basket', { count: 2, max: 7.003, tags: { custom: 'histogram' } }),
   ],
@@ -54,6 +54,7 @@ test('counters: users, per scenario, errors by Artillery code, a processor\'s ow
   assert.equal(readArtilleryMetric('vusers.failed', summary, mixed), 0, 'users finished: it has a value, 0');
   assert.equal(readArtilleryMetric('vusers.created_by_name.Get a page', summary, mixed), 5);
   assert.equal(readArtilleryMetric('errors.ETIMEDOUT', summary, mixed), 1);
+  assert.equal(readArtilleryMetric('errors.Failed capture or match', summary, mixed), 1);
   assert.equal(readArtilleryMetric('errors.E_MINE', summary, mixed), 1);
   assert.equal(readArtilleryMetric('shop.orders', summary, mixed), 2);
   assert.equal(readArtilleryMetric('basket.max', summary, mixed), 7);

@@ -20,6 +20,8 @@ import { compileCondition } from '../../expect/ensure-condition.ts';
 const LEGACY = ['min', 'max', 'median', 'p95', 'p99'];
 /** Characters a bare filtrex name may hold; a name with any other is quoted. */
 const BARE_NAME = /^[a-zA-Z$_][.a-zA-Z0-9$_]*$/;
+/** Names Artillery reports with spaces in them, besides users per scenario. */
+const SPACED_NAMES = ['errors.Failed capture or match'];
 
 /** A problem found while translating: the message and the key path under the ensure map. */
 export interface EnsureProblem {
@@ -65,7 +67,7 @@ export function pickEnsure(config: Record<string, unknown>, at: Array<string | n
  */
 export function translateEnsure(ensure: Record<string, unknown>, expect: Record<string, unknown>, scenarioNames: readonly string[] = []): EnsureProblem[] {
   const problems: EnsureProblem[] = [];
-  const spaced = scenarioNames.map((s) => `vusers.created_by_name.${s}`).filter((n) => !BARE_NAME.test(n)).sort((a, b) => b.length - a.length);
+  const spaced = [...scenarioNames.map((s) => `vusers.created_by_name.${s}`), ...SPACED_NAMES].filter((n) => !BARE_NAME.test(n)).sort((a, b) => b.length - a.length);
   const out: Condition[] = [];
   const add = (expression: string, label: string, path: Array<string | number>): void => {
     const c = { expression: quoteNames(expression, spaced), label };
