@@ -3,7 +3,8 @@
  * socket.io server on 127.0.0.1 that counts connections and events: each user
  * connects when its scenario starts, as Artillery's socketio engine does, and
  * a `connect` step (which that engine hands to its HTTP engine, where it fails
- * for want of a url) ends the user's scenario without connecting again.
+ * for want of a url) is a located warning, and ends the user's scenario
+ * without connecting again, counted as invalid_steps:connect.
  * Plans: test/fixtures/artillery/socketio-hold.yml, socketio-connect-step.yml.
  */
 import { test } from 'node:test';
@@ -53,14 +54,22 @@ test('socketio: a scenario with no emit still connects each user when it starts'
   assert.equal(r.result.summary.counters.vusers_completed, 3);
 });
 
-test('socketio: a connect step ends the user as failed (connect_no_url), nothing after it is emitted', async (t) => {
+test('socketio: a connect step is a warning at validate; --strict makes it exit 2', async () => {
+  const v = await cli(['validate', join(FIX, 'socketio-connect-step.yml')]);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.match(v.err, /socketio-connect-step\.yml:17:9 warning AGENTLOAD_W_UNKNOWN_STEP scenarios\[0\]\.flow\[1\]\.connect: a connect step in a socketio scenario/);
+  const s = await cli(['validate', '--strict', join(FIX, 'socketio-connect-step.yml')]);
+  assert.equal(s.code, 2, s.out + s.err);
+});
+
+test('socketio: a connect step ends the user as failed (invalid_steps:connect), nothing after it is emitted', async (t) => {
   const { url, seen, disconnected } = await startIo(t);
   const r = await runArtillery('socketio-connect-step.yml', url);
   assert.ok(r.result !== null, r.err);
   await disconnected(3);
   assert.equal(seen.connections, 3, 'connected once per user, at the start; the step opens nothing');
   assert.deepEqual(seen.notes, ['before', 'before', 'before'], 'the emit after the step is not sent');
-  assert.deepEqual(row(r.result, 'connect').outcomes.failed, { connect_no_url: 3 });
+  assert.equal(r.result.summary.counters['invalid_steps:connect'], 3);
   assert.equal(r.result.summary.counters.vusers_failed, 3);
 });
 

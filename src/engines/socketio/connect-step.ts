@@ -3,11 +3,6 @@
  * to a namespace before any emit. Artillery's socketio engine connects to
  * the target's main namespace when a scenario starts, before its first step;
  * the Artillery rewrite puts this step there (docs/artillery.md).
- *
- * `missingUrl` is Artillery's own `connect` step in a socketio scenario: its
- * socketio engine has no such step and hands it to its HTTP engine, which
- * fails it for want of a URL before sending anything, ending the user's
- * scenario. The step does the same, counted under the cause `connect_no_url`.
  */
 import type { DeadlineItem, StepCompileContext, StepInput, Template, VirtualUser } from '../../engine/contracts.ts';
 import { SOCKETIO_CONNECTING } from '../../engine/metrics/names.ts';
@@ -20,8 +15,6 @@ export interface ConnectStep {
   readonly timeoutMs: number;
   /** `onFailure: endScenario`: a connection that does not open ends the user's scenario (Artillery's scenarios). */
   readonly endsScenarioOnFailure: boolean;
-  /** Artillery's url-less `connect`: fails as `connect_no_url` without connecting (see the module comment). */
-  readonly isMissingUrl: boolean;
 }
 
 /** What a connect in flight reports to (the engine). */
@@ -57,10 +50,9 @@ export function compileConnectStep(step: StepInput, ctx: StepCompileContext): Co
   const timeout = c.timeout ?? config.timeout;
   return {
     kind: 'connect',
-    handle: ctx.sink.handle(typeof c.name === 'string' ? c.name : c.missingUrl === true ? 'connect' : SOCKETIO_CONNECTING),
+    handle: ctx.sink.handle(typeof c.name === 'string' ? c.name : SOCKETIO_CONNECTING),
     namespace: ctx.template(typeof c.namespace === 'string' ? c.namespace : '', `${p}.namespace`),
     timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : ctx.durationMs(timeout, `${p}.timeout`),
-    endsScenarioOnFailure: c.onFailure === 'endScenario' || c.missingUrl === true,
-    isMissingUrl: c.missingUrl === true,
+    endsScenarioOnFailure: c.onFailure === 'endScenario',
   };
 }

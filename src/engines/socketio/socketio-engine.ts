@@ -133,7 +133,6 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
   /** `socketioConnect`: ok once the namespace's connection is open (at once when it already is). */
   private connect(step: ConnectStep, vu: VirtualUser<SocketioSession | null>): void {
     const pending = new PendingConnect(this, step, vu, this.deadlines!.nowMs() + step.timeoutMs);
-    if (step.isMissingUrl) return this.endConnect(pending, 'connect_no_url');
     const socket = this.socketOf(vu.session!, step.namespace.render(vu.vars));
     if (socket.connected) return this.endConnect(pending, null);
     this.deadlines!.update(pending);

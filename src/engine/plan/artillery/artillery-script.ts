@@ -151,7 +151,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
         alias: (to, from) => aliases.push([to, from]),
       };
       if (CONNECTING_ENGINES.has(engine)) rewriteWsConnect(s.flow, wsConnect, target);
-      if (engine === 'socketio') rewriteSocketioScenario(s, ['scenarios', i], flowCtx);
+      if (engine === 'socketio') rewriteSocketioScenario(s, ['scenarios', i], { ...flowCtx, unknownStep: (m, p) => report(m, p, true, 'AGENTLOAD_W_UNKNOWN_STEP') });
       rewriteSteps(s.flow, ['scenarios', i, 'flow'], flowCtx);
       if (Array.isArray(s.beforeScenario)) rewriteSteps(s.beforeScenario, ['scenarios', i, 'beforeScenario'], flowCtx);
       if (CONNECTING_ENGINES.has(engine) && Array.isArray(s.flow) && !hasConnectStep(s.flow) && !hasConnectStep(s.beforeScenario)) {

@@ -10,16 +10,23 @@
  * - Its socketio engine has no `connect` step: it hands any step other than
  *   emit (and think, loop) to its HTTP engine, which reads `connect` as the
  *   method CONNECT and, finding no `url`, fails the step before sending
- *   anything, ending the user's scenario ("an URL must be specified"). Such a
- *   step becomes `socketioConnect: {missingUrl: true}`, which fails the same
- *   way under a named cause (connect-step.ts). One with a `url` would be an
- *   HTTP CONNECT request, which agentload does not send: not supported yet.
+ *   anything, ending the user's scenario ("an URL must be specified"), as it
+ *   fails any action it does not know. Such a step is one of those
+ *   (unknown-steps.ts): a located warning, and a step that counts
+ *   `invalid_steps:connect` and ends the user's scenario. One with a `url`
+ *   would be an HTTP CONNECT request, which agentload does not send: not
+ *   supported yet.
  */
+import { INVALID_STEP, mark } from './flow-marks.ts';
+import { INVALID_STEPS } from '../../metrics/names.ts';
+
 type Segs = Array<string | number>;
 
 /** What the rewrite needs from the script rewrite. */
 export interface SocketioRewriteContext {
   unsupported(message: string, path: Segs, isKey?: boolean): void;
+  /** A step Artillery fails each user at, at `path` (the action's key): said as AGENTLOAD_W_UNKNOWN_STEP. */
+  unknownStep(message: string, path: Segs): void;
   alias(to: Segs, from: Segs): void;
 }
 
@@ -46,8 +53,10 @@ function rewriteConnectSteps(steps: unknown, at: Segs, ctx: SocketioRewriteConte
       steps[i] = { think: 0 }; // reported above: keeps the schema from reporting the step a second time
       return;
     }
-    steps[i] = { socketioConnect: { missingUrl: true } };
-    ctx.alias([...at, i, 'socketioConnect'], [...at, i, 'connect']);
+    const failing = { think: 0 };
+    mark(failing, INVALID_STEP, 'connect');
+    steps[i] = failing;
+    ctx.unknownStep(`a connect step in a socketio scenario: Artillery's socketio engine has no such step and hands it to its HTTP engine, which fails each user that reaches it for want of a url ("an URL must be specified"), so agentload ends the user's scenario there too (counted as ${INVALID_STEPS}:connect, vusers_failed): the steps after it are not sent. The scenario already connects when it starts; remove the step`, [...at, i, 'connect']);
   });
 }
 
