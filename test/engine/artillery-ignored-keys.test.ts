@@ -128,3 +128,33 @@ test('an unknown action with a url stays a schema error (Artillery would send it
     cleanup();
   }
 });
+
+test('a header name HTTP does not allow: a warning where it is written; each request carrying it fails as invalid_request, none is sent', async (t) => {
+  const srv = await startHttpServer(okJson);
+  t.after(() => srv.close());
+  const v = await cli(['validate', join(FIX, 'bad-header-name.yml')]);
+  assert.equal(v.code, 0, v.out + v.err);
+  const lines = warningLines(v.err);
+  assert.equal(lines.length, 2, v.err);
+  assert.ok(lines[0]!.includes('bad-header-name.yml:11:7 warning AGENTLOAD_W_HEADER_NAME config.defaults.headers["<header>"]: "<header>" is not a valid header name'), lines[0]);
+  assert.ok(lines[1]!.includes('bad-header-name.yml:21:13 warning AGENTLOAD_W_HEADER_NAME scenarios[0].flow[1].get.headers["Content Type"]: '), lines[1]);
+  const r = await runArtillery('bad-header-name.yml', srv.url);
+  assert.equal(srv.requests.length, 0);
+  assert.deepEqual(r.result.summary.overall.outcomes.failed, { invalid_request: 4 }, r.out + r.err);
+  const s = await cli(['validate', '--strict', join(FIX, 'bad-header-name.yml')]);
+  assert.equal(s.code, 2, s.out + s.err);
+  assert.match(s.err, /bad-header-name\.yml:11:7 AGENTLOAD_E_PLAN_LIMIT config\.defaults\.headers\["<header>"\]: /);
+});
+
+test('a header name HTTP does not allow on a WebSocket connect stays an error', async () => {
+  const { dir, cleanup } = tempDir('ws-header');
+  try {
+    const file = join(dir, 'p.yml');
+    writeFileSync(file, 'config:\n  target: "ws://127.0.0.1:9"\nscenarios:\n  - engine: ws\n    flow:\n      - connect:\n          url: "/"\n          headers:\n            "<h>": "v"\n');
+    const v = await cli(['validate', file]);
+    assert.equal(v.code, 2, v.out + v.err);
+    assert.match(v.err, /p\.yml:9:13 AGENTLOAD_E_PLAN_LIMIT .*"<h>" is not a valid header name/);
+  } finally {
+    cleanup();
+  }
+});

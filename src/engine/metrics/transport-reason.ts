@@ -24,6 +24,8 @@ const BY_CODE: Record<string, string> = {
   EAI_NODATA: 'dns',
   EMFILE: 'emfile',
   UND_ERR_ABORTED: 'aborted',
+  // undici refused the request as built (a header name HTTP does not allow, header-names.ts): it was never sent.
+  UND_ERR_INVALID_ARG: 'invalid_request',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'bad_response',
   // An answer over config.http.maxBodyBytes (body-limit.ts), or a WebSocket message over the same cap.
   AGENTLOAD_BODY_TOO_LARGE: 'body_too_large',

@@ -28,6 +28,7 @@ import { fastLoadYaml } from './yaml-fast-load.ts';
 import { LazyPositions } from './lazy-positions.ts';
 import { takeIgnoredKeys } from './ignored-keys.ts';
 import { takeUnknownSteps } from './unknown-steps.ts';
+import { badHeaderNames } from './header-names.ts';
 import { sortWarnings, warningErrors, type PlanWarning } from './plan-warnings.ts';
 import { formatYamlPath, parseYamlPath, YamlPositions, type PathSegment, type PlanPositions } from './yaml-positions.ts';
 
@@ -80,6 +81,8 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
 
   // Artillery's --config: a second file merged into this one before anything reads it (config-file.ts).
   if (overrides.configFile !== undefined) ({ data, positions } = mergeConfigFile(data, positions, file, overrides.configFile));
+  // Read as written: config.defaults' headers are copied into each request by the rewrite, away from their line.
+  const badHeaders = badHeaderNames(data);
   const artillery = readArtilleryScript(data, file, overrides, positions);
   data = artillery.data;
   const { bundle, validate } = planValidator();
@@ -90,6 +93,7 @@ export function loadPlan(file: string, overrides: PlanOverrides = {}): LoadedPla
     ...artillery.warnings,
     ...takeIgnoredKeys(data, bundle.schema).map(warningAt('AGENTLOAD_W_IGNORED_KEY')),
     ...takeUnknownSteps(data, new Set(bundle.stepOwners.keys())).map(warningAt('AGENTLOAD_W_UNKNOWN_STEP')),
+    ...badHeaders.map(warningAt('AGENTLOAD_W_HEADER_NAME')),
   ];
   const diagnostics = validate(data) ? [] : explainSchemaErrors(validate.errors ?? [], { root: bundle.schema, data, positions });
   diagnostics.push(...artillery.diagnostics);

@@ -17,6 +17,7 @@ export const WARNING_TABLE = {
   AGENTLOAD_W_IGNORED_KEY: { error: 'AGENTLOAD_E_SCHEMA', meaning: 'a key Artillery ignores: agentload ignores it too' },
   AGENTLOAD_W_IGNORED_PLUGIN: { error: 'AGENTLOAD_E_NOT_YET', meaning: 'an Artillery plugin that only sends metrics elsewhere: not loaded' },
   AGENTLOAD_W_IGNORED_WHILE_TRUE: { error: 'AGENTLOAD_E_NOT_YET', meaning: 'a loop `whileTrue` that names no processor function: Artillery ignores it and loops by count / over' },
+  AGENTLOAD_W_HEADER_NAME: { error: 'AGENTLOAD_E_PLAN_LIMIT', meaning: 'a request header name HTTP does not allow: as in Artillery, each request that carries it fails, counted as invalid_request' },
   AGENTLOAD_W_UNKNOWN_STEP: { error: 'AGENTLOAD_E_SCHEMA', meaning: 'a flow step whose action no engine knows: as in Artillery, each user that reaches it ends there as failed, counted under invalid_steps' },
 } as const satisfies Record<string, { error: ErrorCode; meaning: string }>;
 
