@@ -17,8 +17,9 @@ const WARNINGS = [
   ['13:7', 'AGENTLOAD_W_IGNORED_KEY', 'config.phases[0].timeout', /unknown key "timeout"/],
   ['17:5', 'AGENTLOAD_W_IGNORED_KEY', 'config.payload[0].unique', /unknown payload key "unique"; Artillery ignores it/],
   ['19:5', 'AGENTLOAD_W_IGNORED_PLUGIN', 'config.plugins.publish-metrics', /does not send them.*--prometheus/],
-  ['30:20', 'AGENTLOAD_W_IGNORED_WHILE_TRUE', 'scenarios[0].flow[1].whileTrue', /names none, so Artillery ignores it and loops by count/],
-  ['33:1', 'AGENTLOAD_W_IGNORED_KEY', 'hooks', /unknown key "hooks"/],
+  ['23:5', 'AGENTLOAD_W_IGNORED_KEY', 'scenarios[0].tags', /unknown key "tags"/],
+  ['32:20', 'AGENTLOAD_W_IGNORED_WHILE_TRUE', 'scenarios[0].flow[1].whileTrue', /names none, so Artillery ignores it and loops by count/],
+  ['35:1', 'AGENTLOAD_W_IGNORED_KEY', 'hooks', /unknown key "hooks"/],
 ] as const;
 
 function warningLines(err: string): string[] {
@@ -43,7 +44,7 @@ test('--strict: every warning is the error it stands for, at the same place (exi
   assert.equal(warningLines(v.err).length, 0);
   assert.match(v.err, /ignored-keys\.yml:5:3 AGENTLOAD_E_SCHEMA config\.environment: .*AGENTLOAD_W_IGNORED_KEY: an error under --strict/);
   assert.match(v.err, /ignored-keys\.yml:19:5 AGENTLOAD_E_NOT_YET config\.plugins\.publish-metrics: /);
-  assert.match(v.err, /ignored-keys\.yml:30:20 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[1\]\.whileTrue: /);
+  assert.match(v.err, /ignored-keys\.yml:32:20 AGENTLOAD_E_NOT_YET scenarios\[0\]\.flow\[1\]\.whileTrue: /);
   const r = await cli(['run', '--strict', join(FIX, 'ignored-keys.yml'), '--target', 'http://127.0.0.1:9', '--no-console']);
   assert.equal(r.code, 2, r.out + r.err);
 });

@@ -8,6 +8,7 @@
  *   top level            hooks:, payload: (misplaced), …
  *   config, environments config.environment (misspelt), config.bundling, …
  *   config.phases[i]     phases[1].timeout
+ *   scenarios[i]         tags:
  *   config.playwright.** trace.screenshots, timeout
  *
  * An unknown key that is, or holds, a check (ensure, expect, thresholds, …)
@@ -56,6 +57,8 @@ export function takeIgnoredKeys(data: unknown, schema: SchemaObject): IgnoredKey
       for (const [name, env] of Object.entries(envs)) if (isRecord(env)) configs.push([env, ['config', 'environments', name], envKeys]);
     }
   }
+  const scenarioKeys = props((schema.definitions as Record<string, SchemaObject>).scenario!);
+  if (Array.isArray(data.scenarios)) data.scenarios.forEach((s, i) => isRecord(s) && take(s, ['scenarios', i], scenarioKeys, out));
   const playwrightSchema = (configSchema.properties as Record<string, SchemaObject> | undefined)?.playwright;
   for (const [config, at, known] of configs) {
     take(config, at, known, out, (k) => (top.includes(k) ? `; it belongs at the top level, not under config` : ''));
