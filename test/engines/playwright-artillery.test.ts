@@ -134,9 +134,14 @@ test('playwright: a test function the processor does not export and a trace opti
     ].join('\n'));
     return join(dir, name);
   };
-  const traced = await cli(['validate', write('traced.yml', '{ trace: { maxTraces: 3 } }')]);
+  // A trace option Artillery's engine never reads is ignored by both, with a warning (issue 18); --strict refuses it.
+  const tracedFile = write('traced.yml', '{ trace: { maxTraces: 3 } }');
+  const traced = await cli(['validate', tracedFile]);
   assert.equal(traced.code, 2);
-  assert.match(traced.err, /traced\.yml:4:\d+ AGENTLOAD_E_SCHEMA config\.(engines\.)?playwright\.trace/);
+  assert.match(traced.err, /traced\.yml:4:\d+ warning AGENTLOAD_W_IGNORED_KEY config\.playwright\.trace\.maxTraces: /);
+  const strict = await cli(['validate', '--strict', tracedFile]);
+  assert.equal(strict.code, 2);
+  assert.match(strict.err, /traced\.yml:4:\d+ AGENTLOAD_E_SCHEMA config\.(engines\.)?playwright\.trace\.maxTraces/);
   const misnamed = await cli(['validate', write('misnamed.yml', '{}')]);
   assert.equal(misnamed.code, 2);
   assert.match(misnamed.err, /misnamed\.yml:8:19 AGENTLOAD_E_PROCESSOR_FUNCTION scenarios\[0\]\.flow\[0\]\.testFunction: .*"brwose".*browse/);

@@ -29,11 +29,15 @@ for (let i = 0; i < count; i++) {
   const err: string[] = [];
   const code = await main(['validate', file], { out: () => {}, err: (t) => err.push(t), progress: null as never });
   const text = err.join('\n');
-  const first = err[0] ?? '';
+  // Plan warnings (keys Artillery ignores) come first, each located too; the error is the first line after them.
+  const isWarning = (l: string): boolean => / warning AGENTLOAD_W_[A-Z_]+ /.test(l);
+  const first = err.find((l) => !isWarning(l)) ?? '';
   const located = first.startsWith(`${file}:`) && /^\S+:\d+:\d+ AGENTLOAD_E_[A-Z_]+ /.test(first);
+  const isWarningLocated = err.filter(isWarning).every((l) => l.startsWith(`${file}:`) && /^\S+:\d+:\d+ warning /.test(l));
   let why = '';
   if (code !== 0 && code !== 2) why = `exit ${code}`;
   else if (code === 2 && !located) why = 'not located';
+  else if (!isWarningLocated) why = 'warning not located';
   else if (STACK_LINE.test(text) || text.includes('AGENTLOAD_E_INTERNAL')) why = 'stack trace';
   if (code === 0) valid.push(i);
   if (why !== '') {
