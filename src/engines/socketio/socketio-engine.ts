@@ -17,12 +17,15 @@
  * Outcomes: ok, or failed with `socketio_connect` (the connection did not
  * open; `tls` when its certificate was refused), `timeout` (nothing on the
  * channel), `socketio_response` (messages came, none fitting, by the timeout),
- * `socketio_match` (a response match differs), `socketio_ack` (the
- * acknowledgement's data or match differs) or `capture` (a capture found
- * nothing in an accepted answer). A failed emit ends the user's scenario
- * (vu.failScenario, counted in vusers_failed): Artillery's socketio engine
- * ends it on every step error, so the emits after a failed match are not
- * sent. An accepted answer's `capture`s are written into the user's variables.
+ * `socketio_match` (a response match differs) or `socketio_ack` (the
+ * acknowledgement's data or match differs). A failed emit ends the user's
+ * scenario (vu.failScenario, counted in vusers_failed): Artillery's socketio
+ * engine ends it on every step error, so the emits after a failed match are
+ * not sent. An accepted answer's `capture`s are written into the user's
+ * variables; one that finds nothing leaves its variable unset and the emit
+ * ok. The runner then ends the scenario for a strict capture; the Artillery
+ * form marks each socketio capture `strict: false`, as Artillery's socketio
+ * engine ignores a failed capture (unlike its HTTP engine).
  */
 import type { Socket, io as connectSocket } from 'socket.io-client';
 import type { DeadlineItem, Deadlines, Engine, RunContext, StepCompileContext, StepInput, VirtualUser, VuVars } from '../../engine/contracts.ts';
@@ -178,7 +181,7 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
         if (!isAnswerValid(p.collected, want, a.isArgs, a.isConcat)) return;
         let failure: string | null = null;
         if (!a.matches.every((m) => sameValue(readJsonPath(p.collected, m.path), m.value.render(vars)))) failure = 'socketio_match';
-        if (failure === null && !capture(step, p.collected, vars)) failure = 'capture';
+        if (failure === null) capture(step, p.collected, vars);
         this.end(p, failure);
       };
       socket.on(p.event, p.listener);
@@ -187,7 +190,8 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
       socket.emit(channel, ...args, (...got: unknown[]) => {
         let isOk = isAnswerValid(got, a.expected === null ? null : a.expected.render(vars), a.isArgs, false);
         if (isOk && a.match !== null) isOk = sameValue(readJsonPath(got, a.match.path), a.match.value.render(vars));
-        this.end(p, !isOk ? 'socketio_ack' : capture(step, got, vars) ? null : 'capture');
+        if (isOk) capture(step, got, vars);
+        this.end(p, isOk ? null : 'socketio_ack');
       });
     }
   }
@@ -220,18 +224,13 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
 }
 
 /**
- * Artillery's capture: each path read from the answer's arguments (a list)
- * into its variable. False when one found nothing (left unset: the runner
- * then ends the user's scenario, as for an HTTP capture).
+ * Artillery's socketio capture: each path read from the answer's arguments (a
+ * list) into its variable. One that finds nothing unsets its variable, even a
+ * value an earlier step gave it, as Artillery's socketio engine writes every
+ * capture's value, undefined included.
  */
-function capture(step: EmitStep, got: unknown[], vars: VuVars): boolean {
-  let isAllFound = true;
-  for (const c of step.captures) {
-    const v = readJsonPath(got, c.path);
-    if (v === undefined) isAllFound = false;
-    else vars[c.as] = v;
-  }
-  return isAllFound;
+function capture(step: EmitStep, got: unknown[], vars: VuVars): void {
+  for (const c of step.captures) vars[c.as] = readJsonPath(got, c.path);
 }
 
 /**

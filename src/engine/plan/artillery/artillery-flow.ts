@@ -298,6 +298,8 @@ function rewriteEmit(step: Record<string, unknown>, at: Segs, ctx: FlowContext):
     const list = Array.isArray(holder.capture) ? holder.capture : [holder.capture];
     // Artillery's acknowledge reads the first argument when a capture names no path.
     if (defaultJson !== null) for (const c of list) if (isRecord(c) && c.json === undefined) c.json = defaultJson;
+    // Artillery's socketio engine writes a capture that found nothing as undefined and goes on, whatever its strict says.
+    for (const c of list) if (isRecord(c)) c.strict = false;
     e.capture = holder.capture;
     delete holder.capture;
     ctx.alias([...at, 'emit', 'capture'], [...writtenAt[key]!, 'capture']);
