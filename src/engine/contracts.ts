@@ -315,6 +315,8 @@ export interface ExpectationResult {
   readonly measured: string;
   readonly limit: string;
   readonly reason?: string;
+  /** Reported, but never sets the exit code (Artillery's ensure `strict: false`); absent: it does. */
+  readonly isOptional?: boolean;
 }
 
 /** Everything a run produced; what onEnd and the JSON output receive. */
