@@ -16,6 +16,7 @@ import { resultDocument } from '../plugins/json-reporter.ts';
 import { resultText } from '../plugins/format.ts';
 import { writeAtomic } from '../plugins/write-atomic.ts';
 import { readShards } from './merge-inputs.ts';
+import { isRunHeld } from '../engine/expect/run-held.ts';
 
 /** `merge`'s flags (parse-flags.ts). */
 export const MERGE_FLAGS = {
@@ -36,5 +37,5 @@ export function mergeCommand(args: string[], out: (line: string) => void): numbe
   if (notes.length > 0) lines.push('', ...notes.map((x) => `note: ${x}`));
   if (values.output !== undefined) lines.push(`wrote ${values.output}`);
   out(lines.join('\n'));
-  return result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
+  return result.isAborted ? 3 : isRunHeld(result.expectations) ? 0 : 1;
 }

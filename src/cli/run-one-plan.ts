@@ -27,6 +27,7 @@ import { insecureTlsWarning } from '../engine/run/tls-warning.ts';
 import type { Reporter, RunResult } from '../engine/contracts.ts';
 import type { CompiledPlan } from '../engine/compile/compiled-plan.ts';
 import type { PreparedPlan } from './prepare-plans.ts';
+import { isRunHeld } from '../engine/expect/run-held.ts';
 
 const WORKER_ENTRY = siblingModule('./worker-entry.ts', import.meta.url);
 // From source a worker thread starts without tsx: worker-boot.mjs registers it, then imports the entry.
@@ -84,7 +85,7 @@ export async function runOnePlan(p: PreparedPlan, a: RunArgs, reporting: Reporti
     // The reports are written (onEnd ran); a run that never reached its target is an error, not a verdict.
     const unreachable = result.isAborted ? null : unreachableError(result.summary, compiled.target);
     if (unreachable !== null) throw unreachable;
-    const exitCode = result.isAborted ? 3 : result.expectations.every((e) => e.isPass) ? 0 : 1;
+    const exitCode = result.isAborted ? 3 : isRunHeld(result.expectations) ? 0 : 1;
     return { exitCode, result, outputs: reportOutputs(plugins.reporters) };
   } finally {
     await sim?.stop();

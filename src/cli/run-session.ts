@@ -23,6 +23,7 @@ import { runReporting, runTag, taggedFile, uniqueLabels } from './run-outputs.ts
 import { sessionDocument, sessionTable } from './session-summary.ts';
 import type { PluginIo } from './plugin-loader.ts';
 import type { RunArgs } from './run-args.ts';
+import { failsRun } from '../engine/expect/run-held.ts';
 
 interface Job {
   readonly plan: PreparedPlan;
@@ -70,7 +71,7 @@ export async function runSession(plans: readonly PreparedPlan[], a: RunArgs, io:
       if (isConsoleOn(job.plan, a)) io.out(['', verdictLine(run.result), ...run.outputs].join('\n'));
       records.push({
         plan: job.plan.file, label: job.label, repetition: job.repetition, exitCode: run.exitCode, headline: headline(run.result),
-        failed: run.result.expectations.filter((e) => !e.isPass).map((e) => e.name), outputFile: reporting.outputFile, errorCode: null,
+        failed: run.result.expectations.filter(failsRun).map((e) => e.name), outputFile: reporting.outputFile, errorCode: null,
       });
     } catch (e) {
       if (!isMulti) throw e;

@@ -8,6 +8,7 @@
  *   HTML report: /abs/report.html
  */
 import type { RunResult } from '../engine/contracts.ts';
+import { failsRun } from '../engine/expect/run-held.ts';
 
 /** See the module comment. Pure. */
 export function verdictLine(result: RunResult): string {
@@ -18,7 +19,9 @@ export function verdictLine(result: RunResult): string {
     return `ABORTED: stopped after ${ran}; ${n === 0 ? 'no expectations set' : `${plural(n)} not judged`}`;
   }
   if (n === 0) return 'PASS: the run finished; the plan sets no expectations (config.expect), so nothing was checked';
-  const failed = result.expectations.filter((e) => !e.isPass);
-  if (failed.length === 0) return `PASS: ${n} of ${plural(n)} held`;
-  return `FAIL: ${failed.length} of ${plural(n)} failed (${failed.map((e) => e.name).join(', ')})`;
+  const failed = result.expectations.filter(failsRun);
+  const optional = result.expectations.filter((e) => !e.isPass && e.isOptional === true);
+  const optionalNote = optional.length === 0 ? '' : `; ${optional.length} optional failed, not failing the run (${optional.map((e) => e.name).join(', ')})`;
+  if (failed.length === 0) return `PASS: ${n - optional.length} of ${plural(n)} held${optionalNote}`;
+  return `FAIL: ${failed.length} of ${plural(n)} failed (${failed.map((e) => e.name).join(', ')})${optionalNote}`;
 }

@@ -25,6 +25,7 @@ import { sweepHtml } from './sweep-html.ts';
 import type { PlanInput, RunResult } from '../engine/contracts.ts';
 import type { PlanOverrides } from '../engine/plan/apply-overrides.ts';
 import type { CliIo } from './run-command.ts';
+import { failsRun, isRunHeld } from '../engine/expect/run-held.ts';
 
 /** Parsed `sweep` command line. */
 interface SweepArgs {
@@ -119,9 +120,9 @@ function rowOf(ratePerSec: number, r: RunResult): SweepRow {
     ratePerSec, achievedPerSec: o.count / seconds, p50Ms: o.latencyMs.p50, p95Ms: o.latencyMs.p95, p99Ms: o.latencyMs.p99,
     errorRate: o.errorRate,
     goodputPerSec: goodput.length === 0 ? null : goodput.reduce((n, x) => n + x.count, 0) / seconds,
-    isHeld: r.expectations.every((e) => e.isPass),
+    isHeld: isRunHeld(r.expectations),
     isSaturated: r.saturation.isSaturated,
-    failed: r.expectations.filter((e) => !e.isPass).map((e) => e.name),
+    failed: r.expectations.filter(failsRun).map((e) => e.name),
   };
 }
 

@@ -51,7 +51,7 @@ export function summaryTable(byName: readonly NameSummary[], overall: NameSummar
  * FAIL: each line says NOT JUDGED with what was measured so far.
  */
 export function expectationLines(results: readonly ExpectationResult[], isAborted = false): string[] {
-  const word = (r: ExpectationResult): string => (isAborted ? 'NOT JUDGED' : r.isPass ? 'PASS' : 'FAIL');
+  const word = (r: ExpectationResult): string => (isAborted ? 'NOT JUDGED' : r.isPass ? 'PASS' : r.isOptional === true ? 'FAIL (optional)' : 'FAIL');
   return results.map((r) => `${word(r)}  ${r.name}  ${r.measured}${isAborted ? ' so far' : ''} (limit ${r.limit})${r.reason ? ` — ${r.reason}` : ''}`);
 }
 

@@ -132,7 +132,7 @@ test('ensure: legacy p95/maxErrorRate and thresholds are Artillery expressions; 
   assert.deepEqual(v.map((c) => `${c.name}:${c.isPass}`), ['http.requests < 7:true', 'p95 < 60000:true', 'maxErrorRate < 0:true']);
 });
 
-test('ensure: an expression filtrex cannot read, or a spaced name that is no scenario, stops at validate with its place; strict: false is not yet', async () => {
+test('ensure: an expression filtrex cannot read, or a spaced name that is no scenario, stops at validate with its place', async () => {
   const file = join(FIX, 'ensure-metrics.yml');
   const bad = await cli(['validate', file, ...conditions('http.codes.200 >')]);
   assert.equal(bad.code, 2, bad.out + bad.err);
@@ -140,9 +140,6 @@ test('ensure: an expression filtrex cannot read, or a spaced name that is no sce
   const spaced = await cli(['validate', file, ...conditions('vusers.created_by_name.Buy a think == 3')]);
   assert.equal(spaced.code, 2, spaced.out + spaced.err);
   assert.match(spaced.err, /conditions\[0\]\.expression: cannot read the expression/);
-  const optional = await cli(['validate', file, '--overrides', JSON.stringify({ config: { ensure: { conditions: [{ expression: 'vusers.failed == 0', strict: false }] } } })]);
-  assert.equal(optional.code, 2, optional.out + optional.err);
-  assert.match(optional.err, /AGENTLOAD_E_NOT_YET config\.ensure\.conditions\[0\]\.strict: optional conditions/);
   const ok = await cli(['validate', file]);
   assert.equal(ok.code, 0, ok.out + ok.err);
 });

@@ -9,6 +9,8 @@
  *     - expression: "vusers.created - vusers.completed <= 2"
  *       label: "at most 2 users lost"          (what the PASS/FAIL line calls it; default: the expression)
  *     - "'vusers.created_by_name.Get a page' >= 10"   (a name with spaces goes in single quotes)
+ *     - expression: "http.codes.500 == 0"
+ *       strict: false                         (optional: printed PASS / FAIL (optional), never sets the exit code, as Artillery)
  *
  * The expression language is filtrex's (the library Artillery's plugin uses):
  * `and`, `or`, `not`, comparisons, arithmetic, parentheses, functions such as
@@ -46,9 +48,10 @@ function compile(expression: string, read: (name: string) => number | undefined)
 /** One `conditions` item (a string, or `{expression, label}`) at `yamlPath`. */
 export function compileCondition(item: unknown, yamlPath: string, fail: Fail): CompiledExpectation {
   const o = typeof item === 'string' ? { expression: item } : item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : null;
-  if (o === null) return fail(yamlPath, `expected an expression like "http.response_time.p95 < 200" or {expression, label}, got ${JSON.stringify(item)}`);
-  for (const k of Object.keys(o)) if (k !== 'expression' && k !== 'label') fail(`${yamlPath}.${k}`, `unknown key "${k}" in a condition; expected expression and label`);
-  const { expression, label } = o;
+  if (o === null) return fail(yamlPath, `expected an expression like "http.response_time.p95 < 200" or {expression, label, strict}, got ${JSON.stringify(item)}`);
+  for (const k of Object.keys(o)) if (k !== 'expression' && k !== 'label' && k !== 'strict') fail(`${yamlPath}.${k}`, `unknown key "${k}" in a condition; expected expression, label and strict`);
+  const { expression, label, strict } = o;
+  if (strict !== undefined && typeof strict !== 'boolean') fail(`${yamlPath}.strict`, `expected true or false (false: the check is reported but does not set the exit code), got ${JSON.stringify(strict)}`);
   if (typeof expression !== 'string' || expression.trim() === '') return fail(`${yamlPath}${typeof item === 'string' ? '' : '.expression'}`, `expected an expression like "http.response_time.p95 < 200", got ${JSON.stringify(expression)}`);
   if (label !== undefined && typeof label !== 'string') fail(`${yamlPath}.label`, `expected a label (text), got ${JSON.stringify(label)}`);
   const at = typeof item === 'string' ? yamlPath : `${yamlPath}.expression`;
@@ -62,7 +65,7 @@ export function compileCondition(item: unknown, yamlPath: string, fail: Fail): C
   if (names.length === 0) fail(at, `the expression ${JSON.stringify(expression)} reads no metric; name one, e.g. "http.codes.500 == 0"`);
   return {
     label: typeof label === 'string' ? label : expression, scope: null, metric: 'ensure', comparator: '==', limit: 1, unit: 'count', yamlPath: at,
-    ensure: { expression, names, facts: null },
+    ensure: { expression, names, isOptional: strict === false, facts: null },
   };
 }
 
@@ -77,15 +80,16 @@ export function evaluateCondition(e: CompiledExpectation, summary: RunSummary): 
   const facts: EnsureFacts = spec.facts ?? { httpNames: null, socketioNames: [] };
   const values = new Map<string, number | undefined>();
   for (const n of spec.names) values.set(n, readArtilleryMetric(n, summary, facts));
+  const optional = spec.isOptional === true ? { isOptional: true } : {};
   const missing = spec.names.filter((n) => values.get(n) === undefined);
   const limit = spec.expression;
   if (missing.length > 0) {
     const why = missing.map((n) => `${n}${unmeasuredNote(n)}`).join(', ');
     const measured = spec.names.filter((n) => values.get(n) !== undefined).map((n) => `${n} = ${shown(values.get(n)!)}`).join(', ') || 'n/a';
-    return { name: e.label, isPass: false, measured, limit, reason: `no samples: the run has no value for ${why}` };
+    return { name: e.label, isPass: false, measured, limit, reason: `no samples: the run has no value for ${why}`, ...optional };
   }
   const measured = spec.names.map((n) => `${n} = ${shown(values.get(n)!)}`).join(', ');
   const result = compile(spec.expression, (n) => values.get(n) ?? readArtilleryMetric(n, summary, facts))({});
-  if (result instanceof Error) return { name: e.label, isPass: false, measured, limit, reason: `the expression failed: ${result.message.split('\n')[0]}` };
-  return { name: e.label, isPass: result === true || result === 1, measured, limit };
+  if (result instanceof Error) return { name: e.label, isPass: false, measured, limit, reason: `the expression failed: ${result.message.split('\n')[0]}`, ...optional };
+  return { name: e.label, isPass: result === true || result === 1, measured, limit, ...optional };
 }

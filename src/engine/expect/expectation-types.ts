@@ -46,6 +46,8 @@ export interface EnsureSpec {
   readonly expression: string;
   /** The metric names the expression reads. */
   readonly names: readonly string[];
+  /** `strict: false`: reported, but never sets the exit code (Artillery's optional condition); absent in records before it. */
+  readonly isOptional?: boolean;
   /** Set when the plan is compiled; null before (read then as: every request is HTTP). */
   readonly facts: EnsureFacts | null;
 }

@@ -75,7 +75,7 @@ export function finalView(result: RunResult): DashboardView {
   return {
     charts: chartSpecs(result).map(lineChart),
     table: table(result.intervals),
-    expectations: expectationTable(result.expectations, (e) => (result.isAborted ? 'NOT JUDGED' : e.isPass ? 'PASS' : 'FAIL')),
+    expectations: expectationTable(result.expectations, (e) => (result.isAborted ? 'NOT JUDGED' : e.isPass ? 'PASS' : e.isOptional === true ? 'FAIL (optional)' : 'FAIL')),
     warnings: result.saturation.message ? [`WARNING ${result.saturation.message}`] : [],
     generator: generatorHealth(result),
   };

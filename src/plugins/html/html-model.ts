@@ -100,7 +100,7 @@ export function chartSpecs(result: RunResult): ChartSpec[] {
 function verdictOf(result: RunResult): HtmlView['verdict'] {
   if (result.isAborted) return 'ABORTED';
   if (result.expectations.length === 0) return 'NO EXPECTATIONS';
-  return result.expectations.every((e) => e.isPass) ? 'PASS' : 'FAIL';
+  return result.expectations.every((e) => e.isPass || e.isOptional === true) ? 'PASS' : 'FAIL';
 }
 
 /** Builds the view for a result. */

@@ -12,8 +12,9 @@
  *
  * A name with spaces (vusers.created_by_name.<scenario name>) is quoted, as
  * Artillery matches its report's names in the text. An expression filtrex
- * cannot read, optional conditions (`strict: false`) and unknown keys are
- * reported at their place, never dropped.
+ * cannot read and unknown keys are reported at their place, never dropped.
+ * An optional condition (`strict: false`) keeps its `strict`: reported, but
+ * it never sets the exit code, as in the plugin.
  */
 import { compileCondition } from '../../expect/ensure-condition.ts';
 
@@ -35,6 +36,7 @@ export interface EnsureProblem {
 interface Condition {
   expression: string;
   label: string;
+  strict?: false;
 }
 
 function quoted(name: string): string {
@@ -69,8 +71,8 @@ export function translateEnsure(ensure: Record<string, unknown>, expect: Record<
   const problems: EnsureProblem[] = [];
   const spaced = [...scenarioNames.map((s) => `vusers.created_by_name.${s}`), ...SPACED_NAMES].filter((n) => !BARE_NAME.test(n)).sort((a, b) => b.length - a.length);
   const out: Condition[] = [];
-  const add = (expression: string, label: string, path: Array<string | number>): void => {
-    const c = { expression: quoteNames(expression, spaced), label };
+  const add = (expression: string, label: string, path: Array<string | number>, isOptional = false): void => {
+    const c: Condition = { expression: quoteNames(expression, spaced), label, ...(isOptional ? { strict: false as const } : {}) };
     try {
       compileCondition(c, '', (_p, message) => {
         throw new EnsureSyntaxError(message);
@@ -94,15 +96,12 @@ export function translateEnsure(ensure: Record<string, unknown>, expect: Record<
   const conditions = Array.isArray(ensure.conditions) ? ensure.conditions : [];
   conditions.forEach((c, i) => {
     if (!isRecord(c)) return;
-    if (c.strict === false) {
-      problems.push({ message: 'optional conditions (strict: false) are not supported yet; drop `strict: false` to make it a check that sets the exit code, or remove the condition', path: ['conditions', i, 'strict'] });
-      return;
-    }
     if (typeof c.expression !== 'string') {
       problems.push({ message: `a condition's expression is text like "http.response_time.p95 < 200", got ${JSON.stringify(c.expression)}`, path: ['conditions', i, 'expression'] });
       return;
     }
-    add(c.expression, c.expression, ['conditions', i, 'expression']);
+    // The plugin reads strict only when it is a boolean; anything else leaves the condition strict.
+    add(c.expression, c.expression, ['conditions', i, 'expression'], c.strict === false);
   });
   for (const k of LEGACY) {
     if (ensure[k] === undefined) continue;
