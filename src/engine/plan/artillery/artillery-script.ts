@@ -23,6 +23,7 @@ import { processorOnlyInEnvironments } from './artillery-env-processor.ts';
 import { addDirnameVariable, rewritePlaywrightConfig, rewritePlaywrightScenario } from './artillery-playwright.ts';
 import { rewriteSocketioScenario } from './artillery-socketio.ts';
 import { unknownDollarCalls, unknownTemplateNames, unsetEnvNames } from './template-names.ts';
+import { takeTemplateExpressions, templateExpressionMessage, type TemplateExpression } from './template-expressions.ts';
 import type { WarningCode } from '../plan-warnings.ts';
 
 /** What the rewrite knows besides the script. */
@@ -75,6 +76,7 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
   for (const pr of plugins.problems) report(pr.message, ['config', 'plugins', pr.name], true, pr.isIgnored === true ? 'AGENTLOAD_W_IGNORED_PLUGIN' : pr.isNotYet === true ? 'AGENTLOAD_E_NOT_YET' : 'AGENTLOAD_E_PLUGIN_LOAD');
   // Custom engines' scenarios are theirs as written: taken out before any rewrite reads them.
   const customEngines = takeCustomEngines(data, ctx.file, ctx.environment, ctx.env, (m, p, isKey) => report(m, p, isKey, 'AGENTLOAD_E_ENGINE_LOAD'));
+  reportTemplateExpressions(data, ctx, report);
   walkStrings(data, rewriteArtilleryTemplate);
   data.config ??= {};
   const config = data.config;
@@ -185,6 +187,35 @@ export function rewriteArtilleryScript(input: unknown, ctx: ArtilleryContext): A
     report(`template ${JSON.stringify(u.source)} names "${u.name}", which no variable, payload field or capture defines (it would render empty); ${fix}`, u.path, false, 'AGENTLOAD_E_TEMPLATE');
   }
   return { data, problems, aliases };
+}
+
+/**
+ * Templates holding an expression (template-expressions.ts), where Artillery
+ * would read them: scenarios, before / after, config and the selected
+ * environment (a target --target replaces is never read).
+ */
+function reportTemplateExpressions(data: Record<string, unknown>, ctx: ArtilleryContext, report: Report): void {
+  const found: TemplateExpression[] = [];
+  for (const key of ['scenarios', 'before', 'after']) takeTemplateExpressions(data, key, [key], found);
+  const config = data.config;
+  if (isRecord(config)) {
+    const envs = isRecord(config.environments) ? config.environments : {};
+    const envName = ctx.environment ?? (typeof config.defaultEnvironment === 'string' ? config.defaultEnvironment : null);
+    const scan = (holder: Record<string, unknown>, at: Segs): void => {
+      for (const k of Object.keys(holder)) {
+        if (k === 'environments' || (k === 'target' && ctx.target !== undefined)) continue;
+        takeTemplateExpressions(holder, k, [...at, k], found);
+      }
+    };
+    scan(config, ['config']);
+    if (envName !== null && isRecord(envs[envName])) scan(envs[envName], ['config', 'environments', envName]);
+  }
+  for (const t of found) {
+    report(templateExpressionMessage(t), t.path, false, 'AGENTLOAD_E_TEMPLATE');
+    // Reported: a phase value gets rewritePhase's placeholder, so the schema does not report the same place again.
+    const k = t.path[t.path.length - 1];
+    if (t.path[t.path.length - 3] === 'phases' && typeof k === 'string') setAt(data, t.path, k === 'duration' || k === 'pause' ? '1s' : 1);
+  }
 }
 
 /** Sets the value at `path` under `root` (a path the walk found, so every step exists). */
