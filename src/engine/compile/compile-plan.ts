@@ -126,7 +126,8 @@ class Compiler {
     const engine = engines.get(engineId);
     if (!engine) this.fail(`unknown engine "${engineId}"; available: ${[...engines.keys()].join(', ')}`, `${path}.engine`, 'AGENTLOAD_E_PLAN_UNKNOWN_ENGINE');
     const weight = s.weight ?? 1;
-    if (!(weight > 0)) this.fail(`expected weight > 0, got ${weight}`, `${path}.weight`);
+    // 0: never picked, as in Artillery (its picker gives a scenario weight × 100 slots).
+    if (!(weight >= 0)) this.fail(`expected weight >= 0, got ${weight}`, `${path}.weight`);
     const owners = new ScenarioEngines(engine, [...engines.values()]);
     const raw = s as ScenarioInput & Record<string, unknown>;
     const hooks: ScenarioHooks = raw.beforeRequest === undefined && raw.afterResponse === undefined && raw.onError === undefined ? NO_HOOKS : {
@@ -343,6 +344,10 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   const afterFlow = hookFlow('after');
   let acc = 0;
   const cumulativeWeights = scenarios.map((s) => (acc += s.weight));
+  if (scenarios.length > 0 && acc === 0) {
+    // Artillery's picker has no slot to draw from then, and its runner crashes at the first arrival.
+    c.collect(() => c.fail('every scenario has weight 0, so no user would ever start one; give at least one scenario a weight above 0', 'scenarios[0].weight'), undefined);
+  }
   // Every engine some step uses, each init()ed and closed once (a scenario may mix several).
   const used = [...new Set([...scenarios, ...(beforeFlow === null ? [] : [beforeFlow]), ...(afterFlow === null ? [] : [afterFlow])].flatMap((s) => s.engines))];
   const at = (v: unknown, path: string, dflt: number): number => (v === undefined ? dflt : c.durationMs(v, path));
