@@ -46,6 +46,8 @@ test('capture strict: false finds nothing: the variable stays unset, nothing fai
   assert.equal(r.result.summary.counters.vusers_failed ?? 0, 0);
   assert.equal(r.result.summary.counters.vusers_completed, 3);
   assert.equal(byName(r.result)['GET /login'].ok, 3, 'a non-strict capture that found nothing fails nothing');
+  assert.equal(r.result.summary.counters['captures_missed:token'], 3, 'each miss is counted under the variable, so the empty value is not silent');
+  assert.equal(r.result.summary.counters['captures_missed:id'], undefined, 'a strict capture has no miss counter');
 });
 
 test('config.defaults.strictCapture: false: a capture without strict goes on; strict: true still ends the user', async (t) => {

@@ -44,6 +44,7 @@ test('socketio: captures from a response and an acknowledgement are sent on; a c
   // and the step after it was sent by both users.
   assert.deepEqual(seen.filter((s) => s.startsWith('after')), ['after x', 'after x']);
   assert.equal(result.summary.counters.vusers_failed ?? 0, 0);
+  assert.equal(result.summary.counters['captures_missed:room'], 2, 'each user\'s miss is counted, so the unset room is not silent');
   const join_ = result.summary.byName.find((n: { name: string }) => n.name === 'emit join');
   assert.equal(join_.count, 4);
   assert.equal(join_.outcomes.ok, 4);

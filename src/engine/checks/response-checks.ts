@@ -32,7 +32,12 @@ interface Capture {
   readonly group: number;
   /** `strict: false` (Artillery's): finding nothing leaves the variable unset and fails nothing. */
   readonly isStrict: boolean;
+  /** Where a non-strict capture counts finding nothing (`captures_missed:<as>`), so the unset variable is not silent; null when strict. */
+  readonly missed: { count: number } | null;
 }
+
+/** The counter a non-strict capture of `as` counts its misses in. */
+export type MissedCounter = (as: string) => { count: number };
 
 type Fail = (message: string, yamlPath: string) => never;
 
@@ -105,7 +110,10 @@ class CompiledChecks implements ResponseChecks {
       else if (c.regex !== null) v = c.regex.exec(res.text())?.[c.group];
       if (v !== undefined) vars[c.as] = v;
       else if (c.isStrict) captureFailed = true;
-      else vars[c.as] = undefined; // as Artillery: a value from an earlier step does not survive it
+      else {
+        vars[c.as] = undefined; // as Artillery: a value from an earlier step does not survive it
+        c.missed!.count++;
+      }
     }
     if (this.contentType !== null && !(res.header('content-type') ?? '').includes(this.contentType)) return 'expect_content_type';
     if (this.needsJson && doc === undefined && this.json.length > 0) return 'expect_json';
@@ -132,7 +140,7 @@ class CompiledChecks implements ResponseChecks {
 }
 
 /** Compiles a step's `expect` and `capture`; null when it has neither (the fast path). */
-export function compileChecks(expect: unknown, capture: unknown, yamlPath: string, fail: Fail): ResponseChecks | null {
+export function compileChecks(expect: unknown, capture: unknown, yamlPath: string, fail: Fail, missedCounter: MissedCounter): ResponseChecks | null {
   if (expect === undefined && capture === undefined) return null;
   const e = (expect ?? {}) as Record<string, unknown>;
   const templated = compileTemplatedChecks(e, yamlPath, fail);
@@ -163,6 +171,7 @@ export function compileChecks(expect: unknown, capture: unknown, yamlPath: strin
       regex: c.regex === undefined ? null : regex(c.regex, `${p}.regex`, fail),
       group: Number(c.group ?? (c.regex !== undefined && groupCount(c.regex as string) > 0 ? 1 : 0)),
       isStrict: c.strict !== false,
+      missed: c.strict === false ? missedCounter(c.as) : null,
     };
   });
   return new CompiledChecks(statuses, contentType, json, captures, templated, compileExpectPluginChecks(e, yamlPath, fail));

@@ -17,7 +17,7 @@ import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts
 import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
 import type { CounterCell, HdrSink } from '../metrics/hdr-sink.ts';
-import { INVALID_STEPS } from '../metrics/names.ts';
+import { CAPTURES_MISSED, INVALID_STEPS } from '../metrics/names.ts';
 import { RateLimitRecorder } from '../metrics/rate-limit-recorder.ts';
 import type { Engine, PhaseInput, PlanInput, StepCompileContext, StepFunction, StepInput, Template } from '../contracts.ts';
 import type { CompiledLoopOptions, CompiledPhase, CompiledPlan, CompiledScenario, CompiledStep } from './compiled-plan.ts';
@@ -273,7 +273,7 @@ class Compiler {
       template: (source, p) => this.template(source, p),
       valueTemplate: (value, p) => compileValue(value, (src, sp) => this.template(src, sp), p),
       durationMs: (v, p) => this.durationMs(v, p),
-      checks: (expect, capture, p) => compileChecks(expect, capture, p, (m, fp) => this.fail(m, fp)),
+      checks: (expect, capture, p) => compileChecks(expect, capture, p, (m, fp) => this.fail(m, fp), (as) => this.counter(`${CAPTURES_MISSED}:${as}`)),
       outcomes: (stepRules, defaults, p) => compileOutcomeRules(defaults, this.plan.config.outcomes, stepRules, p, (m, fp) => this.fail(m, fp)),
       fail: (message, p) => this.fail(message, p),
       rateLimitKey: !isRecordingRateLimits(this.plan.config) ? null : this.template(String(this.plan.config.rateLimitKey), 'config.rateLimitKey'),

@@ -44,6 +44,11 @@ export const PROCESSOR_ERRORS = 'processor_errors';
  */
 export const INVALID_STEPS = 'invalid_steps';
 /**
+ * Non-strict captures (`strict: false`) that found nothing, per variable (`captures_missed:<as>`): the user goes on with
+ * the variable unset, which renders empty, so the count is what says why a later request carried an empty value.
+ */
+export const CAPTURES_MISSED = 'captures_missed';
+/**
  * The tag `custom=histogram` marks a histogram a processor emitted (`events.emit('histogram', name, v)`):
  * its values recorded × 1000 like µs, so its "ms" figures read as the values; not a request, so left out of the overall figures.
  */

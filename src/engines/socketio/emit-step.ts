@@ -4,6 +4,7 @@
  */
 import type { StepCompileContext, StepInput, Template, ValueTemplate } from '../../engine/contracts.ts';
 import { compileJsonPath, type JsonPath } from '../../engine/checks/json-path.ts';
+import { CAPTURES_MISSED } from '../../engine/metrics/names.ts';
 
 /** A JSON path into the answer's arguments and what it must equal (Artillery's `match`). */
 export interface ArgsMatch {
@@ -15,6 +16,8 @@ export interface ArgsMatch {
 export interface ArgsCapture {
   readonly path: JsonPath;
   readonly as: string;
+  /** `captures_missed:<as>` for a non-strict capture, whose miss is counted there; null when strict (the runner ends the scenario). */
+  readonly missedCounter: string | null;
 }
 
 /** What an emit waits for: nothing, a `response` event, or the acknowledgement. */
@@ -101,6 +104,6 @@ function capturesOf(e: Record<string, unknown>, ctx: StepCompileContext): ArgsCa
   return list.map((c, i) => {
     const at = Array.isArray(e.capture) ? `${ctx.yamlPath}.capture[${i}]` : `${ctx.yamlPath}.capture`;
     const r = c as Record<string, unknown>;
-    return { path: argsPath(r.json, `${at}.json`, ctx), as: String(r.as) };
+    return { path: argsPath(r.json, `${at}.json`, ctx), as: String(r.as), missedCounter: r.strict === false ? `${CAPTURES_MISSED}:${String(r.as)}` : null };
   });
 }

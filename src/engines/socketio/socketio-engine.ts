@@ -181,7 +181,7 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
         if (!isAnswerValid(p.collected, want, a.isArgs, a.isConcat)) return;
         let failure: string | null = null;
         if (!a.matches.every((m) => sameValue(readJsonPath(p.collected, m.path), m.value.render(vars)))) failure = 'socketio_match';
-        if (failure === null) capture(step, p.collected, vars);
+        if (failure === null) capture(step, p.collected, vars, this.sink!);
         this.end(p, failure);
       };
       socket.on(p.event, p.listener);
@@ -190,7 +190,7 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
       socket.emit(channel, ...args, (...got: unknown[]) => {
         let isOk = isAnswerValid(got, a.expected === null ? null : a.expected.render(vars), a.isArgs, false);
         if (isOk && a.match !== null) isOk = sameValue(readJsonPath(got, a.match.path), a.match.value.render(vars));
-        if (isOk) capture(step, got, vars);
+        if (isOk) capture(step, got, vars, this.sink!);
         this.end(p, isOk ? null : 'socketio_ack');
       });
     }
@@ -229,8 +229,12 @@ export class SocketioEngine implements Engine<SocketioStep, SocketioSession | nu
  * value an earlier step gave it, as Artillery's socketio engine writes every
  * capture's value, undefined included.
  */
-function capture(step: EmitStep, got: unknown[], vars: VuVars): void {
-  for (const c of step.captures) vars[c.as] = readJsonPath(got, c.path);
+function capture(step: EmitStep, got: unknown[], vars: VuVars, sink: Sink): void {
+  for (const c of step.captures) {
+    const v = readJsonPath(got, c.path);
+    vars[c.as] = v;
+    if (v === undefined && c.missedCounter !== null) sink.add(c.missedCounter);
+  }
 }
 
 /**
