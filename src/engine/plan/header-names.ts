@@ -11,6 +11,7 @@
  */
 import { HEADER_NAME } from './plan-limits.ts';
 import type { PathSegment } from './yaml-positions.ts';
+import { isRecord } from './plan-checks.ts';
 
 /** An invalid name: where it was written and what to say. */
 export interface BadHeader {
@@ -59,8 +60,4 @@ function names(headers: unknown, at: PathSegment[], out: BadHeader[]): void {
       message: `"${name}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only); Artillery passes it and each request that carries it fails, so agentload sends none of them either: each is counted as invalid_request`,
     });
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -21,6 +21,7 @@
 import type { SchemaObject } from 'ajv';
 import { didYouMean, didYouMeanSuffix } from './did-you-mean.ts';
 import type { PathSegment } from './yaml-positions.ts';
+import { isRecord } from './plan-checks.ts';
 
 /** A key taken out: where it was written and what to say. */
 export interface IgnoredKey {
@@ -110,8 +111,4 @@ function holdsCheck(value: unknown, depth: number): boolean {
 
 function props(schema: SchemaObject): string[] {
   return Object.keys((schema.properties ?? {}) as object);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -18,6 +18,7 @@ import { INVALID_STEP, mark } from './artillery/flow-marks.ts';
 import { didYouMeanSuffix } from './did-you-mean.ts';
 import { INVALID_STEPS } from '../metrics/names.ts';
 import type { PathSegment } from './yaml-positions.ts';
+import { isRecord } from './plan-checks.ts';
 
 /** A step emptied: where it was written and what to say. */
 export interface UnknownStep {
@@ -67,8 +68,4 @@ function walk(steps: unknown, at: PathSegment[], stepKeys: ReadonlySet<string>, 
       message: `unknown step "${action}"; Artillery's validation lets it through and each user that reaches it fails there, so agentload ends the user's scenario there too (counted as ${INVALID_STEPS}:${action}, vusers_failed): the steps after it are not sent${didYouMeanSuffix(action, stepKeys)}`,
     });
   });
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
