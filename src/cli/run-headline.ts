@@ -3,6 +3,7 @@
  * median are made of — and the record run-command.ts keeps per run.
  */
 import type { RunResult } from '../engine/contracts.ts';
+import { failsRun } from '../engine/expect/run-held.ts';
 
 /** One run's headline numbers (latencies in ms from the scheduled start, error rate 0..1). */
 export interface Headline {
@@ -14,7 +15,10 @@ export interface Headline {
   readonly errors: number;
   readonly errorRate: number;
   readonly passCount: number;
+  /** Failed expectations that fail the run. */
   readonly failCount: number;
+  /** Failed optional ones (Artillery's `strict: false`): reported, never the exit code's. */
+  readonly optionalFailCount: number;
 }
 
 /** One run of a session: a plan (and repetition) with its outcome; `exitCode` null = skipped. */
@@ -41,9 +45,10 @@ export interface RunRecord {
 export function headline(result: RunResult): Headline {
   const o = result.summary.overall;
   const passCount = result.expectations.filter((e) => e.isPass).length;
+  const failCount = result.expectations.filter(failsRun).length;
   return {
     requests: o.count, rps: o.rps, p50Ms: o.latencyMs.p50, p95Ms: o.latencyMs.p95, p99Ms: o.latencyMs.p99,
-    errors: o.errors, errorRate: o.errorRate, passCount, failCount: result.expectations.length - passCount,
+    errors: o.errors, errorRate: o.errorRate, passCount, failCount, optionalFailCount: result.expectations.length - passCount - failCount,
   };
 }
 

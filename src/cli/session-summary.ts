@@ -26,9 +26,10 @@ function exitText(r: RunRecord): string {
 function expectationsText(r: RunRecord): string {
   if (r.headline === null) return '';
   const h = r.headline;
-  if (h.passCount + h.failCount === 0) return 'none';
+  const optional = h.optionalFailCount;
+  if (h.passCount + h.failCount + optional === 0) return 'none';
   const fail = h.failCount > 0 ? `, ${h.failCount} FAIL: ${r.failed.join(', ')}` : '';
-  return `${h.passCount} PASS${fail}`;
+  return `${h.passCount} PASS${fail}${optional > 0 ? `, ${optional} FAIL (optional)` : ''}`;
 }
 
 function row(r: RunRecord, isRepeated: boolean): string[] {

@@ -47,4 +47,11 @@ test('ensure strict: false: the failing optional condition is FAIL (optional) in
   assert.equal(requests, 6);
   assert.equal(strict.code, 1, strict.out + strict.err);
   assert.match(strict.out, /FAIL: 1 of 2 expectations failed \(http\.codes\.200 == 999\)/);
+
+  // The session table of --repeat counts the optional failure apart: not under FAIL, as the exit code does not.
+  const repeated = await cli(['run', file, '--target', srv.url, '--grace', '5s', '--repeat', '2', '--cool-down', '0s', '--quiet']);
+  assert.equal(requests, 12);
+  assert.equal(repeated.code, 0, repeated.out + repeated.err);
+  assert.match(repeated.out, /^ensure-optional #2\s+0 ok\s+3\s.*\s1 PASS, 1 FAIL \(optional\)$/m);
+  assert.doesNotMatch(repeated.out, /\d FAIL:/);
 });
