@@ -16,6 +16,7 @@ class Req implements PooledRequest, DeadlineItem {
   heapIndex = -1;
   wakeMs = Infinity;
   client: Client | null = null;
+  hasWaited = false;
   pool: ClientPool | null = null;
   ended: string | null = null;
   private abort: ((e: Error) => void) | null = null;

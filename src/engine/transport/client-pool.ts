@@ -42,6 +42,8 @@ export interface PooledRequest extends Dispatcher.DispatchHandler, DeadlineItem 
   readonly isExpired: boolean;
   /** The client carrying the request, set by the pool; null while it waits. */
   client: Client | null;
+  /** Set by the pool: the request queued for a lane (false when one was free at dispatch). */
+  hasWaited: boolean;
   /** The pool that carries it, set by dispatch(); release() the client here when the request ends. */
   pool: ClientPool | null;
   onError(err: Error): void;
@@ -78,6 +80,7 @@ export class ClientPool {
   dispatch(opts: PoolDispatchOpts, req: PooledRequest): void {
     req.pool = this;
     const lane = this.lanes.pop() ?? this.open();
+    req.hasWaited = lane === null;
     if (lane === null) return this.waiting.push(req, req.flightSeq, opts);
     req.client = lane;
     lane.dispatch(opts, req);

@@ -20,6 +20,7 @@ let lastFlightSeq = 0;
 export abstract class PooledFlight implements DeadlineItem, PooledRequest {
   flightSeq = 0;
   client: Client | null = null;
+  hasWaited = false;
   pool: ClientPool | null = null;
   isExpired = false;
   heapIndex = -1;

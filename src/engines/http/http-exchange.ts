@@ -141,10 +141,13 @@ export class HttpExchange extends PooledFlight implements CallView {
     this.parsed = undefined;
   }
 
-  /** undici calls this when the request is written to a socket: the time before it was spent waiting for a connection. */
+  /**
+   * undici calls this when the request is written to a socket. One that queued in the pool spent the time
+   * before it waiting for a connection; one that found a free lane did not, and costs no clock read here.
+   */
   onConnect(abort: (err: Error) => void): void {
     if (!this.connectFlight(abort)) return;
-    if (this.nowUs() - this.dispatchedUs > POOL_WAIT_THRESHOLD_US) this.sink.add(HTTP_POOL_WAITS);
+    if (this.hasWaited && this.nowUs() - this.dispatchedUs > POOL_WAIT_THRESHOLD_US) this.sink.add(HTTP_POOL_WAITS);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {

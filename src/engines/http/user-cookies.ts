@@ -60,13 +60,14 @@ export function addCookies(jar: Tough.CookieJar, pairs: ReadonlyArray<readonly [
 
 /**
  * The `set-cookie` values among undici's raw headers, or null when there are
- * none (no allocation then). Names are compared by length first: most are not 10 long.
+ * none (no allocation then). Names are compared by length and first byte before
+ * any string is made: `Connection`, in nearly every answer, is 10 long too.
  */
 export function findSetCookies(raw: readonly Buffer[]): string[] | null {
   let found: string[] | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length !== 10 || name.toString('latin1').toLowerCase() !== 'set-cookie') continue;
+    if (name.length !== 10 || (name[0]! | 0x20) !== 0x73 || name.toString('latin1').toLowerCase() !== 'set-cookie') continue;
     (found ??= []).push(raw[i + 1]!.toString('latin1'));
   }
   return found;
