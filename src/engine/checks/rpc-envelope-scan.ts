@@ -24,6 +24,12 @@ const MAX_DEPTH = 512;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** 1 for the bytes that end a run of plain string content: the quote, the backslash and control characters. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 1;
+
 class Scanner {
   pos = 0;
   isTooDeep = false;
@@ -53,6 +59,11 @@ class Scanner {
     const end = b.length;
     while (p < end) {
       const c = b[p]!;
+      // One table load per plain byte: most of a string is neither quote, backslash nor control.
+      if (STRING_STOP[c] === 0) {
+        p++;
+        continue;
+      }
       if (c === QUOTE) {
         this.pos = p + 1;
         return true;
@@ -182,11 +193,14 @@ function memberName(b: Buffer, from: number, to: number): string {
     const escaped = parseSlice(b, from, to) as string;
     return (MEMBERS as readonly string[]).includes(escaped) ? escaped : '';
   }
-  for (const name of MEMBERS) if (isText(b, from + 1, to - 1, name)) return name;
-  return '';
+  // The four names differ in length: one comparison at most.
+  const name = MEMBER_BY_LENGTH[to - from - 2];
+  return name !== undefined && isText(b, from + 1, to - 1, name) ? name : '';
 }
 
 const MEMBERS = ['result', 'id', 'jsonrpc', 'error'] as const;
+const MEMBER_BY_LENGTH: Array<string | undefined> = [];
+for (const m of MEMBERS) MEMBER_BY_LENGTH[m.length] = m;
 
 /** A member's value: the common shapes ("2.0", a small integer id) without JSON.parse, the rest through it. */
 function memberValue(b: Buffer, from: number, to: number): unknown {

@@ -102,7 +102,8 @@ export class Scheduler {
 
   /** Runs the tick now when the next arrival is overdue by more than the slack; cheap otherwise (see the module comment). */
   pump(): void {
-    if (this.clock.nowMs() < this.pumpAtMs) return;
+    // Most steps end with no arrival pending a pump (pumpAtMs Infinity): no clock read then.
+    if (this.pumpAtMs === Infinity || this.clock.nowMs() < this.pumpAtMs) return;
     clearTimeout(this.timer!);
     this.tick();
   }

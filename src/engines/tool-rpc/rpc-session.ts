@@ -96,20 +96,21 @@ export class RpcSession extends PooledFlight implements CallView {
     const step = this.step!;
     this.attempt++;
     const calls = step.calls;
-    this.ids.length = calls.length;
+    // Setting an array's length is a runtime call even when it does not change: only when it does.
+    if (this.ids.length !== calls.length) this.ids.length = calls.length;
     for (let i = 0; i < calls.length; i++) {
       const fixed = this.fixedIds[i];
       if (fixed !== null && fixed !== undefined) this.ids[i] = fixed;
       else {
         let id = this.nextId++;
-        while (this.fixedIds.includes(id)) id = this.nextId++;
+        if (step.hasFixedIds) while (this.fixedIds.includes(id)) id = this.nextId++;
         this.ids[i] = id;
       }
     }
     const body = buildBody(this.parts, this.ids);
     this.status = 0;
     this.rawHeaders = null;
-    this.chunks.length = 0;
+    if (this.chunks.length !== 0) this.chunks.length = 0;
     this.bodyBytes = 0;
     this.bodyText = null;
     this.isInFlight = true;

@@ -44,6 +44,8 @@ export interface RpcCall {
 
 /** A compiled `call` or `batch` step. */
 export interface RpcStep {
+  /** Some call's id is given (fixed or templated): auto-numbered ids skip the ones in use. */
+  readonly hasFixedIds: boolean;
   readonly isBatch: boolean;
   readonly calls: readonly RpcCall[];
   /** Body parts around the ids when every call is static (calls.length + 1 Buffers), else null. */
@@ -173,6 +175,7 @@ export function compileRpcStep(key: string, step: StepInput, ctx: StepCompileCon
   const heads = calls.map((c) => c.staticHead);
   return {
     isBatch,
+    hasFixedIds: calls.some((c) => c.fixedId !== null || c.idTemplate !== null),
     calls,
     staticParts: heads.every((h) => h !== null) ? joinParts(heads, isBatch) : null,
     retry,
