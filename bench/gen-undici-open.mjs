@@ -56,11 +56,28 @@ function dueMs(k) {
   return warmupMs + ((k - rampArrivals) / rate) * 1000;
 }
 
+// The generator-health rule agentload's own verdict applies (src/engine/run/saturation.ts), so the open-model
+// case judges both generators alike: over 1 % of measured arrivals started > 10 ms late, or a measured 1 s
+// interval whose event loop was busy ≥ 95 % of the time.
+let late = 0;
+let measuredArrivals = 0;
+let busiestPct = 0;
+let elu0 = null;
+function sampleBusy() {
+  const elu = performance.eventLoopUtilization(elu0);
+  elu0 = performance.eventLoopUtilization();
+  busiestPct = Math.max(busiestPct, elu.utilization * 100);
+}
+
 let k = 0;
 function tick() {
   const t = now();
   for (let due = dueMs(k); due <= t && due < totalMs; due = dueMs(++k)) {
-    if (due >= warmupMs) recordUs(delay, (t - due) * 1000);
+    if (due >= warmupMs) {
+      recordUs(delay, (t - due) * 1000);
+      measuredArrivals++;
+      if (t - due > 10) late++;
+    }
     const ex = free.pop() ?? new Exchange();
     ex.scheduledMs = due;
     pool.dispatch(opts, ex);
@@ -71,13 +88,19 @@ function tick() {
 
 // CPU over the measured window plus the drain, as in gen-agentload.mjs.
 let cpu0 = process.cpuUsage();
-setTimeout(() => { cpu0 = process.cpuUsage(); }, warmupMs);
+setTimeout(() => {
+  cpu0 = process.cpuUsage();
+  elu0 = performance.eventLoopUtilization();
+  const sampler = setInterval(sampleBusy, 1000);
+  setTimeout(() => clearInterval(sampler), seconds * 1000 + 1);
+}, warmupMs);
 function finish() {
   const cpu = process.cpuUsage(cpu0);
   const cpuSec = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(`${JSON.stringify({
     arrivalsPerSec: done / seconds, errors, cpuSec, cpuSecPer100k: done ? (cpuSec / done) * 1e5 : null,
     schedP99Ms: delay.getValueAtPercentile(99) / 1000, p99Ms: latency.getValueAtPercentile(99) / 1000,
+    busiestPct: Math.round(busiestPct), saturated: busiestPct >= 95 || (measuredArrivals > 0 && late / measuredArrivals > 0.01),
   })}\n`);
   void pool.close();
 }
