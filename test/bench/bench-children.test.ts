@@ -38,6 +38,10 @@ test('agentload closed loop, autocannon and the bare undici open loop each print
   const floor = await child('gen-undici-open.mjs', [url, '50', '1'], { BENCH_WARMUP_S: '0.5' });
   assert.ok((floor.arrivalsPerSec as number) > 0);
   assert.equal(floor.errors, 0);
+  // Both open-model generators carry the health verdict the bench judges them by (issue 23), under the same rule.
+  assert.equal(typeof open.saturated, 'boolean');
+  assert.equal(typeof floor.saturated, 'boolean');
+  assert.ok((floor.busiestPct as number) >= 0 && (floor.busiestPct as number) <= 100, String(floor.busiestPct));
 });
 
 test('the tool-rpc child sends autocannon\'s params and classifies every answer ok when its id matches', async (t) => {
