@@ -13,6 +13,7 @@ import { PlanError, isAgentloadError, planErrors, type AgentloadError } from '..
 import { compileTemplate, compileValue } from '../templates.ts';
 import { compileExpectations } from '../expect/compile-expectations.ts';
 import { withEnsureFacts } from '../expect/ensure-facts.ts';
+import { recordEnsureLatencyGroups } from '../expect/ensure-latency-groups.ts';
 import { checkExpectationRefs, compileSeries } from '../expect/compile-series.ts';
 import { compileChecks } from '../checks/response-checks.ts';
 import { compileOutcomeRules } from '../checks/outcome-rules.ts';
@@ -357,6 +358,7 @@ export function compilePlan(plan: PlanInput, opts: CompileOptions): CompiledPlan
   };
   const expectations = c.problems.length > 0 ? noExpectations : c.collect(() => compileAllExpectations(plan, phases, opts.sink, intervalMs, c.namesByEngine), noExpectations);
   if (c.problems.length > 0) throw planErrors(c.problems);
+  recordEnsureLatencyGroups(expectations.expectations, opts.sink);
   const rl = expectations.series.rateLimit;
   // Engines read the recorder at run time, so it can wait for the compiled spec (its shadow limit).
   opts.sink.rateLimits = rl === null || !isRecordingRateLimits(cfg) ? null

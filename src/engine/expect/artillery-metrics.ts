@@ -21,6 +21,7 @@
 import type { NameSummary, RunSummary } from '../contracts.ts';
 import type { EnsureFacts } from './expectation-types.ts';
 import { CUSTOM_HISTOGRAM, CUSTOM_TAG, VUSERS_SESSION_LENGTH } from '../metrics/names.ts';
+import { isGroupPercentile } from './ensure-latency-groups.ts';
 
 const AGGREGATIONS = new Set(['min', 'max', 'count', 'mean', 'p50', 'median', 'p75', 'p90', 'p95', 'p99', 'p999']);
 
@@ -77,8 +78,9 @@ function responses(n: NameSummary): number {
 }
 
 /**
- * One aggregation of the latencies of `list` (ms), to one decimal. One name: its own figures. Several (a plan that mixes
- * engines): min and max exact, mean weighted, percentiles the worst name's (an upper bound).
+ * One aggregation of the latencies of `list` (ms), to one decimal. One name (or the merged histogram of several,
+ * ensure-latency-groups.ts): its own figures. Several: min and max exact, mean weighted, percentiles the worst
+ * name's (an upper bound; a check that reads a percentile of several names gets their merged histogram instead).
  */
 function aggregate(list: readonly NameSummary[], agg: string, count: (n: NameSummary) => number): number | undefined {
   const measured = list.filter((n) => n.count > 0 && n.latencyMs.max > 0);
@@ -147,11 +149,16 @@ export function readArtilleryMetric(name: string, summary: RunSummary, facts: En
   if (code !== null) return counted(sum(http(), (n) => own(n.statuses, code[1]!) ?? 0));
   if (name.startsWith('errors.') && !Object.hasOwn(c, name)) return errorCount(name.slice(7), summary);
   const custom = (h: string): NameSummary[] => summary.byName.filter((n) => isCustom(n) && n.name === h);
+  // A percentile over several names comes from their merged histogram, recorded when a check reads one (ensure-latency-groups.ts).
+  const merged = (prefix: string, names: () => NameSummary[]): NameSummary[] => {
+    const group = isGroupPercentile(name, prefix) ? custom(prefix) : [];
+    return group.length > 0 ? group : names();
+  };
   const histograms: Array<[string, () => NameSummary[], (n: NameSummary) => number]> = [
     // Every request is HTTP: the overall histogram is their exact merge.
-    ['http.response_time', () => (facts.httpNames === null ? [summary.overall] : http()), responses],
+    ['http.response_time', () => (facts.httpNames === null ? [summary.overall] : merged('http.response_time', http)), (n) => (isCustom(n) ? n.count : responses(n))],
     ['vusers.session_length', () => custom(VUSERS_SESSION_LENGTH), (n) => n.count],
-    ['socketio.response_time', socketio, (n) => n.count],
+    ['socketio.response_time', () => merged('socketio.response_time', socketio), (n) => n.count],
   ];
   for (const [prefix, list, count] of histograms) {
     if (name.startsWith(`${prefix}.`)) return histogram(name, prefix, list, count);

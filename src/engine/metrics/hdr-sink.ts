@@ -48,6 +48,8 @@ class NameStats {
   readonly tCounts = new Counts();
   /** A part of another request (names.ts DERIVED_NAMES): left out of the overall figures. */
   readonly isDerived: boolean;
+  /** Another name that also takes each latency recorded here (mirrorLatencies), or null. */
+  mirror: NameStats | null = null;
   constructor(readonly name: string, readonly tags: Record<string, string>) {
     this.isDerived = DERIVED_NAMES.has(name) || tags[CUSTOM_TAG] === CUSTOM_HISTOGRAM;
   }
@@ -209,6 +211,21 @@ export class HdrSink implements Recorder {
   recordLatency(handle: number, latencyUs: number): void {
     const s = this.stats[handle]!;
     recordUs(s.interval === EMPTY_HISTOGRAM ? s.writableInterval() : s.interval, latencyUs);
+    const m = s.mirror;
+    if (m !== null) {
+      recordUs(m.interval === EMPTY_HISTOGRAM ? m.writableInterval() : m.interval, latencyUs);
+      m.iCounts.ok++;
+    }
+  }
+
+  /**
+   * Every latency later recorded under a request name in `names` is also recorded, and counted, under
+   * `into`: one histogram over several names, whose percentiles are exact where the names' own could
+   * only bound them. Compile time only; derived and custom names are left out.
+   */
+  mirrorLatencies(names: ReadonlySet<string>, into: number): void {
+    const target = this.stats[into]!;
+    for (const s of this.stats) if (s !== target && !s.isDerived && names.has(s.name)) s.mirror = target;
   }
 
   ok(handle: number): void {
