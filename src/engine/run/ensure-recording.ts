@@ -13,8 +13,6 @@ import type { CompiledPlan, CompiledScenario } from '../compile/compiled-plan.ts
 export class EnsureRecording {
   private readonly byScenario: Map<CompiledScenario, CounterCell> | null;
   private readonly sessionHandle: number;
-  /** Each running user's scheduled start, µs (only while session length is recorded). */
-  private readonly startUs = new Map<object, number>();
 
   private constructor(plan: CompiledPlan, private readonly sink: HdrSink, byScenario: boolean, sessionLength: boolean) {
     this.byScenario = byScenario ? new Map(plan.scenarios.map((s) => [s, sink.counterCell(`${VUSERS_CREATED_BY_SCENARIO}:${s.name}`)] as const)) : null;
@@ -28,18 +26,15 @@ export class EnsureRecording {
     return byScenario || sessionLength ? new EnsureRecording(plan, sink, byScenario, sessionLength) : null;
   }
 
-  onStart(user: object, scenario: CompiledScenario, scheduledUs: number): void {
+  onStart(scenario: CompiledScenario): void {
     const cell = this.byScenario?.get(scenario);
     if (cell !== undefined) cell.count++;
-    if (this.sessionHandle >= 0) this.startUs.set(user, scheduledUs);
   }
 
-  onFinish(user: object, isCompleted: boolean, nowUs: number): void {
-    if (this.sessionHandle < 0) return;
-    const start = this.startUs.get(user);
-    this.startUs.delete(user);
-    if (start === undefined || !isCompleted) return;
-    this.sink.recordLatency(this.sessionHandle, Math.max(1, Math.round(nowUs - start)));
+  /** A user ended; `arrivalUs` is when it was due to start. Only a completed scenario has a session length. */
+  onFinish(arrivalUs: number, isCompleted: boolean, nowUs: number): void {
+    if (this.sessionHandle < 0 || !isCompleted) return;
+    this.sink.recordLatency(this.sessionHandle, Math.max(1, Math.round(nowUs - arrivalUs)));
     this.sink.ok(this.sessionHandle);
   }
 }

@@ -137,7 +137,7 @@ export class VuRunner implements VuStarter, VuHost {
     vu.slot = this.active.length;
     this.active.push(vu);
     this.created.count++;
-    this.ensureRecording?.onStart(vu, vu.scenario!, vu.scheduledUs);
+    this.ensureRecording?.onStart(vu.scenario!);
     this.activeGauge.set(this.active.length);
     vu.start();
     return true;
@@ -185,7 +185,7 @@ export class VuRunner implements VuStarter, VuHost {
     if (vu.isFailed) this.failed.count++;
     else if (vu.hasFinishedFlow) this.completed.count++;
     else this.incomplete.count++;
-    this.ensureRecording?.onFinish(vu, !vu.isFailed && vu.hasFinishedFlow, this.nowUs());
+    this.ensureRecording?.onFinish(vu.arrivalUs, !vu.isFailed && vu.hasFinishedFlow, this.nowUs());
     this.activeGauge.set(this.active.length);
     this.wakeIdleWaiters();
   }

@@ -57,6 +57,8 @@ export class Vu implements VirtualUser, HookUser {
   /** The session of the engine whose step runs now (see useEngine); the others wait in `sessions`. */
   session: unknown = null;
   scheduledUs = 0;
+  /** When this user was due to start (run µs): its session length runs from here. */
+  arrivalUs = 0;
   /** The VU's slot in its runner's active list, or -1 when idle (owned by VuRunner). */
   slot = -1;
   /** This user's random stream, reseeded by VuRunner per arrival from (run seed, id): think times, template helpers. */
@@ -113,6 +115,7 @@ export class Vu implements VirtualUser, HookUser {
     this.session = null;
     this.engineSlot = -1;
     this.scheduledUs = scheduledUs;
+    this.arrivalUs = scheduledUs;
     this.nextScheduledUs = scheduledUs;
     this.varsRef = null;
     this.isInBefore = scenario.before.length > 0;
