@@ -102,7 +102,7 @@ export class Scheduler {
 
   /** Runs the tick now when the next arrival is overdue by more than the slack; cheap otherwise (see the module comment). */
   pump(): void {
-    // Most steps end with no arrival pending a pump (pumpAtMs Infinity): no clock read then.
+    // No arrival pending (pumpAtMs Infinity: a closed-model phase, or every arrival started): no clock read.
     if (this.pumpAtMs === Infinity || this.clock.nowMs() < this.pumpAtMs) return;
     clearTimeout(this.timer!);
     this.tick();
