@@ -12,8 +12,8 @@
  *   {"jsonrpc":"2.0","error":{"code":-32001,…},"id":7}
  *     → { jsonrpc: '2.0', error: { code: -32001, … }, id: 7 }  (error parsed whole)
  *
- * Members appear in the answer object as they do in the body; a repeated
- * member keeps its last value, as with JSON.parse.
+ * A repeated member keeps its last value, as with JSON.parse; the answer
+ * object holds the members in a fixed order (jsonrpc, result, error, id).
  */
 
 /** What scanEnvelope answers for a body that is JSON but not an object (an array, a number …): no envelope. */
@@ -232,7 +232,10 @@ export function scanEnvelope(b: Buffer): Record<string, unknown> | typeof NOT_AN
     s.ws();
     return s.pos === b.length ? NOT_AN_OBJECT : undefined;
   }
-  const out: Record<string, unknown> = {};
+  // The members go into locals and the answer is built once at the end: an object grown member by member,
+  // with computed keys, took a shape transition and a keyed store per member.
+  let seen = 0;
+  let jsonrpc: unknown, id: unknown, error: unknown;
   s.pos++;
   s.ws();
   if (b[s.pos] === 0x7d) s.pos++;
@@ -248,8 +251,17 @@ export function scanEnvelope(b: Buffer): Record<string, unknown> | typeof NOT_AN
       const valueAt = s.pos;
       if (!s.value(1)) return s.isTooDeep ? null : undefined;
       const key = memberName(b, keyAt, keyEnd);
-      if (key === 'result') out.result = true;
-      else if (key !== '') out[key] = memberValue(b, valueAt, s.pos);
+      if (key === 'result') seen |= RESULT;
+      else if (key === 'jsonrpc') {
+        seen |= JSONRPC;
+        jsonrpc = memberValue(b, valueAt, s.pos);
+      } else if (key === 'id') {
+        seen |= ID;
+        id = memberValue(b, valueAt, s.pos);
+      } else if (key === 'error') {
+        seen |= ERROR;
+        error = memberValue(b, valueAt, s.pos);
+      }
       s.ws();
       const c = b[s.pos];
       s.pos++;
@@ -259,5 +271,19 @@ export function scanEnvelope(b: Buffer): Record<string, unknown> | typeof NOT_AN
     }
   }
   s.ws();
-  return s.pos === b.length ? out : undefined;
+  if (s.pos !== b.length) return undefined;
+  // The common answers, as object literals of one shape each.
+  if (seen === (JSONRPC | RESULT | ID)) return { jsonrpc, result: true, id };
+  if (seen === (JSONRPC | ERROR | ID)) return { jsonrpc, error, id };
+  const out: Record<string, unknown> = {};
+  if (seen & JSONRPC) out.jsonrpc = jsonrpc;
+  if (seen & RESULT) out.result = true;
+  if (seen & ERROR) out.error = error;
+  if (seen & ID) out.id = id;
+  return out;
 }
+
+const JSONRPC = 1;
+const RESULT = 2;
+const ERROR = 4;
+const ID = 8;
