@@ -30,6 +30,8 @@ const phases = mode === 'open'
 // No expect: `result exists` added nothing to that verdict, and a call that nothing reads is the case whose
 // answer must cost no more than its envelope (BENCH_RPC_EXPECT=1 adds it back).
 const rpcCall = { method: 'agent.ping', params: { agent_id: process.env.BENCH_RPC_TEMPLATED === '1' ? 'bench-{{vu}}' : 'bench' }, name: 'rpc' };
+// BENCH_RPC_ID=1 sends that fixed id instead, so the body is autocannon's byte for byte and a fixed answer (nginx's, targets.ts) matches it.
+if (process.env.BENCH_RPC_ID) rpcCall.id = Number(process.env.BENCH_RPC_ID);
 if (process.env.BENCH_RPC_EXPECT === '1') rpcCall.expect = { json: [{ path: 'result', exists: true }] };
 const flow = mode === 'rpc'
   ? [{ call: rpcCall }]

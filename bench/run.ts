@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNginx, startNodeTarget, startSimTarget, startWsEcho, pinned, hasCommand, canPin, type BenchTarget } from './targets.ts';
+import { startNginx, startNodeTarget, startSimTarget, startWsEcho, pinned, hasCommand, canPin, NGINX_RPC_PATH, type BenchTarget } from './targets.ts';
 
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -29,21 +29,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-async function exec(cmd: string, args: string[]): Promise<string> {
+async function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   const [c, a] = pinned(0, cmd, args);
-  const { stdout } = await run(c, a, { cwd: root, maxBuffer: 64 << 20 });
+  const { stdout } = await run(c, a, { cwd: root, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   return stdout;
 }
 
 /** One agentload child run; returns its JSON line. */
-export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc' | 'ws', n: number, seconds = SECONDS): Promise<Record<string, number | boolean>> {
-  const out = await exec(process.execPath, ['bench/gen-agentload.mjs', url, mode, String(n), String(seconds)]);
+export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc' | 'ws', n: number, seconds = SECONDS, env: Record<string, string> = {}): Promise<Record<string, number | boolean>> {
+  const out = await exec(process.execPath, ['bench/gen-agentload.mjs', url, mode, String(n), String(seconds)], env);
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-async function autocannon(url: string, body: string | null): Promise<number> {
+async function autocannon(url: string): Promise<number> {
   const args = ['node_modules/autocannon/autocannon.js', '-c', String(CONNECTIONS), '-d', String(SECONDS), '-p', '1', '-j'];
-  if (body) args.push('-m', 'POST', '-H', 'content-type=application/json', '-b', body);
   const out = await exec(process.execPath, [...args, url]);
   const j = JSON.parse(out) as { requests: { total: number } };
   return j.requests.total / SECONDS;
@@ -62,7 +61,7 @@ async function closedLoop(target: BenchTarget): Promise<void> {
     const r = await agentload(target.url, 'closed', CONNECTIONS);
     a.push(r.rps as number);
     cpu.push(r.cpuSecPer100k as number);
-    ac.push(await autocannon(target.url, null));
+    ac.push(await autocannon(target.url));
     const x = await wrk(target.url);
     if (x !== null) w.push(x);
   }
@@ -190,25 +189,52 @@ async function workersCase(target: BenchTarget): Promise<void> {
   }
 }
 
+/** agent.ping's JSON-RPC request, as autocannon and the bare undici loop send it (agentload sends the same members). */
+const PING_BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'agent.ping', params: { agent_id: 'bench' } });
+
+/**
+ * Tool calls, two targets, three generators each, interleaved run by run: agentload's tool-rpc engine (every
+ * answer classified: envelope, id, result or error), autocannon POSTing the same body, and a bare undici
+ * POST loop that reads nothing (gen-undici-post.mjs), the floor for any generator built on undici.
+ * - the sim on core 1, agentload numbering its ids per call: a real gateway's answers, but the sim, a node
+ *   process, is near its own limit at these rates, so the rates there are partly the sim's;
+ * - nginx on core 1 answering agent.ping's envelope with id 1 (targets.ts), agentload sending `id: 1`, so all
+ *   three send the same bytes and get the same answer: the generators are the limit.
+ */
 async function rpcPost(): Promise<void> {
   const sim = await startSimTarget();
-  const url = sim.url;
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'agent.ping', params: { agent_id: 'bench' } });
-  const a: number[] = [], ac: number[] = [], cpu: number[] = [];
   try {
-    for (let i = 0; i < RUNS; i++) {
-      const r = await agentload(url, 'rpc', CONNECTIONS);
-      a.push(r.rps as number);
-      cpu.push(r.cpuSecPer100k as number);
-      ac.push(await autocannon(url, body));
-    }
+    await rpcTrio(`target ${sim.name}, agentload numbering the ids`, sim.url, {});
   } finally {
     await sim.stop();
   }
-  console.log(`\n## JSON-RPC POST agent.ping, ${CONNECTIONS} connections, target ${sim.name}: tool-rpc engine (every answer classified) vs autocannon, the same body (agentload numbers the ids)`);
-  console.log(`agentload   ${fmt(median(a))} req/s   (${median(cpu).toFixed(2)} CPU-s per 100k requests)`);
-  console.log(`autocannon  ${fmt(median(ac))} req/s`);
-  console.log(`ratio agentload / autocannon = ${(median(a) / median(ac)).toFixed(2)}`);
+  const nginx = await startNginx();
+  if (nginx === null) return void console.log('\n(no nginx: the tool-call case against a fixed answer is skipped)');
+  try {
+    await rpcTrio(`target nginx answering agent.ping's envelope (id 1), agentload sending id 1: the same bytes both ways`, `${nginx.url}${NGINX_RPC_PATH.slice(1)}`, { BENCH_RPC_ID: '1' });
+  } finally {
+    await nginx.stop();
+  }
+}
+
+async function rpcTrio(title: string, url: string, env: Record<string, string>): Promise<void> {
+  const rows: Record<'a' | 'ac' | 'bare', Array<Record<string, number | boolean>>> = { a: [], ac: [], bare: [] };
+  const child = async (script: string): Promise<Record<string, number | boolean>> =>
+    JSON.parse((await exec(process.execPath, [script, url, String(CONNECTIONS), String(SECONDS), PING_BODY])).trim().split('\n').pop()!);
+  for (let i = 0; i < RUNS; i++) {
+    rows.a.push(await agentload(url, 'rpc', CONNECTIONS, SECONDS, env));
+    rows.ac.push(await child('bench/gen-autocannon.mjs'));
+    rows.bare.push(await child('bench/gen-undici-post.mjs'));
+  }
+  const med = (k: 'a' | 'ac' | 'bare', key: string): number => median(rows[k].map((r) => r[key] as number));
+  const line = (label: string, k: 'a' | 'ac' | 'bare'): string =>
+    `${label.padEnd(44)} ${fmt(med(k, 'rps')).padStart(7)} calls/s   ${med(k, 'cpuSecPer100k').toFixed(2)} CPU-s per 100k   errors ${med(k, 'errors')}`;
+  const cpu = (x: 'a' | 'ac' | 'bare', y: 'a' | 'ac' | 'bare'): string => (med(x, 'cpuSecPer100k') / med(y, 'cpuSecPer100k')).toFixed(2);
+  console.log(`\n## JSON-RPC POST agent.ping, ${CONNECTIONS} connections, ${SECONDS}s × ${RUNS}, ${title}`);
+  console.log(line('agentload tool-rpc (every answer classified)', 'a'));
+  console.log(line('autocannon, the same body', 'ac'));
+  console.log(line('bare undici POST loop (reads nothing)', 'bare'));
+  console.log(`ratio agentload / autocannon = ${(med('a', 'rps') / med('ac', 'rps')).toFixed(2)} (rate); CPU per call: agentload / autocannon ${cpu('a', 'ac')}, bare undici / autocannon ${cpu('bare', 'ac')}, agentload / bare undici ${cpu('a', 'bare')}`);
 }
 
 /**

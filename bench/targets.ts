@@ -62,7 +62,15 @@ function stopper(child: ChildProcess): () => Promise<void> {
   });
 }
 
-/** nginx `return 200 "ok"` with one worker, or null when nginx is not installed. */
+/** Where the nginx target answers every request with RPC_ANSWER. */
+export const NGINX_RPC_PATH = '/api/v1/jsonrpc';
+/** agent.ping's success answer, id 1, as the real gateway words it: the tool-call case's fixed answer. */
+const RPC_ANSWER = '{"jsonrpc":"2.0","result":{"success":true,"message":"Agent pinged successfully","timestamp":"2026-12-03T08:00:00.000000Z"},"id":1}';
+
+/**
+ * nginx `return 200 "ok"` with one worker (and RPC_ANSWER as JSON at NGINX_RPC_PATH, whatever the request),
+ * or null when nginx is not installed.
+ */
 export async function startNginx(): Promise<BenchTarget | null> {
   const bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
   if (!bin) return null;
@@ -72,7 +80,8 @@ export async function startNginx(): Promise<BenchTarget | null> {
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  server { listen 127.0.0.1:${port}; location / { return 200 "ok"; } } }\n`);
+  server { listen 127.0.0.1:${port}; location / { return 200 "ok"; }
+    location = ${NGINX_RPC_PATH} { default_type application/json; return 200 '${RPC_ANSWER}'; } } }\n`);
   const [cmd, args] = pinned(1, bin, ['-c', join(dir, 'nginx.conf'), '-p', dir]);
   const child = spawn(cmd, args, { stdio: 'ignore' });
   await waitForPort(port);

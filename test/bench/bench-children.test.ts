@@ -62,3 +62,30 @@ test('the tool-rpc child sends autocannon\'s params and classifies every answer 
     assert.equal(typeof b.id, 'number');
   }
 });
+
+test('against a fixed answer with id 1: the tool-rpc child with BENCH_RPC_ID=1 and the bare undici POST loop send autocannon\'s body, and a wrong id fails', async (t) => {
+  const ping = { jsonrpc: '2.0', id: 1, method: 'agent.ping', params: { agent_id: 'bench' } };
+  const bodies: unknown[] = [];
+  let answerId = 1;
+  const server = await startHttpServer((_req, res, body) => {
+    if (bodies.length < 20) bodies.push(JSON.parse(body));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', result: { success: true }, id: answerId }));
+  }, { record: false });
+  t.after(() => server.close());
+  const url = `${server.url}/api/v1/jsonrpc`;
+  const rpc = await child('gen-agentload.mjs', [url, 'rpc', '2', '1'], { BENCH_RPC_ID: '1' });
+  assert.ok((rpc.count as number) > 0);
+  assert.equal(rpc.errors, 0);
+  const bare = await child('gen-undici-post.mjs', [url, '2', '1', JSON.stringify(ping)]);
+  assert.ok((bare.count as number) > 0);
+  assert.equal(bare.errors, 0);
+  assert.ok((bare.cpuSecPer100k as number) > 0);
+  assert.ok(bodies.length > 0);
+  for (const b of bodies) assert.deepEqual(b, ping);
+  // The fixed id is still checked: an answer carrying another id is a failure, not a success.
+  answerId = 2;
+  const wrong = await child('gen-agentload.mjs', [url, 'rpc', '2', '1'], { BENCH_RPC_ID: '1' });
+  assert.ok((wrong.count as number) > 0);
+  assert.equal(wrong.errors, wrong.count);
+});

@@ -1,0 +1,49 @@
+/**
+ * Benchmark child: the floor for tool calls — undici POSTing one JSON body in
+ * a closed loop, with nothing read from the answers and none of agentload's
+ * plan, VU, classification or metric machinery. It measures what undici plus
+ * the kernel cost per POST, so the tool-rpc case can split agentload's
+ * distance to autocannon into undici's share and agentload's own.
+ * Measured like gen-autocannon.mjs: the whole run, connecting included, CPU
+ * from process.cpuUsage().
+ * Usage: gen-undici-post.mjs URL CONNECTIONS SECONDS JSON_BODY; prints one JSON line.
+ */
+import { Pool } from 'undici';
+
+const [url, nStr, secStr, bodyText] = process.argv.slice(2);
+const n = Number(nStr);
+const seconds = Number(secStr);
+const u = new URL(url);
+const pool = new Pool(u.origin, { connections: n, keepAliveTimeout: 30_000 });
+const opts = { path: u.pathname, method: 'POST', headers: ['content-type', 'application/json'], body: Buffer.from(bodyText), headersTimeout: 30_000, bodyTimeout: 30_000 };
+let done = 0;
+let errors = 0;
+let isRunning = true;
+
+class Exchange {
+  status = 0;
+  onConnect() {}
+  onHeaders(status) { this.status = status; return true; }
+  onData() { return true; }
+  onComplete() {
+    if (this.status >= 400) errors++;
+    done++;
+    if (isRunning) pool.dispatch(opts, this);
+  }
+  onError() {
+    // The calls in flight when the run ends are destroyed with the pool: not errors.
+    if (!isRunning) return;
+    errors++;
+    pool.dispatch(opts, this);
+  }
+  onUpgrade() {}
+}
+
+const cpu0 = process.cpuUsage();
+for (let i = 0; i < n; i++) pool.dispatch(opts, new Exchange());
+await new Promise((r) => setTimeout(r, seconds * 1000));
+isRunning = false;
+const cpu = process.cpuUsage(cpu0);
+const cpuSec = (cpu.user + cpu.system) / 1e6;
+await pool.destroy().catch(() => {});
+process.stdout.write(`${JSON.stringify({ rps: done / seconds, count: done, errors, cpuSec, cpuSecPer100k: done ? (cpuSec / done) * 1e5 : null, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
