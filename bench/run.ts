@@ -4,9 +4,10 @@
  * target, generator pinned to core 0 and target to core 1 when possible,
  * and reports medians and ratios — machines here are shared and noisy, so
  * ratios measured in one run are what we quote, never absolute timings in tests.
+ * The pairs case starts two generators at once on core 0 instead (pairs-bench.ts).
  *
  * Env: BENCH_SECONDS (default 10), BENCH_RUNS (default 3), BENCH_CASES
- * (comma list of: start,http,open,workers,rpc,ws-msg,cost,sim,ws; default start,http,open,workers,rpc,ws-msg,sim),
+ * (comma list of: start,http,open,workers,rpc,pairs,ws-msg,cost,sim,ws; default start,http,open,workers,rpc,pairs,ws-msg,sim),
  * BENCH_OPEN_RATES (the open-model case's arrival rates, comma list).
  */
 import { execFile } from 'node:child_process';
@@ -20,7 +21,7 @@ import { startNginx, startNodeTarget, startSimTarget, startWsEcho, pinned, hasCo
 const run = promisify(execFile);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CASES = (process.env.BENCH_CASES ?? 'start,http,open,workers,rpc,ws-msg,sim').split(',');
+const CASES = (process.env.BENCH_CASES ?? 'start,http,open,workers,rpc,pairs,ws-msg,sim').split(',');
 const CONNECTIONS = 50;
 /** Arrival rates the open-model case steps through, up to where neither generator keeps up (BENCH_OPEN_RATES=20000,30000 to probe a few; on a quiet VM both carried 60 000/s on 2026-12-03). */
 const OPEN_RATES = (process.env.BENCH_OPEN_RATES ?? '5000,10000,15000,20000,25000,30000,35000,40000,45000,50000,55000,60000,65000,70000,80000').split(',').map(Number);
@@ -282,6 +283,26 @@ async function cost(): Promise<void> {
   }
 }
 
+/** Two generators at once on the generator core, their CPU per request compared (pairs-bench.ts). */
+async function pairs(): Promise<void> {
+  const nginx = await startNginx();
+  if (nginx === null) return void console.log('\n(no nginx: the side-by-side pairs are skipped)');
+  const { pairsCase } = await import('./pairs-bench.ts');
+  const line = async (script: string, args: string[]): Promise<Record<string, number | boolean | null>> =>
+    JSON.parse((await exec(process.execPath, [script, ...args])).trim().split('\n').pop()!);
+  try {
+    await pairsCase(nginx, {
+      agentloadGet: (url) => agentload(url, 'closed', CONNECTIONS),
+      agentloadRpc: (url) => agentload(url, 'rpc', CONNECTIONS, SECONDS, { BENCH_RPC_ID: '1' }),
+      autocannon: (url, body) => line('bench/gen-autocannon.mjs', [url, String(CONNECTIONS), String(SECONDS), ...(body === null ? [] : [body])]),
+      barePost: (url, body) => line('bench/gen-undici-post.mjs', [url, String(CONNECTIONS), String(SECONDS), body]),
+      runs: RUNS, median, body: PING_BODY,
+    });
+  } finally {
+    await nginx.stop();
+  }
+}
+
 /** Start-up: validate, and run to the first request, compiled and from source (start-bench.ts). */
 async function startUp(): Promise<void> {
   const { startUpCase } = await import('./start-bench.ts');
@@ -327,6 +348,7 @@ async function generatorCases(): Promise<void> {
     }
   }
   if (CASES.includes('rpc')) await rpcPost();
+  if (CASES.includes('pairs')) await pairs();
   if (CASES.includes('ws-msg')) await wsMessages();
   if (CASES.includes('cost')) await cost();
   if (CASES.includes('sim')) {
