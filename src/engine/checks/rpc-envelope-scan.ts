@@ -30,131 +30,137 @@ for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
 STRING_STOP[QUOTE] = 1;
 STRING_STOP[BACKSLASH] = 1;
 
-class Scanner {
-  pos = 0;
-  isTooDeep = false;
-  b: Buffer = Buffer.alloc(0);
+/** What skipValue answers for a value nested deeper than MAX_DEPTH (malformed is -1). */
+const TOO_DEEP = -2;
+/** Kinds of the open containers while skipping a value, innermost last (skipValue's explicit stack). */
+const OBJECT = 1;
+const ARRAY = 2;
+const openContainers = new Uint8Array(MAX_DEPTH);
 
-  reset(b: Buffer): void {
-    this.b = b;
-    this.pos = 0;
-    this.isTooDeep = false;
+/*
+ * The skipping is written as plain functions over a local position, not methods over a field: every byte
+ * read and every step is then a register operation, where `this.pos` was a load and a store each time.
+ */
+
+/** The position after the whitespace at p. */
+function ws(b: Buffer, p: number): number {
+  for (;;) {
+    const c = b[p];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
+    else return p;
   }
+}
 
-  ws(): void {
-    const b = this.b;
-    let p = this.pos;
-    for (;;) {
-      const c = b[p];
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
-      else break;
+/** The position after the string whose opening quote is at p, or -1 when it is malformed. */
+function skipString(b: Buffer, p: number): number {
+  const end = b.length;
+  p++;
+  while (p < end) {
+    const c = b[p]!;
+    // One table load per plain byte: most of a string is neither quote, backslash nor control.
+    if (STRING_STOP[c] === 0) {
+      p++;
+      continue;
     }
-    this.pos = p;
+    if (c === QUOTE) return p + 1;
+    if (c < 0x20) return -1;
+    // A backslash.
+    const e = b[p + 1];
+    if (e === 0x75) {
+      for (let i = 2; i < 6; i++) if (!isHex(b[p + i])) return -1;
+      p += 6;
+      continue;
+    }
+    if (e !== QUOTE && e !== BACKSLASH && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return -1;
+    p += 2;
   }
+  return -1;
+}
 
-  /** Skips one string from its opening quote; false when malformed. */
-  string(): boolean {
-    const b = this.b;
-    let p = this.pos + 1;
-    const end = b.length;
-    while (p < end) {
-      const c = b[p]!;
-      // One table load per plain byte: most of a string is neither quote, backslash nor control.
-      if (STRING_STOP[c] === 0) {
-        p++;
-        continue;
-      }
-      if (c === QUOTE) {
-        this.pos = p + 1;
-        return true;
-      }
-      if (c < 0x20) return false;
-      if (c === BACKSLASH) {
-        const e = b[p + 1];
-        if (e === 0x75) {
-          for (let i = 2; i < 6; i++) if (!isHex(b[p + i])) return false;
-          p += 6;
-          continue;
+/** The position after the number at p, or -1 when it is malformed. */
+function skipNumber(b: Buffer, p: number): number {
+  if (b[p] === 0x2d) p++;
+  if (b[p] === 0x30) p++;
+  else if (isDigit19(b[p])) while (isDigit(b[p])) p++;
+  else return -1;
+  if (b[p] === 0x2e) {
+    p++;
+    if (!isDigit(b[p])) return -1;
+    while (isDigit(b[p])) p++;
+  }
+  if (b[p] === 0x65 || b[p] === 0x45) {
+    p++;
+    if (b[p] === 0x2b || b[p] === 0x2d) p++;
+    if (!isDigit(b[p])) return -1;
+    while (isDigit(b[p])) p++;
+  }
+  return p;
+}
+
+/** The position after the literal `word` at p, or -1. */
+function skipLiteral(b: Buffer, p: number, word: string): number {
+  for (let i = 0; i < word.length; i++) if (b[p + i] !== word.charCodeAt(i)) return -1;
+  return p + word.length;
+}
+
+/** A member's key and colon at p (a string, whitespace, ':'), then whitespace: the value's position, or -1. */
+function skipKey(b: Buffer, p: number): number {
+  if (b[p] !== QUOTE) return -1;
+  p = skipString(b, p);
+  if (p < 0) return -1;
+  p = ws(b, p);
+  if (b[p] !== 0x3a) return -1;
+  return ws(b, p + 1);
+}
+
+/**
+ * The position after the value at p (no leading whitespace), -1 when it is malformed, or TOO_DEEP when a
+ * container opens at nesting `depth` + its own ≥ MAX_DEPTH. Iterative: nesting is the openContainers stack.
+ */
+function skipValue(b: Buffer, p: number, depth: number): number {
+  let open = 0;
+  for (;;) {
+    // A value at p.
+    const c = b[p];
+    if (c === QUOTE) p = skipString(b, p);
+    else if (c === 0x7b || c === 0x5b) {
+      if (depth + open >= MAX_DEPTH) return TOO_DEEP;
+      const isObject = c === 0x7b;
+      p = ws(b, p + 1);
+      if (b[p] === (isObject ? 0x7d : 0x5d)) p++;
+      else {
+        openContainers[open++] = isObject ? OBJECT : ARRAY;
+        if (isObject) {
+          p = skipKey(b, p);
+          if (p < 0) return -1;
         }
-        if (e !== QUOTE && e !== BACKSLASH && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) return false;
-        p += 2;
         continue;
       }
-      p++;
-    }
-    return false;
-  }
-
-  number(): boolean {
-    const b = this.b;
-    let p = this.pos;
-    if (b[p] === 0x2d) p++;
-    if (b[p] === 0x30) p++;
-    else if (isDigit19(b[p])) while (isDigit(b[p])) p++;
-    else return false;
-    if (b[p] === 0x2e) {
-      p++;
-      if (!isDigit(b[p])) return false;
-      while (isDigit(b[p])) p++;
-    }
-    if (b[p] === 0x65 || b[p] === 0x45) {
-      p++;
-      if (b[p] === 0x2b || b[p] === 0x2d) p++;
-      if (!isDigit(b[p])) return false;
-      while (isDigit(b[p])) p++;
-    }
-    this.pos = p;
-    return true;
-  }
-
-  literal(word: string): boolean {
-    for (let i = 0; i < word.length; i++) if (this.b[this.pos + i] !== word.charCodeAt(i)) return false;
-    this.pos += word.length;
-    return true;
-  }
-
-  /** Skips one value at pos (no leading whitespace); false when malformed. */
-  value(depth: number): boolean {
-    const c = this.b[this.pos];
-    if (c === QUOTE) return this.string();
-    if (c === 0x7b) return this.container(depth, 0x7d, true);
-    if (c === 0x5b) return this.container(depth, 0x5d, false);
-    if (c === 0x74) return this.literal('true');
-    if (c === 0x66) return this.literal('false');
-    if (c === 0x6e) return this.literal('null');
-    return this.number();
-  }
-
-  /** An object (members "key": value) or an array, from its opening bracket. */
-  private container(depth: number, close: number, isObject: boolean): boolean {
-    if (depth >= MAX_DEPTH) {
-      this.isTooDeep = true;
-      return false;
-    }
-    this.pos++;
-    this.ws();
-    if (this.b[this.pos] === close) {
-      this.pos++;
-      return true;
-    }
+    } else if (c === 0x74) p = skipLiteral(b, p, 'true');
+    else if (c === 0x66) p = skipLiteral(b, p, 'false');
+    else if (c === 0x6e) p = skipLiteral(b, p, 'null');
+    else p = skipNumber(b, p);
+    if (p < 0) return -1;
+    // After a value: close what ends here, or go on to the next member or element.
     for (;;) {
-      if (isObject) {
-        if (this.b[this.pos] !== QUOTE || !this.string()) return false;
-        this.ws();
-        if (this.b[this.pos] !== 0x3a) return false;
-        this.pos++;
-        this.ws();
+      if (open === 0) return p;
+      p = ws(b, p);
+      const kind = openContainers[open - 1];
+      const d = b[p];
+      if (d === 0x2c) {
+        p = ws(b, p + 1);
+        if (kind === OBJECT) {
+          p = skipKey(b, p);
+          if (p < 0) return -1;
+        }
+        break;
       }
-      if (!this.value(depth + 1)) return false;
-      this.ws();
-      const c = this.b[this.pos];
-      if (c === close) {
-        this.pos++;
-        return true;
+      if (d === (kind === OBJECT ? 0x7d : 0x5d)) {
+        p++;
+        open--;
+        continue;
       }
-      if (c !== 0x2c) return false;
-      this.pos++;
-      this.ws();
+      return -1;
     }
   }
 }
@@ -182,9 +188,6 @@ function isText(b: Buffer, from: number, to: number, word: string): boolean {
   for (let i = 0; i < word.length; i++) if (b[from + i] !== word.charCodeAt(i)) return false;
   return true;
 }
-
-/** One scanner, reused: scanning is synchronous, so no two answers share it at once. */
-const scanner = new Scanner();
 
 /** The name of the member whose quoted key is b[from, to), when classification reads it; '' for any other. */
 function memberName(b: Buffer, from: number, to: number): string {
@@ -224,54 +227,49 @@ function memberValue(b: Buffer, from: number, to: number): unknown {
  * is not JSON; null when the nesting is too deep to scan (parse it whole).
  */
 export function scanEnvelope(b: Buffer): Record<string, unknown> | typeof NOT_AN_OBJECT | undefined | null {
-  const s = scanner;
-  s.reset(b);
-  s.ws();
-  if (b[s.pos] !== 0x7b) {
-    if (!s.value(0)) return s.isTooDeep ? null : undefined;
-    s.ws();
-    return s.pos === b.length ? NOT_AN_OBJECT : undefined;
+  let p = ws(b, 0);
+  if (b[p] !== 0x7b) {
+    p = skipValue(b, p, 0);
+    if (p < 0) return p === TOO_DEEP ? null : undefined;
+    return ws(b, p) === b.length ? NOT_AN_OBJECT : undefined;
   }
   // The members go into locals and the answer is built once at the end: an object grown member by member,
   // with computed keys, took a shape transition and a keyed store per member.
   let seen = 0;
   let jsonrpc: unknown, id: unknown, error: unknown;
-  s.pos++;
-  s.ws();
-  if (b[s.pos] === 0x7d) s.pos++;
+  p = ws(b, p + 1);
+  if (b[p] === 0x7d) p++;
   else {
     for (;;) {
-      const keyAt = s.pos;
-      if (b[keyAt] !== QUOTE || !s.string()) return undefined;
-      const keyEnd = s.pos;
-      s.ws();
-      if (b[s.pos] !== 0x3a) return undefined;
-      s.pos++;
-      s.ws();
-      const valueAt = s.pos;
-      if (!s.value(1)) return s.isTooDeep ? null : undefined;
+      const keyAt = p;
+      if (b[keyAt] !== QUOTE) return undefined;
+      const keyEnd = skipString(b, keyAt);
+      if (keyEnd < 0) return undefined;
+      p = ws(b, keyEnd);
+      if (b[p] !== 0x3a) return undefined;
+      const valueAt = ws(b, p + 1);
+      p = skipValue(b, valueAt, 1);
+      if (p < 0) return p === TOO_DEEP ? null : undefined;
       const key = memberName(b, keyAt, keyEnd);
       if (key === 'result') seen |= RESULT;
       else if (key === 'jsonrpc') {
         seen |= JSONRPC;
-        jsonrpc = memberValue(b, valueAt, s.pos);
+        jsonrpc = memberValue(b, valueAt, p);
       } else if (key === 'id') {
         seen |= ID;
-        id = memberValue(b, valueAt, s.pos);
+        id = memberValue(b, valueAt, p);
       } else if (key === 'error') {
         seen |= ERROR;
-        error = memberValue(b, valueAt, s.pos);
+        error = memberValue(b, valueAt, p);
       }
-      s.ws();
-      const c = b[s.pos];
-      s.pos++;
+      p = ws(b, p);
+      const c = b[p++];
       if (c === 0x7d) break;
       if (c !== 0x2c) return undefined;
-      s.ws();
+      p = ws(b, p);
     }
   }
-  s.ws();
-  if (s.pos !== b.length) return undefined;
+  if (ws(b, p) !== b.length) return undefined;
   // The common answers, as object literals of one shape each.
   if (seen === (JSONRPC | RESULT | ID)) return { jsonrpc, result: true, id };
   if (seen === (JSONRPC | ERROR | ID)) return { jsonrpc, error, id };
