@@ -9,7 +9,8 @@
  *   undici's POST   bare undici POST loop        vs autocannon POST     (the floor under any undici generator)
  *   agentload's own agentload tool-rpc, id 1     vs bare undici POST    (what agentload adds to that floor)
  *
- * Each child measures its own CPU-seconds over its own run (gen-*.mjs); the ratio is first / second.
+ * Each child measures its own CPU-seconds over its own run (gen-*.mjs); the ratio is first / second. The
+ * rates are printed too: sharing the core, each gets what its cost per request lets it take of it.
  */
 import type { BenchTarget } from './targets.ts';
 import { NGINX_RPC_PATH } from './targets.ts';
@@ -39,6 +40,7 @@ export async function pairsCase(nginx: BenchTarget, r: PairRunners): Promise<voi
   console.log(`\n## Side by side at once on one core (both generators started together), target ${nginx.name}: CPU per request, first / second`);
   for (const [title, aName, a, bName, b] of pairs) {
     const ratios: number[] = [];
+    const rates: number[] = [];
     const cpu: Array<[number, number]> = [];
     for (let i = 0; i < r.runs; i++) {
       const [x, y] = await Promise.all([a(), b()]);
@@ -46,9 +48,10 @@ export async function pairsCase(nginx: BenchTarget, r: PairRunners): Promise<voi
       const cy = y.cpuSecPer100k as number;
       if (!(cx > 0 && cy > 0) || (x.errors as number) > 0 || (y.errors as number) > 0) throw new Error(`pairs: ${title}: a run failed (${JSON.stringify(x)} / ${JSON.stringify(y)})`);
       ratios.push(cx / cy);
+      rates.push((x.rps as number) / (y.rps as number));
       cpu.push([cx, cy]);
     }
     const mid = r.median(ratios);
-    console.log(`${title.padEnd(46)} ${aName} / ${bName}: median ${mid.toFixed(2)}   per run ${ratios.map((x) => x.toFixed(2)).join(' ')}   (CPU-s per 100k, medians: ${r.median(cpu.map((c) => c[0])).toFixed(2)} / ${r.median(cpu.map((c) => c[1])).toFixed(2)})`);
+    console.log(`${title.padEnd(46)} ${aName} / ${bName}: median ${mid.toFixed(2)}   per run ${ratios.map((x) => x.toFixed(2)).join(' ')}   (CPU-s per 100k, medians: ${r.median(cpu.map((c) => c[0])).toFixed(2)} / ${r.median(cpu.map((c) => c[1])).toFixed(2)}); rate ratio, median ${r.median(rates).toFixed(2)}`);
   }
 }
