@@ -36,10 +36,15 @@ async function exec(cmd: string, args: string[], env: Record<string, string> = {
   return stdout;
 }
 
-/** One agentload child run; returns its JSON line. */
-export async function agentload(url: string, mode: 'closed' | 'open' | 'rpc' | 'ws', n: number, seconds = SECONDS, env: Record<string, string> = {}): Promise<Record<string, number | boolean>> {
-  const out = await exec(process.execPath, ['bench/gen-agentload.mjs', url, mode, String(n), String(seconds)], env);
+/** Runs a generator child (bench/gen-*.mjs) pinned to the generator core; returns the JSON line it ends with. */
+async function childLine(script: string, args: string[], env: Record<string, string> = {}): Promise<Record<string, number | boolean>> {
+  const out = await exec(process.execPath, [script, ...args], env);
   return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** One agentload child run; returns its JSON line. */
+export function agentload(url: string, mode: 'closed' | 'open' | 'rpc' | 'ws', n: number, seconds = SECONDS, env: Record<string, string> = {}): Promise<Record<string, number | boolean>> {
+  return childLine('bench/gen-agentload.mjs', [url, mode, String(n), String(seconds)], env);
 }
 
 async function autocannon(url: string): Promise<number> {
@@ -75,8 +80,7 @@ async function closedLoop(target: BenchTarget): Promise<void> {
 
 /** One run of the bare-undici open-model floor (gen-undici-open.mjs); returns its JSON line. */
 async function undiciOpen(url: string, rate: number): Promise<Record<string, number>> {
-  const out = await exec(process.execPath, ['bench/gen-undici-open.mjs', url, String(rate), String(SECONDS)]);
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return (await childLine('bench/gen-undici-open.mjs', [url, String(rate), String(SECONDS)])) as Record<string, number>;
 }
 
 /** Latency p99 above this, against a target that answers in microseconds, is queueing in the generator. */
@@ -220,8 +224,7 @@ async function rpcPost(): Promise<void> {
 
 async function rpcTrio(title: string, url: string, env: Record<string, string>): Promise<void> {
   const rows: Record<'a' | 'ac' | 'bare', Array<Record<string, number | boolean>>> = { a: [], ac: [], bare: [] };
-  const child = async (script: string): Promise<Record<string, number | boolean>> =>
-    JSON.parse((await exec(process.execPath, [script, url, String(CONNECTIONS), String(SECONDS), PING_BODY])).trim().split('\n').pop()!);
+  const child = (script: string): Promise<Record<string, number | boolean>> => childLine(script, [url, String(CONNECTIONS), String(SECONDS), PING_BODY]);
   for (let i = 0; i < RUNS; i++) {
     rows.a.push(await agentload(url, 'rpc', CONNECTIONS, SECONDS, env));
     rows.ac.push(await child('bench/gen-autocannon.mjs'));
@@ -250,8 +253,7 @@ async function wsMessages(): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       a.push(await agentload(echo.url, 'ws', CONNECTIONS));
-      const out = await exec(process.execPath, ['bench/gen-ws-bare.mjs', echo.url, String(CONNECTIONS), String(SECONDS)]);
-      b.push(JSON.parse(out.trim().split('\n').pop()!));
+      b.push((await childLine('bench/gen-ws-bare.mjs', [echo.url, String(CONNECTIONS), String(SECONDS)])) as Record<string, number>);
     }
   } finally {
     await echo.stop();
@@ -268,13 +270,11 @@ async function cost(): Promise<void> {
   const { costCase } = await import('./cost-bench.ts');
   const http = (await startNginx()) ?? (await startNodeTarget());
   const echo = await startWsEcho();
-  const line = async (script: string, args: string[]): Promise<Record<string, number | boolean | null>> =>
-    JSON.parse((await exec(process.execPath, [script, ...args])).trim().split('\n').pop()!);
   try {
     await costCase(http, echo, {
       agentload: (url, mode, n) => agentload(url, mode, n),
-      autocannon: (url, n) => line('bench/gen-autocannon.mjs', [url, String(n), String(SECONDS)]),
-      bareWs: (url, n) => line('bench/gen-ws-bare.mjs', [url, String(n), String(SECONDS)]),
+      autocannon: (url, n) => childLine('bench/gen-autocannon.mjs', [url, String(n), String(SECONDS)]),
+      bareWs: (url, n) => childLine('bench/gen-ws-bare.mjs', [url, String(n), String(SECONDS)]),
       runs: RUNS, median,
     });
   } finally {
@@ -288,14 +288,12 @@ async function pairs(): Promise<void> {
   const nginx = await startNginx();
   if (nginx === null) return void console.log('\n(no nginx: the side-by-side pairs are skipped)');
   const { pairsCase } = await import('./pairs-bench.ts');
-  const line = async (script: string, args: string[]): Promise<Record<string, number | boolean | null>> =>
-    JSON.parse((await exec(process.execPath, [script, ...args])).trim().split('\n').pop()!);
   try {
     await pairsCase(nginx, {
       agentloadGet: (url) => agentload(url, 'closed', CONNECTIONS),
       agentloadRpc: (url) => agentload(url, 'rpc', CONNECTIONS, SECONDS, { BENCH_RPC_ID: '1' }),
-      autocannon: (url, body) => line('bench/gen-autocannon.mjs', [url, String(CONNECTIONS), String(SECONDS), ...(body === null ? [] : [body])]),
-      barePost: (url, body) => line('bench/gen-undici-post.mjs', [url, String(CONNECTIONS), String(SECONDS), body]),
+      autocannon: (url, body) => childLine('bench/gen-autocannon.mjs', [url, String(CONNECTIONS), String(SECONDS), ...(body === null ? [] : [body])]),
+      barePost: (url, body) => childLine('bench/gen-undici-post.mjs', [url, String(CONNECTIONS), String(SECONDS), body]),
       runs: RUNS, median, body: PING_BODY,
     });
   } finally {

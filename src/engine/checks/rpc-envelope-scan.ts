@@ -103,14 +103,18 @@ function skipLiteral(b: Buffer, p: number, word: string): number {
   return p + word.length;
 }
 
-/** A member's key and colon at p (a string, whitespace, ':'), then whitespace: the value's position, or -1. */
-function skipKey(b: Buffer, p: number): number {
-  if (b[p] !== QUOTE) return -1;
-  p = skipString(b, p);
-  if (p < 0) return -1;
+/** After a member's key (p just past its closing quote): whitespace, ':', whitespace; the value's position, or -1. */
+function skipColon(b: Buffer, p: number): number {
   p = ws(b, p);
   if (b[p] !== 0x3a) return -1;
   return ws(b, p + 1);
+}
+
+/** A member's key and colon at p: the value's position, or -1. */
+function skipKey(b: Buffer, p: number): number {
+  if (b[p] !== QUOTE) return -1;
+  p = skipString(b, p);
+  return p < 0 ? -1 : skipColon(b, p);
 }
 
 /**
@@ -245,9 +249,8 @@ export function scanEnvelope(b: Buffer): Record<string, unknown> | typeof NOT_AN
       if (b[keyAt] !== QUOTE) return undefined;
       const keyEnd = skipString(b, keyAt);
       if (keyEnd < 0) return undefined;
-      p = ws(b, keyEnd);
-      if (b[p] !== 0x3a) return undefined;
-      const valueAt = ws(b, p + 1);
+      const valueAt = skipColon(b, keyEnd);
+      if (valueAt < 0) return undefined;
       p = skipValue(b, valueAt, 1);
       if (p < 0) return p === TOO_DEEP ? null : undefined;
       const key = memberName(b, keyAt, keyEnd);
